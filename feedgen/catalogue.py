@@ -1,0 +1,256 @@
+"""Read a catalogue (CSV, XLSX or JSON) into one validated DataFrame.
+
+Two kinds of problems, kept apart on purpose:
+- the file cannot be used at all (unreadable, missing column, duplicate SKU, no rows): an
+  InputError, one line naming file, row and column, and nothing gets built;
+- one row is wrong: a Diagnostic for that SKU, the bad value cleared, every other row kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from feedgen.diagnostics import Diagnostic
+from feedgen.errors import InputError
+from feedgen.gtin import gtin_problem
+from feedgen.text import clean_text, strip_html
+
+REQUIRED_COLUMNS = (
+    "sku", "style_id", "gtin", "brand", "title", "description", "color", "size",
+    "gender", "age_group", "image_link", "price", "stock",
+)
+OPTIONAL_COLUMNS = (
+    "mpn", "material", "product_type", "google_product_category", "additional_image_links",
+    "sale_price", "sale_start", "sale_end", "weight_g", "country_of_origin", "features",
+    "rating", "review_count", "handle",
+)
+TEXT_COLUMNS = ("title", "description", "color", "material", "product_type", "brand", "features")
+GENDERS = ("female", "male", "unisex")
+AGE_GROUPS = ("newborn", "infant", "toddler", "kids", "adult")
+
+
+@dataclass
+class Catalogue:
+    path: Path
+    items: pd.DataFrame  # one row per SKU; money columns hold Decimal or None
+    diagnostics: list[Diagnostic]
+
+
+# ----------------------------------------------------------------------------- reading
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            path, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8", row=row
+        ) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    text = _decode(path, path.read_bytes())
+    if "\x00" in text:
+        raise InputError(path, "contains NUL bytes: this is not a text CSV file")
+    if not text.strip():
+        raise InputError(path, "the file is empty")
+    header = text.splitlines()[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+            skipinitialspace=False, engine="python" if delimiter != "," else "c",
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        row = int(match[1]) if match else None
+        raise InputError(path, f"malformed CSV: {str(exc).splitlines()[0]}", row=row) from None
+
+
+def _read_any(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a directory, expected a catalogue file (.csv, .xlsx or .json)")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt", ".tsv", ""):
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
+            return frame
+        if suffix == ".json":
+            frame = pd.read_json(path, orient="records", dtype=False)
+            return frame.astype(object).where(frame.notna(), "").astype(str)
+    except InputError:
+        raise
+    except (ValueError, OSError, KeyError) as exc:
+        raise InputError(path, f"cannot read {suffix or 'file'}: {str(exc).splitlines()[0]}") from None
+    raise InputError(path, f"unsupported catalogue format {suffix!r} (use .csv, .xlsx or .json)")
+
+
+# ----------------------------------------------------------------------------- value parsing
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`."""
+    value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not value:
+        return None
+    if "," in value and "." in value:
+        decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        value = value.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in value:
+        value = value.replace(",", ".")
+    if not _NUMBER.match(value):
+        raise ValueError(text)
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic], severity: str) -> pd.Series:
+    """Parse a money column; unusable values become None plus one diagnostic per SKU."""
+    distinct: dict[str, Decimal | None | str] = {}
+    for text in frame[column].unique():
+        try:
+            distinct[text] = parse_decimal(text)
+        except (ValueError, InvalidOperation):
+            distinct[text] = "invalid"
+    parsed = frame[column].map(distinct)
+    bad_text = parsed.eq("invalid")
+    not_positive = parsed.map(lambda v: isinstance(v, Decimal) and v <= 0)
+    for sku, text in frame.loc[bad_text, ["sku", column]].itertuples(index=False):
+        diagnostics.append(Diagnostic(f"catalogue.{column}.invalid", severity, f"{column} {text!r} is not a number", sku=sku, field=column))
+    for sku, text in frame.loc[not_positive, ["sku", column]].itertuples(index=False):
+        diagnostics.append(Diagnostic(f"catalogue.{column}.not_positive", severity, f"{column} {text!r} must be greater than zero", sku=sku, field=column))
+    return parsed.where(~(bad_text | not_positive), None).astype(object)
+
+
+def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
+    for sku, value in frame.loc[mask, ["sku", field]].itertuples(index=False):
+        diagnostics.append(Diagnostic(rule, severity, message.format(value=value), sku=sku, field=field))
+
+
+# ----------------------------------------------------------------------------- validation
+def _check_structure(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"required column {', '.join(repr(c) for c in missing)} is missing", row=1, column=missing[0])
+    if frame.empty:
+        raise InputError(path, "no rows: the catalogue has a header but no products", row=2)
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)].copy()
+    frame.insert(0, "source_row", range(2, len(frame) + 2))
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        frame[column] = frame[column].astype(str).str.strip()
+    sku = frame["sku"]
+    duplicated = sku.ne("") & sku.duplicated(keep="first")
+    if duplicated.any():
+        row = int(frame.loc[duplicated, "source_row"].iloc[0])
+        first = int(frame.loc[sku.eq(sku[duplicated].iloc[0]), "source_row"].iloc[0])
+        raise InputError(path, f"duplicate sku {sku[duplicated].iloc[0]!r} (first seen on row {first})", row=row, column="sku")
+    return frame
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    path = Path(path)
+    frame = _check_structure(path, _read_any(path))
+    diagnostics: list[Diagnostic] = []
+
+    blank_sku = frame["sku"].eq("")
+    for row in frame.loc[blank_sku, "source_row"]:
+        diagnostics.append(Diagnostic("catalogue.sku.missing", "error", f"row {row} has no sku and was skipped", field="sku"))
+    frame = frame.loc[~blank_sku].reset_index(drop=True)
+
+    for column in TEXT_COLUMNS:
+        cleaned = frame[column].map(clean_text)
+        changed = cleaned.ne(frame[column])
+        _flag(frame, changed, f"catalogue.{column}.control_characters", "warning", column,
+              "removed characters that XML and feeds cannot carry", diagnostics)
+        frame[column] = cleaned
+    has_markup = frame["description"].str.contains("<", regex=False)
+    frame.loc[has_markup, "description"] = frame.loc[has_markup, "description"].map(strip_html)
+
+    for column in ("title", "description", "brand", "style_id"):
+        _flag(frame, frame[column].eq(""), f"catalogue.{column}.missing", "error", column, f"{column} is empty", diagnostics)
+
+    frame["price"] = _money_column(frame, "price", diagnostics, "error")
+    frame["sale_price"] = _money_column(frame, "sale_price", diagnostics, "warning")
+    _check_sales(frame, diagnostics)
+
+    gtin_problems = frame["gtin"].map(lambda g: gtin_problem(g) if g else None)
+    bad_gtin = gtin_problems.notna()
+    for sku, gtin, problem in zip(frame.loc[bad_gtin, "sku"], frame.loc[bad_gtin, "gtin"], gtin_problems[bad_gtin]):
+        diagnostics.append(Diagnostic("catalogue.gtin.invalid", "error", f"gtin {gtin!r}: {problem}", sku=sku, field="gtin"))
+    frame["gtin_valid"] = frame["gtin"].ne("") & ~bad_gtin
+
+    for column in ("image_link",):
+        url = frame[column]
+        not_web = url.ne("") & ~url.str.match(r"^https?://[^\s/]+\.[^\s]+$")
+        _flag(frame, not_web, f"catalogue.{column}.invalid", "error", column, "{value!r} is not an http(s) URL", diagnostics)
+        frame.loc[not_web, column] = ""
+        _flag(frame, url.eq(""), f"catalogue.{column}.missing", "error", column, "no image", diagnostics)
+    extra = frame["additional_image_links"].str.split("|")
+    frame["additional_image_links"] = extra.map(lambda urls: "|".join(u.strip() for u in urls if re.match(r"^https?://\S+$", u.strip())))
+
+    for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
+        frame[column] = frame[column].str.lower()
+        unknown = ~frame[column].isin(allowed)
+        _flag(frame, unknown, f"catalogue.{column}.invalid", "error", column,
+              "{value!r} is not one of " + ", ".join(allowed), diagnostics)
+        frame.loc[unknown, column] = ""
+
+    stock = pd.to_numeric(frame["stock"].str.replace(",", ".", regex=False), errors="coerce")
+    bad_stock = stock.isna() | (stock < 0) | (stock % 1 != 0)
+    _flag(frame, bad_stock, "catalogue.stock.invalid", "warning", "stock",
+          "stock {value!r} is not a whole number ≥ 0; treated as out of stock", diagnostics)
+    frame["stock"] = stock.where(~bad_stock, 0).astype("int64")
+
+    for column in ("rating", "review_count", "weight_g"):
+        numeric = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce")
+        _flag(frame, numeric.isna() & frame[column].ne(""), f"catalogue.{column}.invalid", "warning", column,
+              "{value!r} is not a number and was ignored", diagnostics)
+        frame[column] = numeric
+    out_of_range = frame["rating"].notna() & ~frame["rating"].between(0, 5)
+    frame.loc[out_of_range | frame["review_count"].fillna(0).le(0), ["rating", "review_count"]] = float("nan")
+
+    handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
+    frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
+    return Catalogue(path=path, items=frame, diagnostics=diagnostics)
+
+
+def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
+    """A sale needs a price below the regular one and, if given, a readable window."""
+    start = pd.to_datetime(frame["sale_start"], format="%Y-%m-%d", errors="coerce")
+    end = pd.to_datetime(frame["sale_end"], format="%Y-%m-%d", errors="coerce")
+    has_sale = frame["sale_price"].notna()
+    for column, parsed in (("sale_start", start), ("sale_end", end)):
+        bad = has_sale & frame[column].ne("") & parsed.isna()
+        _flag(frame, bad, f"catalogue.{column}.invalid", "warning", column,
+              "{value!r} is not a date YYYY-MM-DD; sale ignored", diagnostics)
+        has_sale &= ~bad
+    backwards = has_sale & start.notna() & end.notna() & (start > end)
+    _flag(frame, backwards, "catalogue.sale_end.before_start", "warning", "sale_end", "sale ends before it starts; sale ignored", diagnostics)
+    has_sale &= ~backwards
+    comparable = has_sale & frame["price"].notna()
+    not_below = pd.Series(False, index=frame.index)
+    not_below[comparable] = frame.loc[comparable, "sale_price"] >= frame.loc[comparable, "price"]
+    _flag(frame, not_below, "catalogue.sale_price.not_below_price", "warning", "sale_price",
+          "sale price {value} is not below the regular price; sale ignored", diagnostics)
+    has_sale &= ~not_below
+    frame["sale_price"] = frame["sale_price"].where(has_sale, None).astype(object)
+    frame["sale_start"] = start.dt.date.where(has_sale & start.notna(), None).astype(object)
+    frame["sale_end"] = end.dt.date.where(has_sale & end.notna(), None).astype(object)

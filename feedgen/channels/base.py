@@ -1,0 +1,79 @@
+"""The channel interface and the vectorised rule helper the channels share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+import pandas as pd
+
+from feedgen.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from feedgen.offers import MarketOffers
+    from feedgen.publish import Stage
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One written file: what it is for and how many items it carries."""
+
+    channel: str
+    market: str
+    path: str  # relative to the output directory, POSIX separators
+    items: int
+
+
+class Channel(Protocol):
+    """A platform. `prepare` decides which offers the platform would accept and why not;
+    `write` streams the accepted ones into the stage; `finish` writes cross-market files."""
+
+    name: ClassVar[str]
+    required_fields: ClassVar[tuple[str, ...]]
+
+    def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]: ...
+
+    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage) -> list[Artifact]: ...
+
+    def finish(self, stage: Stage) -> list[Artifact]: ...
+
+
+class RuleCheck:
+    """Collects diagnostics from boolean masks and remembers which rows an error rejects."""
+
+    def __init__(self, items: pd.DataFrame, channel: str, market: str) -> None:
+        self.items = items
+        self.channel = channel
+        self.market = market
+        self.rejected = pd.Series(False, index=items.index)
+        self.diagnostics: list[Diagnostic] = []
+
+    def flag(self, mask: pd.Series, rule_id: str, severity: Severity, field: str, message: str) -> None:
+        """`message` may use {value} for the offending value."""
+        mask = mask & ~self.rejected if severity == "error" else mask
+        if not mask.any():
+            return
+        for sku, value in self.items.loc[mask, ["sku", field]].itertuples(index=False):
+            self.diagnostics.append(
+                Diagnostic(rule_id, severity, message.format(value=value), sku=sku,
+                           market=self.market, channel=self.channel, field=field)
+            )
+        if severity == "error":
+            self.rejected |= mask
+
+    def too_long(self, field: str, limit: int, rule_id: str, severity: Severity = "error") -> None:
+        lengths = self.items[field].astype(str).str.len()
+        self.flag(lengths > limit, rule_id, severity, field, f"{field} is longer than {limit} characters")
+
+    def missing(self, field: str, rule_id: str, severity: Severity = "error") -> None:
+        column = self.items[field]
+        self.flag(column.isna() | column.astype(str).eq(""), rule_id, severity, field, f"{field} is required")
+
+    def accepted(self) -> pd.DataFrame:
+        return self.items.loc[~self.rejected]
+
+
+def blocked_by_catalogue(items: pd.DataFrame, errors: dict[str, set[str]], fields: tuple[str, ...]) -> pd.Series:
+    """Rows whose SKU already has a catalogue error on a field this channel needs (reported once, upstream)."""
+    skus = set().union(*(errors.get(field, set()) for field in fields)) if fields else set()
+    return items["sku"].isin(skus)

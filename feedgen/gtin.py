@@ -1,0 +1,34 @@
+"""GTIN checks as Google and GS1 define them (GMC 6324461; GS1 General Specifications)."""
+
+from __future__ import annotations
+
+VALID_LENGTHS = (8, 12, 13, 14)
+# Restricted-circulation (02, 04, 2) and coupon (05, 98, 99) prefixes, checked on the GTIN-13 form.
+REJECTED_PREFIXES = ("02", "04", "05", "2", "98", "99")
+
+
+def check_digit(body: str) -> int:
+    """GS1 mod-10: weights 3,1,3,1… from the rightmost digit of the body."""
+    total = sum(int(digit) * (3 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def gtin_problem(value: str) -> str | None:
+    """Why Google would reject this GTIN, or None when it is fine."""
+    if not value.isdigit() or not value.isascii():
+        return "must contain digits only"
+    if len(value) not in VALID_LENGTHS:
+        return f"has {len(value)} digits; a GTIN has 8, 12, 13 or 14"
+    if int(value[-1]) != check_digit(value[:-1]):
+        return f"check digit should be {check_digit(value[:-1])}"
+    as_13 = value.zfill(14)[1:] if len(value) < 14 else value[1:]
+    if len(value) != 8 and any(as_13.startswith(prefix) for prefix in REJECTED_PREFIXES):
+        return "restricted-circulation or coupon prefix; not accepted by Google"
+    if set(value) == {"0"}:
+        return "all zeros"
+    return None
+
+
+def gtin_type(value: str) -> str:
+    """Amazon's externally_assigned_product_identifier type for a valid GTIN."""
+    return {12: "upc", 13: "ean", 14: "gtin", 8: "ean"}[len(value)]

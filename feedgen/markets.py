@@ -1,0 +1,410 @@
+"""markets.toml -> frozen Market objects.
+
+Market rules are data. This module only checks them strictly (unknown keys are typos, and a
+typo must not pass silently) and turns them into typed objects; nothing here knows any
+particular market.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import is_currency
+
+from feedgen.errors import InputError
+
+SIZE_SYSTEMS = ("EU", "UK", "US")
+CHANNELS = ("google", "meta", "amazon")
+RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
+RETURN_METHODS = ("by_mail", "in_store", "kiosk")
+PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
+META_LAYOUTS = ("localized", "per_market")
+
+
+@dataclass(frozen=True)
+class RoundingRule:
+    decimals: int
+    ending: str = ""  # digits the rounded price must end with, e.g. "9" (whole units) or "95" (cents)
+
+
+@dataclass(frozen=True)
+class ReturnPolicy:
+    days: int
+    fees: str
+    method: str
+    policy_label: str
+    fee_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Shipping:
+    service: str
+    price: Decimal
+    free_over: Decimal | None
+    handling_days: tuple[int, int]
+    transit_days: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    id: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AmazonMarketplace:
+    marketplace_id: str
+    language_tag: str
+    fulfillment_channel: str
+
+
+@dataclass(frozen=True)
+class Market:
+    id: str
+    name: str
+    country: str
+    language: str
+    locale: str
+    currency: str
+    timezone: str
+    vat_rate: Decimal
+    prices_include_tax: bool
+    size_system: str
+    channels: tuple[str, ...]
+    storefront_url: str
+    allow_machine_translation: bool
+    rounding: RoundingRule
+    whole_units: bool
+    returns: ReturnPolicy
+    shipping: Shipping
+    payment_methods: tuple[PaymentMethod, ...]
+    amazon: AmazonMarketplace | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def home_url(self) -> str:
+        """Scheme and host of the storefront, for feed channel links."""
+        parts = urlsplit(self.storefront_url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+
+@dataclass(frozen=True)
+class Project:
+    brand: str
+    base_currency: str
+    base_vat_rate: Decimal
+    source_language: str
+    fx_date: str
+    default_market: str
+    amazon_seller_id: str
+    meta_layout: str
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    path: Path
+    project: Project
+    markets: dict[str, Market]
+
+    def select(self, ids: list[str] | None) -> list[Market]:
+        """Markets by id, case-insensitively, in file order; all of them when ids is empty."""
+        if not ids:
+            return list(self.markets.values())
+        chosen = []
+        for raw in ids:
+            key = raw.strip().upper()
+            if key not in self.markets:
+                known = ", ".join(self.markets)
+                raise InputError(self.path, f"unknown market {raw!r} (known: {known})")
+            chosen.append(self.markets[key])
+        return chosen
+
+
+# ----------------------------------------------------------------------------- schema checking
+class _Reader:
+    """Walks the parsed TOML with the key path at hand, so every error names its place."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, dotted: str, message: str) -> InputError:
+        return InputError(self.path, f"{dotted}: {message}", row=self._line_of(dotted))
+
+    def _line_of(self, dotted: str) -> int | None:
+        """Best-effort line number: the table header, then the first later line naming the key."""
+        parts = dotted.split(".")
+        start = 0
+        for depth in range(len(parts) - 1, 0, -1):
+            header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth])) + r"\s*\]")
+            for number, line in enumerate(self.lines):
+                if header.match(line):
+                    start = number
+                    break
+            else:
+                continue
+            break
+        key = re.compile(r"(^|[\s{,])" + re.escape(parts[-1]) + r"\s*=")
+        for number in range(start, len(self.lines)):
+            if key.search(self.lines[number]):
+                return number + 1
+        return start + 1 if start else None
+
+    def table(self, data: Any, dotted: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(dotted, "must be a table")
+        for key in data:
+            if key not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                raise self.fail(f"{dotted}.{key}", f"unknown key {key!r} (allowed: {allowed})")
+        for key in sorted(required):
+            if key not in data:
+                raise self.fail(dotted, f"missing required key {key!r}")
+        return data
+
+    def text(self, data: dict, dotted: str, key: str, choices: tuple[str, ...] = ()) -> str:
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{dotted}.{key}", "must be a non-empty string")
+        if choices and value not in choices:
+            raise self.fail(f"{dotted}.{key}", f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def number(self, data: dict, dotted: str, key: str, low: Decimal, high: Decimal) -> Decimal:
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"{dotted}.{key}", f"must be a number, got {value!r}")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - TOML numbers always convert
+            raise self.fail(f"{dotted}.{key}", f"not a number: {value!r}") from None
+        if not low <= number <= high:
+            raise self.fail(f"{dotted}.{key}", f"{value} is outside {low}–{high}")
+        return number
+
+    def boolean(self, data: dict, dotted: str, key: str) -> bool:
+        if not isinstance(data[key], bool):
+            raise self.fail(f"{dotted}.{key}", "must be true or false")
+        return data[key]
+
+    def day_range(self, data: dict, dotted: str, key: str) -> tuple[int, int]:
+        value = data[key]
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 60 for v in value)
+            or value[0] > value[1]
+        ):
+            raise self.fail(f"{dotted}.{key}", "must be [min, max] whole days, 0–60, min ≤ max")
+        return (value[0], value[1])
+
+
+def _check_currency(reader: _Reader, dotted: str, code: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
+        raise reader.fail(dotted, f"unknown currency {code!r} (ISO 4217, e.g. NOK, EUR)")
+    return code
+
+
+_TERRITORIES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
+
+
+def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, PaymentMethod]) -> Market:
+    dotted = f"markets.{market_id}"
+    data = reader.table(
+        raw,
+        dotted,
+        required={
+            "name", "country", "language", "locale", "currency", "timezone", "vat_rate",
+            "prices_include_tax", "size_system", "channels", "storefront_url", "rounding",
+            "returns", "shipping", "payments",
+        },
+        optional={"allow_machine_translation", "display", "amazon"},
+    )
+    if not re.fullmatch(r"[A-Z]{2}", market_id):
+        raise reader.fail(dotted, f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
+    country = reader.text(data, dotted, "country")
+    if country not in _TERRITORIES:
+        raise reader.fail(f"{dotted}.country", f"{country!r} is not an ISO 3166 alpha-2 country (GB, not UK)")
+    locale = reader.text(data, dotted, "locale")
+    try:
+        parsed_locale = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        raise reader.fail(f"{dotted}.locale", f"{locale!r} is not a locale Babel knows (e.g. nb_NO)") from None
+    language = reader.text(data, dotted, "language")
+    if parsed_locale.language != language:
+        raise reader.fail(f"{dotted}.language", f"{language!r} does not match locale {locale!r}")
+    timezone = reader.text(data, dotted, "timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.fail(f"{dotted}.timezone", f"unknown time zone {timezone!r}") from None
+    channels = data["channels"]
+    if not isinstance(channels, list) or not channels or any(c not in CHANNELS for c in channels):
+        raise reader.fail(f"{dotted}.channels", f"must be a list drawn from {', '.join(CHANNELS)}")
+    url = reader.text(data, dotted, "storefront_url")
+    if not url.startswith("https://") or "{sku}" not in url and "{handle}" not in url:
+        raise reader.fail(f"{dotted}.storefront_url", "must be an https:// URL with {handle} and/or {sku}")
+
+    rounding_path = f"{dotted}.rounding"
+    rounding = reader.table(data["rounding"], rounding_path, {"decimals"}, {"ending"})
+    decimals = int(reader.number(rounding, rounding_path, "decimals", Decimal(0), Decimal(4)))
+    ending = rounding.get("ending", "")
+    if not isinstance(ending, str) or (ending and not ending.isdigit()) or len(ending) > 4:
+        raise reader.fail(f"{rounding_path}.ending", 'must be up to four digits, e.g. "9" or "95"')
+
+    display = reader.table(data.get("display", {}), f"{dotted}.display", set(), {"whole_units"})
+    returns_path = f"{dotted}.returns"
+    returns = reader.table(data["returns"], returns_path, {"days", "fees", "method", "policy_label"}, {"fee_amount"})
+    fees = reader.text(returns, returns_path, "fees", RETURN_FEES)
+    fee_amount = None
+    if fees == "flat_fee":
+        if "fee_amount" not in returns:
+            raise reader.fail(returns_path, "fees = 'flat_fee' needs fee_amount")
+        fee_amount = reader.number(returns, returns_path, "fee_amount", Decimal(0), Decimal(10**6))
+    label = reader.text(returns, returns_path, "policy_label")
+    if len(label) > 50:
+        raise reader.fail(f"{returns_path}.policy_label", "Merchant Center policy labels are at most 50 characters")
+
+    shipping_path = f"{dotted}.shipping"
+    shipping = reader.table(
+        data["shipping"], shipping_path, {"service", "price", "handling_days", "transit_days"}, {"free_over"}
+    )
+    payment_path = f"{dotted}.payments"
+    payment_data = reader.table(data["payments"], payment_path, {"methods"}, {"credit_first_allowed"})
+    methods = payment_data["methods"]
+    if not isinstance(methods, list) or not methods:
+        raise reader.fail(f"{payment_path}.methods", "must be a non-empty list of payment method ids")
+    for method in methods:
+        if method not in payments:
+            raise reader.fail(f"{payment_path}.methods", f"unknown payment method {method!r} (see [payment_methods])")
+    credit_first = payment_data.get("credit_first_allowed", True)
+    if not credit_first and payments[methods[0]].kind == "credit":
+        raise reader.fail(
+            f"{payment_path}.methods", f"{methods[0]!r} is a credit option and this market forbids showing credit first"
+        )
+
+    amazon = None
+    if "amazon" in data:
+        amazon_path = f"{dotted}.amazon"
+        amazon_data = reader.table(data["amazon"], amazon_path, {"marketplace_id", "language_tag", "fulfillment_channel"})
+        amazon = AmazonMarketplace(
+            marketplace_id=reader.text(amazon_data, amazon_path, "marketplace_id"),
+            language_tag=reader.text(amazon_data, amazon_path, "language_tag"),
+            fulfillment_channel=reader.text(amazon_data, amazon_path, "fulfillment_channel"),
+        )
+    elif "amazon" in channels:
+        raise reader.fail(f"{dotted}.channels", "the amazon channel needs an amazon = { marketplace_id = … } entry")
+
+    return Market(
+        id=market_id,
+        name=reader.text(data, dotted, "name"),
+        country=country,
+        language=language,
+        locale=str(parsed_locale),
+        currency=_check_currency(reader, f"{dotted}.currency", reader.text(data, dotted, "currency")),
+        timezone=timezone,
+        vat_rate=reader.number(data, dotted, "vat_rate", Decimal(0), Decimal(50)),
+        prices_include_tax=reader.boolean(data, dotted, "prices_include_tax"),
+        size_system=reader.text(data, dotted, "size_system", SIZE_SYSTEMS),
+        channels=tuple(channels),
+        storefront_url=url,
+        allow_machine_translation=bool(data.get("allow_machine_translation", False)),
+        rounding=RoundingRule(decimals=decimals, ending=ending),
+        whole_units=bool(display.get("whole_units", False)),
+        returns=ReturnPolicy(
+            days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365))),
+            fees=fees,
+            method=reader.text(returns, returns_path, "method", RETURN_METHODS),
+            policy_label=label,
+            fee_amount=fee_amount,
+        ),
+        shipping=Shipping(
+            service=reader.text(shipping, shipping_path, "service"),
+            price=reader.number(shipping, shipping_path, "price", Decimal(0), Decimal(10**6)),
+            free_over=(
+                reader.number(shipping, shipping_path, "free_over", Decimal(0), Decimal(10**9))
+                if "free_over" in shipping
+                else None
+            ),
+            handling_days=reader.day_range(shipping, shipping_path, "handling_days"),
+            transit_days=reader.day_range(shipping, shipping_path, "transit_days"),
+        ),
+        payment_methods=tuple(payments[m] for m in methods),
+        amazon=amazon,
+    )
+
+
+def load_markets(path: str | Path) -> MarketConfig:
+    """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected markets.toml") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        if match:
+            raise InputError(path, f"invalid TOML: {message}", row=int(match[1]), column=int(match[2])) from None
+        raise InputError(path, f"invalid TOML: {message}") from None
+
+    reader = _Reader(path, text)
+    top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta"})
+    project = reader.table(
+        top["project"], "project",
+        {"brand", "base_currency", "base_vat_rate", "source_language", "default_market"},
+        {"fx_date"},
+    )
+    payments: dict[str, PaymentMethod] = {}
+    for method_id, raw in reader.table(top["payment_methods"], "payment_methods", set(), set(top["payment_methods"])).items():
+        entry = reader.table(raw, f"payment_methods.{method_id}", {"name", "kind"})
+        payments[method_id] = PaymentMethod(
+            id=method_id,
+            name=reader.text(entry, f"payment_methods.{method_id}", "name"),
+            kind=reader.text(entry, f"payment_methods.{method_id}", "kind", PAYMENT_KINDS),
+        )
+    raw_markets = top["markets"]
+    if not isinstance(raw_markets, dict) or not raw_markets:
+        raise reader.fail("markets", "define at least one [markets.XX] table")
+    markets = {market_id: _market(reader, market_id, raw, payments) for market_id, raw in raw_markets.items()}
+
+    amazon = reader.table(top.get("amazon", {}), "amazon", set(), {"seller_id"})
+    meta = reader.table(top.get("meta", {}), "meta", set(), {"layout"})
+    default_market = reader.text(project, "project", "default_market")
+    if default_market not in markets:
+        raise reader.fail("project.default_market", f"{default_market!r} is not one of the markets")
+    fx_date = project.get("fx_date", "latest")
+    if fx_date != "latest" and not (isinstance(fx_date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", fx_date)):
+        raise reader.fail("project.fx_date", 'must be "latest" or a date YYYY-MM-DD')
+    return MarketConfig(
+        path=path,
+        project=Project(
+            brand=reader.text(project, "project", "brand"),
+            base_currency=_check_currency(reader, "project.base_currency", reader.text(project, "project", "base_currency")),
+            base_vat_rate=reader.number(project, "project", "base_vat_rate", Decimal(0), Decimal(50)),
+            source_language=reader.text(project, "project", "source_language"),
+            fx_date=fx_date,
+            default_market=default_market,
+            amazon_seller_id=str(amazon.get("seller_id", "")),
+            meta_layout=reader.text(meta, "meta", "layout", META_LAYOUTS) if "layout" in meta else "localized",
+        ),
+        markets=markets,
+    )

@@ -1,0 +1,174 @@
+"""Resolve once: the catalogue and one market -> that market's offers.
+
+Everything market-specific is decided here, in one place, and every channel writer and landing
+page reads the result. That is what keeps a price identical in the Google feed, the Meta feed,
+the Amazon listing and the page: there is only one price to read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Protocol
+from urllib.parse import quote
+
+import pandas as pd
+
+from feedgen.catalogue import Catalogue
+from feedgen.diagnostics import Diagnostic
+from feedgen.markets import Market, MarketConfig
+from feedgen.pricing import FxTable, convert_column
+from feedgen.sizes import SizeChart, size_group
+
+LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
+
+
+class Localizer(Protocol):
+    """Puts product text into a market's language; see feedgen.i18n for the gettext one."""
+
+    def localize(self, items: pd.DataFrame, market: Market) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        """Return items with LOCALIZED_FIELDS in the market's language and a `text_status` column."""
+
+
+class SourceTextLocalizer:
+    """No catalogues: every market gets the source text, and each foreign market says so."""
+
+    def __init__(self, source_language: str) -> None:
+        self.source_language = source_language
+
+    def localize(self, items: pd.DataFrame, market: Market) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        items = items.copy()
+        if market.language == self.source_language:
+            items["text_status"] = "reviewed"
+            return items, []
+        items["text_status"] = "source"
+        return items, [
+            Diagnostic(
+                "i18n.untranslated", "warning",
+                f"no {market.language} translations loaded: {len(items)} items use the source text",
+                market=market.id,
+            )
+        ]
+
+
+@dataclass
+class Sources:
+    """Everything resolve needs besides the market itself."""
+
+    catalogue: Catalogue
+    config: MarketConfig
+    fx: FxTable
+    sizes: SizeChart
+    price_list: pd.DataFrame
+    localizer: Localizer
+    as_of: date
+    input_paths: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class MarketOffers:
+    market: Market
+    offers: pd.DataFrame
+    diagnostics: list[Diagnostic]
+
+
+def fill_template(template: str, frame: pd.DataFrame) -> pd.Series:
+    """`https://shop/{handle}?variant={sku}` filled per row, values URL-encoded."""
+    parts = re.split(r"(\{[a-z_]+\})", template)
+    result = pd.Series("", index=frame.index, dtype=object)
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            values = frame[part[1:-1]].astype(str)
+            result = result + values.map(dict((v, quote(v, safe="")) for v in values.unique()))
+        else:
+            result = result + part
+    return result
+
+
+def _sale_window(start: pd.Series, end: pd.Series, market: Market) -> pd.Series:
+    """ISO 8601 interval in the market's time zone: from 00:00 on the first day to 23:59 on the last."""
+    zone = market.tz
+
+    def stamp(day: date, at: time) -> str:
+        return datetime.combine(day, at, tzinfo=zone).isoformat(timespec="minutes")
+
+    pairs = pd.Series(list(zip(start, end)), index=start.index, dtype=object)
+    distinct = {
+        pair: f"{stamp(pair[0], time(0, 0))}/{stamp(pair[1], time(23, 59))}"
+        for pair in pairs.unique()
+        if pair[0] is not None and pair[1] is not None
+    }
+    return pairs.map(distinct).fillna("")
+
+
+def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Market) -> pd.Series:
+    """Explicit prices win over conversion: first by SKU, then by style. Returns the mask of overridden rows."""
+    rows = price_list[price_list["market"] == market.id]
+    overridden = pd.Series(False, index=offers.index)
+    for key in ("style_id", "sku"):  # sku last, so it wins over its style
+        keyed = rows[rows[key] != ""].drop_duplicates(key, keep="last").set_index(key)
+        if keyed.empty:
+            continue
+        hit = offers[key].isin(keyed.index)
+        offers.loc[hit, "price"] = offers.loc[hit, key].map(keyed["price"])
+        offers.loc[hit, "sale_price"] = offers.loc[hit, key].map(keyed["sale_price"])
+        overridden |= hit
+    return overridden
+
+
+def resolve(sources: Sources, market: Market) -> MarketOffers:
+    project = sources.config.project
+    items = sources.catalogue.items
+    diagnostics: list[Diagnostic] = []
+    offers, localize_diagnostics = sources.localizer.localize(items, market)
+    diagnostics.extend(localize_diagnostics)
+
+    offers["market"] = market.id
+    offers["currency"] = market.currency
+    offers["language"] = market.language
+    offers["price"] = convert_column(offers["price"], project, market, sources.fx)
+    offers["sale_price"] = convert_column(offers["sale_price"], project, market, sources.fx)
+    _apply_price_list(offers, sources.price_list, market)
+
+    # A sale that rounding pushed up to the regular price is no sale.
+    has_both = offers["sale_price"].notna() & offers["price"].notna()
+    not_below = pd.Series(False, index=offers.index)
+    not_below[has_both] = offers.loc[has_both, "sale_price"] >= offers.loc[has_both, "price"]
+    for sku in offers.loc[not_below, "sku"]:
+        diagnostics.append(Diagnostic("price.sale_not_below_price", "warning",
+                                      "after conversion and rounding the sale price is not below the price; sale dropped",
+                                      sku=sku, market=market.id, field="sale_price"))
+    ended = offers["sale_end"].map(lambda day: day is not None and day < sources.as_of)
+    for column in ("sale_price", "sale_start", "sale_end"):
+        offers[column] = offers[column].where(~(not_below | ended) & offers[column].notna(), None).astype(object)
+    offers["sale_effective_date"] = _sale_window(offers["sale_start"], offers["sale_end"], market)
+    starts, ends = offers["sale_start"], offers["sale_end"]
+    offers["sale_active"] = offers["sale_price"].notna() & starts.map(
+        lambda day: day is None or day <= sources.as_of
+    ) & ends.map(lambda day: day is None or day >= sources.as_of)
+
+    offers["availability"] = offers["stock"].gt(0).map({True: "in_stock", False: "out_of_stock"})
+    offers["eu_size"] = offers["size"]
+    offers["size"] = sources.sizes.convert(offers["eu_size"], size_group(offers["gender"], offers["age_group"]), market.size_system)
+    offers["size_system"] = market.size_system
+    unmapped = offers["size"].eq("") & offers["eu_size"].ne("")
+    for sku, size in offers.loc[unmapped, ["sku", "eu_size"]].itertuples(index=False):
+        diagnostics.append(Diagnostic("size.unmapped", "error", f"EU size {size} has no {market.size_system} equivalent in the size chart",
+                                      sku=sku, market=market.id, field="size"))
+
+    offers["link"] = fill_template(market.storefront_url, offers)
+    offers["condition"] = "new"
+    current_price = offers["sale_price"].where(offers["sale_active"], offers["price"])
+    free_over = market.shipping.free_over
+    if free_over is None:
+        offers["shipping_price"] = market.shipping.price
+    else:
+        priced = current_price.notna()
+        qualifies = pd.Series(False, index=offers.index)
+        qualifies[priced] = current_price[priced] >= free_over
+        offers["shipping_price"] = qualifies.map({True: Decimal(0), False: market.shipping.price}).astype(object)
+    offers["return_policy_label"] = market.returns.policy_label
+    offers = offers.sort_values("sku", kind="stable").reset_index(drop=True)
+    return MarketOffers(market=market, offers=offers, diagnostics=diagnostics)

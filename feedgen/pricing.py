@@ -1,0 +1,167 @@
+"""Prices: catalogue price (base currency, VAT included) -> a market's shelf price.
+
+Money is `decimal.Decimal` from the file to the feed; binary floats never touch it. A catalogue
+has far fewer distinct prices than SKUs, so each distinct price is converted once and the result
+is mapped back onto the column: exact arithmetic without a Python loop per row.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from pathlib import Path
+
+import pandas as pd
+from babel.numbers import get_currency_precision
+
+from feedgen.errors import InputError
+from feedgen.markets import Market, Project, RoundingRule
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """Reference rates as units of currency per one EUR (the ECB convention), on one date."""
+
+    path: Path
+    date: str
+    per_eur: dict[str, Decimal]
+
+    def rate(self, source: str, target: str) -> Decimal:
+        """How many `target` units one `source` unit buys."""
+        if source == target:
+            return Decimal(1)
+        for code in (source, target):
+            if code not in self.per_eur:
+                raise InputError(self.path, f"no rate for {code} on {self.date}")
+        with localcontext(prec=28):
+            return self.per_eur[target] / self.per_eur[source]
+
+
+def load_fx_rates(path: str | Path, on: str = "latest") -> FxTable:
+    """Read `date,currency,per_eur` rows and keep one date: the latest, or the one asked for."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"date", "currency", "per_eur"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", row=1)
+            rates: dict[str, dict[str, Decimal]] = {}
+            for row_number, row in enumerate(reader, start=2):
+                try:
+                    rate = Decimal(row["per_eur"].strip())
+                except (InvalidOperation, AttributeError):
+                    raise InputError(path, f"rate {row['per_eur']!r} is not a number", row=row_number, column="per_eur") from None
+                if not rate.is_finite() or rate <= 0:
+                    raise InputError(path, "rate must be a positive number", row=row_number, column="per_eur")
+                rates.setdefault(row["date"].strip(), {})[row["currency"].strip().upper()] = rate
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    if not rates:
+        raise InputError(path, "no rates in file")
+    date = max(rates) if on == "latest" else on
+    if date not in rates:
+        raise InputError(path, f"no rates for {date} (dates in file: {min(rates)} … {max(rates)})")
+    per_eur = {"EUR": Decimal(1), **rates[date]}
+    return FxTable(path=path, date=date, per_eur=per_eur)
+
+
+def round_price(value: Decimal, rule: RoundingRule) -> Decimal:
+    """Round half-up to the rule's decimals, then to the nearest price with the rule's ending.
+
+    Idempotent and monotone: a price that already fits the rule is returned unchanged, and a
+    higher input never gives a lower price. An ending never pushes a price to zero or below.
+    """
+    quantum = Decimal(1).scaleb(-rule.decimals)
+    if not rule.ending:
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    minor = value.scaleb(rule.decimals)
+    step = Decimal(10) ** len(rule.ending)
+    ending = Decimal(rule.ending)
+    below = ((minor - ending) / step).to_integral_value(rounding=ROUND_FLOOR) * step + ending
+    above = below + step
+    chosen = below if (minor - below) < (above - minor) and below > 0 else above
+    return chosen.scaleb(-rule.decimals).quantize(quantum)
+
+
+def market_price(base_gross: Decimal, project: Project, market: Market, fx: FxTable) -> Decimal:
+    """One base price through net -> FX -> the market's tax -> the market's rounding."""
+    with localcontext(prec=28):
+        net = base_gross * HUNDRED / (HUNDRED + project.base_vat_rate)
+        converted = net * fx.rate(project.base_currency, market.currency)
+        shelf = converted * (HUNDRED + market.vat_rate) / HUNDRED if market.prices_include_tax else converted
+    return round_price(shelf, market.rounding)
+
+
+def convert_column(prices: pd.Series, project: Project, market: Market, fx: FxTable) -> pd.Series:
+    """Vectorised over a column of Decimals (missing values stay missing)."""
+    distinct = prices.dropna().unique()
+    table = {value: market_price(value, project, market, fx) for value in distinct}
+    converted = prices.map(table, na_action="ignore").astype(object)
+    return converted.where(converted.notna(), None)
+
+
+def currency_digits(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def format_amount(value: Decimal, currency: str) -> str:
+    """`1299.00 NOK`: the number with the currency's ISO digits and a point, then the code.
+
+    This is the wire format Google and Meta share; it is deliberately not locale formatting.
+    """
+    digits = currency_digits(currency)
+    return f"{value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)} {currency}"
+
+
+def plain_amount(value: Decimal, currency: str) -> str:
+    """The bare number schema.org and Amazon want: point decimal separator, ISO digits."""
+    digits = currency_digits(currency)
+    return str(value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
+    """Explicit shelf prices (`market,sku,style_id,price,sale_price`) that win over conversion.
+
+    A row names either a SKU or a whole style. Prices are final: in the market's currency, tax
+    as the market shows it, used exactly as written.
+    """
+    path = Path(path)
+    columns = ["market", "sku", "style_id", "price", "sale_price"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(path, f"cannot read price list: {str(exc).splitlines()[0]}") from None
+    missing = {"market", "price"} - set(frame.columns)
+    if missing or not ({"sku", "style_id"} & set(frame.columns)):
+        raise InputError(path, "needs columns market, price and sku or style_id", row=1)
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[columns].apply(lambda column: column.str.strip())
+    frame["market"] = frame["market"].str.upper()
+    from feedgen.catalogue import parse_decimal  # local import: catalogue imports pricing helpers too
+
+    for row_number, row in enumerate(frame.itertuples(index=False), start=2):
+        if row.market not in market_ids:
+            raise InputError(path, f"unknown market {row.market!r}", row=row_number, column="market")
+        if bool(row.sku) == bool(row.style_id):
+            raise InputError(path, "give exactly one of sku or style_id", row=row_number, column="sku")
+        for column in ("price", "sale_price"):
+            text = getattr(row, column)
+            try:
+                value = parse_decimal(text)
+            except (ValueError, InvalidOperation):
+                value = Decimal(-1)
+            if (column == "price" and value is None) or (value is not None and value <= 0):
+                raise InputError(path, f"{column} {text!r} is not a positive number", row=row_number, column=column)
+    for column in ("price", "sale_price"):
+        frame[column] = frame[column].map(lambda text: parse_decimal(text)).astype(object)
+    return frame

@@ -1,0 +1,70 @@
+"""EU shoe sizes -> the size system a market shops in, from product_data/size_chart.csv."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from feedgen.errors import InputError
+
+GROUPS = ("women", "men", "kids")
+SYSTEM_COLUMNS = {"EU": "eu", "UK": "uk", "US": "us"}
+
+
+@dataclass(frozen=True)
+class SizeChart:
+    path: Path
+    rows: dict[tuple[str, str], dict[str, str]]  # (group, eu size) -> {"eu": .., "uk": .., "us": ..}
+
+    def convert(self, eu_sizes: pd.Series, groups: pd.Series, system: str) -> pd.Series:
+        """Sizes in `system`; '' where the chart has no entry (the caller reports those)."""
+        if system == "EU":
+            return eu_sizes.copy()
+        column = SYSTEM_COLUMNS[system]
+        lookup = {f"{group}|{eu}": row[column] for (group, eu), row in self.rows.items()}
+        eu = eu_sizes.map(_normalise)
+        result = pd.Series("", index=eu_sizes.index, dtype=object)
+        # Unisex adult styles use the men's chart, and the women's below where the men's run ends.
+        for group in ("men", "women", "kids"):
+            chosen = groups.eq(group) | (groups.eq("unisex") & result.eq("") & (group != "kids"))
+            found = (group + "|" + eu[chosen]).map(lookup)
+            result[chosen & result.eq("")] = found.fillna("")
+        return result
+
+
+def size_group(gender: pd.Series, age_group: pd.Series) -> pd.Series:
+    """Which chart applies: kids by age, else women / men / unisex by gender."""
+    group = gender.map({"female": "women", "male": "men", "unisex": "unisex"}).fillna("unisex")
+    return group.where(age_group.ne("kids"), "kids")
+
+
+def _normalise(size: str) -> str:
+    text = size.strip().replace(",", ".")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def load_size_chart(path: str | Path) -> SizeChart:
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"group", "eu", "uk", "us"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", row=1)
+            rows: dict[tuple[str, str], dict[str, str]] = {}
+            for number, row in enumerate(reader, start=2):
+                group = row["group"].strip().lower()
+                if group not in GROUPS:
+                    raise InputError(path, f"group {row['group']!r} is not one of {', '.join(GROUPS)}", row=number, column="group")
+                values = {column: _normalise(row[column]) for column in ("eu", "uk", "us")}
+                if not all(values.values()):
+                    raise InputError(path, "every size column needs a value", row=number)
+                rows[(group, values["eu"])] = values
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    return SizeChart(path=path, rows=rows)

@@ -1,0 +1,42 @@
+"""Text hygiene shared by every channel: what untrusted product text must lose before output."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+# Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean_text(value: str) -> str:
+    """Drop XML-forbidden characters and the DEL/C1 controls that no feed wants."""
+    return re.sub("[\x7f-\x9f]", "", _XML_FORBIDDEN.sub("", value))
+
+
+def strip_html(value: str) -> str:
+    """HTML description -> plain text, keeping paragraph and list breaks as spaces or new lines."""
+    if "<" not in value:
+        return value
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except Exception:  # lxml raises several types on garbage; plain text is the safe answer
+        return re.sub(r"<[^>]*>", " ", value)
+    for element in root.iter("li"):
+        element.text = "• " + (element.text or "")
+    for element in root.iter("p", "li", "br", "div", "ul", "ol"):
+        element.tail = "\n" + (element.tail or "")
+    lines = (_SPACES.sub(" ", line).strip() for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def shorten(value: str, limit: int) -> str:
+    """Cut at a word boundary so the text fits `limit` characters, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-–") + "…"
