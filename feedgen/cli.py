@@ -139,5 +139,8 @@ def markets(data_dir: Path, markets_file: Path | None) -> None:
         )
 
 
+# Commands that live with their feature's code, registered here one line each.
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
