@@ -100,7 +100,7 @@ def _sale_window(start: pd.Series, end: pd.Series, market: Market) -> pd.Series:
         for pair in pairs.unique()
         if pair[0] is not None and pair[1] is not None
     }
-    return pairs.map(distinct).fillna("")
+    return pairs.map(lambda pair: distinct.get(pair, "")).astype(object)
 
 
 def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Market) -> pd.Series:

@@ -41,3 +41,28 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini_project(project: Path) -> Path:
+    """The sample project with a 7-SKU catalogue and round FX rates: small enough for golden files."""
+    for name in ("catalogue.csv", "fx_rates.csv"):
+        shutil.copy(MINI / name, project / "product_data" / name)
+    return project
+
+
+def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / "catalogue.csv") -> Path:
+    """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV."""
+    import csv
+
+    with base.open(encoding="utf-8") as handle:
+        template = next(csv.DictReader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(template), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**template, **row})
+    return path

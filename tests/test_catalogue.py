@@ -1,0 +1,166 @@
+"""Catalogue loading: unusable files are one clear InputError; bad rows are diagnostics."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from feedgen.catalogue import load_catalogue, parse_decimal
+from feedgen.errors import InputError
+
+from .conftest import MINI, SAMPLE_DATA, write_catalogue
+
+
+def rules(catalogue) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for d in catalogue.diagnostics:
+        found.setdefault(d.rule_id, set()).add(d.sku)
+    return found
+
+
+def test_sample_catalogue_is_clean() -> None:
+    catalogue = load_catalogue(SAMPLE_DATA / "catalogue.csv")
+    assert len(catalogue.items) >= 400
+    assert catalogue.items["style_id"].nunique() >= 24
+    assert not [d for d in catalogue.diagnostics if d.severity == "error"]
+    assert isinstance(catalogue.items.loc[0, "price"], Decimal)
+
+
+# ---------------------------------------------------------------- unusable files
+def test_missing_required_column(tmp_path) -> None:
+    frame = pd.read_csv(MINI / "catalogue.csv", dtype=str).drop(columns=["price"])
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(InputError) as caught:
+        load_catalogue(tmp_path / "c.csv")
+    assert caught.value.one_line() == f"{tmp_path / 'c.csv'}, row 1, column price: required column 'price' is missing"
+
+
+def test_duplicate_sku_names_row_and_column(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "A-1"}, {"sku": "B-1"}, {"sku": "A-1"}])
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    assert "row 4, column sku: duplicate sku 'A-1' (first seen on row 2)" in caught.value.one_line()
+
+
+@pytest.mark.parametrize("content, message", [(b"", "the file is empty"), (b"  \n", "the file is empty")])
+def test_empty_file(tmp_path, content, message) -> None:
+    (tmp_path / "c.csv").write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load_catalogue(tmp_path / "c.csv")
+
+
+def test_header_only_file(tmp_path) -> None:
+    (tmp_path / "c.csv").write_text((MINI / "catalogue.csv").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    with pytest.raises(InputError, match="row 2: no rows"):
+        load_catalogue(tmp_path / "c.csv")
+
+
+def test_non_utf8_file_names_the_row(tmp_path) -> None:
+    text = (MINI / "catalogue.csv").read_text(encoding="utf-8").replace("Vinterly", "Vinterl\u00f8")
+    (tmp_path / "c.csv").write_bytes(text.encode("latin-1", errors="replace"))
+    with pytest.raises(InputError) as caught:
+        load_catalogue(tmp_path / "c.csv")
+    assert "not UTF-8 (byte 0xf8" in caught.value.one_line()
+    assert caught.value.row == 2
+
+
+def test_missing_file_and_directory(tmp_path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        load_catalogue(tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="is a directory"):
+        load_catalogue(tmp_path)
+
+
+def test_binary_garbage(tmp_path) -> None:
+    (tmp_path / "c.csv").write_bytes(b"sku,price\x00\x01\x02\n")
+    with pytest.raises(InputError, match="NUL bytes"):
+        load_catalogue(tmp_path / "c.csv")
+
+
+# ---------------------------------------------------------------- what Nordic users really send
+def test_excel_semicolon_bom_crlf_and_decimal_commas(tmp_path) -> None:
+    frame = pd.read_csv(MINI / "catalogue.csv", dtype=str, keep_default_na=False)
+    frame["price"] = frame["price"].str.replace(".", ",", regex=False)
+    frame.loc[0, "price"] = "2 299,00"
+    frame.to_csv(tmp_path / "excel.csv", sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    catalogue = load_catalogue(tmp_path / "excel.csv")
+    assert list(catalogue.items["price"][:2]) == [Decimal("2299.00"), Decimal("2299.00")]
+    assert catalogue.items.loc[0, "sku"] == "AS-1005-BLK-38"  # BOM did not leak into the first column name
+    assert not [d for d in catalogue.diagnostics if d.severity == "error"]
+
+
+def test_xlsx_and_json(tmp_path) -> None:
+    frame = pd.read_csv(MINI / "catalogue.csv", dtype=str, keep_default_na=False)
+    frame.to_excel(tmp_path / "c.xlsx", index=False)
+    (tmp_path / "c.json").write_text(json.dumps(frame.to_dict(orient="records")), encoding="utf-8")
+    for name in ("c.xlsx", "c.json"):
+        catalogue = load_catalogue(tmp_path / name)
+        assert list(catalogue.items["sku"]) == list(frame["sku"])
+        assert catalogue.items.loc[0, "price"] == Decimal("2299.00")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1299.00", "1299.00"), ("1299,00", "1299.00"), ("1 299,50", "1299.50"), ("1.299,50", "1299.50"),
+     ("1,299.50", "1299.50"), ("\u00a01\u00a0299", "1299"), ("", None)],
+)
+def test_parse_decimal(text, expected) -> None:
+    assert parse_decimal(text) == (Decimal(expected) if expected else None)
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "inf", "1e5", "12-"])
+def test_parse_decimal_rejects(text) -> None:
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+# ---------------------------------------------------------------- bad rows
+def test_bad_rows_become_diagnostics_and_the_rest_survives(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "OK-1"},
+        {"sku": "TEXT-PRICE", "price": "ask us"},
+        {"sku": "ZERO-PRICE", "price": "0"},
+        {"sku": "NEG-PRICE", "price": "-10"},
+        {"sku": "BAD-GTIN", "gtin": "7094512050022"},
+        {"sku": "COUPON-GTIN", "gtin": "9900000000005"},
+        {"sku": "FTP-IMAGE", "image_link": "javascript:alert(1)"},
+        {"sku": "ODD-GENDER", "gender": "women"},
+        {"sku": "ODD-AGE", "age_group": "teen"},
+        {"sku": "SALE-ABOVE", "sale_price": "9999"},
+        {"sku": "SALE-BAD-DATE", "sale_start": "31/12/2026"},
+        {"sku": "STOCK-TEXT", "stock": "lots"},
+        {"sku": "CONTROL", "title": "Boot\x0b with \x07bell"},
+        {"sku": "", "title": "no sku"},
+    ])
+    catalogue = load_catalogue(path)
+    found = rules(catalogue)
+    assert found["catalogue.price.invalid"] == {"TEXT-PRICE"}
+    assert found["catalogue.price.not_positive"] == {"ZERO-PRICE", "NEG-PRICE"}
+    assert found["catalogue.gtin.invalid"] == {"BAD-GTIN", "COUPON-GTIN"}
+    assert found["catalogue.image_link.invalid"] == {"FTP-IMAGE"}
+    assert found["catalogue.gender.invalid"] == {"ODD-GENDER"}
+    assert found["catalogue.age_group.invalid"] == {"ODD-AGE"}
+    assert found["catalogue.sale_price.not_below_price"] == {"SALE-ABOVE"}
+    assert found["catalogue.sale_start.invalid"] == {"SALE-BAD-DATE"}
+    assert found["catalogue.stock.invalid"] == {"STOCK-TEXT"}
+    assert found["catalogue.title.control_characters"] == {"CONTROL"}
+    assert "catalogue.sku.missing" in found
+    items = catalogue.items.set_index("sku")
+    assert len(items) == 13  # only the row without a SKU is gone
+    assert items.loc["TEXT-PRICE", "price"] is None
+    assert items.loc["SALE-ABOVE", "sale_price"] is None
+    assert items.loc["CONTROL", "title"] == "Boot with bell"
+    assert items.loc["STOCK-TEXT", "stock"] == 0
+    severities = {d.rule_id: d.severity for d in catalogue.diagnostics}
+    assert severities["catalogue.price.invalid"] == "error"
+    assert severities["catalogue.sale_price.not_below_price"] == "warning"
+
+
+def test_html_descriptions_become_plain_text(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "A", "description": "<p>Warm &amp; dry.</p><ul><li>Wool lining</li><li>Rubber sole</li></ul>"},
+    ])
+    assert load_catalogue(path).items.loc[0, "description"] == "Warm & dry.\n• Wool lining\n• Rubber sole"

@@ -1,0 +1,47 @@
+"""EU sizes -> the market's size system, by women / men / kids (and unisex)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from feedgen.errors import InputError
+from feedgen.sizes import load_size_chart, size_group
+
+from .conftest import SAMPLE_DATA
+
+
+@pytest.fixture(scope="module")
+def chart():
+    return load_size_chart(SAMPLE_DATA / "size_chart.csv")
+
+
+@pytest.mark.parametrize(
+    "gender, age, eu, system, expected",
+    [
+        ("female", "adult", "38", "UK", "5"),
+        ("female", "adult", "38", "US", "7.5"),
+        ("male", "adult", "42", "UK", "8"),
+        ("male", "adult", "42", "US", "9"),
+        ("unisex", "kids", "28", "UK", "10"),
+        ("unisex", "kids", "33", "US", "1.5"),
+        ("unisex", "adult", "42", "US", "9"),   # unisex adults use the men's chart …
+        ("unisex", "adult", "36", "UK", "3.5"),  # … and the women's below where the men's run ends
+        ("female", "adult", "38", "EU", "38"),
+    ],
+)
+def test_conversion(chart, gender, age, eu, system, expected) -> None:
+    groups = size_group(pd.Series([gender]), pd.Series([age]))
+    assert chart.convert(pd.Series([eu]), groups, system).iloc[0] == expected
+
+
+def test_unknown_size_is_empty_for_the_caller_to_report(chart) -> None:
+    groups = size_group(pd.Series(["male"]), pd.Series(["adult"]))
+    assert chart.convert(pd.Series(["60"]), groups, "US").iloc[0] == ""
+
+
+def test_bad_chart(tmp_path) -> None:
+    path = tmp_path / "sizes.csv"
+    path.write_text("group,eu,uk,us\nteens,38,5,7\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2, column group"):
+        load_size_chart(path)
