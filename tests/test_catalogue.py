@@ -164,3 +164,10 @@ def test_html_descriptions_become_plain_text(tmp_path) -> None:
         {"sku": "A", "description": "<p>Warm &amp; dry.</p><ul><li>Wool lining</li><li>Rubber sole</li></ul>"},
     ])
     assert load_catalogue(path).items.loc[0, "description"] == "Warm & dry.\n• Wool lining\n• Rubber sole"
+
+
+def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "A\x0b-1", "image_link": "https://i.example/a\x01.jpg"}])
+    catalogue = load_catalogue(path)
+    assert catalogue.items.loc[0, "sku"] == "A-1"
+    assert {d.rule_id for d in catalogue.diagnostics} >= {"catalogue.sku.control_characters", "catalogue.image_link.control_characters"}

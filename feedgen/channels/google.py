@@ -6,6 +6,7 @@ The feed is streamed element by element with lxml's xmlfile, so memory does not 
 
 from __future__ import annotations
 
+import copy
 from typing import ClassVar
 
 import pandas as pd
@@ -69,83 +70,144 @@ class GoogleChannel:
     def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
-        with stage.open(relative) as handle, etree.xmlfile(handle, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element("rss", {"version": "2.0"}, nsmap={"g": G}):
-                xf.write("\n")
-                with xf.element("channel"):
-                    for tag, text in (
-                        ("title", f"{stage.brand} – {market.name}"),
-                        ("link", market.home_url),
-                        ("description", f"{stage.brand} products for {market.name} ({market.currency}, {market.locale})"),
-                    ):
-                        xf.write("\n  ")
-                        with xf.element(tag):
-                            xf.write(text)
-                    for item in items.itertuples(index=False):
-                        xf.write("\n  ")
-                        self._write_item(xf, item, market)
-                    xf.write("\n")
-                xf.write("\n")
+        head, tail = _document_shell(market, stage.brand)
+        columns = _attribute_columns(items, market)
+        with stage.open(relative) as handle:
+            handle.write(head)
+            write_items(handle, _item_template(columns), [values for _, values in columns], len(items))
+            handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
     def finish(self, stage) -> list[Artifact]:
         return []
 
-    @staticmethod
-    def _write_item(xf, item, market) -> None:
-        def field(name: str, value) -> None:
-            if value is None or value == "" or (isinstance(value, float) and value != value):
-                return
-            xf.write("\n    ")
-            with xf.element(f"{{{G}}}{name}"):
-                xf.write(str(value))
 
-        with xf.element("item"):
-            field("id", item.sku)
-            field("item_group_id", item.style_id)
-            field("title", item.title)
-            field("description", item.description)
-            field("link", item.link)
-            field("image_link", item.image_link)
-            for url in [u for u in item.additional_image_links.split("|") if u][:MAX_ADDITIONAL_IMAGES]:
-                field("additional_image_link", url)
-            field("availability", item.availability)
-            field("price", format_amount(item.price, item.currency))
-            if item.sale_price is not None:
-                field("sale_price", format_amount(item.sale_price, item.currency))
-                field("sale_price_effective_date", item.sale_effective_date)
-            field("brand", item.brand)
-            field("gtin", item.gtin)
-            field("mpn", item.mpn)
-            if not item.gtin and not item.mpn:
-                field("identifier_exists", "no")
-            field("condition", item.condition)
-            field("google_product_category", item.google_product_category)
-            field("product_type", item.product_type)
-            field("color", item.color)
-            field("size", item.size)
-            field("size_system", item.size_system)
-            field("gender", item.gender)
-            field("age_group", item.age_group)
-            field("material", item.material)
-            xf.write("\n    ")
-            with xf.element(f"{{{G}}}shipping"):
-                shipping = market.shipping
-                for name, value in (
-                    ("country", market.country),
-                    ("service", shipping.service),
-                    ("price", format_amount(item.shipping_price, item.currency)),
-                    ("min_handling_time", shipping.handling_days[0]),
-                    ("max_handling_time", shipping.handling_days[1]),
-                    ("min_transit_time", shipping.transit_days[0]),
-                    ("max_transit_time", shipping.transit_days[1]),
-                ):
-                    xf.write("\n      ")
-                    with xf.element(f"{{{G}}}{name}"):
-                        xf.write(str(value))
-                xf.write("\n    ")
-            if item.weight_g == item.weight_g and item.weight_g:
-                field("shipping_weight", f"{int(item.weight_g)} g")
-            field("return_policy_label", item.return_policy_label)
-            xf.write("\n  ")
+# ----------------------------------------------------------------------------- writing
+def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
+    """The RSS envelope, serialised by lxml, split where the items go."""
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"g": G})
+    rss.text = "\n"
+    channel = etree.SubElement(rss, "channel")
+    channel.text = "\n  "
+    channel.tail = "\n"
+    for tag, text in (
+        ("title", f"{brand} – {market.name}"),
+        ("link", market.home_url),
+        ("description", f"{brand} products for {market.name} ({market.currency}, {market.locale})"),
+    ):
+        etree.SubElement(channel, tag).text = text
+        channel[-1].tail = "\n  "
+    channel.append(etree.Comment(_ITEMS_MARK))
+    data = etree.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+    head, tail = data.split(f"<!--{_ITEMS_MARK}-->".encode())
+    return head, tail
+
+
+_ITEMS_MARK = "items"
+
+
+def _money(values: pd.Series, currency: str) -> pd.Series:
+    """Decimal column -> `1299.00 NOK` strings, formatting each distinct amount once."""
+    distinct = {value: format_amount(value, currency) for value in values.dropna().unique()}
+    return values.map(lambda value: distinct.get(value, "") if value is not None else "")
+
+
+def _attribute_columns(items: pd.DataFrame, market) -> list[tuple[str, list[str]]]:
+    """Every Google attribute in feed order as a column of strings; '' leaves the attribute out.
+
+    Shipping sub-attributes are named `shipping/<name>`. Preparing whole columns first keeps the
+    per-item loop down to copying a template and filling in text.
+    """
+    def text(column: str) -> list[str]:
+        return items[column].fillna("").astype(str).tolist()
+
+    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=False)
+    image_columns = [
+        ("additional_image_link", images.map(lambda urls, n=n: urls[n] if len(urls) > n else "").tolist())
+        for n in range(MAX_ADDITIONAL_IMAGES)
+    ]
+    no_identifier = items["gtin"].eq("") & items["mpn"].eq("")
+    weight = items["weight_g"].map(lambda grams: f"{int(grams)} g" if grams == grams and grams else "")
+    shipping = market.shipping
+    rows = len(items)
+    return [
+        ("id", text("sku")),
+        ("item_group_id", text("style_id")),
+        ("title", text("title")),
+        ("description", text("description")),
+        ("link", text("link")),
+        ("image_link", text("image_link")),
+        *image_columns,
+        ("availability", text("availability")),
+        ("price", _money(items["price"], market.currency).tolist()),
+        ("sale_price", _money(items["sale_price"], market.currency).tolist()),
+        ("sale_price_effective_date", items["sale_effective_date"].where(items["sale_price"].notna(), "").tolist()),
+        ("brand", text("brand")),
+        ("gtin", text("gtin")),
+        ("mpn", text("mpn")),
+        ("identifier_exists", no_identifier.map({True: "no", False: ""}).tolist()),
+        ("condition", text("condition")),
+        ("google_product_category", text("google_product_category")),
+        ("product_type", text("product_type")),
+        ("color", text("color")),
+        ("size", text("size")),
+        ("size_system", text("size_system")),
+        ("gender", text("gender")),
+        ("age_group", text("age_group")),
+        ("material", text("material")),
+        ("shipping/country", [market.country] * rows),
+        ("shipping/service", [shipping.service] * rows),
+        ("shipping/price", _money(items["shipping_price"], market.currency).tolist()),
+        ("shipping/min_handling_time", [str(shipping.handling_days[0])] * rows),
+        ("shipping/max_handling_time", [str(shipping.handling_days[1])] * rows),
+        ("shipping/min_transit_time", [str(shipping.transit_days[0])] * rows),
+        ("shipping/max_transit_time", [str(shipping.transit_days[1])] * rows),
+        ("shipping_weight", weight.tolist()),
+        ("return_policy_label", text("return_policy_label")),
+    ]
+
+
+def _item_template(columns: list[tuple[str, list[str]]]) -> etree._Element:
+    """An <item> with one empty child per attribute (nested for `parent/child`), indented."""
+    item = etree.Element("item")
+    item.text = "\n    "
+    parents: dict[str, etree._Element] = {}
+    for name, _ in columns:
+        parent_name, _, child_name = name.rpartition("/")
+        if parent_name:
+            if parent_name not in parents:
+                parents[parent_name] = etree.SubElement(item, f"{{{G}}}{parent_name}")
+                parents[parent_name].text = "\n      "
+                parents[parent_name].tail = "\n    "
+            element = etree.SubElement(parents[parent_name], f"{{{G}}}{child_name}")
+            element.tail = "\n      "
+        else:
+            etree.SubElement(item, f"{{{G}}}{child_name}").tail = "\n    "
+    for parent in parents.values():
+        parent[-1].tail = "\n    "
+    item[-1].tail = "\n  "
+    item.tail = "\n  "
+    return item
+
+
+def write_items(handle, template: etree._Element, columns: list[list[str]], count: int, chunk: int = 1000) -> None:
+    """Stream items: copy the template, fill in each attribute's text, drop the empty ones.
+
+    lxml escapes and serialises every chunk; the chunk's wrapper element (which carries the
+    namespace declaration) is cut off, so the g: prefix is declared once, on the root.
+    """
+    wrapper = etree.Element("channel", nsmap={"g": G})
+    opening = len(etree.tostring(wrapper, encoding="utf-8").replace(b"/>", b">"))
+    closing = len(b"</channel>")
+    for start in range(0, count, chunk):
+        wrapper = etree.Element("channel", nsmap={"g": G})
+        for row in range(start, min(count, start + chunk)):
+            item = copy.deepcopy(template)
+            for leaf, column in zip([e for e in item.iter() if e is not item and len(e) == 0], columns):
+                value = column[row]
+                if value:
+                    leaf.text = value
+                else:
+                    leaf.getparent().remove(leaf)
+            wrapper.append(item)
+        handle.write(etree.tostring(wrapper, encoding="utf-8")[opening:-closing])
