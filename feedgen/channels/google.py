@@ -6,13 +6,13 @@ The feed is streamed element by element with lxml's xmlfile, so memory does not 
 
 from __future__ import annotations
 
-import copy
 from typing import ClassVar
 
 import pandas as pd
 from lxml import etree
 
 from feedgen.channels.base import Artifact, RuleCheck
+from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.diagnostics import Diagnostic
 from feedgen.pricing import format_amount
 from feedgen.text import shorten
@@ -62,8 +62,8 @@ class GoogleChannel:
             check.flag(long, f"google.{field}.shortened", "warning", field,
                        f"{field} was longer than {limit} characters and was shortened at a word boundary")
             items.loc[long, field] = items.loc[long, field].map(lambda text, n=limit: shorten(text, n))
-        images = items["additional_image_links"].str.split("|")
-        check.flag(images.map(len) > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
+        image_count = items["additional_image_links"].str.count(r"\|") + items["additional_image_links"].ne("")
+        check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         return check.accepted(), check.diagnostics
 
@@ -71,10 +71,9 @@ class GoogleChannel:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
-        columns = _attribute_columns(items, market)
         with stage.open(relative) as handle:
             handle.write(head)
-            write_items(handle, _item_template(columns), [values for _, values in columns], len(items))
+            ColumnSerialiser(G, "g").write_items(handle, item_fields(items, market), len(items))
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
@@ -82,14 +81,11 @@ class GoogleChannel:
         return []
 
 
-# ----------------------------------------------------------------------------- writing
 def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
-    """The RSS envelope, serialised by lxml, split where the items go."""
     rss = etree.Element("rss", {"version": "2.0"}, nsmap={"g": G})
     rss.text = "\n"
     channel = etree.SubElement(rss, "channel")
-    channel.text = "\n  "
-    channel.tail = "\n"
+    channel.text, channel.tail = "\n  ", "\n"
     for tag, text in (
         ("title", f"{brand} – {market.name}"),
         ("link", market.home_url),
@@ -97,117 +93,61 @@ def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
     ):
         etree.SubElement(channel, tag).text = text
         channel[-1].tail = "\n  "
-    channel.append(etree.Comment(_ITEMS_MARK))
-    data = etree.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
-    head, tail = data.split(f"<!--{_ITEMS_MARK}-->".encode())
-    return head, tail
+    channel[-1].tail = "\n"
+    return document_shell(rss, channel)
 
 
-_ITEMS_MARK = "items"
-
-
-def _money(values: pd.Series, currency: str) -> pd.Series:
+def _money(values: pd.Series, currency: str) -> list[str]:
     """Decimal column -> `1299.00 NOK` strings, formatting each distinct amount once."""
     distinct = {value: format_amount(value, currency) for value in values.dropna().unique()}
-    return values.map(lambda value: distinct.get(value, "") if value is not None else "")
+    return [distinct.get(value, "") if value is not None else "" for value in values]
 
 
-def _attribute_columns(items: pd.DataFrame, market) -> list[tuple[str, list[str]]]:
-    """Every Google attribute in feed order as a column of strings; '' leaves the attribute out.
-
-    Shipping sub-attributes are named `shipping/<name>`. Preparing whole columns first keeps the
-    per-item loop down to copying a template and filling in text.
-    """
+def item_fields(items: pd.DataFrame, market) -> list[Field]:
+    """Every Google attribute of an item, in feed order, as a column of strings."""
     def text(column: str) -> list[str]:
         return items[column].fillna("").astype(str).tolist()
 
-    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=False)
-    image_columns = [
-        ("additional_image_link", images.map(lambda urls, n=n: urls[n] if len(urls) > n else "").tolist())
-        for n in range(MAX_ADDITIONAL_IMAGES)
-    ]
+    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=True)
+    images = images.reindex(columns=range(MAX_ADDITIONAL_IMAGES)).astype(object).fillna("")
     no_identifier = items["gtin"].eq("") & items["mpn"].eq("")
-    weight = items["weight_g"].map(lambda grams: f"{int(grams)} g" if grams == grams and grams else "")
+    grams = items["weight_g"].round().astype("Int64")
+    weight = (grams.astype(str) + " g").where(grams.notna() & grams.gt(0), "")
     shipping = market.shipping
-    rows = len(items)
     return [
-        ("id", text("sku")),
-        ("item_group_id", text("style_id")),
-        ("title", text("title")),
-        ("description", text("description")),
-        ("link", text("link")),
-        ("image_link", text("image_link")),
-        *image_columns,
-        ("availability", text("availability")),
-        ("price", _money(items["price"], market.currency).tolist()),
-        ("sale_price", _money(items["sale_price"], market.currency).tolist()),
-        ("sale_price_effective_date", items["sale_effective_date"].where(items["sale_price"].notna(), "").tolist()),
-        ("brand", text("brand")),
-        ("gtin", text("gtin")),
-        ("mpn", text("mpn")),
-        ("identifier_exists", no_identifier.map({True: "no", False: ""}).tolist()),
-        ("condition", text("condition")),
-        ("google_product_category", text("google_product_category")),
-        ("product_type", text("product_type")),
-        ("color", text("color")),
-        ("size", text("size")),
-        ("size_system", text("size_system")),
-        ("gender", text("gender")),
-        ("age_group", text("age_group")),
-        ("material", text("material")),
-        ("shipping/country", [market.country] * rows),
-        ("shipping/service", [shipping.service] * rows),
-        ("shipping/price", _money(items["shipping_price"], market.currency).tolist()),
-        ("shipping/min_handling_time", [str(shipping.handling_days[0])] * rows),
-        ("shipping/max_handling_time", [str(shipping.handling_days[1])] * rows),
-        ("shipping/min_transit_time", [str(shipping.transit_days[0])] * rows),
-        ("shipping/max_transit_time", [str(shipping.transit_days[1])] * rows),
-        ("shipping_weight", weight.tolist()),
-        ("return_policy_label", text("return_policy_label")),
+        Field("id", text("sku")),
+        Field("item_group_id", text("style_id")),
+        Field("title", text("title")),
+        Field("description", text("description")),
+        Field("link", text("link")),
+        Field("image_link", text("image_link")),
+        *(Field("additional_image_link", images[n].tolist()) for n in range(MAX_ADDITIONAL_IMAGES)),
+        Field("availability", text("availability")),
+        Field("price", _money(items["price"], market.currency)),
+        Field("sale_price", _money(items["sale_price"], market.currency)),
+        Field("sale_price_effective_date", items["sale_effective_date"].where(items["sale_price"].notna(), "").tolist()),
+        Field("brand", text("brand")),
+        Field("gtin", text("gtin")),
+        Field("mpn", text("mpn")),
+        Field("identifier_exists", no_identifier.map({True: "no", False: ""}).tolist()),
+        Field("condition", text("condition")),
+        Field("google_product_category", text("google_product_category")),
+        Field("product_type", text("product_type")),
+        Field("color", text("color")),
+        Field("size", text("size")),
+        Field("size_system", text("size_system")),
+        Field("gender", text("gender")),
+        Field("age_group", text("age_group")),
+        Field("material", text("material")),
+        Field("shipping", children=(
+            Field("country", market.country),
+            Field("service", shipping.service),
+            Field("price", _money(items["shipping_price"], market.currency)),
+            Field("min_handling_time", str(shipping.handling_days[0])),
+            Field("max_handling_time", str(shipping.handling_days[1])),
+            Field("min_transit_time", str(shipping.transit_days[0])),
+            Field("max_transit_time", str(shipping.transit_days[1])),
+        )),
+        Field("shipping_weight", weight.tolist()),
+        Field("return_policy_label", text("return_policy_label")),
     ]
-
-
-def _item_template(columns: list[tuple[str, list[str]]]) -> etree._Element:
-    """An <item> with one empty child per attribute (nested for `parent/child`), indented."""
-    item = etree.Element("item")
-    item.text = "\n    "
-    parents: dict[str, etree._Element] = {}
-    for name, _ in columns:
-        parent_name, _, child_name = name.rpartition("/")
-        if parent_name:
-            if parent_name not in parents:
-                parents[parent_name] = etree.SubElement(item, f"{{{G}}}{parent_name}")
-                parents[parent_name].text = "\n      "
-                parents[parent_name].tail = "\n    "
-            element = etree.SubElement(parents[parent_name], f"{{{G}}}{child_name}")
-            element.tail = "\n      "
-        else:
-            etree.SubElement(item, f"{{{G}}}{child_name}").tail = "\n    "
-    for parent in parents.values():
-        parent[-1].tail = "\n    "
-    item[-1].tail = "\n  "
-    item.tail = "\n  "
-    return item
-
-
-def write_items(handle, template: etree._Element, columns: list[list[str]], count: int, chunk: int = 1000) -> None:
-    """Stream items: copy the template, fill in each attribute's text, drop the empty ones.
-
-    lxml escapes and serialises every chunk; the chunk's wrapper element (which carries the
-    namespace declaration) is cut off, so the g: prefix is declared once, on the root.
-    """
-    wrapper = etree.Element("channel", nsmap={"g": G})
-    opening = len(etree.tostring(wrapper, encoding="utf-8").replace(b"/>", b">"))
-    closing = len(b"</channel>")
-    for start in range(0, count, chunk):
-        wrapper = etree.Element("channel", nsmap={"g": G})
-        for row in range(start, min(count, start + chunk)):
-            item = copy.deepcopy(template)
-            for leaf, column in zip([e for e in item.iter() if e is not item and len(e) == 0], columns):
-                value = column[row]
-                if value:
-                    leaf.text = value
-                else:
-                    leaf.getparent().remove(leaf)
-            wrapper.append(item)
-        handle.write(etree.tostring(wrapper, encoding="utf-8")[opening:-closing])
