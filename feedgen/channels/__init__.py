@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
+from feedgen.channels.meta import MetaChannel
 
 CHANNELS: dict[str, type[Channel]] = {
     GoogleChannel.name: GoogleChannel,
+    MetaChannel.name: MetaChannel,
 }
 
 __all__ = ["Artifact", "Channel", "CHANNELS"]
