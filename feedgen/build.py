@@ -101,14 +101,16 @@ def run(
             result.diagnostics.extend(market_offers.diagnostics)
             errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
             for name in _channels_for(request, market):
-                channel = channels.setdefault(name, CHANNELS[name]())
+                channel = channels.get(name) or channels.setdefault(name, CHANNELS[name](sources.config))
                 blocked = blocked_by_catalogue(market_offers.offers, errors, channel.required_fields)
                 accepted, diagnostics = channel.prepare(market_offers, blocked)
                 result.diagnostics.extend(diagnostics)
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
                 result.artifacts.extend(channel.write(accepted, market_offers, stage))
         for channel in channels.values():
-            result.artifacts.extend(channel.finish(stage))
+            artifacts, diagnostics = channel.finish(stage)
+            result.artifacts.extend(artifacts)
+            result.diagnostics.extend(diagnostics)
         if publish:
             stage.publish()
             result.published = True

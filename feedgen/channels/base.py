@@ -10,6 +10,7 @@ import pandas as pd
 from feedgen.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from feedgen.markets import MarketConfig
     from feedgen.offers import MarketOffers
     from feedgen.publish import Stage
 
@@ -26,16 +27,20 @@ class Artifact:
 
 class Channel(Protocol):
     """A platform. `prepare` decides which offers the platform would accept and why not;
-    `write` streams the accepted ones into the stage; `finish` writes cross-market files."""
+    `write` streams the accepted ones into the stage; `finish` writes cross-market files and
+    reports what only the whole build can tell. One instance serves one build; it gets the
+    project's configuration (e.g. Meta's layout and default market, Amazon's seller id)."""
 
     name: ClassVar[str]
     required_fields: ClassVar[tuple[str, ...]]
+
+    def __init__(self, config: MarketConfig) -> None: ...
 
     def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]: ...
 
     def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage) -> list[Artifact]: ...
 
-    def finish(self, stage: Stage) -> list[Artifact]: ...
+    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]: ...
 
 
 class RuleCheck:

@@ -14,6 +14,7 @@ from lxml import etree
 from feedgen.channels.base import Artifact, RuleCheck
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.diagnostics import Diagnostic
+from feedgen.markets import MarketConfig
 from feedgen.pricing import format_amount
 from feedgen.text import shorten
 
@@ -27,6 +28,9 @@ MAX_ADDITIONAL_IMAGES = 10
 class GoogleChannel:
     name: ClassVar[str] = "google"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "gtin", "style_id")
+
+    def __init__(self, config: MarketConfig | None = None) -> None:
+        self.config = config  # nothing project-wide to know yet
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
@@ -77,8 +81,8 @@ class GoogleChannel:
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
-    def finish(self, stage) -> list[Artifact]:
-        return []
+    def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
+        return [], []
 
 
 def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
