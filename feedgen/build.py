@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from feedgen.catalogue import load_catalogue
 from feedgen.channels import CHANNELS, Artifact, Channel
@@ -43,6 +45,15 @@ class BuildResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     markets: list[Market] = field(default_factory=list)
     published: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def items(self, channel: str, market: str) -> int:
         return sum(a.items for a in self.artifacts if a.channel == channel and a.market == market)
@@ -87,9 +98,10 @@ def run(
     for name in request.channels or []:
         if name not in CHANNELS:
             raise InputError("--channels", f"unknown channel {name!r} (known: {', '.join(CHANNELS)})")
-    sources = load_sources(request)
-    markets = sources.config.select(request.market_ids)
-    result = BuildResult(markets=markets)
+    result = BuildResult()
+    with result.timed("load"):
+        sources = load_sources(request)
+    markets = result.markets = sources.config.select(request.market_ids)
     result.diagnostics.extend(sources.catalogue.diagnostics)
 
     channels: dict[str, Channel] = {}
@@ -97,22 +109,26 @@ def run(
     try:
         for market in markets:
             progress(f"resolving {market.id}")
-            market_offers = resolve(sources, market)
+            with result.timed("resolve"):
+                market_offers = resolve(sources, market)
             result.diagnostics.extend(market_offers.diagnostics)
             errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
             for name in _channels_for(request, market):
                 channel = channels.get(name) or channels.setdefault(name, CHANNELS[name](sources.config))
-                blocked = blocked_by_catalogue(market_offers.offers, errors, channel.required_fields)
-                accepted, diagnostics = channel.prepare(market_offers, blocked)
-                result.diagnostics.extend(diagnostics)
-                progress(f"writing {name} {market.id} ({len(accepted)} items)")
-                result.artifacts.extend(channel.write(accepted, market_offers, stage))
-        for channel in channels.values():
-            artifacts, diagnostics = channel.finish(stage)
+                with result.timed(name):
+                    blocked = blocked_by_catalogue(market_offers.offers, errors, channel.required_fields)
+                    accepted, diagnostics = channel.prepare(market_offers, blocked)
+                    result.diagnostics.extend(diagnostics)
+                    progress(f"writing {name} {market.id} ({len(accepted)} items)")
+                    result.artifacts.extend(channel.write(accepted, market_offers, stage))
+        for name, channel in channels.items():
+            with result.timed(name):
+                artifacts, diagnostics = channel.finish(stage)
             result.artifacts.extend(artifacts)
             result.diagnostics.extend(diagnostics)
         if publish:
-            stage.publish()
+            with result.timed("publish"):
+                stage.publish()
             result.published = True
     finally:
         stage.discard()
