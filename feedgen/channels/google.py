@@ -1,11 +1,12 @@
 """Google Merchant Center: one RSS 2.0 feed per market (GMC 7052112, 160589).
 
 Attribute names, limits and enums follow the product data specification; see SPECS.md Part A §1.
-The feed is streamed element by element with lxml's xmlfile, so memory does not grow with it.
+Items are serialised by lxml column by column in chunks (see xmlout), so memory does not grow with the feed.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
@@ -83,6 +84,29 @@ class GoogleChannel:
 
     def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
         return [], []
+
+    @staticmethod
+    def read_items(path: Path) -> dict[str, dict[str, str]]:
+        """A written feed back as {id: {attribute: text}} for `feedgen diff`, streamed with iterparse.
+
+        Sub-attributes are dotted (`shipping.price`); a repeated attribute joins its values with `|`."""
+        items: dict[str, dict[str, str]] = {}
+        for _, element in etree.iterparse(str(path), tag="item", resolve_entities=False, no_network=True,
+                                          huge_tree=True):
+            fields: dict[str, str] = {}
+            for child in element.iterchildren(tag=etree.Element):
+                name = etree.QName(child).localname
+                if len(child):
+                    for part in child.iterchildren(tag=etree.Element):
+                        fields[f"{name}.{etree.QName(part).localname}"] = part.text or ""
+                else:
+                    text = child.text or ""
+                    fields[name] = f"{fields[name]}|{text}" if name in fields else text
+            items[fields.get("id", "")] = fields
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        return items
 
 
 def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
