@@ -42,6 +42,8 @@ def build_options(function):
         click.option("-c", "--channels", help="Comma-separated channels (google,meta,amazon); default: each market's own."),
         click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Build as of this date (sale windows); default today."),
         click.option("--report", type=click.Path(path_type=Path), help="Write all diagnostics as JSON to this file."),
+        click.option("--locales", type=click.Path(path_type=Path), help="Translation catalogues; default: locales/ next to DATA, if present."),
+        click.option("--require-reviewed", is_flag=True, help="Fail (exit 2) if a market's product text is not fully reviewed."),
         click.option("--strict", is_flag=True, help="Exit 1 on warnings too."),
         click.option("-v", "--verbose", is_flag=True, help="List every diagnostic, not only the summary."),
     ]
@@ -50,11 +52,12 @@ def build_options(function):
     return function
 
 
-def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out=Path("output")) -> BuildRequest:
+def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, locales, require_reviewed,
+             out=Path("output")) -> BuildRequest:
     return BuildRequest(
         data_dir=data_dir, catalogue=catalogue, markets=markets_file, out=out,
         market_ids=_split(market_ids), channels=_split(channels),
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of.date() if as_of else None, locales_dir=locales, require_reviewed=require_reviewed,
     )
 
 
@@ -85,9 +88,10 @@ def main() -> None:
 @build_options
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output directory.")
-def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose, out) -> None:
+def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, locales, require_reviewed, report, strict,
+          verbose, out) -> None:
     """Build every market's feeds into the output directory (atomically)."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out)
+    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, locales, require_reviewed, out)
     try:
         result = run(request, progress=lambda message: click.echo(f"… {message}", err=True))
     except InputError as error:
@@ -99,9 +103,10 @@ def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report
 
 @main.command()
 @build_options
-def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose) -> None:
+def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, locales, require_reviewed, report, strict,
+             verbose) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of)
+    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, locales, require_reviewed)
     try:
         result = run(request, publish=False)
     except InputError as error:
@@ -140,6 +145,10 @@ def markets(data_dir: Path, markets_file: Path | None) -> None:
 
 
 # Commands that live with their feature's code, registered here one line each.
+from feedgen.i18n.commands import translate, translations  # noqa: E402
+
+main.add_command(translate)
+main.add_command(translations)
 
 
 if __name__ == "__main__":  # pragma: no cover
