@@ -14,6 +14,7 @@ from feedgen.channels import CHANNELS, Artifact, Channel
 from feedgen.channels.base import RemovedAction, blocked_by_catalogue
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
+from feedgen.i18n.localizer import CatalogueLocalizer
 from feedgen.lock import OutputLock
 from feedgen.manifest import Manifest, input_hashes
 from feedgen.markets import Market, load_markets
@@ -39,10 +40,15 @@ class BuildRequest:
     as_of: date | None = None
     localizer: Localizer | None = None
     on_removed: RemovedAction = "delete"  # what channels that track removals (Amazon) send: "delete" | "zero_stock"
+    locales_dir: Path | None = None  # default: locales/ next to data_dir, used when it exists
+    require_reviewed: bool = False  # fail (InputError) when a market's product text is not fully reviewed
 
     def input_path(self, name: str) -> Path:
         explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets}.get(name)
         return Path(explicit) if explicit else self.data_dir / name
+
+    def locales_path(self) -> Path:
+        return Path(self.locales_dir) if self.locales_dir is not None else self.data_dir.parent / "locales"
 
 
 @dataclass
@@ -82,9 +88,19 @@ def load_sources(request: BuildRequest) -> Sources:
         fx=load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date),
         sizes=load_size_chart(request.input_path("size_chart.csv")),
         price_list=load_price_list(request.input_path("prices.csv"), set(config.markets)),
-        localizer=request.localizer or SourceTextLocalizer(config.project.source_language),
+        localizer=request.localizer or _localizer(request, config.project.source_language),
         as_of=request.as_of or date.today(),
     )
+
+
+def _localizer(request: BuildRequest, source_language: str) -> Localizer:
+    """The gettext catalogues when the project has them (or reviewed text is required), else source text."""
+    locales = request.locales_path()
+    if request.locales_dir is not None and not locales.is_dir():
+        raise InputError(locales, "locales folder not found")
+    if locales.is_dir() or request.require_reviewed:
+        return CatalogueLocalizer(locales, source_language, require_reviewed=request.require_reviewed)
+    return SourceTextLocalizer(source_language)
 
 
 def _errors_by_field(diagnostics: list[Diagnostic]) -> dict[str, set[str]]:

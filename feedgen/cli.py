@@ -49,6 +49,8 @@ def build_options(function):
         click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Build as of this date (sale windows); default today."),
         click.option("--report", type=click.Path(path_type=Path), help="Write all diagnostics as JSON to this file."),
         click.option("--junit", type=click.Path(path_type=Path), help="Write the diagnostics as JUnit XML (CI test results)."),
+        click.option("--locales", type=click.Path(path_type=Path), help="Translation catalogues; default: locales/ next to DATA, if present."),
+        click.option("--require-reviewed", is_flag=True, help="Fail (exit 2) if a market's product text is not fully reviewed."),
         click.option("--strict", is_flag=True, help="Exit 1 on warnings too."),
         click.option("-v", "--verbose", is_flag=True, help="List every diagnostic, not only the summary."),
     ]
@@ -57,11 +59,14 @@ def build_options(function):
     return function
 
 
-def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out=Path("output")) -> BuildRequest:
+def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
+    """The BuildRequest described by the shared build options (consumed from `options`)."""
+    as_of = options.pop("as_of")
     return BuildRequest(
-        data_dir=data_dir, catalogue=catalogue, markets=markets_file, out=out,
-        market_ids=_split(market_ids), channels=_split(channels),
-        as_of=as_of.date() if as_of else None,
+        data_dir=options.pop("data_dir"), catalogue=options.pop("catalogue"), markets=options.pop("markets_file"),
+        out=out, market_ids=_split(options.pop("market_ids")), channels=_split(options.pop("channels")),
+        as_of=as_of.date() if as_of else None, locales_dir=options.pop("locales"),
+        require_reviewed=options.pop("require_reviewed"),
     )
 
 
@@ -100,14 +105,13 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Build to a temporary place and show the diff against the output; publish nothing.")
 @click.option("--on-removed", type=click.Choice(["delete", "zero-stock"]), default="delete", show_default=True,
               help="What feeds that track removals (Amazon) send for SKUs gone since the last build.")
-def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, junit, strict, verbose, out,
-          max_drop, max_errors, force, stamp, dry_run, on_removed) -> None:
+def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, report, junit, strict, verbose, **options) -> None:
     """Build every market's feeds, check them, and publish them into the output directory in one step."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out)
+    request = _request(options, out)
     request.on_removed = on_removed.replace("-", "_")
-    options = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
+    release = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
     try:
-        result = run(request, dry_run=dry_run, options=options,
+        result = run(request, dry_run=dry_run, options=release,
                      progress=lambda message: click.echo(f"… {message}", err=True),
                      warn=lambda message: click.echo(f"warning: {message}", err=True))
     except InputError as error:
@@ -148,9 +152,9 @@ def _print_release(result: BuildResult, out: Path, dry_run: bool) -> None:
 
 @main.command()
 @build_options
-def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, junit, strict, verbose) -> None:
+def validate(report, junit, strict, verbose, **options) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of)
+    request = _request(options)
     try:
         result = run(request, publish=False)
     except InputError as error:
@@ -202,6 +206,10 @@ def diff(old_dir: Path, new_dir: Path, as_json: bool, limit: int) -> None:
 
 
 # Commands that live with their feature's code, registered here one line each.
+from feedgen.i18n.commands import translate, translations  # noqa: E402
+
+main.add_command(translate)
+main.add_command(translations)
 
 
 if __name__ == "__main__":  # pragma: no cover

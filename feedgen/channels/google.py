@@ -29,6 +29,9 @@ MAX_ADDITIONAL_IMAGES = 10
 class GoogleChannel:
     name: ClassVar[str] = "google"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "gtin", "style_id")
+    # Max characters of the localized text fields (GMC 6324415 title, 6324468 description, 6324487 color
+    # (per colour), 6324410 material); translators see these in the catalogue comments (feedgen.i18n).
+    text_limits: ClassVar[dict[str, int]] = {"title": 150, "description": 5000, "color": 40, "material": 200}
 
     def __init__(self, config: MarketConfig | None = None) -> None:
         self.config = config  # nothing project-wide to know yet
@@ -62,7 +65,8 @@ class GoogleChannel:
         check.too_long("material", 200, "google.material.too_long")
         check.too_long("product_type", 750, "google.product_type.too_long")
 
-        for field, limit in (("title", 150), ("description", 5000)):
+        for field in ("title", "description"):
+            limit = self.text_limits[field]
             long = items[field].str.len() > limit
             check.flag(long, f"google.{field}.shortened", "warning", field,
                        f"{field} was longer than {limit} characters and was shortened at a word boundary")

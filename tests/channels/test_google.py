@@ -65,7 +65,9 @@ def test_untrusted_text_is_escaped_by_lxml(project, tmp_path) -> None:
 
 
 def rules_for(result, sku: str, market: str = "") -> dict[str, str]:
-    return {d.rule_id: d.severity for d in result.diagnostics if d.sku == sku and (not market or d.market == market)}
+    """Feed rules for one SKU (translation coverage of the made-up test texts is another test's business)."""
+    return {d.rule_id: d.severity for d in result.diagnostics
+            if d.sku == sku and (not market or d.market == market) and not d.rule_id.startswith("i18n.")}
 
 
 def test_diagnostic_rules(project) -> None:

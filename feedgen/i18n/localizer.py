@@ -1,0 +1,226 @@
+"""The build's Localizer: product text from the gettext catalogues, per market.
+
+Reviewed translations are used everywhere; machine translations (fuzzy + `# MT:`) only in markets
+with `allow_machine_translation = true`; everything else falls back to the source text with a
+diagnostic. Lookups run once per distinct (msgctxt, msgid) pair and are mapped back onto the rows,
+so the cost does not grow with the number of sizes per style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from feedgen.diagnostics import Diagnostic
+from feedgen.errors import InputError
+from feedgen.i18n import PRODUCTS
+from feedgen.i18n.catalogues import locale_chain, po_path, read_catalogue, status_of
+from feedgen.i18n.checks import problems
+from feedgen.i18n.sources import FEATURE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features
+from feedgen.markets import Market
+from feedgen.text import clean_text
+
+RANK = {"reviewed": 0, "machine": 1, "source": 2}
+STATUS_BY_RANK = {rank: status for status, rank in RANK.items()}
+FIELD_ORDER = ("title", "description", "color", "material", "features")
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str
+    status: str  # reviewed | machine | fuzzy (never used) | invalid (failed checks, never used)
+    path: Path
+    problem: str = ""
+
+
+class CatalogueLocalizer:
+    """Implements feedgen.offers.Localizer from locales/<lang>/LC_MESSAGES/products.po."""
+
+    def __init__(self, locales: Path, source_language: str, *, require_reviewed: bool = False) -> None:
+        self.locales = locales
+        self.source_language = source_language
+        self.require_reviewed = require_reviewed
+        self._tables: dict[str, dict[tuple[str, str], Entry]] = {}
+
+    # ------------------------------------------------------------------ catalogue tables
+    def _table(self, folder: str) -> dict[tuple[str, str], Entry]:
+        if folder not in self._tables:
+            path = po_path(self.locales, folder, PRODUCTS)
+            table: dict[tuple[str, str], Entry] = {}
+            if path.exists():
+                for message in read_catalogue(path, PRODUCTS, folder):
+                    if not message.id or not isinstance(message.id, str):
+                        continue
+                    status = status_of(message)
+                    if status == "missing":
+                        continue
+                    found = problems(message.id, message.string, PRODUCTS)
+                    table[(message.context or "", message.id)] = Entry(
+                        clean_text(message.string), "invalid" if found else status, path, "; ".join(found))
+            self._tables[folder] = table
+        return self._tables[folder]
+
+    def _lookup(self, market: Market) -> tuple[dict[tuple[str, str], Entry], list[Path]]:
+        """Entries for the market's locale chain (nb_NO, then nb); a reviewed one beats a machine one."""
+        merged: dict[tuple[str, str], Entry] = {}
+        found: list[Path] = []
+        for folder in reversed(locale_chain(market.locale, market.language)):
+            path = po_path(self.locales, folder, PRODUCTS)
+            if path.exists():
+                found.append(path)
+            for key, entry in self._table(folder).items():
+                current = merged.get(key)
+                if current is None or _preference(entry) <= _preference(current):
+                    merged[key] = entry
+        return merged, found
+
+    # ------------------------------------------------------------------ localize
+    def localize(self, items: pd.DataFrame, market: Market) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        items = items.copy()
+        source_market = market.language == self.source_language
+        table, found = self._lookup(market)
+        diagnostics: list[Diagnostic] = []
+        if not found and not source_market:
+            items["text_status"] = "source"
+            return self._untranslated_market(items, market, diagnostics)
+
+        fallback = "reviewed" if source_market else "source"
+        resolver = _Resolver(table, market.allow_machine_translation, fallback)
+        ranks = {}
+        for field in STYLE_FIELDS:
+            ranks[field] = resolver.apply(items, field, items["style_id"] + ":" + field)
+        for field in VALUE_FIELDS:
+            ranks[field] = resolver.apply(items, field, pd.Series(field, index=items.index))
+        ranks["features"] = resolver.apply_features(items)
+        rank_frame = pd.DataFrame(ranks, index=items.index)
+        items["text_status"] = rank_frame.max(axis=1).map(STATUS_BY_RANK)
+
+        diagnostics.extend(resolver.invalid_diagnostics(market))
+        if resolver.machine_refused:
+            diagnostics.append(Diagnostic(
+                "i18n.text.machine_not_allowed", "info",
+                f"{len(resolver.machine_refused)} machine translation(s) not used: allow_machine_translation is false",
+                market=market.id,
+            ))
+        diagnostics.extend(_row_diagnostics(items, rank_frame, market, resolver))
+        if self.require_reviewed:
+            self._require_reviewed(resolver, market, found)
+        return items, diagnostics
+
+    def _untranslated_market(self, items, market, diagnostics):
+        others = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{PRODUCTS}.po"))
+        hint = f" (catalogues found for: {', '.join(others)})" if others else ""
+        expected = po_path(self.locales, market.language, PRODUCTS)
+        if self.require_reviewed:
+            raise InputError(expected, f"market {market.id} requires reviewed {market.language} text "
+                                       f"(--require-reviewed) but there is no catalogue{hint}")
+        diagnostics.append(Diagnostic(
+            "i18n.catalogue.missing", "warning",
+            f"no {expected.as_posix()}{hint}: {len(items)} items use the {self.source_language} source text",
+            market=market.id,
+        ))
+        return items, diagnostics
+
+    def _require_reviewed(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
+        pending = sorted(resolver.unreviewed)
+        if not pending:
+            return
+        machine = sum(1 for _, _, status in pending if status == "machine")
+        example = pending[0]
+        raise InputError(
+            found[-1] if found else po_path(self.locales, market.language, PRODUCTS),
+            f"market {market.id} requires reviewed text (--require-reviewed): {len(pending)} text(s) are not reviewed "
+            f"({machine} machine, {len(pending) - machine} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
+            "see `feedgen translations status`",
+        )
+
+
+def _preference(entry: Entry) -> int:
+    return {"reviewed": 0, "machine": 1}.get(entry.status, 2)
+
+
+class _Resolver:
+    """Looks up distinct (msgctxt, msgid) pairs once and remembers what was not reviewed."""
+
+    def __init__(self, table: dict[tuple[str, str], Entry], allow_machine: bool, fallback: str) -> None:
+        self.table = table
+        self.allow_machine = allow_machine
+        self.fallback = fallback
+        self.unreviewed: set[tuple[str, str, str]] = set()  # (msgctxt, msgid, status)
+        self.invalid: dict[tuple[str, str], Entry] = {}
+        self.machine_refused: set[tuple[str, str]] = set()
+
+    def resolve(self, context: str, text: str) -> tuple[str, int]:
+        if not text:
+            return text, RANK["reviewed"]
+        entry = self.table.get((context, text))
+        if entry is not None and entry.status == "reviewed":
+            return entry.text, RANK["reviewed"]
+        if entry is not None and entry.status == "invalid":
+            self.invalid[(context, text)] = entry
+        if self.fallback == "reviewed":  # source-language market: the source text is the reviewed text
+            return text, RANK["reviewed"]
+        if entry is not None and entry.status == "machine":
+            self.unreviewed.add((context, text, "machine"))
+            if self.allow_machine:
+                return entry.text, RANK["machine"]
+            self.machine_refused.add((context, text))
+        else:
+            self.unreviewed.add((context, text, entry.status if entry else "missing"))
+        return text, RANK["source"]
+
+    def apply(self, items: pd.DataFrame, field: str, contexts: pd.Series) -> np.ndarray:
+        """Localize one column in place; returns each row's status rank."""
+        texts, ranks = _map_pairs(contexts, items[field], self.resolve)
+        items[field] = pd.Series(texts, index=items.index).astype(items[field].dtype)
+        return ranks
+
+    def apply_features(self, items: pd.DataFrame) -> np.ndarray:
+        def bullets(style: str, value: str) -> tuple[str, int]:
+            done = [self.resolve(f"{style}:feature", bullet) for bullet in split_features(value)]
+            return FEATURE_SEPARATOR.join(text for text, _ in done), max((rank for _, rank in done), default=0)
+
+        texts, ranks = _map_pairs(items["style_id"], items["features"], bullets)
+        items["features"] = pd.Series(texts, index=items.index).astype(items["features"].dtype)
+        return ranks
+
+    def invalid_diagnostics(self, market: Market) -> list[Diagnostic]:
+        return [
+            Diagnostic("i18n.translation.invalid", "warning",
+                       f"{entry.path.as_posix()}: msgctxt {context!r} not used: {entry.problem}",
+                       market=market.id, field=context.rsplit(":", 1)[-1])
+            for (context, _), entry in sorted(self.invalid.items())
+        ]
+
+
+def _map_pairs(first: pd.Series, second: pd.Series, function) -> tuple[np.ndarray, np.ndarray]:
+    """function(a, b) -> (text, rank) evaluated once per distinct pair, then joined back onto every row."""
+    pairs = pd.DataFrame({"a": first.to_numpy(dtype=object), "b": second.to_numpy(dtype=object)})
+    distinct = pairs.drop_duplicates().reset_index(drop=True)
+    results = [function(a, b) for a, b in zip(distinct["a"], distinct["b"])]
+    distinct["text"] = pd.Series([text for text, _ in results], dtype=object)
+    distinct["rank"] = pd.Series([rank for _, rank in results], dtype="int64")
+    merged = pairs.merge(distinct, on=["a", "b"], how="left", sort=False)
+    return merged["text"].to_numpy(dtype=object), merged["rank"].to_numpy(dtype="int64")
+
+
+def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, resolver: _Resolver) -> list[Diagnostic]:
+    """One diagnostic per SKU and kind, naming the fields (source text: warning; machine text: info)."""
+    diagnostics = []
+    columns = [field for field in FIELD_ORDER if field in ranks.columns]
+    for kind, rule, severity in (("source", "i18n.text.untranslated", "warning"), ("machine", "i18n.text.machine", "info")):
+        hit = ranks[columns].eq(RANK[kind])
+        rows = hit.any(axis=1)
+        if not rows.any():
+            continue
+        field_lists = hit[rows].apply(lambda row: [c for c in columns if row[c]], axis=1)
+        for sku, fields in zip(items.loc[rows, "sku"], field_lists):
+            if kind == "source":
+                message = f"{', '.join(fields)}: no reviewed {market.language} translation; source text used"
+            else:
+                message = f"{', '.join(fields)}: unreviewed machine translation used (allowed in this market)"
+            diagnostics.append(Diagnostic(rule, severity, message, sku=sku, market=market.id, field=fields[0]))
+    return diagnostics

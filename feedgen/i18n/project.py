@@ -1,0 +1,113 @@
+"""A feedgen project as the translation commands see it: markets, catalogue, locales folder.
+
+Shared by extract, status, translate and check so they agree on which languages exist, what the
+current source texts are, and how a language's catalogue looks once brought up to date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from feedgen.catalogue import load_catalogue
+from feedgen.errors import InputError
+from feedgen.i18n import MESSAGES, PRODUCTS
+from feedgen.i18n.catalogues import (
+    Key,
+    catalogue_languages,
+    new_catalogue,
+    po_path,
+    pot_path,
+    read_catalogue,
+    update_catalogue,
+)
+from feedgen.i18n.sources import SourceText, product_sources, product_template
+from feedgen.markets import MarketConfig, load_markets
+
+DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, masked before machine translation
+
+
+@dataclass
+class I18nProject:
+    locales: Path
+    markets_path: Path
+    catalogue_path: Path
+    _catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)
+
+    @classmethod
+    def from_paths(cls, data_dir: Path, locales: Path | None = None, catalogue: Path | None = None,
+                   markets: Path | None = None) -> "I18nProject":
+        return cls(
+            locales=locales if locales is not None else data_dir.parent / "locales",
+            markets_path=markets or data_dir / "markets.toml",
+            catalogue_path=catalogue or data_dir / "catalogue.csv",
+        )
+
+    @cached_property
+    def config(self) -> MarketConfig:
+        return load_markets(self.markets_path)
+
+    @property
+    def source_language(self) -> str:
+        return self.config.project.source_language
+
+    def market_languages(self) -> list[str]:
+        """Languages the markets need translated, in markets.toml order."""
+        return list(dict.fromkeys(m.language for m in self.config.markets.values() if m.language != self.source_language))
+
+    def languages(self, domain: str, requested: list[str] | None = None, *, present: bool = False) -> list[str]:
+        """Requested languages, else the markets' (plus, with `present`, every catalogue folder already there,
+        variants of the source language such as en_GB included)."""
+        if requested:
+            return list(dict.fromkeys(requested))
+        found = catalogue_languages(self.locales, domain) if present else []
+        return list(dict.fromkeys(self.market_languages() + found))
+
+    def unused_folders(self, domain: str) -> list[str]:
+        """Catalogue folders no market reads (e.g. `no/` when markets say nb)."""
+        wanted = {m.locale for m in self.config.markets.values()} | {m.language for m in self.config.markets.values()}
+        return [lang for lang in catalogue_languages(self.locales, domain) if lang not in wanted]
+
+    @cached_property
+    def product_sources(self) -> list[SourceText]:
+        return product_sources(load_catalogue(self.catalogue_path).items)
+
+    def sources(self, domain: str) -> list[Key]:
+        if domain == PRODUCTS:
+            return [source.key for source in self.product_sources]
+        return [(m.context or "", m.id if isinstance(m.id, str) else m.id[0]) for m in self.template(domain) if m.id]
+
+    def project_name(self, domain: str) -> str:
+        return f"{self.config.project.brand} {domain}"
+
+    def template(self, domain: str) -> Catalog:
+        """The current template: built from the catalogue for products, read from messages.pot for UI strings."""
+        if domain == PRODUCTS:
+            return product_template(self.product_sources, self.project_name(domain))
+        path = pot_path(self.locales, MESSAGES)
+        if not path.exists():
+            raise InputError(path, "no UI string template: run `feedgen translations extract --mapping babel.cfg` first")
+        return read_catalogue(path, MESSAGES)
+
+    def catalogue(self, language: str, domain: str, template: Catalog | None = None) -> Catalog:
+        """The language's catalogue (created if absent) brought up to date with the template, in memory."""
+        cache_key = (language, domain)
+        if cache_key not in self._catalogs:
+            path = po_path(self.locales, language, domain)
+            catalog = read_catalogue(path, domain, language) if path.exists() else new_catalogue(
+                language, self.project_name(domain), domain)
+            update_catalogue(catalog, template if template is not None else self.template(domain))
+            self._catalogs[cache_key] = catalog
+        return self._catalogs[cache_key]
+
+    def terms(self) -> list[str]:
+        """Never machine-translated: the brand and the lines of locales/do-not-translate.txt."""
+        terms = [self.config.project.brand]
+        path = self.locales / DO_NOT_TRANSLATE
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            terms += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        return terms

@@ -1,0 +1,148 @@
+"""The review workflow's read side: how far each language is, what is wrong, and compiled .mo files.
+
+`status` counts against the *current* source texts (not whatever the PO happens to hold), so a
+catalogue that was never updated after the catalogue changed shows its gaps. `lint` runs Babel's
+catalogue checks, our placeholder/markup/bare-% checks, the channel-length advisories, and GNU
+`msgfmt --check` when it is installed. `compile_catalogues` writes .mo files without fuzzy entries
+and without entries that fail the checks (Jinja2 inserts translations unescaped).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from feedgen.errors import InputError
+from feedgen.i18n import PRODUCTS
+from feedgen.i18n.catalogues import (
+    Key,
+    Status,
+    count_statuses,
+    key_of,
+    po_path,
+    read_catalogue,
+    status_of,
+    translations_by_key,
+)
+from feedgen.i18n.checks import advisories, problems
+from feedgen.i18n.sources import channel_limits
+from feedgen.publish import write_bytes_atomic
+
+
+@dataclass
+class LanguageStatus:
+    language: str
+    path: Path
+    exists: bool
+    counts: dict[Status, int]
+    unused: int  # translations whose source text no longer exists (stale keys, obsolete entries)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def reviewed_percent(self) -> float:
+        return 100.0 if not self.total else 100.0 * self.counts["reviewed"] / self.total
+
+
+def language_status(locales: Path, language: str, domain: str, keys: list[Key]) -> LanguageStatus:
+    path = po_path(locales, language, domain)
+    if not path.exists():
+        return LanguageStatus(language, path, False, count_statuses(keys, {}), 0)
+    catalog = read_catalogue(path, domain, language)
+    messages = translations_by_key(catalog)
+    wanted = set(keys)
+    unused = sum(1 for key, message in messages.items() if key not in wanted and message.string)
+    unused += sum(1 for message in catalog.obsolete.values() if message.string)
+    return LanguageStatus(language, path, True, count_statuses(keys, messages), unused)
+
+
+# ----------------------------------------------------------------------------- lint
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    severity: str  # error | warning
+    message: str
+
+    def one_line(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+def usable(message, domain: str) -> bool:
+    """Translated and free of placeholder/markup/percent problems (fuzzy or not)."""
+    if status_of(message) == "missing":
+        return False
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    return not any(problems(ids[min(i, len(ids) - 1)], s, domain) for i, s in enumerate(strings))
+
+
+def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
+    try:
+        catalog = read_catalogue(path, domain, language)
+    except InputError as error:
+        return [Finding(str(path), error.row or 0, "error", error.message)]
+    findings: list[Finding] = []
+    if catalog.fuzzy:
+        findings.append(Finding(str(path), 1, "warning", "header is marked fuzzy: msgfmt and pybabel compile skip the whole catalogue"))
+    for message, errors in catalog.check():
+        for error in errors:
+            findings.append(Finding(str(path), message.lineno or 0, "error", f"{key_of(message)[0]}: {error}"))
+    limits = channel_limits() if domain == PRODUCTS else {}
+    for message in catalog:
+        if not message.id or status_of(message) == "missing":
+            continue
+        context = key_of(message)[0]
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for index, string in enumerate(strings):
+            source = ids[min(index, len(ids) - 1)]
+            for problem in problems(source, string, domain):
+                findings.append(Finding(str(path), message.lineno or 0, "error", f"{context}: {problem}"))
+            if domain == PRODUCTS:
+                for advice in advisories(context, source, string, limits):
+                    findings.append(Finding(str(path), message.lineno or 0, "warning", f"{context}: {advice}"))
+    return findings + msgfmt_check(path)
+
+
+def msgfmt_check(path: Path) -> list[Finding]:
+    """GNU gettext's own verdict (`msgfmt --check`); nothing if msgfmt is not installed."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    run = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False)
+    if run.returncode == 0:
+        return []
+    return [Finding(str(path), 0, "error", f"msgfmt: {line}") for line in run.stderr.splitlines() if line.strip()]
+
+
+# ----------------------------------------------------------------------------- compile
+def compiled(catalog: Catalog, domain: str) -> tuple[bytes, list[str]]:
+    """MO bytes with reviewed, check-clean entries only; and the contexts left out for failing checks."""
+    clean = Catalog(locale=catalog.locale, domain=domain, charset="utf-8", fuzzy=False)
+    clean.mime_headers = catalog.mime_headers
+    left_out = []
+    for message in catalog:
+        if not message.id or status_of(message) != "reviewed":
+            continue
+        if not usable(message, domain):
+            left_out.append(key_of(message)[0] or repr(message.id))
+            continue
+        clean[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, clean, use_fuzzy=False)
+    return buffer.getvalue(), left_out
+
+
+def compile_catalogue(path: Path, domain: str, language: str) -> list[str]:
+    data, left_out = compiled(read_catalogue(path, domain, language), domain)
+    write_bytes_atomic(path.with_suffix(".mo"), data)
+    return left_out

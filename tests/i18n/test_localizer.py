@@ -1,0 +1,163 @@
+"""CatalogueLocalizer: reviewed text everywhere, machine text only where the market allows it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import fake_translation, write_po
+
+from feedgen.errors import InputError
+from feedgen.i18n import localizer as localizer_module
+from feedgen.i18n.localizer import CatalogueLocalizer
+from feedgen.markets import load_markets
+from feedgen.offers import LOCALIZED_FIELDS
+
+SAMPLE_MARKETS = Path(__file__).resolve().parents[2] / "product_data" / "markets.toml"
+
+
+@pytest.fixture(scope="module")
+def markets():
+    return load_markets(SAMPLE_MARKETS).markets
+
+
+def _localize(locales, items, market, **kwargs):
+    return CatalogueLocalizer(locales, "en", **kwargs).localize(items, market)
+
+
+def test_reviewed_translations_replace_every_localized_field(translated, sample_items, markets):
+    locales = translated(["de"])
+    offers, diagnostics = _localize(locales, sample_items, markets["DE"])
+    row = offers.loc[offers["sku"] == sample_items["sku"].iloc[0]].iloc[0]
+    source = sample_items.iloc[0]
+    assert row["title"] == f"[de] {source['title']}"
+    assert row["description"] == f"[de] {source['description']}"
+    assert row["color"] == f"[de] {source['color']}"
+    assert row["material"] == f"[de] {source['material']}"
+    bullets = source["features"].split("|")
+    assert row["features"] == "|".join(f"[de] {bullet}" for bullet in bullets)
+    assert set(offers["text_status"]) == {"reviewed"}
+    assert diagnostics == []
+    assert set(LOCALIZED_FIELDS) <= set(offers.columns)
+    # untouched columns and row order are preserved
+    assert offers["sku"].tolist() == sample_items["sku"].tolist()
+    assert offers["price"].tolist() == sample_items["price"].tolist()
+
+
+def test_html_sourced_description_is_keyed_by_its_plain_text(translated, sample_items, markets):
+    locales = translated(["nb"])
+    offers, _ = _localize(locales, sample_items, markets["NO"])
+    description = offers.loc[offers["style_id"] == "AS-1002", "description"].iloc[0]
+    assert description.startswith("[nb] The men's Fjellvand")
+    assert "\n• Waterproof, breathable membrane\n" in description
+
+
+def test_missing_entries_fall_back_to_source_with_a_warning_per_sku(translated, sample_items, markets):
+    locales = translated(["sv"], skip=lambda s: s.context == "AS-1001:title")
+    offers, diagnostics = _localize(locales, sample_items, markets["SE"])
+    as1001 = offers["style_id"] == "AS-1001"
+    assert (offers.loc[as1001, "title"] == "Fjellvand Women's Waterproof Hiking Boots").all()
+    assert set(offers.loc[as1001, "text_status"]) == {"source"}
+    assert set(offers.loc[~as1001, "text_status"]) == {"reviewed"}
+    untranslated = [d for d in diagnostics if d.rule_id == "i18n.text.untranslated"]
+    assert {d.sku for d in untranslated} == set(offers.loc[as1001, "sku"])
+    assert all(d.severity == "warning" and d.field == "title" and d.market == "SE" for d in untranslated)
+
+
+def test_machine_translation_needs_the_market_switch(translated, sample_items, markets):
+    locales = translated(["da"], translate=lambda lang, text: f"MT {text}", machine=lambda s: s.context == "AS-1003:title")
+    refused, diagnostics = _localize(locales, sample_items, markets["DK"])
+    as1003 = refused["style_id"] == "AS-1003"
+    assert (refused.loc[as1003, "title"] == "Trolltunga Men's Leather Mountain Boots").all()
+    assert set(refused.loc[as1003, "text_status"]) == {"source"}
+    assert "i18n.text.machine_not_allowed" in {d.rule_id for d in diagnostics}
+
+    allowing = dataclasses.replace(markets["DK"], allow_machine_translation=True)
+    used, diagnostics = _localize(locales, sample_items, allowing)
+    assert (used.loc[as1003, "title"] == "MT Trolltunga Men's Leather Mountain Boots").all()
+    assert set(used.loc[as1003, "text_status"]) == {"machine"}
+    machine = [d for d in diagnostics if d.rule_id == "i18n.text.machine"]
+    assert {d.sku for d in machine} == set(used.loc[as1003, "sku"]) and all(d.severity == "info" for d in machine)
+
+
+def test_stale_fuzzy_entries_are_never_used_even_where_machine_text_is_allowed(tmp_path, sample_items, markets):
+    title = "Trolltunga Men's Leather Mountain Boots"
+    locales = tmp_path / "l10n"  # only the catalogues written here, whatever the sample ships
+    write_po(locales / "fi" / "LC_MESSAGES" / "products.po", "fi",
+             [("AS-1003:title", title, "Vanha käännös")], fuzzy={("AS-1003:title", title)})
+    market = dataclasses.replace(markets["FI"], allow_machine_translation=True)
+    offers, _ = _localize(locales, sample_items, market)
+    assert (offers.loc[offers["style_id"] == "AS-1003", "title"] == title).all()
+
+
+def test_require_reviewed_fails_on_anything_unreviewed(translated, sample_items, markets):
+    locales = translated(["nl"], machine=lambda s: s.context == "color" and s.text == "Black")
+    with pytest.raises(InputError) as caught:
+        _localize(locales, sample_items, dataclasses.replace(markets["NL"], allow_machine_translation=True),
+                  require_reviewed=True)
+    assert "--require-reviewed" in caught.value.message and "1 machine" in caught.value.message
+    assert caught.value.path.endswith("nl/LC_MESSAGES/products.po")
+
+
+def test_require_reviewed_passes_when_complete_and_for_source_language_markets(translated, sample_items, markets):
+    locales = translated(["nl"])
+    offers, _ = _localize(locales, sample_items, markets["NL"], require_reviewed=True)
+    assert set(offers["text_status"]) == {"reviewed"}
+    offers, _ = _localize(locales, sample_items, markets["US"], require_reviewed=True)
+    assert offers["title"].tolist() == sample_items["title"].tolist()
+
+
+def test_invalid_translation_is_not_used(translated, sample_items, markets):
+    locales = translated(["de"], translate=lambda lang, text: (
+        "<script>alert(1)</script>Stiefel" if text == "Fjellvand Women's Waterproof Hiking Boots" else fake_translation(lang, text)))
+    offers, diagnostics = _localize(locales, sample_items, markets["DE"])
+    assert (offers.loc[offers["style_id"] == "AS-1001", "title"] == "Fjellvand Women's Waterproof Hiking Boots").all()
+    invalid = [d for d in diagnostics if d.rule_id == "i18n.translation.invalid"]
+    assert len(invalid) == 1 and "markup not in the source" in invalid[0].message and "AS-1001:title" in invalid[0].message
+
+
+def test_locale_variant_overrides_source_text_only_where_wording_differs(tmp_path, sample_items, markets):
+    locales = tmp_path / "l10n"  # only the catalogues written here, whatever the sample ships
+    title = "Solstreif Men's Leather Sneakers"
+    write_po(locales / "en_GB" / "LC_MESSAGES" / "products.po", "en_GB",
+             [("AS-1009:title", title, "Solstreif Men's Leather Trainers")])
+    gb, diagnostics = _localize(locales, sample_items, markets["GB"])
+    assert (gb.loc[gb["style_id"] == "AS-1009", "title"] == "Solstreif Men's Leather Trainers").all()
+    assert (gb.loc[gb["style_id"] != "AS-1009", "title"] == sample_items.loc[sample_items["style_id"] != "AS-1009", "title"]).all()
+    assert set(gb["text_status"]) == {"reviewed"} and diagnostics == []
+    us, _ = _localize(locales, sample_items, markets["US"])
+    assert (us.loc[us["style_id"] == "AS-1009", "title"] == title).all()
+
+
+def test_regional_catalogue_wins_over_language_catalogue(tmp_path, sample_items, markets):
+    locales = tmp_path / "l10n"  # only the catalogues written here, whatever the sample ships
+    title = "Solstreif Men's Leather Sneakers"
+    write_po(locales / "de" / "LC_MESSAGES" / "products.po", "de", [("AS-1009:title", title, "Ledersneaker")])
+    write_po(locales / "de_DE" / "LC_MESSAGES" / "products.po", "de_DE", [("AS-1009:title", title, "Leder-Sneaker")])
+    offers, _ = _localize(locales, sample_items, markets["DE"])
+    assert set(offers.loc[offers["style_id"] == "AS-1009", "title"]) == {"Leder-Sneaker"}
+
+
+def test_missing_catalogue_names_the_folders_that_exist(tmp_path, sample_items, markets):
+    locales = tmp_path / "l10n"  # only the catalogues written here, whatever the sample ships
+    write_po(locales / "no" / "LC_MESSAGES" / "products.po", "nb", [("color", "Black", "Svart")])
+    offers, diagnostics = _localize(locales, sample_items, markets["NO"])
+    assert set(offers["text_status"]) == {"source"}
+    assert [d.rule_id for d in diagnostics] == ["i18n.catalogue.missing"]
+    assert "nb/LC_MESSAGES/products.po" in diagnostics[0].message and "found for: no" in diagnostics[0].message
+
+
+def test_lookups_run_once_per_distinct_text_not_per_row(translated, sample_items, markets, monkeypatch):
+    locales = translated(["de"])
+    calls = []
+    original = localizer_module._Resolver.resolve
+
+    def counting(self, context, text):
+        calls.append((context, text))
+        return original(self, context, text)
+
+    monkeypatch.setattr(localizer_module._Resolver, "resolve", counting)
+    _localize(locales, sample_items, markets["DE"])
+    assert len(calls) == len(set(calls))
+    assert len(calls) < len(sample_items)  # 593 SKUs, far fewer distinct texts

@@ -1,0 +1,109 @@
+"""UI strings: babel.cfg extraction agrees with the Jinja2 runtime (SPECS Part B §1 pitfalls 1–5)."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+from babel.messages.frontend import parse_mapping_cfg
+from babel.support import NullTranslations
+from click.testing import CliRunner
+from jinja2 import Environment, FileSystemLoader
+
+from feedgen.cli import main
+from feedgen.i18n import MESSAGES, ui
+from feedgen.i18n.catalogues import read_catalogue, render_catalogue
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = """\
+<h1>{% trans %}Free shipping
+   over {{ amount }}{% endtrans %}</h1>
+<p>{{ _("Free returns within %(days)s days", days=days) }}</p>
+<p>{{ pgettext("payment", "Pay later") }}</p>
+<p>{{ _("Save 100%% today") }}</p>
+"""
+
+
+def _jinja_options() -> dict[str, str]:
+    with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    patterns = [pattern for pattern, method in method_map if method == "jinja2"]
+    assert patterns, "babel.cfg has no [jinja2: …] section"
+    return options_map[patterns[0]]
+
+
+def test_babel_cfg_matches_the_runtime():
+    options = _jinja_options()
+    assert options["silent"] == "false"  # pitfall 1: the default silently skips broken templates
+    assert options["newstyle_gettext"] == str(ui.NEWSTYLE).lower()  # pitfall 2
+    assert options["trimmed"] == str(ui.TRIMMED).lower()
+    for extension in options["extensions"].split(","):  # pitfall 1: removed Jinja 2 extensions would raise
+        module, _, name = extension.strip().rpartition(".")
+        assert hasattr(importlib.import_module(module), name)
+    assert set(ui.EXTENSIONS) <= {e.strip() for e in options["extensions"].split(",")}
+
+
+def _site(tmp_path: Path, template: str = TEMPLATE) -> Path:
+    root = tmp_path / "site"
+    (root / "feedgen" / "pages" / "templates").mkdir(parents=True)
+    (root / "feedgen" / "pages" / "templates" / "landing.html").write_text(template, encoding="utf-8")
+    shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
+    return root
+
+
+def _extract(project: Path, site: Path):
+    return CliRunner().invoke(main, ["translations", "extract", "--data", str(project / "product_data"),
+                                     "--mapping", str(site / "babel.cfg"), "--languages", "nb"])
+
+
+def test_extract_render_round_trip(project, tmp_path):
+    site = _site(tmp_path)
+    result = _extract(project, site)
+    assert result.exit_code == 0, result.output
+    pot = read_catalogue(project / "locales" / "messages.pot", MESSAGES)
+    assert {(m.context, m.id) for m in pot if m.id} == {
+        (None, "Free shipping over %(amount)s"),  # trimmed, like the runtime policy
+        (None, "Free returns within %(days)s days"),
+        ("payment", "Pay later"),
+        (None, "Save 100%% today"),
+    }
+    po = project / "locales" / "nb" / "LC_MESSAGES" / "messages.po"
+    catalog = read_catalogue(po, MESSAGES)
+    catalog.get("Free shipping over %(amount)s").string = "Fri frakt over %(amount)s"
+    catalog.get("Free returns within %(days)s days").string = "Gratis retur innen %(days)s dager"
+    catalog.get("Pay later", context="payment").string = "Betal senere"
+    catalog.get("Save 100%% today").string = "Spar 100%% i dag"
+    po.write_bytes(render_catalogue(catalog, MESSAGES))
+
+    translations = ui.ui_translations(project / "locales", "nb_NO", "nb")
+    assert not type(translations) is NullTranslations  # pitfall 5: a missing catalogue is silent
+    env = ui.install(Environment(loader=FileSystemLoader(site / "feedgen" / "pages" / "templates"), autoescape=True), translations)
+    html = env.get_template("landing.html").render(amount="999 kr", days=100)
+    assert "Fri frakt over 999 kr" in html and "Gratis retur innen 100 dager" in html
+    assert "Betal senere" in html and "Spar 100% i dag" in html
+
+
+def test_unsafe_translations_fall_back_to_the_source_at_runtime(project, tmp_path):
+    site = _site(tmp_path)
+    assert _extract(project, site).exit_code == 0
+    po = project / "locales" / "nb" / "LC_MESSAGES" / "messages.po"
+    catalog = read_catalogue(po, MESSAGES)
+    catalog.get("Free returns within %(days)s days").string = "Gratis retur innen %(days)s dager, 100%"  # bare %
+    catalog.get("Pay later", context="payment").string = "<script>alert(1)</script>Betal senere"  # injected markup
+    po.write_bytes(render_catalogue(catalog, MESSAGES))
+    env = ui.install(Environment(loader=FileSystemLoader(site / "feedgen" / "pages" / "templates"), autoescape=True),
+                     ui.ui_translations(project / "locales", "nb_NO", "nb"))
+    html = env.get_template("landing.html").render(amount="999 kr", days=100)
+    assert "Free returns within 100 days" in html and "Pay later" in html and "<script>" not in html
+
+
+def test_a_broken_template_fails_extraction_instead_of_yielding_nothing(project, tmp_path):
+    site = _site(tmp_path, "<p>{% trans %}Unclosed block\n")
+    result = _extract(project, site)
+    assert result.exit_code == 2
+    assert "landing.html" in result.output and "template syntax error" in result.output
+
+
+def test_no_catalogue_gives_null_translations(tmp_path):
+    assert type(ui.ui_translations(tmp_path, "nb_NO", "nb")) is NullTranslations
