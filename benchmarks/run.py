@@ -1,0 +1,149 @@
+"""Benchmark: a full build of a synthetic catalogue for all markets and channels.
+
+    python benchmarks/run.py                      # 100,000 SKUs
+    python benchmarks/run.py --sizes 50000,100000,200000
+    python benchmarks/run.py --skus 1000 --json   # what the smoke test runs
+
+Prints wall time per stage, items per second per channel, peak RSS and output sizes, and the
+Google writer's throughput as a ratio of a hand-written minimal writer (benchmarks/floor.py)
+over the same items. Each size runs in its own process so peak RSS is measured per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(HERE), str(REPO)]
+
+from floor import write_floor  # noqa: E402
+from synthetic import write_catalogue  # noqa: E402
+
+from feedgen.build import BuildRequest, load_sources, run  # noqa: E402
+from feedgen.channels.google import G, GoogleChannel, item_fields  # noqa: E402
+from feedgen.channels.xmlout import ColumnSerialiser  # noqa: E402
+from feedgen.offers import resolve  # noqa: E402
+
+AS_OF = date(2026, 11, 22)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process and its finished children, in MiB (Linux: KiB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def google_floor_ratio(data_dir: Path, market_id: str = "DE", repeats: int = 3) -> dict:
+    """Our Google writer vs the hand-written floor on the same prepared items (best of `repeats`)."""
+    sources = load_sources(BuildRequest(data_dir=data_dir, as_of=AS_OF))
+    market = sources.config.markets[market_id]
+    market_offers = resolve(sources, market)
+    channel = GoogleChannel(sources.config)
+    items, _ = channel.prepare(market_offers, market_offers.offers["sku"].isna())
+    ours, floor = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        write_floor(io.BytesIO(), items, market)
+        floor.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        ColumnSerialiser(G, "g").write_items(io.BytesIO(), item_fields(items, market), len(items))
+        ours.append(time.perf_counter() - started)
+    return {"items": len(items), "ours_s": min(ours), "floor_s": min(floor), "ratio": min(floor) / min(ours)}
+
+
+def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="feedgen-bench-"))
+    try:
+        data = root / "product_data"
+        data.mkdir()
+        for name in ("markets.toml", "fx_rates.csv", "size_chart.csv"):
+            shutil.copy(REPO / "product_data" / name, data / name)
+        started = time.perf_counter()
+        count = write_catalogue(data / "catalogue.csv", skus)
+        generated = time.perf_counter() - started
+        request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF)
+        if jobs is not None:
+            request.jobs = jobs  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        result = run(request)
+        wall = time.perf_counter() - started
+        rss = peak_rss_mb()
+        items: dict[str, int] = {}
+        for artifact in result.artifacts:
+            items[artifact.channel] = items.get(artifact.channel, 0) + artifact.items
+        sizes = {
+            channel: sum(p.stat().st_size for p in (root / "output" / channel).rglob("*") if p.is_file())
+            for channel in items
+        }
+        report = {
+            "skus": count,
+            "generate_s": round(generated, 2),
+            "wall_s": round(wall, 2),
+            "stages_s": {stage: round(seconds, 2) for stage, seconds in result.timings.items()},
+            "items": items,
+            "items_per_s": {c: round(n / result.timings[c]) for c, n in items.items() if result.timings.get(c)},
+            "output_mb": {c: round(b / 2**20, 1) for c, b in sizes.items()},
+            "peak_rss_mb": round(rss, 1),
+            "errors": result.diagnostics.errors,
+            "google_floor": {k: round(v, 3) if isinstance(v, float) else v
+                             for k, v in google_floor_ratio(data).items()},
+        }
+        if keep:
+            shutil.copytree(root / "output", keep, dirs_exist_ok=True)
+        return report
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def print_report(report: dict) -> None:
+    print(f"\n{report['skus']:,} SKUs × 8 markets: {report['wall_s']} s wall, peak RSS {report['peak_rss_mb']} MiB")
+    print("  stages (s): " + ", ".join(f"{k} {v}" for k, v in report["stages_s"].items()))
+    for channel, rate in report["items_per_s"].items():
+        print(f"  {channel:7} {report['items'][channel]:>9,} items  {rate:>9,} items/s  {report['output_mb'][channel]:>8} MiB")
+    floor = report["google_floor"]
+    print(f"  google writer vs hand-written floor ({floor['items']:,} items): ours {floor['ours_s']} s, "
+          f"floor {floor['floor_s']} s, ratio {floor['ratio']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skus", type=int, default=100_000)
+    parser.add_argument("--sizes", help="comma-separated SKU counts, each measured in its own process")
+    parser.add_argument("--jobs", type=int, help="parallel market builds (default: the build's own default)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--keep", type=Path, help="copy the output here for inspection")
+    args = parser.parse_args()
+    if args.sizes:
+        reports = []
+        for size in (int(s) for s in args.sizes.split(",")):
+            command = [sys.executable, __file__, "--skus", str(size), "--json"]
+            if args.jobs is not None:
+                command += ["--jobs", str(args.jobs)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            reports.append(json.loads(output))
+        for report in reports:
+            print(json.dumps(report) if args.json else "", end="")
+            if not args.json:
+                print_report(report)
+        return
+    report = measure(args.skus, args.jobs, args.keep)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print_report(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""The benchmark must not rot: run it on 1,000 SKUs (no timing assertions, only that it works)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_runs_on_a_small_catalogue() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--skus", "1000", "--json"],
+        capture_output=True, text=True, timeout=600, check=True,
+    )
+    report = json.loads(completed.stdout)
+    assert report["skus"] == 1000
+    assert report["errors"] == 0
+    assert report["items"]["google"] == 8000  # one item per SKU in each of the 8 markets
+    assert set(report["stages_s"]) >= {"load", "resolve", "google", "meta", "amazon", "publish"}
+    assert report["google_floor"]["items"] == 1000 and report["google_floor"]["ratio"] > 0
+    assert report["peak_rss_mb"] > 0
