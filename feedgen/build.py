@@ -14,6 +14,7 @@ from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.markets import Market, load_markets
 from feedgen.offers import Localizer, SourceTextLocalizer, Sources, resolve
+from feedgen.pages import LandingPages
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage
 from feedgen.sizes import load_size_chart
@@ -31,6 +32,7 @@ class BuildRequest:
     channels: list[str] | None = None
     as_of: date | None = None
     localizer: Localizer | None = None
+    pages: bool = True  # landing pages (feedgen.pages), when the project has landing_pages.toml
 
     def input_path(self, name: str) -> Path:
         explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets}.get(name)
@@ -92,6 +94,7 @@ def run(
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics)
 
+    pages = _landing_pages(request, sources)
     channels: dict[str, Channel] = {}
     stage = Stage(request.out, sources.config.project.brand)
     try:
@@ -107,14 +110,28 @@ def run(
                 result.diagnostics.extend(diagnostics)
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
                 result.artifacts.extend(channel.write(accepted, market_offers, stage))
+            if pages is not None:
+                progress(f"rendering landing pages {market.id}")
+                artifacts, diagnostics = pages.write(market_offers, stage)
+                result.artifacts.extend(artifacts)
+                result.diagnostics.extend(diagnostics)
         for channel in channels.values():
             result.artifacts.extend(channel.finish(stage))
+        if pages is not None:
+            result.artifacts.extend(pages.finish(stage))
         if publish:
             stage.publish()
             result.published = True
     finally:
         stage.discard()
     return result
+
+
+def _landing_pages(request: BuildRequest, sources: Sources) -> LandingPages | None:
+    """The landing-page stage, or None; its campaigns are checked now, before anything is written."""
+    if not request.pages:
+        return None
+    return LandingPages.from_sources(sources, request.data_dir, request.data_dir.parent / "locales")
 
 
 def summarize(result: BuildResult) -> list[tuple[str, str, int]]:

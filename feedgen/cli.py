@@ -16,6 +16,7 @@ from feedgen import __version__
 from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
 from feedgen.errors import InputError
 from feedgen.markets import load_markets
+from feedgen.pages.serve import serve_command
 
 EXIT_INPUT = 2
 
@@ -44,17 +45,21 @@ def build_options(function):
         click.option("--report", type=click.Path(path_type=Path), help="Write all diagnostics as JSON to this file."),
         click.option("--strict", is_flag=True, help="Exit 1 on warnings too."),
         click.option("-v", "--verbose", is_flag=True, help="List every diagnostic, not only the summary."),
+        click.option("--pages/--no-pages", default=True, show_default=True,
+                     help="Render the landing pages of product_data/landing_pages.toml."),
+        click.option("--pages-only", is_flag=True, help="Only the landing pages (and their price check), no feeds."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out=Path("output")) -> BuildRequest:
+def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, pages=True, pages_only=False,
+             out=Path("output")) -> BuildRequest:
     return BuildRequest(
         data_dir=data_dir, catalogue=catalogue, markets=markets_file, out=out,
-        market_ids=_split(market_ids), channels=_split(channels),
-        as_of=as_of.date() if as_of else None,
+        market_ids=_split(market_ids), channels=[] if pages_only else _split(channels),
+        as_of=as_of.date() if as_of else None, pages=pages or pages_only,
     )
 
 
@@ -85,9 +90,10 @@ def main() -> None:
 @build_options
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output directory.")
-def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose, out) -> None:
-    """Build every market's feeds into the output directory (atomically)."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out)
+def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose, pages, pages_only,
+          out) -> None:
+    """Build every market's feeds and landing pages into the output directory (atomically)."""
+    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, pages, pages_only, out)
     try:
         result = run(request, progress=lambda message: click.echo(f"… {message}", err=True))
     except InputError as error:
@@ -99,9 +105,10 @@ def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report
 
 @main.command()
 @build_options
-def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose) -> None:
+def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose, pages,
+             pages_only) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of)
+    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, pages, pages_only)
     try:
         result = run(request, publish=False)
     except InputError as error:
@@ -140,6 +147,7 @@ def markets(data_dir: Path, markets_file: Path | None) -> None:
 
 
 # Commands that live with their feature's code, registered here one line each.
+main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
