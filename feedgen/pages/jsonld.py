@@ -120,7 +120,7 @@ def product_group(rows: pd.DataFrame, market: Market, page_url: str) -> dict[str
             "@type": "Product",
             "sku": row.sku,
             "name": f"{row.title} – {row.color}, {row.size_system} {row.size}",
-            "image": [url for url in [row.image_link, *row.additional_image_links.split("|")] if url],
+            "image": row.image_link,  # the variant's own colour; the gallery is on the page
             "color": row.color,
             "size": row.size,
             "offers": offer(row, market),

@@ -8,7 +8,6 @@ script but JSON-LD, no web font and no third-party host; product images are the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -146,7 +145,7 @@ def review_panel(env: Environment, flagged: list[Flagged]) -> str:
 
 
 def render_market_index(market: Market, campaigns: list[tuple[Campaign, RenderedPage]], brand: str,
-                        ui: UiText, env: Environment, as_of: date) -> str:
+                        ui: UiText, env: Environment) -> str:
     entries = []
     for campaign, page in campaigns:
         entries.append({

@@ -95,7 +95,7 @@ class LandingPages:
                 "pages.text.untranslated", "warning",
                 f"{untranslated['missing']} missing and {untranslated['fuzzy']} unreviewed (fuzzy) page text(s) in "
                 f"{market.language}; check them with `feedgen serve --review`", market=market.id, channel=CHANNEL))
-        index_html = render_market_index(market, pages, self.config.project.brand, ui, env, self.as_of) if pages else ""
+        index_html = render_market_index(market, pages, self.config.project.brand, ui, env) if pages else ""
         result = MarketPages(market, pages, index_html, diagnostics)
         self.built.append(result)
         return result

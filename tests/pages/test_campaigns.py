@@ -97,3 +97,23 @@ def test_bad_campaign_stops_the_build_with_exit_2(project) -> None:
     assert result.exit_code == 2
     assert "landing_pages.toml" in result.output and "sells one thing" in result.output
     assert not (project / "output" / "pages").exists() and not (project / "output" / "google").exists()
+
+
+def _invoke(project: Path, *args: str):
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        return CliRunner().invoke(main, ["build", "--as-of", "2026-11-22", "-m", "no", *args], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+
+
+def test_pages_only_and_no_pages(mini_project) -> None:
+    result = _invoke(mini_project, "--pages-only")
+    assert result.exit_code == 0, result.output
+    assert (mini_project / "output" / "pages" / "no" / "winter-boots.html").is_file()
+    assert not (mini_project / "output" / "google").exists()
+    assert "pages    NO          3" in result.output
+    other = mini_project / "other"
+    result = _invoke(mini_project, "--no-pages", "-o", str(other))
+    assert result.exit_code == 0 and (other / "google" / "no.xml").is_file() and not (other / "pages").exists()
