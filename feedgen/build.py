@@ -19,6 +19,7 @@ from feedgen.lock import OutputLock
 from feedgen.manifest import Manifest, input_hashes
 from feedgen.markets import Market, load_markets
 from feedgen.offers import Localizer, SourceTextLocalizer, Sources, resolve
+from feedgen.pages import LandingPages
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
 from feedgen.release import Release, ReleaseOptions, prepare, removed_skus
@@ -42,6 +43,7 @@ class BuildRequest:
     on_removed: RemovedAction = "delete"  # what channels that track removals (Amazon) send: "delete" | "zero_stock"
     locales_dir: Path | None = None  # default: locales/ next to data_dir, used when it exists
     require_reviewed: bool = False  # fail (InputError) when a market's product text is not fully reviewed
+    pages: bool = True  # landing pages (feedgen.pages), when the project has landing_pages.toml
 
     def input_path(self, name: str) -> Path:
         explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets}.get(name)
@@ -199,6 +201,7 @@ def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Man
     markets = sources.config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics)
+    pages = _landing_pages(request, sources)
     channels: dict[str, Channel] = {}
     for market in markets:
         progress(f"resolving {market.id}")
@@ -222,12 +225,28 @@ def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Man
                     result.artifacts.extend(channel.write(accepted, market_offers, stage, removed=removed))
                 else:
                     result.artifacts.extend(channel.write(accepted, market_offers, stage))
+        if pages is not None:
+            progress(f"rendering landing pages {market.id}")
+            with result.timed("pages"):
+                artifacts, diagnostics = pages.write(market_offers, stage)
+            result.artifacts.extend(artifacts)
+            result.diagnostics.extend(diagnostics)
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)
         result.artifacts.extend(artifacts)
         result.diagnostics.extend(diagnostics)
+    if pages is not None:
+        with result.timed("pages"):
+            result.artifacts.extend(pages.finish(stage))
     return result
+
+
+def _landing_pages(request: BuildRequest, sources: Sources) -> LandingPages | None:
+    """The landing-page stage, or None; its campaigns are checked now, before anything is written."""
+    if not request.pages:
+        return None
+    return LandingPages.from_sources(sources, request.data_dir, request.locales_path())
 
 
 def summarize(result: BuildResult) -> list[tuple[str, str, int]]:

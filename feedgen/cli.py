@@ -20,6 +20,7 @@ from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
 from feedgen.junit import write_junit
 from feedgen.markets import load_markets
+from feedgen.pages.serve import serve_command
 from feedgen.release import ReleaseOptions
 
 EXIT_INPUT = 2
@@ -53,6 +54,9 @@ def build_options(function):
         click.option("--require-reviewed", is_flag=True, help="Fail (exit 2) if a market's product text is not fully reviewed."),
         click.option("--strict", is_flag=True, help="Exit 1 on warnings too."),
         click.option("-v", "--verbose", is_flag=True, help="List every diagnostic, not only the summary."),
+        click.option("--pages/--no-pages", default=True, show_default=True,
+                     help="Render the landing pages of product_data/landing_pages.toml."),
+        click.option("--pages-only", is_flag=True, help="Only the landing pages (and their price check), no feeds."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -62,11 +66,13 @@ def build_options(function):
 def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
     """The BuildRequest described by the shared build options (consumed from `options`)."""
     as_of = options.pop("as_of")
+    pages_only = options.pop("pages_only")
+    channels = _split(options.pop("channels"))
     return BuildRequest(
         data_dir=options.pop("data_dir"), catalogue=options.pop("catalogue"), markets=options.pop("markets_file"),
-        out=out, market_ids=_split(options.pop("market_ids")), channels=_split(options.pop("channels")),
+        out=out, market_ids=_split(options.pop("market_ids")), channels=[] if pages_only else channels,
         as_of=as_of.date() if as_of else None, locales_dir=options.pop("locales"),
-        require_reviewed=options.pop("require_reviewed"),
+        require_reviewed=options.pop("require_reviewed"), pages=options.pop("pages") or pages_only,
     )
 
 
@@ -106,7 +112,7 @@ def main() -> None:
 @click.option("--on-removed", type=click.Choice(["delete", "zero-stock"]), default="delete", show_default=True,
               help="What feeds that track removals (Amazon) send for SKUs gone since the last build.")
 def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, report, junit, strict, verbose, **options) -> None:
-    """Build every market's feeds, check them, and publish them into the output directory in one step."""
+    """Build every market's feeds and landing pages, check them, and publish them into the output in one step."""
     request = _request(options, out)
     request.on_removed = on_removed.replace("-", "_")
     release = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
@@ -210,6 +216,7 @@ from feedgen.i18n.commands import translate, translations  # noqa: E402
 
 main.add_command(translate)
 main.add_command(translations)
+main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -88,6 +88,10 @@ class Market:
     shipping: Shipping
     payment_methods: tuple[PaymentMethod, ...]
     amazon: AmazonMarketplace | None = None
+    landing_url: str = ""  # public URL pattern of campaign landing pages, with {slug}
+
+    def landing_page_url(self, slug: str) -> str:
+        return self.landing_url.replace("{slug}", slug)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -230,7 +234,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
             "prices_include_tax", "size_system", "channels", "storefront_url", "rounding",
             "returns", "shipping", "payments",
         },
-        optional={"allow_machine_translation", "display", "amazon"},
+        optional={"allow_machine_translation", "display", "amazon", "landing_url"},
     )
     if not re.fullmatch(r"[A-Z]{2}", market_id):
         raise reader.fail(dotted, f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
@@ -256,6 +260,12 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
     url = reader.text(data, dotted, "storefront_url")
     if not url.startswith("https://") or "{sku}" not in url and "{handle}" not in url:
         raise reader.fail(f"{dotted}.storefront_url", "must be an https:// URL with {handle} and/or {sku}")
+
+    landing_url = data.get("landing_url", "")
+    if "landing_url" in data:
+        landing_url = reader.text(data, dotted, "landing_url")
+        if not landing_url.startswith("https://") or landing_url.count("{slug}") != 1 or "?" in landing_url:
+            raise reader.fail(f"{dotted}.landing_url", "must be an https:// URL with {slug} once and no query string")
 
     rounding_path = f"{dotted}.rounding"
     rounding = reader.table(data["rounding"], rounding_path, {"decimals"}, {"ending"})
@@ -343,6 +353,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         ),
         payment_methods=tuple(payments[m] for m in methods),
         amazon=amazon,
+        landing_url=landing_url,
     )
 
 

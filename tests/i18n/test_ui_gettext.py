@@ -53,6 +53,9 @@ def _site(tmp_path: Path, template: str = TEMPLATE) -> Path:
 
 
 def _extract(project: Path, site: Path):
+    """Extract the test site's strings into UI catalogues of its own (not the sample's landing pages)."""
+    for existing in (project / "locales").rglob("messages.po*"):
+        existing.unlink()
     return CliRunner().invoke(main, ["translations", "extract", "--data", str(project / "product_data"),
                                      "--mapping", str(site / "babel.cfg"), "--languages", "nb"])
 

@@ -1,0 +1,218 @@
+"""`feedgen serve`: walk the landing pages locally, on 127.0.0.1 only (stdlib http.server).
+
+    /                      -> /pages/index.html
+    /pages/index.html      markets x campaigns (live), with the build report when output/report.html exists
+    /pages/<m>/<slug>.html the built page from the output directory; with --review, rendered from
+                           the project on request, every machine-translated (fuzzy) and missing
+                           text highlighted, with a legend and counts
+    /report.html           the build report, if the publishing step wrote one
+
+Review mode re-reads the project whenever an input file changes (catalogue, markets, campaigns,
+catalogues in locales/), so a reviewer edits a .po file and reloads the page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import click
+
+from feedgen.build import BuildRequest, load_sources
+from feedgen.errors import InputError
+from feedgen.markets import load_markets
+from feedgen.offers import Sources, resolve
+from feedgen.pages.campaigns import FILE_NAME, load_campaigns
+from feedgen.pages.render import environment, render_site_index
+from feedgen.pages.site import LandingPages, MarketPages
+from feedgen.pages.texts import UiText
+
+HOST = "127.0.0.1"
+ROBOTS = b"User-agent: *\nAllow: /\n"
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json",
+                 ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8"}
+
+
+@dataclass
+class Project:
+    """Where the served project lives; review renders are cached until an input changes."""
+
+    data_dir: Path
+    out: Path
+    locales: Path
+    review: bool = False
+    as_of: date | None = None
+    _signature: tuple = ()
+    _pages: LandingPages | None = None
+    _sources: Sources | None = None
+    _markets: dict[str, MarketPages] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def signature(self) -> tuple:
+        files = [p for folder in (self.data_dir, self.locales) if folder.is_dir() for p in folder.rglob("*") if p.is_file()]
+        return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+    def _fresh(self) -> LandingPages:
+        """Reload everything when any input changed since the last request (the rebuild-on-change)."""
+        signature = self.signature()
+        if self._pages is None or signature != self._signature:
+            sources = load_sources(BuildRequest(data_dir=self.data_dir, out=self.out, as_of=self.as_of))
+            self._pages = LandingPages.from_sources(sources, self.data_dir, self.locales, review=self.review)
+            self._sources = sources
+            self._markets = {}
+            self._signature = signature
+        return self._pages
+
+    def market_pages(self, market_id: str) -> MarketPages | None:
+        with self._lock:
+            pages = self._fresh()
+            market = pages.config.markets.get(market_id.upper())
+            if market is None:
+                return None
+            if market.id not in self._markets:
+                self._markets[market.id] = pages.render_market(resolve(self._sources, market))
+            return self._markets[market.id]
+
+    def index(self) -> str:
+        """The live index: review counts in review mode, else links to the pages that were built."""
+        report = "../report.html" if (self.out / "report.html").is_file() else None
+        if self.review:
+            with self._lock:
+                pages = self._fresh()
+                ids = list(pages.config.markets)
+            for market_id in ids:
+                self.market_pages(market_id)
+            with self._lock:
+                site = LandingPages(pages.config, pages.campaigns, self.locales, pages.as_of, pages.source_language,
+                                    review=True, built=[self._markets[m] for m in ids])
+                return site.site_index(report_href=report)
+        config = load_markets(self.data_dir / "markets.toml")
+        campaigns = load_campaigns(self.data_dir / FILE_NAME, config)
+        columns = [c.slug for c in campaigns]
+        rows = []
+        for market in config.markets.values():
+            cells = {slug: {"href": f"{market.id.lower()}/{slug}.html", "flagged": {}} for slug in columns
+                     if (self.out / "pages" / market.id.lower() / f"{slug}.html").is_file()}
+            if cells:
+                rows.append({"market": market, "cells": cells})
+        env = environment(UiText("en", "en", None, False))
+        return render_site_index(columns, rows, config.project.brand, env, report_href=report)
+
+
+def make_handler(project: Project) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "feedgen-serve"
+
+        def log_message(self, format: str, *args) -> None:  # quieter than the default stderr line per request
+            pass
+
+        def send_body(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            try:
+                self.route(path)
+            except InputError as error:
+                self.send_body(HTTPStatus.INTERNAL_SERVER_ERROR, _error_page(error.one_line()))
+
+        def route(self, path: str) -> None:
+            if path in ("/", "/pages", "/pages/"):
+                self.send_response(HTTPStatus.FOUND)
+                self.send_header("Location", "/pages/index.html")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if path == "/robots.txt":
+                return self.send_body(HTTPStatus.OK, ROBOTS, CONTENT_TYPES[".txt"])
+            if path == "/pages/index.html":
+                return self.send_body(HTTPStatus.OK, project.index().encode("utf-8"))
+            parts = [p for p in path.split("/") if p]
+            if project.review and len(parts) == 3 and parts[0] == "pages" and parts[2].endswith(".html"):
+                return self.review_page(parts[1], parts[2][: -len(".html")])
+            file = _inside(project.out, parts)
+            if file is None or not (parts[0] == "pages" or parts == ["report.html"]):
+                return self.send_body(HTTPStatus.NOT_FOUND, _error_page(f"not found: {path}"))
+            self.send_body(HTTPStatus.OK, file.read_bytes(), CONTENT_TYPES.get(file.suffix, "application/octet-stream"))
+
+        def review_page(self, market_id: str, name: str) -> None:
+            built = project.market_pages(market_id)
+            if built is not None and name == "index" and built.index_html:
+                return self.send_body(HTTPStatus.OK, built.index_html.encode("utf-8"))
+            for campaign, page in built.pages if built else []:
+                if campaign.slug == name:
+                    return self.send_body(HTTPStatus.OK, page.html.encode("utf-8"))
+            self.send_body(HTTPStatus.NOT_FOUND, _error_page(f"no page {name!r} for market {market_id!r}"))
+
+    return Handler
+
+
+def _inside(root: Path, parts: list[str]) -> Path | None:
+    """A file under root named by URL parts, never outside it (no '..', no absolute parts)."""
+    if not parts or any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
+        return None
+    base = root.resolve()
+    candidate = base.joinpath(*parts).resolve()
+    if base not in candidate.parents or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _error_page(message: str) -> bytes:
+    from markupsafe import escape
+
+    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>feedgen serve</title>'
+            f"<p>{escape(message)}</p></html>").encode("utf-8")
+
+
+def make_server(project: Project, port: int = 0) -> ThreadingHTTPServer:
+    """A server bound to 127.0.0.1 (port 0: a free one; see server.server_address)."""
+    server = ThreadingHTTPServer((HOST, port), make_handler(project))
+    server.daemon_threads = True
+    return server
+
+
+@click.command("serve")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True,
+              help="Project folder (catalogue.csv, markets.toml, landing_pages.toml).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Output directory of `feedgen build`.")
+@click.option("--locales", type=click.Path(path_type=Path), help="Catalogue folder; default: locales/ beside DATA.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one).")
+@click.option("--review", is_flag=True, help="Render from the project and highlight machine-translated and missing text.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Review as of this date (sale windows).")
+def serve_command(data_dir: Path, out: Path, locales: Path | None, port: int, review: bool, as_of) -> None:
+    """Serve the landing pages on http://127.0.0.1:PORT/ for a local review."""
+    project = Project(data_dir=data_dir, out=out, locales=locales or data_dir.parent / "locales", review=review,
+                      as_of=as_of.date() if as_of else None)
+    if not review and not (out / "pages").is_dir():
+        click.echo(f"error: {out}/pages does not exist: run `feedgen build` first, or use --review", err=True)
+        raise SystemExit(2)
+    try:
+        server = make_server(project, port)
+    except OSError as error:
+        click.echo(f"error: cannot listen on {HOST}:{port}: {error.strerror}", err=True)
+        raise SystemExit(2) from None
+    host, bound = server.server_address[:2]
+    click.echo(f"Serving {'review of ' if review else ''}landing pages on http://{host}:{bound}/  (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,184 @@
+"""UI strings of the landing pages (gettext domain `messages`) and the review status of each text.
+
+The catalogue is read with Babel's PO reader, not compiled elsewhere, because the pages need more
+than the translation: whether a reviewer has approved it. An entry is
+- reviewed: translated and not fuzzy;
+- fuzzy: translated but flagged fuzzy (machine output or a changed source) - shown only where the
+  market allows machine translation, and always in review mode;
+- missing: no translation - the English source is shown.
+
+Every string the templates get is escaped here (a translation is data, not markup: with newstyle
+gettext Jinja would otherwise mark it safe), and in review mode wrapped in `<mark>` so a reviewer
+sees at a glance what still needs a human.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
+
+from feedgen.errors import InputError
+
+DOMAIN = "messages"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_REVIEW_MARK = re.compile(r'<mark class="review review-(?:fuzzy|missing)"(?: title="[^"]*")?>|</mark>')
+# Product text statuses (offers.text_status and the i18n catalogue's) -> review class.
+PRODUCT_STATUS = {"reviewed": "reviewed", "machine": "fuzzy", "fuzzy": "fuzzy", "source": "missing", "missing": "missing"}
+
+
+def po_file(locales: Path, language: str) -> Path:
+    return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(locales: Path, locale: str, language: str) -> Catalog | None:
+    """The market's messages.po (nb_NO, then nb), or None when there is none."""
+    for name in dict.fromkeys([locale, language]):
+        path = po_file(locales, name)
+        if path.exists():
+            try:
+                with path.open("rb") as handle:
+                    return read_po(handle, locale=language, domain=DOMAIN, abort_invalid=True)
+            except (PoFileError, UnicodeDecodeError) as exc:
+                raise InputError(path, f"not a valid PO file: {exc}") from None
+    return None
+
+
+class _Blank(dict):
+    """Formats any placeholder as '', to test a translation's %-syntax without its values."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _usable(source: str, translation: str) -> bool:
+    """A translation that would break newstyle formatting (bare %, unknown name) is not used."""
+    if not set(_PLACEHOLDER.findall(translation)) <= set(_PLACEHOLDER.findall(source)):
+        return False
+    try:
+        translation % _Blank()
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+@dataclass
+class Flagged:
+    status: str  # fuzzy | missing
+    source: str
+    shown: str
+    where: str = "ui"  # ui | campaign | product
+
+
+@dataclass
+class UiText:
+    """gettext callables for one market's pages, with per-page bookkeeping of unreviewed text."""
+
+    language: str
+    source_language: str
+    catalog: Catalog | None
+    use_fuzzy: bool
+    review: bool = False
+    flagged: list[Flagged] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.translations: NullTranslations = NullTranslations()
+        self.status: dict[tuple[str, str], str] = {}
+        if self.catalog is None:
+            return
+        buffer = io.BytesIO()
+        write_mo(buffer, self.catalog, use_fuzzy=self.use_fuzzy or self.review)
+        buffer.seek(0)
+        self.translations = Translations(buffer, domain=DOMAIN)
+        for message in self.catalog:
+            if not message.id:
+                continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            translated = all(strings) and any(strings)
+            state = "missing" if not translated else ("fuzzy" if message.fuzzy else "reviewed")
+            self.status[(message.context or "", msgid)] = state
+
+    @property
+    def is_source(self) -> bool:
+        return self.language == self.source_language
+
+    def reset(self) -> list[Flagged]:
+        """Start a new page; returns what the previous one flagged."""
+        flagged, self.flagged = self.flagged, []
+        return flagged
+
+    def _state(self, context: str, msgid: str) -> str:
+        if self.is_source:
+            return "reviewed"
+        return self.status.get((context, msgid), "missing")
+
+    def _finish(self, context: str, msgid: str, english: str, translated: str) -> Markup:
+        """Escape, check and (in review mode) mark one looked-up string.
+
+        `english` is what an untranslated lookup shows (the msgid, or its plural form)."""
+        if translated != english and not _usable(english, translated):
+            self.broken.append(f"{context + ' | ' if context else ''}{msgid}")
+            translated = english
+        state = self._state(context, msgid)
+        if state == "reviewed":
+            return escape(translated)
+        return self._flag(state, msgid, translated, "campaign" if context.startswith("campaign:") else "ui")
+
+    def _flag(self, state: str, source: str, shown: str, where: str) -> Markup:
+        self.flagged.append(Flagged(state, source, shown, where))
+        if not self.review:
+            return escape(shown)
+        title = Markup(' title="{}"').format(source) if shown != source else Markup("")
+        return Markup('<mark class="review review-{}"{}>').format(state, title) + escape(shown) + Markup("</mark>")
+
+    # --- the gettext callables the Jinja i18n extension installs (newstyle: Jinja %-formats our result)
+    def gettext(self, message: str) -> Markup:
+        return self._finish("", message, message, self.translations.ugettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        english = singular if n == 1 else plural
+        return self._finish("", singular, english, self.translations.ungettext(singular, plural, n))
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return self._finish(context, message, message, self.translations.upgettext(context, message))
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> Markup:
+        english = singular if n == 1 else plural
+        return self._finish(context, singular, english, self.translations.unpgettext(context, singular, plural, n))
+
+    # --- text that is not in a template
+    def data_text(self, context: str, message: str) -> Markup:
+        """A translatable string from configuration (campaign texts, payment method names)."""
+        return self.pgettext(context, message)
+
+    def product_text(self, text: str, text_status: str) -> Markup:
+        """Product text from the offer frame, highlighted by the offer's own text_status."""
+        state = "reviewed" if self.is_source else PRODUCT_STATUS.get(text_status, "missing")
+        if state == "reviewed" or not text:
+            return escape(text)
+        return self._flag(state, text, text, "product")
+
+
+def plain(value: str) -> Markup:
+    """Jinja filter for attributes and <title>: the text without review marks (still escaped)."""
+    return Markup(_REVIEW_MARK.sub("", str(value if isinstance(value, Markup) else escape(value))))
+
+
+def unique(flagged: list[Flagged]) -> list[Flagged]:
+    """Each text once, however often the page shows it (a title is also in alt texts and the CTA)."""
+    return list({(f.status, f.where, f.source): f for f in flagged}.values())
+
+
+def summarize(flagged: list[Flagged]) -> Counter:
+    """Distinct texts needing review, by status (fuzzy, missing)."""
+    return Counter(item.status for item in unique(flagged))

@@ -1,0 +1,127 @@
+"""What a landing page shows about one hero style in one market, computed from the offer frame.
+
+Every number here is read from the resolved offers (the same rows the Google feed writes) and only
+formatted; the page never computes a price of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from markupsafe import Markup
+
+from feedgen.markets import Market
+from feedgen.pages.jsonld import current_price
+from feedgen.pages.money import discount_percent, format_day, format_number, format_price
+from feedgen.pages.texts import UiText
+from feedgen.pricing import plain_amount
+
+
+@dataclass
+class Block:
+    """A run of description text: a paragraph, or a bullet list (lines starting with '• ')."""
+
+    bullets: bool
+    lines: list[Markup]
+
+
+@dataclass
+class StyleView:
+    style_id: str
+    sku: str  # the SKU whose price and link the page shows (first in stock of the shown colour)
+    title: Markup
+    link: str
+    price_now: str
+    price_now_value: str
+    price_was: str | None
+    price_was_value: str | None
+    discount: str | None
+    sale_ends: str | None
+    in_stock: bool
+    colour: Markup
+    other_colours: list[Markup]
+    material: Markup
+    size_system: str
+    sizes: list[tuple[str, bool]]  # (size in the market's system, in stock)
+    images: list[str]
+    description: list[Block]
+    features: list[Markup]
+    rating: str | None = None
+    rating_value: float | None = None
+    review_count: int | None = None
+    review_count_text: str = ""
+    skus: list[str] = field(default_factory=list)  # every priced SKU (the JSON-LD variants)
+
+    @property
+    def size_first(self) -> str:
+        return self.sizes[0][0] if self.sizes else ""
+
+    @property
+    def size_last(self) -> str:
+        return self.sizes[-1][0] if self.sizes else ""
+
+
+def _eu_order(value: str) -> float:
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return float("inf")
+
+
+def _blocks(description: Markup | str, ui: UiText, status: str) -> list[Block]:
+    blocks: list[Block] = []
+    for line in (part.strip() for part in str(description).split("\n")):
+        if not line:
+            continue
+        bullet = line.startswith("• ")
+        text = ui.product_text(line[2:] if bullet else line, status)
+        if blocks and bullet and blocks[-1].bullets:
+            blocks[-1].lines.append(text)
+        else:
+            blocks.append(Block(bullet, [text]))
+    return blocks
+
+
+def priced(rows: pd.DataFrame) -> pd.DataFrame:
+    """SKUs the page can offer: those with a price (a price error leaves a SKU out, as in the feed)."""
+    return rows[rows["price"].notna()]
+
+
+def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
+    """`rows`: one style's priced SKUs from the market's offer frame, sorted by SKU."""
+    ordered = rows.assign(_eu=rows["eu_size"].map(_eu_order)).sort_values(["_eu", "sku"], kind="stable")
+    in_stock = ordered[ordered["stock"] > 0]
+    shown = (in_stock if len(in_stock) else ordered).sort_values("sku", kind="stable").iloc[0]
+    colour_rows = ordered[ordered["color"] == shown["color"]]
+    status = str(shown["text_status"])
+    now = current_price(shown)
+    on_sale = bool(shown["sale_active"]) and shown["sale_price"] is not None
+    view = StyleView(
+        style_id=str(shown["style_id"]),
+        sku=str(shown["sku"]),
+        title=ui.product_text(str(shown["title"]), status),
+        link=str(shown["link"]),
+        price_now=format_price(now, market),
+        price_now_value=plain_amount(now, market.currency),
+        price_was=format_price(shown["price"], market) if on_sale else None,
+        price_was_value=plain_amount(shown["price"], market.currency) if on_sale else None,
+        discount=discount_percent(shown["price"], now, market) if on_sale else None,
+        sale_ends=format_day(shown["sale_end"], market) if on_sale and shown["sale_end"] is not None else None,
+        in_stock=bool(shown["stock"] > 0),
+        colour=ui.product_text(str(shown["color"]), status),
+        other_colours=[ui.product_text(c, status) for c in dict.fromkeys(ordered["color"]) if c != shown["color"]],
+        material=ui.product_text(str(shown["material"] or ""), status),
+        size_system=str(shown["size_system"]),
+        sizes=[(str(size), bool(stock > 0)) for size, stock in zip(colour_rows["size"], colour_rows["stock"])],
+        images=[url for url in [shown["image_link"], *str(shown["additional_image_links"]).split("|")] if url],
+        description=_blocks(str(shown["description"]), ui, status),
+        features=[ui.product_text(f, status) for f in str(shown["features"] or "").split("|") if f.strip()],
+        skus=list(rows["sku"]),
+    )
+    if pd.notna(shown["rating"]) and pd.notna(shown["review_count"]) and shown["review_count"] > 0:
+        view.rating = format_number(float(shown["rating"]), market)
+        view.rating_value = round(float(shown["rating"]), 1)
+        view.review_count = int(shown["review_count"])
+        view.review_count_text = format_number(view.review_count, market, digits=0)
+    return view
