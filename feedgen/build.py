@@ -219,7 +219,7 @@ def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Man
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
                 if getattr(channel, "track_removals", False):
                     removed = removed_skus(previous, request.out, name, market.id, market_offers.offers["sku"],
-                                           request.on_removed)
+                                           request.on_removed, as_of=sources.as_of)
                     if removed.skus:
                         progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
                     result.artifacts.extend(channel.write(accepted, market_offers, stage, removed=removed))

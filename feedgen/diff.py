@@ -164,7 +164,7 @@ def format_text(diff: BuildDiff, limit: int = 20) -> str:
     for f in diff.files:
         if f.status == "unchanged":
             continue
-        lines.append(f"\n{f.channel} {f.market} ({f.path}): {f.status}" + (f" — {f.note}" if f.note else ""))
+        lines.append(f"\n{f.channel} {f.market or '-'} ({f.path}): {f.status}" + (f" — {f.note}" if f.note else ""))
         for mark, entries in (
             ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}" for name, (old, new) in fields.items())
                    for sku, fields in f.changed.items()]),

@@ -7,7 +7,7 @@ gate can judge and a person can read, relative to the last published build in th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -39,19 +39,22 @@ class Release:
 
 
 def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market: str,
-                 current_skus: Iterable[str], action: RemovedAction = "delete") -> Removals:
-    """SKUs in the last published feed(s) of `channel` for `market` that the catalogue no longer has.
+                 current_skus: Iterable[str], action: RemovedAction = "delete",
+                 as_of: date | None = None) -> Removals:
+    """SKUs in the last published feed(s) of `channel` for `market` that the catalogue no longer has,
+    with what that feed said about them.
 
     Items still in the catalogue but rejected this time are *not* removed: a data problem should
     leave a listing alone, not delete it."""
     read = getattr(CHANNELS.get(channel), "read_items", None)
     if previous is None or read is None:
-        return Removals(frozenset(), action)
-    published: set[str] = set()
+        return Removals(frozenset(), action, as_of=as_of)
+    published: dict[str, dict[str, str]] = {}
     for path in previous.for_pair(channel, market):
         if (out_dir / path).is_file():
-            published |= set(read(out_dir / path))
-    return Removals(frozenset(published - set(current_skus)), action)
+            published.update(read(out_dir / path))
+    gone = published.keys() - set(current_skus)
+    return Removals(frozenset(gone), action, previous={sku: published[sku] for sku in sorted(gone)}, as_of=as_of)
 
 
 def superseded(previous: Manifest | None, scope: set[tuple[str, str]], full: bool) -> set[str]:

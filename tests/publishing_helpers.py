@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -56,20 +58,36 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def parse_feeds(directory: Path) -> int:
-    """Parse every XML and JSON file under `directory` (manifest included); returns how many feed files
-    (those in a channel folder) there are. Raises if one is broken."""
-    import json
+    """Parse every feed and the manifest under `directory` as its format says; returns
+    how many feed files (those in a channel folder) there are. Raises if one is broken:
+    - XML (Google): well-formed;
+    - JSON: valid JSON, and an Amazon feed valid against Amazon's listings feed schema;
+    - CSV (Meta): UTF-8, RFC 4180 (strict quoting), every record as long as the header, the last
+      one complete (CRLF-terminated), so a file cut off at a record boundary fails too."""
+    from .channels.feeds import feed_errors
 
     count = 0
     for path in sorted(directory.rglob("*")):
         if path.suffix == ".xml":
             etree.parse(str(path))
         elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if path.parent.name == "amazon":
+                assert feed_errors(document) == [], path
+        elif path.suffix == ".csv":
+            text = path.read_bytes().decode("utf-8")
+            assert text.endswith("\r\n"), f"{path}: the last record is incomplete"
+            records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+            assert records and all(len(record) == len(records[0]) for record in records), path
         else:
             continue
         count += path.parent != directory
     return count
+
+
+def feed_files(files: dict[str, bytes]) -> list[str]:
+    """The channel feeds of a snapshot (files in a folder below the output)."""
+    return sorted(path for path in files if "/" in path)
 
 
 def leftovers(parent: Path) -> list[str]:

@@ -116,7 +116,22 @@ def test_sample_price_change_shows_old_to_new(project: Path) -> None:
     edit_catalogue(project, dearer)
     assert build(project, out=project / "after").exit_code == 0
     result = CliRunner().invoke(main, ["diff", str(project / "before"), str(project / "after")])
-    assert "  ~ AS-1001-BRN-36  price: 2499.00 NOK → 2599.00 NOK" in result.output.splitlines()
+    sections = {section.splitlines()[0]: section.splitlines()[1:] for section in result.output.split("\n\n")}
+    # every channel reads its own files back: one price, old → new, per feed
+    for heading, line in (
+        ("google NO (google/no.xml): changed", "  ~ AS-1001-BRN-36  price: 2499.00 NOK → 2599.00 NOK"),
+        ("meta NO (meta/country-no.csv): changed", "  ~ AS-1001-BRN-36  price: 2499.00 NOK → 2599.00 NOK"),
+        ("meta - (meta/main.csv): changed", "  ~ AS-1001-BRN-36  price: 178.99 GBP → 185.99 GBP"),
+        ("amazon DE (amazon/de.json): changed",  # our_price and list_price (the regular price) both move
+         "  ~ AS-1001-BRN-36  list_price: 203.95 EUR → 211.95 EUR; price: 203.95 EUR → 211.95 EUR"),
+    ):
+        assert line in sections[heading], heading
+    files = {f["path"]: f for f in json.loads(CliRunner().invoke(
+        main, ["diff", "--json", str(project / "before"), str(project / "after")]).output)["files"]}
+    for path, old, new in (("meta/country-us.csv", "184.95 USD", "192.95 USD"), ("amazon/us.json", "184.95 USD", "192.95 USD")):
+        assert files[path]["changed"]["AS-1001-BRN-36"]["price"] == {"old": old, "new": new}
+        assert (files[path]["before"], files[path]["after"], files[path]["added"], files[path]["removed"]) == (593, 593, [], [])
+    assert files["meta/language-de_DE.csv"]["status"] == "unchanged"  # no price there
 
 
 def test_dry_run_shows_the_diff_and_publishes_nothing(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ it announces the pause on stderr and waits there, so the kill lands exactly at t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,10 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from feedgen.gtin import check_digit
 from feedgen.lock import LOCK
-from .publishing_helpers import AS_OF, REPO, build, edit_catalogue, leftovers, parse_feeds, small_project, snapshot
+from .publishing_helpers import (AS_OF, REPO, build, edit_catalogue, feed_files, leftovers, parse_feeds, small_project,
+                                 snapshot)
 
 FALLBACK = "import feedgen.publish as p; p._exchange = lambda a, b: False; from feedgen.cli import main; main()"
+
+
+GONE = "AS-1001-BRN-36"
+NEW_GTIN = "709451299999" + str(check_digit("709451299999"))  # valid and unused: Amazon lists it too
 
 
 def change_b(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -26,25 +33,39 @@ def change_b(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     for row in rows:
         if row["style_id"] == "AS-1001":
             row["price"] = "2599.00"
-    added = dict(rows[-1], sku=rows[-1]["sku"] + "X", gtin="")
-    return [r for r in rows if r["sku"] != rows[0]["sku"]] + [added]
+    added = dict(rows[-1], sku=rows[-1]["sku"] + "X", gtin=NEW_GTIN)
+    return [r for r in rows if r["sku"] != GONE] + [added]
+
+
+def deletes(files: dict[str, bytes], path: str) -> list[str]:
+    return [m["sku"] for m in json.loads(files[path])["messages"] if m["operationType"] == "DELETE"]
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A project, the old published build (A) and what publishing B over it gives."""
+    """A project, the old published build (A), what publishing B over it gives (new), and what
+    building B again over that gives (rebuilt: the same, except that Amazon's DELETE messages for
+    the variant B dropped were sent once and are not repeated)."""
     root = small_project(tmp_path_factory.mktemp("kill"))
     catalogue_b = edit_catalogue(root, change_b, name="catalogue_b.csv")
     old_dir = root / "old"
     assert build(root, out=old_dir).exit_code == 0
     (old_dir / ".gitkeep").write_text("")  # a file feedgen did not write: must survive every publish
-    new_dir = root / "new"
+    new_dir, rebuilt_dir = root / "new", root / "rebuilt"
     shutil.copytree(old_dir, new_dir)
     result = build(root, "--catalogue", str(catalogue_b), out=new_dir)
     assert result.exit_code == 0, result.output
-    old, new = snapshot(old_dir), snapshot(new_dir)
-    assert old != new and old["google/no.xml"] != new["google/no.xml"]
-    return {"root": root, "catalogue_b": catalogue_b, "old_dir": old_dir, "old": old, "new": new}
+    shutil.copytree(new_dir, rebuilt_dir)
+    assert build(root, "--catalogue", str(catalogue_b), out=rebuilt_dir).exit_code == 0
+    old, new, rebuilt = snapshot(old_dir), snapshot(new_dir), snapshot(rebuilt_dir)
+    # every channel's feeds change between A and B, so a mix of the two cannot pass for either
+    assert len(feed_files(old)) == 25 and feed_files(old) == feed_files(new) == feed_files(rebuilt)  # 8 + 15 + 2
+    for path in ("google/no.xml", "meta/country-no.csv", "meta/main.csv", "amazon/de.json", "amazon/us.json"):
+        assert old[path] != new[path], path
+    assert deletes(new, "amazon/us.json") == deletes(new, "amazon/de.json") == [GONE]
+    assert deletes(rebuilt, "amazon/us.json") == deletes(rebuilt, "amazon/de.json") == []
+    assert {p for p in new if new[p] != rebuilt[p]} == {"amazon/de.json", "amazon/us.json", "manifest.json", "report.html"}
+    return {"root": root, "catalogue_b": catalogue_b, "old_dir": old_dir, "old": old, "new": new, "rebuilt": rebuilt}
 
 
 def killed_build(builds: dict, out: Path, point: str, code: str | None = None) -> None:
@@ -71,7 +92,8 @@ def killed_build(builds: dict, out: Path, point: str, code: str | None = None) -
 
 @pytest.mark.parametrize(("point", "expected"), [
     ("locked", "old"),                   # early: lock taken, nothing built yet
-    ("write:google/se.xml", "old"),      # mid-write: no.xml staged, se.xml half written
+    ("write:google/se.xml", "old"),      # mid-write: Google and Meta NO staged, google/se.xml half written
+    ("write:amazon/us.json", "old"),     # the last feed half written, with its DELETE message
     ("publish", "old"),                  # staging complete, manifest and report written, not swapped
     ("publish:exchanged", "new"),        # swapped, the old build not yet deleted
 ])
@@ -82,12 +104,13 @@ def test_a_killed_build_leaves_the_complete_old_or_new_build(builds: dict, tmp_p
     killed_build(builds, out, point)
 
     assert snapshot(out) == builds[expected]
-    assert parse_feeds(out) == 8
+    assert parse_feeds(out) == 25
 
     again = build(builds["root"], "--catalogue", str(builds["catalogue_b"]), out=out)
     assert again.exit_code == 0, again.output
     assert "taking over the lock" in again.output
-    assert snapshot(out) == builds["new"]
+    # B over the old build is `new`; B over a published B is `rebuilt` (Amazon's deletes went out once)
+    assert snapshot(out) == builds["new" if expected == "old" else "rebuilt"]
     assert leftovers(tmp_path) == []
 
 
@@ -103,8 +126,8 @@ def test_killed_between_the_fallback_renames_the_next_run_completes_the_publish(
     again = build(builds["root"], "--catalogue", str(builds["catalogue_b"]), out=out)
     assert again.exit_code == 0, again.output
     assert "completed the publish" in again.output
-    assert snapshot(out) == builds["new"]
-    assert parse_feeds(out) == 8
+    assert snapshot(out) == builds["rebuilt"]  # B was published from the journal, then built again over it
+    assert parse_feeds(out) == 25
     assert leftovers(tmp_path) == []
 
 

@@ -14,6 +14,9 @@ Amazon's schema and get none here: fulfillment_availability (selector fulfillmen
 and variation_theme. FBA offers name the fulfillment network and no quantity: Amazon counts the
 stock in its warehouses.
 
+Amazon keeps listings a feed stops mentioning, so SKUs gone from the catalogue since the last
+published feed are withdrawn in the next one, once (DELETE, or an ended offer): amazon_removals.
+
 Prices are read from the resolved offer, never recomputed: our_price is the shelf price,
 discounted_price the sale price with its window, list_price the regular price (`value_with_tax`
 where the market's prices include tax, `value` where they don't, as in the US).
@@ -21,6 +24,7 @@ where the market's prices include tax, `value` where they don't, as in the US).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -30,7 +34,8 @@ from typing import ClassVar, Iterator
 
 import pandas as pd
 
-from feedgen.channels.base import Artifact, RuleCheck
+from feedgen.channels.amazon_removals import read_items, removal_messages
+from feedgen.channels.base import Artifact, Removals, RuleCheck
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.gtin import gtin_type
@@ -197,18 +202,25 @@ class AmazonChannel:
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
-    def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
+    track_removals: ClassVar[bool] = True  # Amazon keeps a listing the feed no longer mentions
+    read_items = staticmethod(read_items)
+
+    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals | None = None) -> list[Artifact]:
+        """Parents and children of the accepted items, then the withdrawals of removed SKUs (each
+        its own group for the split, so the 25,000-message limit holds for them too)."""
         market = market_offers.market
-        if items.empty:
+        styles_now = market_offers.offers["style_id"]
+        withdrawals = removal_messages(removed, market, PRODUCT_TYPE, styles_now) if removed else []
+        if items.empty and not withdrawals:
             return []
         items = items.sort_values(["style_id", "sku"], kind="stable")
         styles = [(style, group) for style, group in items.groupby("style_id", sort=True)]
-        starts = split_points([len(group) + 1 for _, group in styles], self.max_messages)
+        starts = split_points([len(group) + 1 for _, group in styles] + [1] * len(withdrawals), self.max_messages)
         files = len(starts)
         names = ([f"amazon/{market.id.lower()}.json"] if files == 1
                  else [f"amazon/{market.id.lower()}-{n:03d}.json" for n in range(1, files + 1)])
         header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
-        messages = self._messages(styles, market)
+        messages = itertools.chain(self._messages(styles, market), ((False, m) for m in withdrawals))
         artifacts = []
         for index, name in enumerate(names):
             end = starts[index + 1] if index + 1 < files else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, Literal, Mapping, Protocol
 
 import pandas as pd
 
@@ -31,10 +32,16 @@ RemovedAction = Literal["delete", "zero_stock"]
 @dataclass(frozen=True)
 class Removals:
     """SKUs of a market that were in the last published feed of a channel and are no longer in the
-    catalogue, and what to send for them: a delete, or an update to zero availability."""
+    catalogue, and what to send for them: a delete, or an update to zero availability.
+
+    `previous` holds what that feed said about each of them (the channel's `read_items` fields), so
+    a channel can find a removed item's parent or reuse the currency it listed; `as_of` is the build
+    date, for channels that date the change."""
 
     skus: frozenset[str] = frozenset()
     action: RemovedAction = "delete"
+    previous: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False, hash=False)
+    as_of: date | None = None
 
 
 class Channel(Protocol):
@@ -45,7 +52,8 @@ class Channel(Protocol):
 
     Optional hooks (looked up with getattr, so a channel without them still works):
     - `read_items(path) -> dict[sku, dict[field, str]]` (staticmethod): a written file read back,
-      for `feedgen diff`, the build report and removal tracking. Leave out delete messages.
+      for `feedgen diff`, the build report and removal tracking: the items the file lists, so
+      leave out delete messages (and anything else that only withdraws an item).
     - `track_removals: ClassVar[bool] = True`: `write` is then called with a keyword argument
       `removed: Removals` (see feedgen.release.removed_skus; needs `read_items`).
     """

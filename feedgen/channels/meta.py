@@ -28,16 +28,23 @@ country without an override.
 `per_market`: `meta/<market>.csv`, a complete feed per market, for accounts with one catalog each.
 
 Cells are RFC 4180 CSV via csvout (formula-like cells neutralised there).
+
+No removal tracking (`track_removals`): Meta treats a scheduled feed file as the whole truth and
+deletes items missing from it, so leaving a removed SKU out is the delete. `read_items` reads any
+of these files back for `feedgen diff` and the report; what a market pays is in its country feed
+(localized) or its own feed (per_market).
 """
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 
 from feedgen.channels.base import Artifact, RuleCheck
-from feedgen.channels.csvout import needs_neutralising, open_csv
+from feedgen.channels.csvout import needs_neutralising, open_csv, restore
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.markets import MarketConfig
@@ -192,6 +199,19 @@ class MetaChannel:
                     "override rows whose id is not in the main feed",
                     sku=sku, market=market_id, channel=self.name, field="id"))
         return [], diagnostics
+
+    @staticmethod
+    def read_items(path: Path) -> dict[str, dict[str, str]]:
+        """A written feed back as {id: {column: text}}, cells un-neutralised and empty cells left
+        out (an empty override cell means "no change"). Rows with status `archived` are left out:
+        they withdraw an item from a country rather than list it, as the manifest counts them."""
+        items: dict[str, dict[str, str]] = {}
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                fields = {column: restore(value) for column, value in row.items() if column and value}
+                if fields.get("status") != "archived":
+                    items[fields.get("id", "")] = fields
+        return items
 
     @staticmethod
     def _write_full(stage, path: str, items: pd.DataFrame, columns: tuple[str, ...]) -> None:

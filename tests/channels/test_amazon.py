@@ -16,7 +16,7 @@ import pytest
 from feedgen.build import BuildRequest, load_sources
 from feedgen.channels import amazon
 from feedgen.channels.amazon import AmazonChannel, footwear_size_value, split_points
-from feedgen.channels.base import blocked_by_catalogue
+from feedgen.channels.base import Removals, blocked_by_catalogue
 from feedgen.errors import InputError
 from feedgen.offers import resolve
 from feedgen.publish import Stage
@@ -161,17 +161,23 @@ def test_split_points() -> None:
     assert split_points([5, 2], 2) == [0, 2, 4, 5]  # a style bigger than a file is split, parent first
 
 
-def test_feed_splits_at_the_message_limit(mini_project) -> None:
-    sources = load_sources(BuildRequest(data_dir=mini_project / "product_data", as_of=AS_OF))
+def write_de(project, max_messages: int, removed: Removals | None = None) -> list:
+    """The DE feed of the mini catalogue written straight through the channel, with a small message limit."""
+    sources = load_sources(BuildRequest(data_dir=project / "product_data", as_of=AS_OF))
     market_offers = resolve(sources, sources.config.markets["DE"])
-    channel = AmazonChannel(sources.config, max_messages=4)
+    channel = AmazonChannel(sources.config, max_messages=max_messages)
     accepted, _ = channel.prepare(market_offers, blocked_by_catalogue(market_offers.offers, {}, channel.required_fields))
-    stage = Stage(mini_project / "output", "Alfa Sko")
+    stage = Stage(project / "output", "Alfa Sko")
     try:
-        artifacts = channel.write(accepted, market_offers, stage)
+        artifacts = channel.write(accepted, market_offers, stage, removed=removed)
         stage.publish()
     finally:
         stage.discard()
+    return artifacts
+
+
+def test_feed_splits_at_the_message_limit(mini_project) -> None:
+    artifacts = write_de(mini_project, 4)
     assert [a.path for a in artifacts] == [f"amazon/de-00{n}.json" for n in (1, 2, 3, 4)]
     assert sum(a.items for a in artifacts) == 7
     for artifact in artifacts:
@@ -182,6 +188,38 @@ def test_feed_splits_at_the_message_limit(mini_project) -> None:
         for message in document["messages"]:
             if message["requirements"] == "LISTING":  # each child travels with its parent
                 assert message["attributes"]["child_parent_sku_relationship"][0]["parent_sku"] in parents
+
+
+def test_removal_messages_count_towards_the_split(mini_project) -> None:
+    """Styles of 3, 3, 3 and 2 messages plus 3 deletes, at most 4 messages a file: 5 files."""
+    removed = Removals(frozenset({"OLD-1", "OLD-2"}), "delete",
+                       previous={"OLD-1": {"parent_sku": "OLD"}, "OLD-2": {"parent_sku": "OLD"}})
+    artifacts = write_de(mini_project, 4, removed)
+    assert [a.path for a in artifacts] == [f"amazon/de-00{n}.json" for n in (1, 2, 3, 4, 5)]
+    assert sum(a.items for a in artifacts) == 7  # deletes are not items
+    deletes, read = [], {}
+    for artifact in artifacts:
+        path = mini_project / "output" / artifact.path
+        document = amazon_document(path)
+        assert feed_errors(document) == [] and 1 <= len(document["messages"]) <= 4
+        assert [m["messageId"] for m in document["messages"]] == list(range(1, len(document["messages"]) + 1))
+        deletes += [m["sku"] for m in document["messages"] if m["operationType"] == "DELETE"]
+        read.update(AmazonChannel.read_items(path))
+    assert deletes == ["OLD-1", "OLD-2", "OLD"]  # once each, children before their parent (style OLD is gone)
+    assert sorted(read) == ["AS-1005-BLK-38", "AS-1005-BLK-39", "AS-1009-WHT-42", "AS-1009-WHT-43",
+                            "AS-1022-BLK-28", "AS-1022-BLK-29", "AS-1026-BRN-40"]  # read back: the items, split or not
+
+
+def test_read_items_flattens_a_listing_for_diff(mini_project, mini_build) -> None:
+    items = AmazonChannel.read_items(mini_project / "output" / "amazon" / "us.json")
+    child = items["AS-1005-BLK-38"]
+    # prices as Google and Meta write them, under their names, so diff and report compare them
+    assert (child["price"], child["sale_price"], child["list_price"]) == ("183.95 USD", "135.95 USD", "183.95 USD")
+    assert child["sale_price_effective_date"] == "2026-11-20T00:00:00-05:00/2026-12-31T23:59:59-05:00"
+    assert (child["footwear_size.size"], child["parentage_level"], child["parent_sku"]) == (
+        "numeric_7_point_5", "child", "AS-1005")
+    assert len(child["bullet_point"].split("|")) == 5 and "marketplace_id" not in str(child)
+    assert "AS-1005" not in items and len(items) == 7  # parents sell nothing: items as the manifest counts them
 
 
 def test_seller_id_from_the_environment(mini_project, monkeypatch) -> None:

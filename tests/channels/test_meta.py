@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import pytest
 
+from feedgen.channels.meta import MetaChannel
 from feedgen.errors import InputError
 from feedgen.offers import SourceTextLocalizer
 
@@ -128,6 +129,9 @@ def test_plain_text_limits_and_csv_injection(project) -> None:
     assert len(rows["LONG-DESC"]["description"]) <= 9999
     assert "X" * 101 not in rows
     assert rows["NO-SIZE"]["size"] == ""
+    read = MetaChannel.read_items(path)  # read back for diff and report: restored, empty cells left out
+    assert read["FORMULA"]["title"] == rows["FORMULA"]["title"] and read["FORMULA"]["color"] == "-Black"
+    assert "size" not in read["NO-SIZE"] and set(read) == set(rows)
     found = rules(result)
     assert found[("meta.title.formula_like", "FORMULA", "GB")] == "warning"
     assert found[("meta.color.formula_like", "FORMULA", "GB")] == "warning"
@@ -173,6 +177,10 @@ def test_rejected_items_are_archived_per_country_and_orphans_reported(mini_proje
     assert se["AS-1009-WHT-42"] == {**{k: "" for k in se["AS-1009-WHT-42"]}, "id": "AS-1009-WHT-42", "override": "SE",
                                    "status": "archived"}
     assert "AS-1009-WHT-42" not in meta_rows(out / "language-sv_SE.csv")
+    # read back, an archived row withdraws the item from the country: not an item (as the manifest counts)
+    read = MetaChannel.read_items(out / "country-se.csv")
+    assert "AS-1009-WHT-42" not in read and len(read) == result.items("meta", "SE") == 6
+    assert read["AS-1005-BLK-38"]["price"].endswith(" SEK") and "sale_price" in read["AS-1005-BLK-38"]
     assert meta_rows(out / "country-no.csv")["AS-1009-WHT-42"]["status"] == "active"
     # rejected for GB (the main feed) but fine elsewhere: Meta would ignore those overrides
     assert "AS-1022-BLK-28" not in meta_rows(out / "main.csv")
