@@ -252,5 +252,7 @@ def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
           "sale price {value} is not below the regular price; sale ignored", diagnostics)
     has_sale &= ~not_below
     frame["sale_price"] = frame["sale_price"].where(has_sale, None).astype(object)
-    frame["sale_start"] = start.dt.date.where(has_sale & start.notna(), None).astype(object)
-    frame["sale_end"] = end.dt.date.where(has_sale & end.notna(), None).astype(object)
+    # Built from Python objects: with no date at all, pandas 3 keeps `.dt.date` datetime64 and None turns into NaT.
+    for column, parsed in (("sale_start", start), ("sale_end", end)):
+        days = [day.date() if keep and not pd.isna(day) else None for day, keep in zip(parsed, has_sale)]
+        frame[column] = pd.Series(days, index=frame.index, dtype=object)

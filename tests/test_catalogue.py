@@ -164,3 +164,12 @@ def test_html_descriptions_become_plain_text(tmp_path) -> None:
         {"sku": "A", "description": "<p>Warm &amp; dry.</p><ul><li>Wool lining</li><li>Rubber sole</li></ul>"},
     ])
     assert load_catalogue(path).items.loc[0, "description"] == "Warm & dry.\n• Wool lining\n• Rubber sole"
+
+
+def test_sale_without_any_dates_keeps_none(tmp_path) -> None:
+    """No sale dates anywhere in the file: the window stays None (pandas 3 would give NaT) and resolve works."""
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "A", "sale_start": "", "sale_end": ""},
+                                                 {"sku": "B", "sale_price": "", "sale_start": "", "sale_end": ""}])
+    items = load_catalogue(path).items
+    assert list(items["sale_start"]) == [None, None] and list(items["sale_end"]) == [None, None]
+    assert items.loc[0, "sale_price"] == Decimal("1699.00")
