@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Callable
 
 from feedgen.catalogue import load_catalogue
+from feedgen.categories import apply_categories, load_categories
 from feedgen.channels import CHANNELS, Artifact, Channel
 from feedgen.channels.base import blocked_by_catalogue
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
+from feedgen.importers.prices import rebase_prices
 from feedgen.markets import Market, load_markets
 from feedgen.offers import Localizer, SourceTextLocalizer, Sources, resolve
 from feedgen.pricing import load_fx_rates, load_price_list
@@ -31,10 +33,16 @@ class BuildRequest:
     channels: list[str] | None = None
     as_of: date | None = None
     localizer: Localizer | None = None
+    catalogue_format: str = "auto"  # see feedgen.importers.FORMATS
+    mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
 
     def input_path(self, name: str) -> Path:
-        explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets}.get(name)
+        explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets, "mapping.toml": self.mapping}.get(name)
         return Path(explicit) if explicit else self.data_dir / name
+
+    def mapping_path(self) -> Path | None:
+        path = self.input_path("mapping.toml")
+        return path if self.mapping or path.exists() else None
 
 
 @dataclass
@@ -51,11 +59,16 @@ class BuildResult:
 def load_sources(request: BuildRequest) -> Sources:
     """Read and check every input; an unusable one raises InputError before anything is built."""
     config = load_markets(request.input_path("markets.toml"))
-    catalogue = load_catalogue(request.input_path("catalogue.csv"))
+    mapping = request.mapping_path()
+    catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, mapping,
+                               defaults={"brand": config.project.brand})
+    fx = load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date)
+    rebase_prices(catalogue, config, fx, mapping)
+    catalogue.diagnostics.extend(apply_categories(catalogue.items, load_categories(request.input_path("categories.toml"))))
     return Sources(
         catalogue=catalogue,
         config=config,
-        fx=load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date),
+        fx=fx,
         sizes=load_size_chart(request.input_path("size_chart.csv")),
         price_list=load_price_list(request.input_path("prices.csv"), set(config.markets)),
         localizer=request.localizer or SourceTextLocalizer(config.project.source_language),

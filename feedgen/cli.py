@@ -15,6 +15,7 @@ import click
 from feedgen import __version__
 from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
 from feedgen.errors import InputError
+from feedgen.importers import FORMATS
 from feedgen.markets import load_markets
 
 EXIT_INPUT = 2
@@ -37,6 +38,10 @@ def build_options(function):
         click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"),
                      show_default=True, help="Project folder with catalogue.csv, markets.toml, fx_rates.csv, size_chart.csv."),
         click.option("--catalogue", type=click.Path(path_type=Path), help="Catalogue file (.csv, .xlsx, .json); default DATA/catalogue.csv."),
+        click.option("--catalogue-format", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="What the catalogue file is: feedgen's own, a Shopify or WooCommerce product export, or mapped by --mapping."),
+        click.option("--mapping", type=click.Path(path_type=Path),
+                     help="Mapping file for exports (import settings, [columns] for mapped files); default DATA/mapping.toml if present."),
         click.option("--markets", "markets_file", type=click.Path(path_type=Path), help="markets.toml; default DATA/markets.toml."),
         click.option("-m", "--market", "market_ids", help="Comma-separated market ids (e.g. no,se); default: all."),
         click.option("-c", "--channels", help="Comma-separated channels (google,meta,amazon); default: each market's own."),
@@ -50,11 +55,12 @@ def build_options(function):
     return function
 
 
-def _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out=Path("output")) -> BuildRequest:
+def _request(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of,
+             out=Path("output")) -> BuildRequest:
     return BuildRequest(
         data_dir=data_dir, catalogue=catalogue, markets=markets_file, out=out,
         market_ids=_split(market_ids), channels=_split(channels),
-        as_of=as_of.date() if as_of else None,
+        as_of=as_of.date() if as_of else None, catalogue_format=catalogue_format, mapping=mapping,
     )
 
 
@@ -85,9 +91,10 @@ def main() -> None:
 @build_options
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output directory.")
-def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose, out) -> None:
+def build(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, strict, verbose,
+          out) -> None:
     """Build every market's feeds into the output directory (atomically)."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of, out)
+    request = _request(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, out)
     try:
         result = run(request, progress=lambda message: click.echo(f"… {message}", err=True))
     except InputError as error:
@@ -99,9 +106,10 @@ def build(data_dir, catalogue, markets_file, market_ids, channels, as_of, report
 
 @main.command()
 @build_options
-def validate(data_dir, catalogue, markets_file, market_ids, channels, as_of, report, strict, verbose) -> None:
+def validate(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, strict,
+             verbose) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
-    request = _request(data_dir, catalogue, markets_file, market_ids, channels, as_of)
+    request = _request(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of)
     try:
         result = run(request, publish=False)
     except InputError as error:
