@@ -15,9 +15,10 @@ from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.importers.prices import rebase_prices
 from feedgen.markets import Market, load_markets
-from feedgen.offers import Localizer, SourceTextLocalizer, Sources, resolve
+from feedgen.offers import Localizer, MarketOffers, SourceTextLocalizer, Sources, resolve
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage
+from feedgen.rules import apply_rules, load_rules
 from feedgen.sizes import load_size_chart
 
 
@@ -101,6 +102,7 @@ def run(
         if name not in CHANNELS:
             raise InputError("--channels", f"unknown channel {name!r} (known: {', '.join(CHANNELS)})")
     sources = load_sources(request)
+    rules = load_rules(request.input_path("rules.toml"), sources.config)  # checked before anything is built
     markets = sources.config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics)
@@ -115,11 +117,14 @@ def run(
             errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
             for name in _channels_for(request, market):
                 channel = channels.setdefault(name, CHANNELS[name]())
-                blocked = blocked_by_catalogue(market_offers.offers, errors, channel.required_fields)
-                accepted, diagnostics = channel.prepare(market_offers, blocked)
+                offers, rule_diagnostics = apply_rules(rules, market_offers.offers, market, name)
+                result.diagnostics.extend(rule_diagnostics)
+                view = MarketOffers(market, offers, market_offers.diagnostics)
+                blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
+                accepted, diagnostics = channel.prepare(view, blocked)
                 result.diagnostics.extend(diagnostics)
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
-                result.artifacts.extend(channel.write(accepted, market_offers, stage))
+                result.artifacts.extend(channel.write(accepted, view, stage))
         for channel in channels.values():
             result.artifacts.extend(channel.finish(stage))
         if publish:

@@ -148,6 +148,9 @@ def markets(data_dir: Path, markets_file: Path | None) -> None:
 
 
 # Commands that live with their feature's code, registered here one line each.
+from feedgen.rules_commands import rules  # noqa: E402
+
+main.add_command(rules)
 
 
 if __name__ == "__main__":  # pragma: no cover

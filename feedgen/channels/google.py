@@ -21,6 +21,8 @@ G = "http://base.google.com/ns/1.0"
 # countries (GMC 6324487, 6324492, 6324479, 6324463); elsewhere a missing one limits the item.
 APPAREL_STRICT_COUNTRIES = frozenset({"BR", "FR", "DE", "JP", "GB", "US"})
 MAX_ADDITIONAL_IMAGES = 10
+CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
+CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
 
 
 class GoogleChannel:
@@ -61,6 +63,18 @@ class GoogleChannel:
             check.flag(long, f"google.{field}.shortened", "warning", field,
                        f"{field} was longer than {limit} characters and was shortened at a word boundary")
             items.loc[long, field] = items.loc[long, field].map(lambda text, n=limit: shorten(text, n))
+        for label in CUSTOM_LABELS:
+            if label not in items.columns:
+                items[label] = ""
+            long = items[label].str.len() > CUSTOM_LABEL_LIMIT
+            check.flag(long, f"google.{label}.shortened", "warning", label,
+                       f"{label} was longer than {CUSTOM_LABEL_LIMIT} characters and was shortened")
+            items.loc[long, label] = items.loc[long, label].map(lambda text: shorten(text, CUSTOM_LABEL_LIMIT))
+            if items[label].nunique() > CUSTOM_LABEL_VALUES:
+                check.diagnostics.append(Diagnostic(
+                    f"google.{label}.too_many_values", "warning",
+                    f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
+                    market=market.id, channel=self.name, field=label))
         images = items["additional_image_links"].str.split("|")
         check.flag(images.map(len) > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
@@ -123,6 +137,8 @@ class GoogleChannel:
             field("condition", item.condition)
             field("google_product_category", item.google_product_category)
             field("product_type", item.product_type)
+            for label in CUSTOM_LABELS:
+                field(label, getattr(item, label))
             field("color", item.color)
             field("size", item.size)
             field("size_system", item.size_system)
