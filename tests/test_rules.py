@@ -239,6 +239,15 @@ def test_rules_check_is_a_dry_run(mini_project) -> None:
     assert any(line.split()[-4:] == ["google", "5", "5", "0"] for line in detail.output.splitlines() if "core" in line)
 
 
+def test_rules_check_help() -> None:
+    from click.testing import CliRunner
+
+    from feedgen.cli import main
+
+    result = CliRunner().invoke(main, ["rules", "check", "--help"])
+    assert result.exit_code == 0 and "--by-market" in result.output
+
+
 def test_rules_check_without_a_rules_file(mini_project) -> None:
     (mini_project / "product_data" / "rules.toml").unlink()
     result = invoke(mini_project, "rules", "check")

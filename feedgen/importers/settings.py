@@ -58,7 +58,6 @@ class ImportSettings:
     path: Path | None = None
     sheet: str | None = None
     prices_market: str = ""
-    prices_market_line: int | None = None
     defaults: dict[str, str] = field(default_factory=dict)
     columns: dict[str, FieldSpec] = field(default_factory=dict)
 
@@ -151,7 +150,6 @@ def load_settings(path: str | Path) -> ImportSettings:
         path=toml.path,
         sheet=_string(toml, settings["sheet"], "import.sheet", header="[import]", key="sheet") if "sheet" in settings else None,
         prices_market=str(settings.get("prices_market", "")).strip().upper(),
-        prices_market_line=toml.line_of(header="[import]", key="prices_market"),
         defaults=defaults,
         columns=columns,
     )
