@@ -48,10 +48,15 @@ class Template:
 
     def render(self, frame: pd.DataFrame) -> pd.Series:
         result = pd.Series("", index=frame.index, dtype=object)
+        some_empty = pd.Series(False, index=frame.index)
         for is_field, text in self.parts:
-            result = result + (texts(column(frame, text)).map(_plain_number) if is_field else text)
-        if any(is_field for is_field, _ in self.parts):  # an empty value leaves no dangling " – "
-            result = result.str.replace(r"[ \t]{2,}", " ", regex=True).str.replace(_LOOSE_ENDS, "", regex=True)
+            value = texts(column(frame, text)).map(_plain_number) if is_field else text
+            if is_field:
+                some_empty |= value.str.strip().eq("")
+            result = result + value
+        # where a value was empty, no dangling " – " or double space is left behind
+        tidy = result[some_empty].str.replace(r"[ \t]{2,}", " ", regex=True).str.replace(_LOOSE_ENDS, "", regex=True)
+        result[some_empty] = tidy
         return result
 
 

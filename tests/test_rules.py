@@ -138,6 +138,13 @@ exclude = true
     assert list(offers["title"]) == ["Fjellvand Boot", "Solstreif Sneaker", "Troll Kids Boot", "Bryggen Slipper"]  # input untouched
 
 
+def test_template_tidies_only_around_empty_values(tmp_path, offers) -> None:
+    rules = write_rules(tmp_path, '[[rule]]\nset = { title = "{title} – {color}" }\n')
+    offers.loc[0, "title"] = "-20 °C Boot"
+    result, _ = apply_rules(rules, offers, CONFIG.markets["NO"], "google")
+    assert list(result["title"]) == ["-20 °C Boot – Brown", "Solstreif Sneaker – White", "Troll Kids Boot", "Bryggen Slipper – Grey"]
+
+
 def test_scope_by_market_and_channel(tmp_path, offers) -> None:
     rules = write_rules(tmp_path, '''
 [[rule]]
