@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from feedgen.catalogue import load_catalogue
 from feedgen.categories import apply_categories, load_categories
 from feedgen.channels import CHANNELS, Artifact, Channel
-from feedgen.channels.base import blocked_by_catalogue
+from feedgen.channels.base import RemovedAction, blocked_by_catalogue
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.importers.prices import rebase_prices
+from feedgen.lock import OutputLock
+from feedgen.manifest import Manifest, input_hashes
 from feedgen.markets import Market, load_markets
 from feedgen.offers import Localizer, MarketOffers, SourceTextLocalizer, Sources, resolve
 from feedgen.pricing import load_fx_rates, load_price_list
-from feedgen.publish import Stage
+from feedgen.publish import Stage, checkpoint, recover
+from feedgen.release import Release, ReleaseOptions, prepare, removed_skus
 from feedgen.rules import apply_rules, load_rules
 from feedgen.sizes import load_size_chart
+
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -34,6 +41,7 @@ class BuildRequest:
     channels: list[str] | None = None
     as_of: date | None = None
     localizer: Localizer | None = None
+    on_removed: RemovedAction = "delete"  # what channels that track removals (Amazon) send: "delete" | "zero_stock"
     catalogue_format: str = "auto"  # see feedgen.importers.FORMATS
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
 
@@ -51,7 +59,23 @@ class BuildResult:
     artifacts: list[Artifact] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     markets: list[Market] = field(default_factory=list)
+    scope: set[tuple[str, str]] = field(default_factory=set)  # (channel, market) pairs built
+    release: Release | None = None  # manifest, diff, gate verdict (build, not validate)
     published: bool = False
+    publish_mode: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+
+    @property
+    def refused(self) -> bool:
+        return self.release is not None and self.release.gate.refused
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def items(self, channel: str, market: str) -> int:
         return sum(a.items for a in self.artifacts if a.channel == channel and a.market == market)
@@ -91,47 +115,122 @@ def _channels_for(request: BuildRequest, market: Market) -> list[str]:
     return [name for name in wanted if name in CHANNELS]
 
 
+def input_files(request: BuildRequest, sources: Sources) -> dict[str, Path]:
+    """Every input file the build read, keyed for the manifest: relative to the project root (the
+    folder holding product_data/), package templates as `feedgen:templates/...`."""
+    root = request.data_dir.resolve().parent
+    paths = [sources.catalogue.path, request.input_path("markets.toml"), sources.fx.path, sources.sizes.path]
+    optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
+    optional += [request.mapping_path()] if request.mapping_path() else []
+    paths += [path for path in optional if path.is_file()]
+    paths += [Path(p) for p in sources.input_paths.values()]
+    for folder, pattern in ((root / "locales", "*.po"), (root / "templates", "*")):
+        paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
+    files: dict[str, Path] = {}
+    for path in paths:
+        resolved = path.resolve()
+        try:
+            files[resolved.relative_to(root).as_posix()] = resolved
+        except ValueError:  # an input outside the project: only its absolute path names it
+            files[resolved.as_posix()] = resolved
+    for path in (PACKAGE / "templates").rglob("*"):
+        if path.is_file():
+            files[f"feedgen:{path.relative_to(PACKAGE).as_posix()}"] = path
+    return files
+
+
 def run(
     request: BuildRequest,
     *,
     publish: bool = True,
+    dry_run: bool = False,
+    options: ReleaseOptions | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    warn: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build every requested market and channel; publish the files only if the build completes."""
+    """Build every requested market and channel.
+
+    publish=False (validate): render into a scratch directory and throw it away. Otherwise, under
+    the output lock: render into a stage beside the output, add manifest and report, ask the gate,
+    and (unless `dry_run` or refused) swap the stage in as the new output in one step."""
+    warn = warn or progress
     for name in request.channels or []:
         if name not in CHANNELS:
             raise InputError("--channels", f"unknown channel {name!r} (known: {', '.join(CHANNELS)})")
-    sources = load_sources(request)
-    rules = load_rules(request.input_path("rules.toml"), sources.config)  # checked before anything is built
+    if not publish:
+        sources = load_sources(request)
+        stage = Stage(request.out, sources.config.project.brand, scratch=True)
+        try:
+            return _render(request, sources, stage, None, progress)
+        finally:
+            stage.discard()
+
+    with OutputLock(request.out, warn):
+        recover(request.out, warn)
+        checkpoint("locked")
+        previous = Manifest.read(request.out, warn)
+        started = time.perf_counter()
+        sources = load_sources(request)
+        loaded = time.perf_counter() - started
+        stage = Stage(request.out, sources.config.project.brand)
+        try:
+            result = _render(request, sources, stage, previous, progress)
+            result.timings["load"] = loaded
+            progress("writing manifest and report")
+            with result.timed("release"):
+                result.release = prepare(
+                    stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
+                    previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
+                    inputs=input_hashes(input_files(request, sources)), options=options or ReleaseOptions(),
+                )
+            if not dry_run and not result.release.gate.refused:
+                progress("publishing")
+                with result.timed("publish"):
+                    result.publish_mode = stage.publish(warn)
+                result.published = True
+        finally:
+            stage.discard()
+    return result
+
+
+def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Manifest | None,
+            progress: Callable[[str], None]) -> BuildResult:
+    rules = load_rules(request.input_path("rules.toml"), sources.config)  # checked before anything is rendered
     markets = sources.config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics)
-
     channels: dict[str, Channel] = {}
-    stage = Stage(request.out, sources.config.project.brand)
-    try:
-        for market in markets:
-            progress(f"resolving {market.id}")
+    for market in markets:
+        progress(f"resolving {market.id}")
+        with result.timed("resolve"):
             market_offers = resolve(sources, market)
-            result.diagnostics.extend(market_offers.diagnostics)
-            errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
-            for name in _channels_for(request, market):
-                channel = channels.setdefault(name, CHANNELS[name]())
+        result.diagnostics.extend(market_offers.diagnostics)
+        errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
+        for name in _channels_for(request, market):
+            channel = channels.get(name) or channels.setdefault(name, CHANNELS[name](sources.config))
+            with result.timed(name):
+                # rules.toml: this channel's view of the market (labels, templates, exclusions)
                 offers, rule_diagnostics = apply_rules(rules, market_offers.offers, market, name)
                 result.diagnostics.extend(rule_diagnostics)
                 view = MarketOffers(market, offers, market_offers.diagnostics)
                 blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
                 accepted, diagnostics = channel.prepare(view, blocked)
                 result.diagnostics.extend(diagnostics)
+                result.scope.add((name, market.id))
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
-                result.artifacts.extend(channel.write(accepted, view, stage))
-        for channel in channels.values():
-            result.artifacts.extend(channel.finish(stage))
-        if publish:
-            stage.publish()
-            result.published = True
-    finally:
-        stage.discard()
+                if getattr(channel, "track_removals", False):
+                    # an item a rule excludes from this channel counts as gone from it
+                    removed = removed_skus(previous, request.out, name, market.id, view.offers["sku"], request.on_removed)
+                    if removed.skus:
+                        progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
+                    result.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
+                else:
+                    result.artifacts.extend(channel.write(accepted, view, stage))
+    for name, channel in channels.items():
+        with result.timed(name):
+            artifacts, diagnostics = channel.finish(stage)
+        result.artifacts.extend(artifacts)
+        result.diagnostics.extend(diagnostics)
     return result
 
 

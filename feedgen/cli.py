@@ -1,7 +1,8 @@
 """The `feedgen` command: a thin Click layer over feedgen.build and friends.
 
 It parses options, calls the library, prints, and turns the outcome into an exit code:
-0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration.
+0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,
+3 the publish gate refused the build (the previous output is untouched).
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ import click
 
 from feedgen import __version__
 from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
+from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
+from feedgen.gate import GatePolicy
 from feedgen.importers import FORMATS
+from feedgen.junit import write_junit
 from feedgen.markets import load_markets
+from feedgen.release import ReleaseOptions
 
 EXIT_INPUT = 2
+EXIT_REFUSED = 3
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -47,6 +53,7 @@ def build_options(function):
         click.option("-c", "--channels", help="Comma-separated channels (google,meta,amazon); default: each market's own."),
         click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Build as of this date (sale windows); default today."),
         click.option("--report", type=click.Path(path_type=Path), help="Write all diagnostics as JSON to this file."),
+        click.option("--junit", type=click.Path(path_type=Path), help="Write the diagnostics as JUnit XML (CI test results)."),
         click.option("--strict", is_flag=True, help="Exit 1 on warnings too."),
         click.option("-v", "--verbose", is_flag=True, help="List every diagnostic, not only the summary."),
     ]
@@ -91,37 +98,80 @@ def main() -> None:
 @build_options
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output directory.")
-def build(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, strict, verbose,
-          out) -> None:
-    """Build every market's feeds into the output directory (atomically)."""
+@click.option("--max-drop", type=click.FloatRange(0, 100), default=20, show_default=True,
+              help="Refuse to publish if a feed loses more than this percentage of its items since the last build.")
+@click.option("--max-errors", type=click.IntRange(0), help="Refuse to publish if there are more error diagnostics.")
+@click.option("--force", is_flag=True, help="Publish even if the publish gate objects (with a warning).")
+@click.option("--stamp", is_flag=True, help="Add the build time to manifest.json and report.html.")
+@click.option("--dry-run", is_flag=True, help="Build to a temporary place and show the diff against the output; publish nothing.")
+@click.option("--on-removed", type=click.Choice(["delete", "zero-stock"]), default="delete", show_default=True,
+              help="What feeds that track removals (Amazon) send for SKUs gone since the last build.")
+def build(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, junit, strict,
+          verbose, out, max_drop, max_errors, force, stamp, dry_run, on_removed) -> None:
+    """Build every market's feeds, check them, and publish them into the output directory in one step."""
     request = _request(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, out)
+    request.on_removed = on_removed.replace("-", "_")
+    options = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
     try:
-        result = run(request, progress=lambda message: click.echo(f"… {message}", err=True))
+        result = run(request, dry_run=dry_run, options=options,
+                     progress=lambda message: click.echo(f"… {message}", err=True),
+                     warn=lambda message: click.echo(f"warning: {message}", err=True))
     except InputError as error:
         _fail(error)
-    _finish(result, report, strict, verbose)
-    click.echo(f"wrote {len(result.artifacts)} file(s) to {out}/")
-    sys.exit(exit_code(result.diagnostics, strict))
+    _finish(result, report, junit, strict, verbose)
+    _print_release(result, out, dry_run)
+    sys.exit(EXIT_REFUSED if result.refused else exit_code(result.diagnostics, strict))
+
+
+def _print_release(result: BuildResult, out: Path, dry_run: bool) -> None:
+    release = result.release
+    if release is None:
+        return
+    if dry_run:
+        if release.diff is None:
+            click.echo(f"\nnothing published in {out}/ yet: every file above would be new")
+        else:
+            click.echo("\n" + format_text(release.diff), nl=False)
+    elif release.diff is not None:
+        added, removed, changed = release.diff.totals()
+        click.echo(f"\nsince the last build: {added} added, {removed} removed, {changed} changed item(s); "
+                   f"{len(release.diff.price_changes())} price change(s)")
+    gate = release.gate
+    if gate.refused:
+        click.echo("\nerror: publish refused, the previous output is kept:", err=True)
+        for problem in gate.problems:
+            click.echo(f"  - {problem}", err=True)
+        click.echo("  (check the catalogue export; --force publishes anyway)", err=True)
+    elif gate.forced:
+        click.echo("\nwarning: publishing despite the publish gate (--force):", err=True)
+        for problem in gate.problems:
+            click.echo(f"  - {problem}", err=True)
+    if dry_run:
+        click.echo("dry run: nothing was published" + (" (and the gate would refuse it)" if gate.refused else ""))
+    elif result.published:
+        click.echo(f"published {len(release.manifest.files)} file(s) to {out}/ (report: {out}/report.html)")
 
 
 @main.command()
 @build_options
-def validate(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, strict,
-             verbose) -> None:
+def validate(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of, report, junit,
+             strict, verbose) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
     request = _request(data_dir, catalogue, catalogue_format, mapping, markets_file, market_ids, channels, as_of)
     try:
         result = run(request, publish=False)
     except InputError as error:
         _fail(error)
-    _finish(result, report, strict, verbose)
+    _finish(result, report, junit, strict, verbose)
     sys.exit(exit_code(result.diagnostics, strict))
 
 
-def _finish(result: BuildResult, report: Path | None, strict: bool, verbose: bool) -> None:
+def _finish(result: BuildResult, report: Path | None, junit: Path | None, strict: bool, verbose: bool) -> None:
     _print_summary(result, verbose)
     if report:
         result.diagnostics.write_json(report)
+    if junit:
+        write_junit(junit, result.diagnostics, result.artifacts, result.release.gate if result.release else None, strict)
 
 
 @main.command()
@@ -145,6 +195,17 @@ def markets(data_dir: Path, markets_file: Path | None) -> None:
             f"{'yes' if market.prices_include_tax else 'no':5} {rounding:7} {market.size_system:4} {returns:14} "
             f"{shipping:22} {','.join(market.channels)} / {', '.join(p.name for p in market.payment_methods)}"
         )
+
+
+@main.command()
+@click.argument("old_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full diff as JSON.")
+@click.option("--limit", type=click.IntRange(0), default=20, show_default=True, help="Lines per file for each of changed, removed, added (0 = all).")
+def diff(old_dir: Path, new_dir: Path, as_json: bool, limit: int) -> None:
+    """Show what changes between two builds: items added, removed and changed, per market and channel."""
+    result = diff_dirs(old_dir, new_dir)
+    click.echo(result.to_json() if as_json else format_text(result, limit), nl=False)
 
 
 # Commands that live with their feature's code, registered here one line each.

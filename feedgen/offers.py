@@ -151,7 +151,9 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
 
     offers["availability"] = offers["stock"].gt(0).map({True: "in_stock", False: "out_of_stock"})
     offers["eu_size"] = offers["size"]
-    offers["size"] = sources.sizes.convert(offers["eu_size"], size_group(offers["gender"], offers["age_group"]), market.size_system)
+    groups = size_group(offers["gender"], offers["age_group"])
+    offers["size"] = sources.sizes.convert(offers["eu_size"], groups, market.size_system)
+    offers["size_chart"] = sources.sizes.charts(offers["eu_size"], groups)  # whose scale: women / men / kids
     offers["size_system"] = market.size_system
     unmapped = offers["size"].eq("") & offers["eu_size"].ne("")
     for sku, size in offers.loc[unmapped, ["sku", "eu_size"]].itertuples(index=False):

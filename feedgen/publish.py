@@ -1,29 +1,66 @@
-"""Write outputs so that a failed run never leaves a half-written feed.
+"""Write outputs so that a failed, interrupted or killed run never leaves a broken output directory.
 
-Every file of a build is written into a staging directory beside the output directory; only
-when the whole build has succeeded is each file moved into place with an atomic rename. A
-crash before that leaves the previous output exactly as it was.
+Platforms treat a feed file as the whole truth (an item missing from it is deleted), so the output
+directory must always hold one *complete* build: the previous one or the new one, never a mix.
+
+How: a build is written into a staging directory beside the output (`.feedgen-staging-<name>.<random>`,
+same filesystem). When it is complete, the staging directory and the output directory are swapped
+in one step with `renameat2(RENAME_EXCHANGE)` (Linux) or `renamex_np(RENAME_SWAP)` (macOS), and the
+old build, now in the staging path, is deleted. The output stays a plain directory at the path the
+user chose, so `output/google/no.xml` is opened, served, rsynced and uploaded as before.
+
+Trade-offs, chosen on purpose:
+- The output directory is replaced as a whole, so its inode changes on every publish: a shell whose
+  working directory is `output/`, or a watcher on the directory itself, keeps seeing the old build.
+  Files in it that feedgen did not write (a `.gitkeep`, a README) and feeds of markets outside a
+  `--market`/`--channels` filter are carried over into the new build as hard links.
+- Where the swap is unavailable (another OS, or a filesystem without RENAME_EXCHANGE), publishing
+  falls back to two renames (output -> aside, staging -> output) recorded in a journal. A kill
+  between them leaves *no* output directory for that instant (never a mix); the next run, which
+  takes the lock first, finishes the publish from the journal.
+- An output directory that is a mount point (a Docker volume) cannot be renamed at all: files are
+  then replaced one by one, each atomically, with a warning. Point `--out` at a subdirectory of
+  the volume to get whole-build atomicity back.
+- Leftover staging directories from a killed run are removed by the next run, under the lock.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from feedgen.errors import InputError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+STAGING = ".feedgen-staging-"
+ASIDE = ".feedgen-old-"
+JOURNAL = ".feedgen-journal-"
+Warn = Callable[[str], None]
 
 
 def safe_name(text: str) -> str:
     """A file-name component from product data: no separators, no dot-dot, never empty."""
     name = _UNSAFE.sub("-", text).strip(".-")
     return name[:100] or "item"
+
+
+def checkpoint(name: str) -> None:
+    """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
+    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise."""
+    if os.environ.get("FEEDGEN_TEST_PAUSE_AT") == name:
+        print(f"feedgen-test-paused-at {name}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(3600)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -56,14 +93,90 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-class Stage:
-    """A staging directory for one build. Files are opened by their path relative to the output."""
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step. False when this platform or filesystem cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):  # pragma: no cover - Windows
+        return False
+    if hasattr(libc, "renameat2"):  # Linux, glibc >= 2.28
+        at_fdcwd, rename_exchange = -100, 2
+        function = libc.renameat2
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        result = function(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif hasattr(libc, "renamex_np"):  # pragma: no cover - macOS
+        rename_swap = 2
+        function = libc.renamex_np
+        function.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        result = function(os.fsencode(a), os.fsencode(b), rename_swap)
+    else:  # pragma: no cover
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
-    def __init__(self, out_dir: Path, brand: str) -> None:
+
+def _ours(entry: str, prefix: str, out_name: str) -> bool:
+    """`.feedgen-staging-<out_name>.<random>`: exact name match, so `output` never matches `output-2`."""
+    return entry.startswith(prefix) and entry[len(prefix):].rpartition(".")[0] == out_name
+
+
+def _plain(name: str) -> str:
+    """A bare directory name from the journal, never a path."""
+    if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or os.sep in name:
+        raise ValueError(f"not a plain name: {name!r}")
+    return name
+
+
+def recover(out_dir: Path, warn: Warn) -> None:
+    """Finish a publish a killed run left half-done, then remove its leftovers. Call under the lock."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    journal = parent / f"{JOURNAL}{out_dir.name}"
+    if journal.exists():
+        try:
+            record = json.loads(journal.read_text(encoding="utf-8"))
+            new, old = parent / _plain(record["new"]), parent / _plain(record["old"])
+        except (ValueError, KeyError, TypeError):
+            new = old = None
+        if new is not None and not out_dir.exists():
+            if new.is_dir():
+                os.rename(new, out_dir)
+                warn(f"completed the publish an interrupted run left half-done in {out_dir}")
+            elif old.is_dir():
+                os.rename(old, out_dir)
+                warn(f"restored the previous build of {out_dir} after an interrupted publish")
+        journal.unlink()
+    for entry in sorted(os.listdir(parent)):
+        if _ours(entry, STAGING, out_dir.name) or _ours(entry, ASIDE, out_dir.name):
+            shutil.rmtree(parent / entry, ignore_errors=True)
+            warn(f"removed {entry}, left behind by an interrupted build")
+    _fsync_dir(parent)
+
+
+def _default_dir_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+class Stage:
+    """A staging directory for one build. Files are opened by their path relative to the output.
+
+    `scratch=True` stages in the system temp directory instead (validate: never published)."""
+
+    def __init__(self, out_dir: Path, brand: str, *, scratch: bool = False) -> None:
         self.out_dir = out_dir
         self.brand = brand
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".feedgen-staging-{out_dir.name}-", dir=out_dir.parent))
+        if scratch:
+            self.root = Path(tempfile.mkdtemp(prefix="feedgen-validate-"))
+        else:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out_dir.name}.", dir=out_dir.parent))
         self.files: list[str] = []
 
     def path(self, relative: str) -> Path:
@@ -77,23 +190,97 @@ class Stage:
     def open(self, relative: str) -> Iterator[BinaryIO]:
         target = self.path(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a hard link carried over from the output
         with target.open("wb") as handle:
             yield handle
+            checkpoint(f"write:{relative}")
             handle.flush()
             os.fsync(handle.fileno())
         self.files.append(relative)
 
-    def publish(self) -> None:
-        """Move every staged file into the output directory, each with an atomic rename."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        if not os.access(self.out_dir, os.W_OK):
-            raise InputError(self.out_dir, "output directory is not writable")
-        for relative in sorted(self.files):
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        with self.open(relative) as handle:
+            handle.write(data)
+
+    def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
+        """Hard-link files of the current output that this build did not write and `keep` accepts
+        into the stage, so they survive the swap. Returns their relative paths, sorted."""
+        carried: list[str] = []
+        if not self.out_dir.is_dir():
+            return carried
+        for folder, dirs, files in os.walk(self.out_dir):
+            base = Path(folder).relative_to(self.out_dir)
+            for name in sorted(files) + [d for d in sorted(dirs) if (Path(folder) / d).is_symlink()]:
+                relative = (base / name).as_posix()
+                source, target = Path(folder) / name, self.path(relative)
+                if target.exists() or target.is_symlink() or not keep(relative):
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if source.is_symlink():
+                    os.symlink(os.readlink(source), target)
+                    continue
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
+                carried.append(relative)
+        return sorted(carried)
+
+    def publish(self, warn: Warn = lambda message: None) -> str:
+        """Make the staged build the output in one step; returns how (exchange, rename, journal, per-file)."""
+        out = self.out_dir
+        if out.exists() and not out.is_dir():
+            raise InputError(out, "the output path exists and is not a directory")
+        os.chmod(self.root, (out.stat().st_mode & 0o7777) if out.exists() else _default_dir_mode())
+        for folder, _, _ in os.walk(self.root):
+            _fsync_dir(Path(folder))
+        checkpoint("publish")
+        if not out.exists():
+            os.rename(self.root, out)
+            mode = "rename"
+        elif os.path.ismount(out):
+            warn(f"{out} is a mount point and cannot be swapped as a whole: replacing files one by one "
+                 "(use a subdirectory of it as --out for an all-or-nothing publish)")
+            self._publish_per_file()
+            mode = "per-file"
+        elif _exchange(self.root, out):
+            checkpoint("publish:exchanged")
+            mode = "exchange"
+        else:
+            self._publish_journaled()
+            mode = "journal"
+        _fsync_dir(out.parent)
+        self.discard()  # after a swap this is the previous build
+        return mode
+
+    def _publish_journaled(self) -> None:
+        out, parent = self.out_dir, self.out_dir.parent
+        aside = parent / (ASIDE + self.root.name[len(STAGING):])
+        journal = parent / f"{JOURNAL}{out.name}"
+        write_text_atomic(journal, json.dumps({"new": self.root.name, "old": aside.name}))
+        os.rename(out, aside)
+        checkpoint("publish:moved-aside")
+        os.rename(self.root, out)
+        _fsync_dir(parent)
+        journal.unlink()
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def _publish_per_file(self) -> None:
+        staged = set()
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                staged.add((Path(folder) / name).relative_to(self.root).as_posix())
+        for relative in sorted(staged):
             target = self.out_dir.joinpath(*PurePosixPath(relative).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.path(relative), target)
-        _fsync_dir(self.out_dir)
-        self.discard()
+        for folder, _, files in os.walk(self.out_dir, topdown=False):
+            for name in files:
+                path = Path(folder) / name
+                if path.relative_to(self.out_dir).as_posix() not in staged:
+                    path.unlink()
+            if Path(folder) != self.out_dir and not os.listdir(folder):
+                os.rmdir(folder)
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -19,20 +19,29 @@ class SizeChart:
     path: Path
     rows: dict[tuple[str, str], dict[str, str]]  # (group, eu size) -> {"eu": .., "uk": .., "us": ..}
 
+    def charts(self, eu_sizes: pd.Series, groups: pd.Series) -> pd.Series:
+        """Which chart each size is read from: 'women', 'men', 'kids', or '' when none has it.
+
+        Unisex adult styles use the men's chart, and the women's below where the men's run ends.
+        Amazon needs this to say whose scale a unisex shoe's size is in.
+        """
+        eu = eu_sizes.map(_normalise)
+        known = {f"{group}|{size}" for group, size in self.rows}
+        chart = pd.Series("", index=eu_sizes.index, dtype=object)
+        for group in ("men", "women", "kids"):
+            candidates = groups.eq(group) | (groups.eq("unisex") & (group != "kids"))
+            found = (group + "|" + eu).isin(known)
+            chart[candidates & found & chart.eq("")] = group
+        return chart
+
     def convert(self, eu_sizes: pd.Series, groups: pd.Series, system: str) -> pd.Series:
         """Sizes in `system`; '' where the chart has no entry (the caller reports those)."""
         if system == "EU":
             return eu_sizes.copy()
         column = SYSTEM_COLUMNS[system]
         lookup = {f"{group}|{eu}": row[column] for (group, eu), row in self.rows.items()}
-        eu = eu_sizes.map(_normalise)
-        result = pd.Series("", index=eu_sizes.index, dtype=object)
-        # Unisex adult styles use the men's chart, and the women's below where the men's run ends.
-        for group in ("men", "women", "kids"):
-            chosen = groups.eq(group) | (groups.eq("unisex") & result.eq("") & (group != "kids"))
-            found = (group + "|" + eu[chosen]).map(lookup)
-            result[chosen & result.eq("")] = found.fillna("")
-        return result
+        keys = self.charts(eu_sizes, groups) + "|" + eu_sizes.map(_normalise)
+        return keys.map(lookup).fillna("").astype(object)
 
 
 def size_group(gender: pd.Series, age_group: pd.Series) -> pd.Series:

@@ -6,14 +6,21 @@ import re
 
 import lxml.html
 
-# Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF).
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF),
+# plus DEL and the C1 controls, which no feed wants either.
 _SPACES = re.compile(r"[ \t]+")
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_unsafe_characters(value: str) -> bool:
+    return _UNSAFE.search(value) is not None
 
 
 def clean_text(value: str) -> str:
     """Drop XML-forbidden characters and the DEL/C1 controls that no feed wants."""
-    return re.sub("[\x7f-\x9f]", "", _XML_FORBIDDEN.sub("", value))
+    return _UNSAFE.sub("", value)
 
 
 def strip_html(value: str) -> str:

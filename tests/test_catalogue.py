@@ -173,3 +173,10 @@ def test_sale_without_any_dates_keeps_none(tmp_path) -> None:
     items = load_catalogue(path).items
     assert list(items["sale_start"]) == [None, None] and list(items["sale_end"]) == [None, None]
     assert items.loc[0, "sale_price"] == Decimal("1699.00")
+
+
+def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "A\x0b-1", "image_link": "https://i.example/a\x01.jpg"}])
+    catalogue = load_catalogue(path)
+    assert catalogue.items.loc[0, "sku"] == "A-1"
+    assert {d.rule_id for d in catalogue.diagnostics} >= {"catalogue.sku.control_characters", "catalogue.image_link.control_characters"}

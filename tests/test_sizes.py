@@ -45,3 +45,11 @@ def test_bad_chart(tmp_path) -> None:
     path.write_text("group,eu,uk,us\nteens,38,5,7\n", encoding="utf-8")
     with pytest.raises(InputError, match="row 2, column group"):
         load_size_chart(path)
+
+
+def test_charts_name_the_scale_each_size_is_read_from(chart) -> None:
+    # Amazon's footwear_size needs the shoe-size gender of a unisex adult size (SPECS.md §3.3)
+    groups = size_group(pd.Series(["female", "male", "unisex", "unisex", "unisex", "male"]),
+                        pd.Series(["adult", "adult", "adult", "adult", "kids", "adult"]))
+    charts = chart.charts(pd.Series(["38", "42", "42", "36", "28", "60"]), groups)
+    assert charts.tolist() == ["women", "men", "men", "women", "kids", ""]

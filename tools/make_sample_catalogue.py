@@ -218,7 +218,7 @@ STYLES = [
         origin="RO", price=2799, colours=["BLK", "BRN"], weight=1620, images=4,
         rating="4.7", reviews=321,
         description=(
-            "Named after the northernmost point of mainland Europe, the Nordkapp is "
+            "Named after the North Cape, the clifftop at the very top of Norway, the Nordkapp is "
             "built for proper Arctic winters. The waxed full-grain leather upper is "
             "fully waterproof and lined with a wool blend that keeps feet warm while "
             "standing still at a bus stop or on a frozen lake. A deep-lugged rubber "
@@ -383,7 +383,7 @@ STYLES = [
             "Hand-sewn moccasin construction with raised apron seam",
             "Hand-finished calfskin upper",
             "Leather sole with rubber heel insert for wet-weather grip",
-            "Classic penny strap saddle",
+            "Classic saddle strap with a penny slot",
             "Made in the Marche region of Italy",
         ],
     ),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import pandas as pd
 
 from feedgen.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from feedgen.markets import MarketConfig
     from feedgen.offers import MarketOffers
     from feedgen.publish import Stage
 
@@ -24,18 +25,41 @@ class Artifact:
     items: int
 
 
+RemovedAction = Literal["delete", "zero_stock"]
+
+
+@dataclass(frozen=True)
+class Removals:
+    """SKUs of a market that were in the last published feed of a channel and are no longer in the
+    catalogue, and what to send for them: a delete, or an update to zero availability."""
+
+    skus: frozenset[str] = frozenset()
+    action: RemovedAction = "delete"
+
+
 class Channel(Protocol):
     """A platform. `prepare` decides which offers the platform would accept and why not;
-    `write` streams the accepted ones into the stage; `finish` writes cross-market files."""
+    `write` streams the accepted ones into the stage; `finish` writes cross-market files and
+    reports what only the whole build can tell. One instance serves one build; it gets the
+    project's configuration (e.g. Meta's layout and default market, Amazon's seller id).
+
+    Optional hooks (looked up with getattr, so a channel without them still works):
+    - `read_items(path) -> dict[sku, dict[field, str]]` (staticmethod): a written file read back,
+      for `feedgen diff`, the build report and removal tracking. Leave out delete messages.
+    - `track_removals: ClassVar[bool] = True`: `write` is then called with a keyword argument
+      `removed: Removals` (see feedgen.release.removed_skus; needs `read_items`).
+    """
 
     name: ClassVar[str]
     required_fields: ClassVar[tuple[str, ...]]
+
+    def __init__(self, config: MarketConfig) -> None: ...
 
     def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]: ...
 
     def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage) -> list[Artifact]: ...
 
-    def finish(self, stage: Stage) -> list[Artifact]: ...
+    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]: ...
 
 
 class RuleCheck:

@@ -1,18 +1,21 @@
 """Google Merchant Center: one RSS 2.0 feed per market (GMC 7052112, 160589).
 
 Attribute names, limits and enums follow the product data specification; see SPECS.md Part A §1.
-The feed is streamed element by element with lxml's xmlfile, so memory does not grow with it.
+Items are serialised by lxml column by column in chunks (see xmlout), so memory does not grow with the feed.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 from lxml import etree
 
 from feedgen.channels.base import Artifact, RuleCheck
+from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.diagnostics import Diagnostic
+from feedgen.markets import MarketConfig
 from feedgen.pricing import format_amount
 from feedgen.text import shorten
 
@@ -28,6 +31,9 @@ CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, dis
 class GoogleChannel:
     name: ClassVar[str] = "google"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "gtin", "style_id")
+
+    def __init__(self, config: MarketConfig | None = None) -> None:
+        self.config = config  # nothing project-wide to know yet
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
@@ -75,93 +81,116 @@ class GoogleChannel:
                     f"google.{label}.too_many_values", "warning",
                     f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
                     market=market.id, channel=self.name, field=label))
-        images = items["additional_image_links"].str.split("|")
-        check.flag(images.map(len) > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
+        image_count = items["additional_image_links"].str.count(r"\|") + items["additional_image_links"].ne("")
+        check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         return check.accepted(), check.diagnostics
 
     def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
-        with stage.open(relative) as handle, etree.xmlfile(handle, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element("rss", {"version": "2.0"}, nsmap={"g": G}):
-                xf.write("\n")
-                with xf.element("channel"):
-                    for tag, text in (
-                        ("title", f"{stage.brand} – {market.name}"),
-                        ("link", market.home_url),
-                        ("description", f"{stage.brand} products for {market.name} ({market.currency}, {market.locale})"),
-                    ):
-                        xf.write("\n  ")
-                        with xf.element(tag):
-                            xf.write(text)
-                    for item in items.itertuples(index=False):
-                        xf.write("\n  ")
-                        self._write_item(xf, item, market)
-                    xf.write("\n")
-                xf.write("\n")
+        head, tail = _document_shell(market, stage.brand)
+        with stage.open(relative) as handle:
+            handle.write(head)
+            ColumnSerialiser(G, "g").write_items(handle, item_fields(items, market), len(items))
+            handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
-    def finish(self, stage) -> list[Artifact]:
-        return []
+    def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
+        return [], []
 
     @staticmethod
-    def _write_item(xf, item, market) -> None:
-        def field(name: str, value) -> None:
-            if value is None or value == "" or (isinstance(value, float) and value != value):
-                return
-            xf.write("\n    ")
-            with xf.element(f"{{{G}}}{name}"):
-                xf.write(str(value))
+    def read_items(path: Path) -> dict[str, dict[str, str]]:
+        """A written feed back as {id: {attribute: text}} for `feedgen diff`, streamed with iterparse.
 
-        with xf.element("item"):
-            field("id", item.sku)
-            field("item_group_id", item.style_id)
-            field("title", item.title)
-            field("description", item.description)
-            field("link", item.link)
-            field("image_link", item.image_link)
-            for url in [u for u in item.additional_image_links.split("|") if u][:MAX_ADDITIONAL_IMAGES]:
-                field("additional_image_link", url)
-            field("availability", item.availability)
-            field("price", format_amount(item.price, item.currency))
-            if item.sale_price is not None:
-                field("sale_price", format_amount(item.sale_price, item.currency))
-                field("sale_price_effective_date", item.sale_effective_date)
-            field("brand", item.brand)
-            field("gtin", item.gtin)
-            field("mpn", item.mpn)
-            if not item.gtin and not item.mpn:
-                field("identifier_exists", "no")
-            field("condition", item.condition)
-            field("google_product_category", item.google_product_category)
-            field("product_type", item.product_type)
-            for label in CUSTOM_LABELS:
-                field(label, getattr(item, label))
-            field("color", item.color)
-            field("size", item.size)
-            field("size_system", item.size_system)
-            field("gender", item.gender)
-            field("age_group", item.age_group)
-            field("material", item.material)
-            xf.write("\n    ")
-            with xf.element(f"{{{G}}}shipping"):
-                shipping = market.shipping
-                for name, value in (
-                    ("country", market.country),
-                    ("service", shipping.service),
-                    ("price", format_amount(item.shipping_price, item.currency)),
-                    ("min_handling_time", shipping.handling_days[0]),
-                    ("max_handling_time", shipping.handling_days[1]),
-                    ("min_transit_time", shipping.transit_days[0]),
-                    ("max_transit_time", shipping.transit_days[1]),
-                ):
-                    xf.write("\n      ")
-                    with xf.element(f"{{{G}}}{name}"):
-                        xf.write(str(value))
-                xf.write("\n    ")
-            if item.weight_g == item.weight_g and item.weight_g:
-                field("shipping_weight", f"{int(item.weight_g)} g")
-            field("return_policy_label", item.return_policy_label)
-            xf.write("\n  ")
+        Sub-attributes are dotted (`shipping.price`); a repeated attribute joins its values with `|`."""
+        items: dict[str, dict[str, str]] = {}
+        for _, element in etree.iterparse(str(path), tag="item", resolve_entities=False, no_network=True,
+                                          huge_tree=True):
+            fields: dict[str, str] = {}
+            for child in element.iterchildren(tag=etree.Element):
+                name = etree.QName(child).localname
+                if len(child):
+                    for part in child.iterchildren(tag=etree.Element):
+                        fields[f"{name}.{etree.QName(part).localname}"] = part.text or ""
+                else:
+                    text = child.text or ""
+                    fields[name] = f"{fields[name]}|{text}" if name in fields else text
+            items[fields.get("id", "")] = fields
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        return items
+
+
+def _document_shell(market, brand: str) -> tuple[bytes, bytes]:
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"g": G})
+    rss.text = "\n"
+    channel = etree.SubElement(rss, "channel")
+    channel.text, channel.tail = "\n  ", "\n"
+    for tag, text in (
+        ("title", f"{brand} – {market.name}"),
+        ("link", market.home_url),
+        ("description", f"{brand} products for {market.name} ({market.currency}, {market.locale})"),
+    ):
+        etree.SubElement(channel, tag).text = text
+        channel[-1].tail = "\n  "
+    channel[-1].tail = "\n"
+    return document_shell(rss, channel)
+
+
+def _money(values: pd.Series, currency: str) -> list[str]:
+    """Decimal column -> `1299.00 NOK` strings, formatting each distinct amount once."""
+    distinct = {value: format_amount(value, currency) for value in values.dropna().unique()}
+    return [distinct.get(value, "") if value is not None else "" for value in values]
+
+
+def item_fields(items: pd.DataFrame, market) -> list[Field]:
+    """Every Google attribute of an item, in feed order, as a column of strings."""
+    def text(column: str) -> list[str]:
+        return items[column].fillna("").astype(str).tolist()
+
+    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=True)
+    images = images.reindex(columns=range(MAX_ADDITIONAL_IMAGES)).astype(object).fillna("")
+    no_identifier = items["gtin"].eq("") & items["mpn"].eq("")
+    grams = items["weight_g"].round().astype("Int64")
+    weight = (grams.astype(str) + " g").where(grams.notna() & grams.gt(0), "")
+    shipping = market.shipping
+    return [
+        Field("id", text("sku")),
+        Field("item_group_id", text("style_id")),
+        Field("title", text("title")),
+        Field("description", text("description")),
+        Field("link", text("link")),
+        Field("image_link", text("image_link")),
+        *(Field("additional_image_link", images[n].tolist()) for n in range(MAX_ADDITIONAL_IMAGES)),
+        Field("availability", text("availability")),
+        Field("price", _money(items["price"], market.currency)),
+        Field("sale_price", _money(items["sale_price"], market.currency)),
+        Field("sale_price_effective_date", items["sale_effective_date"].where(items["sale_price"].notna(), "").tolist()),
+        Field("brand", text("brand")),
+        Field("gtin", text("gtin")),
+        Field("mpn", text("mpn")),
+        Field("identifier_exists", no_identifier.map({True: "no", False: ""}).tolist()),
+        Field("condition", text("condition")),
+        Field("google_product_category", text("google_product_category")),
+        Field("product_type", text("product_type")),
+        *(Field(label, text(label) if label in items.columns else "") for label in CUSTOM_LABELS),
+        Field("color", text("color")),
+        Field("size", text("size")),
+        Field("size_system", text("size_system")),
+        Field("gender", text("gender")),
+        Field("age_group", text("age_group")),
+        Field("material", text("material")),
+        Field("shipping", children=(
+            Field("country", market.country),
+            Field("service", shipping.service),
+            Field("price", _money(items["shipping_price"], market.currency)),
+            Field("min_handling_time", str(shipping.handling_days[0])),
+            Field("max_handling_time", str(shipping.handling_days[1])),
+            Field("min_transit_time", str(shipping.transit_days[0])),
+            Field("max_transit_time", str(shipping.transit_days[1])),
+        )),
+        Field("shipping_weight", weight.tolist()),
+        Field("return_policy_label", text("return_policy_label")),
+    ]

@@ -1,0 +1,87 @@
+"""CSV output every channel shares: RFC 4180 via the csv module, UTF-8, formula cells neutralised.
+
+CSV injection (OWASP "CSV Injection"): a spreadsheet that opens a feed runs any cell that starts
+with `=`, `+`, `-` or `@` (and, in some programs, a tab or carriage return) as a formula. Product
+text is untrusted, so such a cell is written with one leading apostrophe, which spreadsheets treat
+as "this is text" and do not display.
+
+What we deliberately leave alone, so legitimate values are not corrupted:
+- plain numbers such as `-5` or `+1.5`: a spreadsheet reads them as numbers, never as formulas;
+- a trigger character anywhere but first (`Trail-runner`, `9.99 EUR`, `a@b.no`).
+Everything else that starts with a trigger gets the apostrophe, including honest text such as
+`-20 °C rated` or `@home slipper`: the platforms show that cell with a leading `'`, which is the
+price of never handing a formula to whoever opens the file. Feeds rarely have such cells; the
+channels that write CSV report them (`<channel>.<field>.formula_like`) so they can be reworded.
+
+The mapping is reversible: a value that already starts with apostrophes followed by a trigger gets
+one more, so `restore(neutralise(x)) == x` for every string.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from feedgen.publish import Stage
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]+)?|[.,][0-9]+)")
+
+
+def needs_neutralising(value: str) -> bool:
+    """True when a spreadsheet would read the cell as a formula, or when it already looks escaped
+    (apostrophes before such a cell), so that the escape stays reversible."""
+    stripped = value.lstrip("'")
+    return stripped[:1] in TRIGGERS and stripped != "" and not _PLAIN_NUMBER.fullmatch(stripped)
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if needs_neutralising(value) else value
+
+
+def restore(value: str) -> str:
+    """The inverse of neutralise, for readers of our own files (and the tests)."""
+    return value[1:] if value.startswith("'") and needs_neutralising(value[1:]) else value
+
+
+def cell(value: object) -> str:
+    """One value as CSV text: None and NaN are empty, Decimals keep their digits."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+class CsvFile:
+    """Rows go straight to the staged file; short rows are padded so every record has every field."""
+
+    def __init__(self, handle: io.TextIOBase, header: Iterable[str]) -> None:
+        self.header = list(header)
+        self._writer = csv.writer(handle, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        self._writer.writerow(self.header)
+        self.rows = 0
+
+    def write(self, values: Iterable[object]) -> None:
+        texts = [neutralise(cell(value)) for value in values]
+        if len(texts) > len(self.header):
+            raise ValueError(f"row has {len(texts)} cells for {len(self.header)} columns")
+        self._writer.writerow(texts + [""] * (len(self.header) - len(texts)))
+        self.rows += 1
+
+
+@contextmanager
+def open_csv(stage: Stage, relative: str, header: Iterable[str]) -> Iterator[CsvFile]:
+    """A CSV file in the stage: UTF-8 without BOM, CRLF line ends and quoting as RFC 4180 says."""
+    with stage.open(relative) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            yield CsvFile(text, header)
+            text.flush()
+        finally:
+            text.detach()  # the stage closes (and fsyncs) the underlying file

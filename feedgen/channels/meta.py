@@ -1,0 +1,227 @@
+"""Meta (Facebook / Instagram) catalog feeds as CSV; see SPECS.md Part A §2.
+
+Two layouts, chosen by `[meta] layout` in markets.toml:
+
+`localized` (default; what Meta recommends for one brand in many markets, "Localized Catalog
+Setup", developers.facebook.com/documentation/ads-commerce/catalog/localized-catalog):
+- `meta/main.csv`: the default data, one row per item, from the project's `default_market` in its
+  language (the source language in the sample). Meta requires price, availability and link in
+  every main item, so they are the default market's. The main feed carries no sale_price: an empty
+  cell in an override feed means "no change" (override feeds hold "only the fields you wish to
+  change"), so a sale in the main feed would leak into every country that has none of its own.
+- `meta/country-<market>.csv`: `override` = the market's ISO country (GB, not UK) with price,
+  sale_price, sale_price_effective_date, availability, link, size (its size system) and status.
+  Every market with the meta channel gets one, the default market too, so a country's price
+  always comes from that country's row and main only serves countries we do not sell in. An item
+  rejected for a market gets `status = archived` there instead of falling back to another
+  country's price. Price, sale price, availability and status may only be overridden in country
+  feeds (Meta, "Localized Catalog: Supported Fields").
+- `meta/language-<code>.csv`: `override` = Meta's language code, with title, description, color and
+  material; one per language other than the main feed's, written by the first market in it.
+
+If a build does not include the default market (`feedgen build --market se`), main.csv is not
+rewritten: the previous one stays in output/ (publishing only replaces files this build wrote) and
+a diagnostic says so (`meta.main.not_built`: info when an earlier main.csv exists, else warning).
+Writing main from another market instead would silently change the default price for every
+country without an override.
+
+`per_market`: `meta/<market>.csv`, a complete feed per market, for accounts with one catalog each.
+
+Cells are RFC 4180 CSV via csvout (formula-like cells neutralised there).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pandas as pd
+
+from feedgen.channels.base import Artifact, RuleCheck
+from feedgen.channels.csvout import needs_neutralising, open_csv
+from feedgen.diagnostics import Diagnostic
+from feedgen.errors import InputError
+from feedgen.markets import MarketConfig
+from feedgen.pricing import format_amount
+from feedgen.text import shorten, strip_html
+
+# Meta's language override codes, by ISO 639-1 language (evidence in /tmp/research/channels.md Q1):
+# Meta's official WooCommerce plugin, facebook/facebook-for-woocommerce includes/Locale.php, maps
+# "valid override values for language override feeds"; its tests pin en_GB->en_XX, nl_NL->nl_XX,
+# de_DE->de_DE, no_NO->no_XX. Meta's own docs show en_XX, fr_XX, es_XX. Norwegian Bokmål is
+# `no_XX` (never nb_NO / nb_XX, which the plugin rejects).
+LANGUAGE_OVERRIDES = {
+    "en": "en_XX", "es": "es_XX", "fr": "fr_XX", "nl": "nl_XX", "pt": "pt_XX", "ja": "ja_XX",
+    "nb": "no_XX", "no": "no_XX",
+    "da": "da_DK", "de": "de_DE", "fi": "fi_FI", "sv": "sv_SE",
+}
+AVAILABILITY = {"in_stock": "in stock", "out_of_stock": "out of stock"}  # with a space, unlike Google
+MAX_ADDITIONAL_IMAGES = 20
+LIMITS = {  # Meta catalog "Supported fields – products" (SPECS.md §2.2)
+    "sku": 100, "style_id": 100, "brand": 100, "mpn": 100,
+    "color": 200, "size": 200, "material": 200, "product_type": 750,
+}
+SHORTENED = {"title": 200, "description": 9999}
+
+FULL_COLUMNS = (
+    "id", "title", "description", "availability", "condition", "price", "sale_price",
+    "sale_price_effective_date", "link", "image_link", "additional_image_link", "brand", "gtin", "mpn",
+    "item_group_id", "google_product_category", "product_type", "color", "size", "gender", "age_group",
+    "material", "status",
+)
+MAIN_COLUMNS = tuple(c for c in FULL_COLUMNS if not c.startswith("sale_price"))
+COUNTRY_COLUMNS = ("id", "override", "status", "availability", "price", "sale_price",
+                   "sale_price_effective_date", "link", "size")
+LANGUAGE_COLUMNS = ("id", "override", "title", "description", "color", "material")
+TEXT_FIELDS = ("title", "description", "brand", "mpn", "color", "size", "material", "product_type")
+
+
+def language_code(language: str) -> str | None:
+    return LANGUAGE_OVERRIDES.get(language)
+
+
+class MetaChannel:
+    name: ClassVar[str] = "meta"
+    required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "style_id")
+
+    def __init__(self, config: MarketConfig) -> None:
+        self.config = config
+        self.layout = config.project.meta_layout
+        default = config.markets[config.project.default_market]
+        self.main_market = default.id
+        self.main_language = default.language
+        self._rejected: dict[str, set[str]] = {}  # market -> SKUs our rules rejected there
+        self._main_ids: set[str] | None = None
+        self._override_ids: list[tuple[str, set[str]]] = []  # (market, SKUs with overrides)
+        self._languages: set[str] = set()
+
+    # ------------------------------------------------------------------ rules
+    def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        market = market_offers.market
+        if self.layout == "localized" and market.language != self.main_language and not language_code(market.language):
+            raise InputError(self.config.path, f"markets.{market.id}.language: Meta has no language override code for "
+                             f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta.py); "
+                             "use [meta] layout = \"per_market\" or add the code")
+        items = market_offers.offers.loc[~blocked].copy()
+        items["description"] = items["description"].map(strip_html)  # Meta wants plain text
+        check = RuleCheck(items, self.name, market.id)
+        check.missing("price", "meta.price.missing")
+        check.missing("link", "meta.link.missing")
+        for field, limit in LIMITS.items():
+            rule = {"sku": "id", "style_id": "item_group_id"}.get(field, field)
+            check.too_long(field, limit, f"meta.{rule}.too_long")
+        for field in ("size", "color", "gender"):  # required by Shops for apparel and shoes
+            check.missing(field, f"meta.{field}.missing", "warning")
+        check.flag(~items["link"].str.startswith("https://"), "meta.link.not_https", "warning", "link",
+                   "link should use https")
+        check.flag(items["image_link"].ne("") & ~items["image_link"].str.startswith("https://"),
+                   "meta.image_link.not_https", "warning", "image_link", "image_link should use https")
+        images = items["additional_image_links"].str.split("|")
+        check.flag(images.map(len) > MAX_ADDITIONAL_IMAGES, "meta.additional_image_link.too_many", "warning",
+                   "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
+        for field, limit in SHORTENED.items():
+            long = items[field].str.len() > limit
+            check.flag(long, f"meta.{field}.shortened", "warning", field,
+                       f"{field} was longer than {limit} characters and was shortened at a word boundary")
+            items.loc[long, field] = items.loc[long, field].map(lambda text, n=limit: shorten(text, n))
+        for field in TEXT_FIELDS:
+            check.flag(items[field].astype(str).map(needs_neutralising), f"meta.{field}.formula_like", "warning", field,
+                       "starts with = + - or @: written with a leading apostrophe so spreadsheets do not run it")
+        self._rejected[market.id] = set(items.loc[check.rejected, "sku"])
+        return check.accepted(), check.diagnostics
+
+    # ------------------------------------------------------------------ files
+    def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
+        market = market_offers.market
+        if self.layout == "per_market":
+            path = f"meta/{market.id.lower()}.csv"
+            self._write_full(stage, path, items, FULL_COLUMNS)
+            return [Artifact(self.name, market.id, path, len(items))]
+
+        artifacts = []
+        if market.id == self.main_market:
+            self._write_full(stage, "meta/main.csv", items, MAIN_COLUMNS)
+            self._main_ids = set(items["sku"])
+            artifacts.append(Artifact(self.name, "", "meta/main.csv", len(items)))
+
+        path = f"meta/country-{market.id.lower()}.csv"
+        rejected = sorted(self._rejected.get(market.id, set()))
+        with open_csv(stage, path, COUNTRY_COLUMNS) as out:
+            rows = [(row.sku, row) for row in items.itertuples(index=False)] + [(sku, None) for sku in rejected]
+            for sku, row in sorted(rows, key=lambda pair: pair[0]):
+                if row is None:
+                    out.write([sku, market.country, "archived"])
+                    continue
+                sale = row.sale_price is not None
+                out.write([
+                    row.sku, market.country, "active", AVAILABILITY[row.availability],
+                    format_amount(row.price, row.currency),
+                    format_amount(row.sale_price, row.currency) if sale else "",
+                    row.sale_effective_date if sale else "",
+                    row.link, row.size,
+                ])
+        self._override_ids.append((market.id, set(items["sku"])))
+        artifacts.append(Artifact(self.name, market.id, path, len(items)))
+
+        code = language_code(market.language)
+        if market.language != self.main_language and code not in self._languages:
+            self._languages.add(code)
+            path = f"meta/language-{code}.csv"
+            with open_csv(stage, path, LANGUAGE_COLUMNS) as out:
+                for row in items.itertuples(index=False):
+                    out.write([row.sku, code, row.title, row.description, row.color, row.material])
+            artifacts.append(Artifact(self.name, "", path, len(items)))
+        return artifacts
+
+    def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
+        if self.layout != "localized":
+            return [], []
+        if self._main_ids is None:
+            kept = (stage.out_dir / "meta" / "main.csv").exists()
+            message = (f"the main feed comes from the default market {self.main_market}, which this build did not include: "
+                       + ("the main.csv of an earlier build stays in place" if kept else
+                          "there is no main.csv yet, and override feeds alone list nothing; build "
+                          f"{self.main_market} too"))
+            return [], [Diagnostic("meta.main.not_built", "info" if kept else "warning", message,
+                                   market=self.main_market, channel=self.name)]
+        diagnostics = []
+        for market_id, ids in self._override_ids:
+            for sku in sorted(ids - self._main_ids):
+                diagnostics.append(Diagnostic(
+                    "meta.override.not_in_main", "warning",
+                    f"accepted for {market_id} but not in the main feed ({self.main_market} rejected it): Meta ignores "
+                    "override rows whose id is not in the main feed",
+                    sku=sku, market=market_id, channel=self.name, field="id"))
+        return [], diagnostics
+
+    @staticmethod
+    def _write_full(stage, path: str, items: pd.DataFrame, columns: tuple[str, ...]) -> None:
+        with open_csv(stage, path, columns) as out:
+            for row in items.itertuples(index=False):
+                sale = row.sale_price is not None
+                values = {
+                    "id": row.sku,
+                    "title": row.title,
+                    "description": row.description,
+                    "availability": AVAILABILITY[row.availability],
+                    "condition": row.condition,
+                    "price": format_amount(row.price, row.currency),
+                    "sale_price": format_amount(row.sale_price, row.currency) if sale else "",
+                    "sale_price_effective_date": row.sale_effective_date if sale else "",
+                    "link": row.link,
+                    "image_link": row.image_link,
+                    "additional_image_link": ",".join(
+                        [url for url in row.additional_image_links.split("|") if url][:MAX_ADDITIONAL_IMAGES]),
+                    "brand": row.brand,
+                    "gtin": row.gtin if row.gtin_valid else "",
+                    "mpn": row.mpn,
+                    "item_group_id": row.style_id,
+                    "google_product_category": row.google_product_category,
+                    "product_type": row.product_type,
+                    "color": row.color,
+                    "size": row.size,
+                    "gender": row.gender,
+                    "age_group": row.age_group,
+                    "material": row.material,
+                    "status": "active",
+                }
+                out.write([values[column] for column in columns])

@@ -1,0 +1,83 @@
+"""`manifest.json`: what a published build contains and what it was made from.
+
+Per file: channel, market, item count, byte size, sha256. Per input file actually read: sha256.
+Plus the feedgen version. No time stamp unless asked for (`--stamp`), so two builds from the
+same inputs are byte-for-byte identical and "did anything change?" is one hash comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from feedgen import __version__
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    channel: str
+    market: str
+    items: int
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    feedgen_version: str = __version__
+    built_at: str | None = None
+
+    def to_json(self) -> str:
+        payload: dict = {
+            "format": FORMAT,
+            "feedgen_version": self.feedgen_version,
+            "files": {path: asdict(entry) for path, entry in sorted(self.files.items())},
+            "inputs": dict(sorted(self.inputs.items())),
+        }
+        if self.built_at:
+            payload["built_at"] = self.built_at
+        return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        files = {path: FileEntry(**entry) for path, entry in data["files"].items()}
+        return cls(files=files, inputs=dict(data.get("inputs", {})),
+                   feedgen_version=data.get("feedgen_version", ""), built_at=data.get("built_at"))
+
+    @classmethod
+    def read(cls, directory: Path, warn: Callable[[str], None] = lambda message: None) -> Manifest | None:
+        """The manifest of a published build, or None if there is none (or it cannot be read)."""
+        path = directory / MANIFEST
+        if not path.is_file():
+            return None
+        try:
+            return cls.from_json(path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError, TypeError) as error:
+            warn(f"ignoring {path}: not a feedgen manifest ({error})")
+            return None
+
+    def for_pair(self, channel: str, market: str) -> list[str]:
+        return sorted(p for p, e in self.files.items() if e.channel == channel and e.market == market)
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def input_hashes(files: dict[str, Path]) -> dict[str, str]:
+    """sha256 per input file, by the key the caller chose (a stable relative path)."""
+    return {key: sha256_file(path) for key, path in sorted(files.items())}
+
+
+def file_entry(path: Path, channel: str, market: str, items: int) -> FileEntry:
+    return FileEntry(channel=channel, market=market, items=items, bytes=path.stat().st_size, sha256=sha256_file(path))

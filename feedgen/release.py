@@ -1,0 +1,106 @@
+"""Between a finished build and the output directory: carry-over, manifest, diff, gate, report.
+
+build.run renders every channel into a Stage; this module turns that stage into a release the
+gate can judge and a person can read, relative to the last published build in the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from feedgen.channels import CHANNELS, Artifact
+from feedgen.channels.base import RemovedAction, Removals
+from feedgen.diagnostics import Diagnostics
+from feedgen.diff import BuildDiff, diff_dirs, listed_files
+from feedgen.gate import GatePolicy, GateResult, check
+from feedgen.manifest import MANIFEST, Manifest, file_entry
+from feedgen.markets import Market
+from feedgen.publish import Stage
+from feedgen.report import REPORT, render_html
+
+RESERVED = frozenset({MANIFEST, REPORT})  # always written fresh, never carried over
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    gate: GatePolicy = GatePolicy()
+    stamp: bool = False  # add built_at to the manifest and the report
+
+
+@dataclass
+class Release:
+    manifest: Manifest
+    diff: BuildDiff | None
+    gate: GateResult
+    carried: list[str]
+
+
+def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market: str,
+                 current_skus: Iterable[str], action: RemovedAction = "delete") -> Removals:
+    """SKUs in the last published feed(s) of `channel` for `market` that the catalogue no longer has.
+
+    Items still in the catalogue but rejected this time are *not* removed: a data problem should
+    leave a listing alone, not delete it."""
+    read = getattr(CHANNELS.get(channel), "read_items", None)
+    if previous is None or read is None:
+        return Removals(frozenset(), action)
+    published: set[str] = set()
+    for path in previous.for_pair(channel, market):
+        if (out_dir / path).is_file():
+            published |= set(read(out_dir / path))
+    return Removals(frozenset(published - set(current_skus)), action)
+
+
+def superseded(previous: Manifest | None, scope: set[tuple[str, str]], full: bool) -> set[str]:
+    """Files of the last build that this build replaces: all of them, or those of the pairs it built."""
+    if previous is None:
+        return set()
+    return {path for path, entry in previous.files.items() if full or (entry.channel, entry.market) in scope}
+
+
+def prepare(
+    stage: Stage,
+    *,
+    artifacts: list[Artifact],
+    diagnostics: Diagnostics,
+    markets: list[Market],
+    previous: Manifest | None,
+    scope: set[tuple[str, str]],
+    full: bool,
+    inputs: dict[str, str],
+    options: ReleaseOptions,
+) -> Release:
+    """Complete the stage (carried-over files, manifest.json, report.html) and judge it."""
+    replaced = superseded(previous, scope, full)
+    carried = stage.carry_over(lambda path: path not in replaced and path not in RESERVED)
+    manifest = Manifest(inputs=inputs)
+    if options.stamp:
+        manifest.built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for path in carried:
+        if previous is not None and path in previous.files:
+            manifest.files[path] = previous.files[path]
+    for artifact in artifacts:
+        manifest.files[artifact.path] = file_entry(stage.path(artifact.path), artifact.channel, artifact.market,
+                                                   artifact.items)
+    text = manifest.to_json().encode("utf-8")
+    stage.write_bytes(MANIFEST, text)
+
+    diff = diff_dirs(stage.out_dir, stage.root) if listed_files(stage.out_dir) else None
+    feeds = {a.path for a in artifacts if a.channel in CHANNELS}
+    gate = check(manifest, previous, feeds=feeds, superseded=replaced, errors=diagnostics.errors,
+                 policy=options.gate)
+    if not (_same_build(stage.out_dir, text) and stage.carry_over(lambda path: path == REPORT)):
+        html = render_html(brand=stage.brand, markets=markets, manifest=manifest, diagnostics=diagnostics,
+                           diff=diff, gate=gate)
+        stage.write_bytes(REPORT, html.encode("utf-8"))
+    return Release(manifest=manifest, diff=diff, gate=gate, carried=carried)
+
+
+def _same_build(out_dir: Path, manifest: bytes) -> bool:
+    """An identical rebuild (same manifest bytes: same files, inputs, version) keeps the report it
+    already has, whose diff describes how this content came about, so rebuilding changes no byte."""
+    path = out_dir / MANIFEST
+    return path.is_file() and path.read_bytes() == manifest

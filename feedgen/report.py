@@ -1,0 +1,105 @@
+"""`report.html`: one self-contained page that says whether a build is ready to launch.
+
+A markets × channels grid of item, error and warning counts; the diagnostics grouped by rule
+with example SKUs; the changes against the last published build. No scripts, fonts or images
+from elsewhere, so it opens from a CI artifact or a file share as it is. Jinja2 autoescapes
+every value, because titles and SKUs are untrusted product text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from feedgen.channels import CHANNELS
+from feedgen.diagnostics import SEVERITY_ORDER, Diagnostics
+from feedgen.diff import BuildDiff
+from feedgen.gate import GateResult
+from feedgen.manifest import Manifest
+from feedgen.markets import Market
+
+REPORT = "report.html"
+EXAMPLES = 5
+LIST_LIMIT = 100
+PRICE_LIMIT = 300
+
+
+@dataclass
+class Cell:
+    configured: bool
+    errors: int = 0
+    warnings: int = 0
+    paths: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class RuleGroup:
+    rule: str
+    severity: str
+    count: int = 0
+    message: str = ""
+    examples: list[str] = field(default_factory=list)
+    markets: set[str] = field(default_factory=set)
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("feedgen", "templates"), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _grid(markets: list[Market], manifest: Manifest, diagnostics: Diagnostics) -> tuple[list[str], list[dict]]:
+    channels = [name for name in CHANNELS if any(name in m.channels for m in markets)]
+    channels += sorted({e.channel for e in manifest.files.values() if e.channel not in channels and e.market})
+    rows = []
+    for market in markets:
+        cells = {name: Cell(configured=name in market.channels) for name in channels}
+        own = Cell(configured=True)
+        for path, entry in sorted(manifest.files.items()):
+            if entry.market == market.id and entry.channel in cells:
+                cells[entry.channel].paths.append((path, entry.items))
+        for diagnostic in diagnostics:
+            if diagnostic.market != market.id or diagnostic.severity == "info":
+                continue
+            cell = cells.get(diagnostic.channel, own) if diagnostic.channel else own
+            cell.errors += diagnostic.severity == "error"
+            cell.warnings += diagnostic.severity == "warning"
+        rows.append({"market": market, "cells": [cells[name] for name in channels], "own": own})
+    return channels, rows
+
+
+def _rules(diagnostics: Diagnostics) -> list[RuleGroup]:
+    groups: dict[tuple[str, str], RuleGroup] = {}
+    for diagnostic in diagnostics:
+        group = groups.setdefault((diagnostic.rule_id, diagnostic.severity),
+                                  RuleGroup(diagnostic.rule_id, diagnostic.severity, message=diagnostic.message))
+        group.count += 1
+        if diagnostic.sku and diagnostic.sku not in group.examples and len(group.examples) < EXAMPLES:
+            group.examples.append(diagnostic.sku)
+        if diagnostic.market:
+            group.markets.add(diagnostic.market)
+    return sorted(groups.values(), key=lambda g: (SEVERITY_ORDER[g.severity], -g.count, g.rule))
+
+
+def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagnostics: Diagnostics,
+                diff: BuildDiff | None, gate: GateResult | None) -> str:
+    channels, rows = _grid(markets, manifest, diagnostics)
+    catalogue = [d for d in diagnostics if not d.market]
+    if gate is not None and gate.refused:
+        status = "refused"
+    elif gate is not None and gate.forced:
+        status = "forced"
+    elif diagnostics.errors:
+        status = "errors"
+    else:
+        status = "ready"
+    return _environment().get_template("report/report.html.j2").render(
+        brand=brand, manifest=manifest, channels=channels, rows=rows, rules=_rules(diagnostics),
+        errors=diagnostics.errors, warnings=diagnostics.warnings,
+        catalogue_errors=sum(d.severity == "error" for d in catalogue),
+        catalogue_warnings=sum(d.severity == "warning" for d in catalogue),
+        diff=diff, totals=diff.totals() if diff else (0, 0, 0),
+        prices=diff.price_changes()[:PRICE_LIMIT] if diff else [],
+        price_count=len(diff.price_changes()) if diff else 0,
+        gate=gate, status=status, list_limit=LIST_LIMIT,
+    )

@@ -1,0 +1,111 @@
+"""report.html (self-contained, escaped, grid + rules + diff) and the JUnit XML for CI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lxml import etree, html
+
+from feedgen.channels import Artifact
+from feedgen.diagnostics import Diagnostic, Diagnostics
+from feedgen.gate import GateResult
+from feedgen.junit import junit_xml
+from .publishing_helpers import build, edit_catalogue, small_project
+
+
+def page(project: Path) -> html.HtmlElement:
+    return html.fromstring((project / "output" / "report.html").read_bytes())
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    assert build(project).exit_code == 0
+    document = page(project)
+    assert document.xpath("//script | //link | //img | //iframe | //object | //@src") == []
+    hrefs = document.xpath("//a/@href")
+    assert hrefs and all(h.startswith("./") and "//" not in h for h in hrefs)
+    for href in hrefs:
+        assert (project / "output" / href).is_file()
+
+
+def test_report_grid_rules_and_changes(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    assert build(project).exit_code == 0
+    assert "No previous build in this output directory" in page(project).text_content()
+
+    def changes(rows):
+        rows[0]["price"] = "2999.00"
+        rows[1]["gtin"] = "7094512010002"  # an error: left out of every feed
+        rows[2]["sku"] = "AS-<b>bold</b>"  # untrusted text must come out escaped
+        rows[2]["gtin"] = "123"
+        return rows
+
+    edit_catalogue(project, changes)
+    result = build(project)
+    assert result.exit_code == 1, result.output
+    raw = (project / "output" / "report.html").read_text()
+    assert "<b>bold</b>" not in raw and "AS-&lt;b&gt;bold&lt;/b&gt;" in raw
+    document = page(project)
+    text = document.text_content()
+
+    grid = document.xpath("//h2[.='Markets × channels']/following-sibling::table[1]")[0]
+    header = [th.text_content() for th in grid.xpath("tr[1]/th")]
+    assert header == ["Market", "google", "Market data"]
+    rows = {tr.xpath("th")[0].text_content().split()[0]: [td.text_content() for td in tr.xpath("td")]
+            for tr in grid.xpath("tr[position() > 1]")}
+    assert list(rows) == ["NO", "SE", "DK", "FI", "DE", "NL", "GB", "US"]
+    assert rows["NO"][0].startswith("55 items")  # 57 rows, 2 left out for their errors
+
+    rules = document.xpath("//h2[.='Diagnostics by rule']/following-sibling::table[1]")[0]
+    gtin = [tr for tr in rules.xpath("tr") if "catalogue.gtin.invalid" in tr.text_content()][0]
+    cells = [td.text_content() for td in gtin.xpath("td")]
+    assert cells[0] == "error" and cells[2] == "2"
+    assert "AS-1001-BRN-37" in cells[4] and "AS-<b>bold</b>" in cells[4]
+
+    assert "Published, but 2 error(s)" in text
+    prices = document.xpath("//h3[.='Price changes']/following-sibling::table[1]")[0]
+    assert ["NO", "google", "AS-1001-BRN-36", "price", "2499.00 NOK", "2999.00 NOK"] in [
+        [td.text_content() for td in tr.xpath("td")] for tr in prices.xpath("tr")]
+    assert "AS-1001-BRN-37" in text and "removed" in text  # left out now, so removed from the feed
+
+
+def diagnostics() -> Diagnostics:
+    return Diagnostics([
+        Diagnostic("catalogue.gtin.invalid", "error", "bad gtin", sku="S1", field="gtin"),
+        Diagnostic("google.title.shortened", "warning", "shortened", sku="S2", market="NO", channel="google"),
+        Diagnostic("i18n.untranslated", "warning", "source text", market="NO"),
+    ])
+
+
+def test_junit_shows_errors_as_failures_and_warnings_only_when_strict() -> None:
+    artifacts = [Artifact("google", "NO", "google/no.xml", 3)]
+    root = etree.fromstring(junit_xml(diagnostics(), artifacts, None, strict=False))
+    assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "1"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert sorted(suites) == ["catalogue", "google.NO", "market.NO"]
+    failure = suites["catalogue"].find("testcase[@name='catalogue.gtin.invalid']/failure")
+    assert failure.get("type") == "error" and "S1" in failure.text
+    assert suites["google.NO"].find("testcase[@name='google.title.shortened']/failure") is None
+    assert suites["google.NO"].find("testcase[@name='google/no.xml']/system-out").text == "3 items"
+
+    strict = etree.fromstring(junit_xml(diagnostics(), artifacts, None, strict=True))
+    assert strict.get("failures") == "3"
+
+
+def test_junit_publish_gate_case() -> None:
+    refused = etree.fromstring(junit_xml(Diagnostics(), [], GateResult(["google/no.xml would be empty"]), False))
+    case = refused.find("testsuite[@name='publish']/testcase[@name='publish gate']")
+    assert case.find("failure").text == "google/no.xml would be empty"
+    passed = etree.fromstring(junit_xml(Diagnostics(), [], GateResult(), False))
+    assert passed.find("testsuite[@name='publish']/testcase/failure") is None
+
+
+def test_cli_writes_junit_and_json_reports(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    junit, report = tmp_path / "ci" / "junit.xml", tmp_path / "ci" / "diagnostics.json"
+    result = build(project, "--strict", "--junit", str(junit), "--report", str(report))
+    assert result.exit_code == 1  # the sample has i18n warnings, --strict fails on them
+    failures = etree.parse(str(junit)).xpath("//testcase[failure]/@name")
+    rules = {d["rule_id"] for d in json.loads(report.read_text())["diagnostics"]}
+    assert failures and set(failures) == rules
