@@ -10,19 +10,22 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from feedgen.catalogue import load_catalogue
+from feedgen.categories import apply_categories, load_categories
 from feedgen.channels import CHANNELS, Artifact, Channel
 from feedgen.channels.base import RemovedAction, blocked_by_catalogue
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.i18n.localizer import CatalogueLocalizer
+from feedgen.importers.prices import rebase_prices
 from feedgen.lock import OutputLock
 from feedgen.manifest import Manifest, input_hashes
 from feedgen.markets import Market, load_markets
-from feedgen.offers import Localizer, SourceTextLocalizer, Sources, resolve
+from feedgen.offers import Localizer, MarketOffers, SourceTextLocalizer, Sources, resolve
 from feedgen.pages import LandingPages
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
 from feedgen.release import Release, ReleaseOptions, prepare, removed_skus
+from feedgen.rules import apply_rules, load_rules
 from feedgen.sizes import load_size_chart
 
 PACKAGE = Path(__file__).resolve().parent
@@ -44,13 +47,19 @@ class BuildRequest:
     locales_dir: Path | None = None  # default: locales/ next to data_dir, used when it exists
     require_reviewed: bool = False  # fail (InputError) when a market's product text is not fully reviewed
     pages: bool = True  # landing pages (feedgen.pages), when the project has landing_pages.toml
+    catalogue_format: str = "auto"  # see feedgen.importers.FORMATS
+    mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
 
     def input_path(self, name: str) -> Path:
-        explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets}.get(name)
+        explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets, "mapping.toml": self.mapping}.get(name)
         return Path(explicit) if explicit else self.data_dir / name
 
     def locales_path(self) -> Path:
         return Path(self.locales_dir) if self.locales_dir is not None else self.data_dir.parent / "locales"
+
+    def mapping_path(self) -> Path | None:
+        path = self.input_path("mapping.toml")
+        return path if self.mapping or path.exists() else None
 
 
 @dataclass
@@ -83,11 +92,16 @@ class BuildResult:
 def load_sources(request: BuildRequest) -> Sources:
     """Read and check every input; an unusable one raises InputError before anything is built."""
     config = load_markets(request.input_path("markets.toml"))
-    catalogue = load_catalogue(request.input_path("catalogue.csv"))
+    mapping = request.mapping_path()
+    catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, mapping,
+                               defaults={"brand": config.project.brand})
+    fx = load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date)
+    rebase_prices(catalogue, config, fx, mapping)
+    catalogue.diagnostics.extend(apply_categories(catalogue.items, load_categories(request.input_path("categories.toml"))))
     return Sources(
         catalogue=catalogue,
         config=config,
-        fx=load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date),
+        fx=fx,
         sizes=load_size_chart(request.input_path("size_chart.csv")),
         price_list=load_price_list(request.input_path("prices.csv"), set(config.markets)),
         localizer=request.localizer or _localizer(request, config.project.source_language),
@@ -124,8 +138,9 @@ def input_files(request: BuildRequest, sources: Sources) -> dict[str, Path]:
     folder holding product_data/), package templates as `feedgen:templates/...`."""
     root = request.data_dir.resolve().parent
     paths = [sources.catalogue.path, request.input_path("markets.toml"), sources.fx.path, sources.sizes.path]
-    prices = request.input_path("prices.csv")
-    paths += [prices] if prices.is_file() else []
+    optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
+    optional += [request.mapping_path()] if request.mapping_path() else []
+    paths += [path for path in optional if path.is_file()]
     paths += [Path(p) for p in sources.input_paths.values()]
     for folder, pattern in ((root / "locales", "*.po"), (root / "templates", "*")):
         paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
@@ -198,6 +213,7 @@ def run(
 
 def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Manifest | None,
             progress: Callable[[str], None]) -> BuildResult:
+    rules = load_rules(request.input_path("rules.toml"), sources.config)  # checked before anything is rendered
     markets = sources.config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics)
@@ -212,19 +228,24 @@ def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Man
         for name in _channels_for(request, market):
             channel = channels.get(name) or channels.setdefault(name, CHANNELS[name](sources.config))
             with result.timed(name):
-                blocked = blocked_by_catalogue(market_offers.offers, errors, channel.required_fields)
-                accepted, diagnostics = channel.prepare(market_offers, blocked)
+                # rules.toml: this channel's view of the market (labels, templates, exclusions)
+                offers, rule_diagnostics = apply_rules(rules, market_offers.offers, market, name)
+                result.diagnostics.extend(rule_diagnostics)
+                view = MarketOffers(market, offers, market_offers.diagnostics)
+                blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
+                accepted, diagnostics = channel.prepare(view, blocked)
                 result.diagnostics.extend(diagnostics)
                 result.scope.add((name, market.id))
                 progress(f"writing {name} {market.id} ({len(accepted)} items)")
                 if getattr(channel, "track_removals", False):
-                    removed = removed_skus(previous, request.out, name, market.id, market_offers.offers["sku"],
+                    # an item a rule excludes from this channel counts as gone from it
+                    removed = removed_skus(previous, request.out, name, market.id, view.offers["sku"],
                                            request.on_removed, as_of=sources.as_of)
                     if removed.skus:
                         progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
-                    result.artifacts.extend(channel.write(accepted, market_offers, stage, removed=removed))
+                    result.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
                 else:
-                    result.artifacts.extend(channel.write(accepted, market_offers, stage))
+                    result.artifacts.extend(channel.write(accepted, view, stage))
         if pages is not None:
             progress(f"rendering landing pages {market.id}")
             with result.timed("pages"):

@@ -40,6 +40,8 @@ class Catalogue:
     path: Path
     items: pd.DataFrame  # one row per SKU; money columns hold Decimal or None
     diagnostics: list[Diagnostic]
+    format: str = "native"  # or the export it was imported from (feedgen.importers)
+    prices_market: str = ""  # set when the file holds that market's shelf prices, not base prices
 
 
 # ----------------------------------------------------------------------------- reading
@@ -72,7 +74,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(path, f"malformed CSV: {str(exc).splitlines()[0]}", row=row) from None
 
 
-def _read_any(path: Path) -> pd.DataFrame:
+def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
@@ -82,7 +84,7 @@ def _read_any(path: Path) -> pd.DataFrame:
         if suffix in (".csv", ".txt", ".tsv", ""):
             return _read_csv(path)
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, na_filter=False)
             return frame
         if suffix == ".json":
             frame = pd.read_json(path, orient="records", dtype=False)
@@ -141,18 +143,19 @@ def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
 
 
 # ----------------------------------------------------------------------------- validation
-def _check_structure(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+def _check_structure(path: Path, frame: pd.DataFrame, source_rows: pd.Series | None = None) -> pd.DataFrame:
     frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(path, f"required column {', '.join(repr(c) for c in missing)} is missing", row=1, column=missing[0])
+        hint = "; for a shop export use --catalogue-format or a --mapping file" if len(missing) > 3 else ""
+        raise InputError(path, f"required column {', '.join(repr(c) for c in missing)} is missing{hint}", row=1, column=missing[0])
     if frame.empty:
         raise InputError(path, "no rows: the catalogue has a header but no products", row=2)
     for column in OPTIONAL_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
     frame = frame[list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)].copy()
-    frame.insert(0, "source_row", range(2, len(frame) + 2))
+    frame.insert(0, "source_row", range(2, len(frame) + 2) if source_rows is None else source_rows.to_numpy())
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         frame[column] = frame[column].astype(str).str.strip()
     sku = frame["sku"]
@@ -164,10 +167,21 @@ def _check_structure(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load_catalogue(path: str | Path) -> Catalogue:
+def load_catalogue(
+    path: str | Path, format: str = "auto", mapping: str | Path | None = None, defaults: dict[str, str] | None = None,
+) -> Catalogue:
+    """Read a native catalogue or a shop export (`format`: see feedgen.importers.FORMATS).
+
+    `mapping` is a mapping file (import settings, and the columns of a `mapped` file); `defaults`
+    fill fields an export leaves empty (the build passes the project's brand).
+    """
+    from feedgen.importers import ImportSettings, import_frame, load_settings  # importers build on this module
+
     path = Path(path)
-    frame = _check_structure(path, _read_any(path))
-    diagnostics: list[Diagnostic] = []
+    settings = load_settings(mapping) if mapping else ImportSettings()
+    raw, diagnostics, format = import_frame(path, _read_any(path, settings.sheet), format, settings, defaults or {})
+    source_rows = raw.pop("source_row") if format != "native" else None
+    frame = _check_structure(path, raw, source_rows)
 
     blank_sku = frame["sku"].eq("")
     for row in frame.loc[blank_sku, "source_row"]:
@@ -230,7 +244,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
 
     handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
     frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
-    return Catalogue(path=path, items=frame, diagnostics=diagnostics)
+    return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
 
 
 def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
@@ -253,5 +267,7 @@ def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
           "sale price {value} is not below the regular price; sale ignored", diagnostics)
     has_sale &= ~not_below
     frame["sale_price"] = frame["sale_price"].where(has_sale, None).astype(object)
-    frame["sale_start"] = start.dt.date.where(has_sale & start.notna(), None).astype(object)
-    frame["sale_end"] = end.dt.date.where(has_sale & end.notna(), None).astype(object)
+    # Built from Python objects: with no date at all, pandas 3 keeps `.dt.date` datetime64 and None turns into NaT.
+    for column, parsed in (("sale_start", start), ("sale_end", end)):
+        days = [day.date() if keep and not pd.isna(day) else None for day, keep in zip(parsed, has_sale)]
+        frame[column] = pd.Series(days, index=frame.index, dtype=object)

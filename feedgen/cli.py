@@ -18,6 +18,7 @@ from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
 from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
+from feedgen.importers import FORMATS
 from feedgen.junit import write_junit
 from feedgen.markets import load_markets
 from feedgen.pages.serve import serve_command
@@ -44,6 +45,10 @@ def build_options(function):
         click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"),
                      show_default=True, help="Project folder with catalogue.csv, markets.toml, fx_rates.csv, size_chart.csv."),
         click.option("--catalogue", type=click.Path(path_type=Path), help="Catalogue file (.csv, .xlsx, .json); default DATA/catalogue.csv."),
+        click.option("--catalogue-format", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="What the catalogue file is: feedgen's own, a Shopify or WooCommerce product export, or mapped by --mapping."),
+        click.option("--mapping", type=click.Path(path_type=Path),
+                     help="Mapping file for exports (import settings, [columns] for mapped files); default DATA/mapping.toml if present."),
         click.option("--markets", "markets_file", type=click.Path(path_type=Path), help="markets.toml; default DATA/markets.toml."),
         click.option("-m", "--market", "market_ids", help="Comma-separated market ids (e.g. no,se); default: all."),
         click.option("-c", "--channels", help="Comma-separated channels (google,meta,amazon); default: each market's own."),
@@ -73,6 +78,7 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
         out=out, market_ids=_split(options.pop("market_ids")), channels=[] if pages_only else channels,
         as_of=as_of.date() if as_of else None, locales_dir=options.pop("locales"),
         require_reviewed=options.pop("require_reviewed"), pages=options.pop("pages") or pages_only,
+        catalogue_format=options.pop("catalogue_format"), mapping=options.pop("mapping"),
     )
 
 
@@ -213,10 +219,12 @@ def diff(old_dir: Path, new_dir: Path, as_json: bool, limit: int) -> None:
 
 # Commands that live with their feature's code, registered here one line each.
 from feedgen.i18n.commands import translate, translations  # noqa: E402
+from feedgen.rules_commands import rules  # noqa: E402
 
 main.add_command(translate)
 main.add_command(translations)
 main.add_command(serve_command)
+main.add_command(rules)
 
 
 if __name__ == "__main__":  # pragma: no cover

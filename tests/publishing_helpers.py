@@ -57,6 +57,9 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
+FEED_FOLDERS = ("google/", "meta/", "amazon/")
+
+
 def parse_feeds(directory: Path) -> int:
     """Parse every feed and the manifest under `directory` as its format says; returns
     how many feed files (those in a channel folder) there are. Raises if one is broken:
@@ -79,15 +82,18 @@ def parse_feeds(directory: Path) -> int:
             assert text.endswith("\r\n"), f"{path}: the last record is incomplete"
             records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
             assert records and all(len(record) == len(records[0]) for record in records), path
+        elif path.suffix == ".html":  # landing pages and the report: complete documents
+            assert path.read_bytes().rstrip().endswith(b"</html>"), f"{path}: the page is incomplete"
+            continue
         else:
             continue
-        count += path.parent != directory
+        count += path.relative_to(directory).as_posix().startswith(FEED_FOLDERS)
     return count
 
 
 def feed_files(files: dict[str, bytes]) -> list[str]:
-    """The channel feeds of a snapshot (files in a folder below the output)."""
-    return sorted(path for path in files if "/" in path)
+    """The channel feeds of a snapshot (landing pages and reports are checked elsewhere)."""
+    return sorted(path for path in files if path.startswith(FEED_FOLDERS))
 
 
 def leftovers(parent: Path) -> list[str]:

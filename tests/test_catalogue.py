@@ -166,6 +166,15 @@ def test_html_descriptions_become_plain_text(tmp_path) -> None:
     assert load_catalogue(path).items.loc[0, "description"] == "Warm & dry.\n• Wool lining\n• Rubber sole"
 
 
+def test_sale_without_any_dates_keeps_none(tmp_path) -> None:
+    """No sale dates anywhere in the file: the window stays None (pandas 3 would give NaT) and resolve works."""
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "A", "sale_start": "", "sale_end": ""},
+                                                 {"sku": "B", "sale_price": "", "sale_start": "", "sale_end": ""}])
+    items = load_catalogue(path).items
+    assert list(items["sale_start"]) == [None, None] and list(items["sale_end"]) == [None, None]
+    assert items.loc[0, "sale_price"] == Decimal("1699.00")
+
+
 def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
     path = write_catalogue(tmp_path / "c.csv", [{"sku": "A\x0b-1", "image_link": "https://i.example/a\x01.jpg"}])
     catalogue = load_catalogue(path)

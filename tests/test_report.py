@@ -51,7 +51,7 @@ def test_report_grid_rules_and_changes(tmp_path: Path) -> None:
 
     grid = document.xpath("//h2[.='Markets × channels']/following-sibling::table[1]")[0]
     header = [th.text_content() for th in grid.xpath("tr[1]/th")]
-    assert header == ["Market", "google", "meta", "amazon", "Market data"]
+    assert header == ["Market", "google", "meta", "amazon", "pages", "Market data"]
     rows = {tr.xpath("th")[0].text_content().split()[0]: [td.text_content() for td in tr.xpath("td")]
             for tr in grid.xpath("tr[position() > 1]")}
     assert list(rows) == ["NO", "SE", "DK", "FI", "DE", "NL", "GB", "US"]

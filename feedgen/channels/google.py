@@ -24,6 +24,8 @@ G = "http://base.google.com/ns/1.0"
 # countries (GMC 6324487, 6324492, 6324479, 6324463); elsewhere a missing one limits the item.
 APPAREL_STRICT_COUNTRIES = frozenset({"BR", "FR", "DE", "JP", "GB", "US"})
 MAX_ADDITIONAL_IMAGES = 10
+CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
+CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
 
 
 class GoogleChannel:
@@ -71,6 +73,18 @@ class GoogleChannel:
             check.flag(long, f"google.{field}.shortened", "warning", field,
                        f"{field} was longer than {limit} characters and was shortened at a word boundary")
             items.loc[long, field] = items.loc[long, field].map(lambda text, n=limit: shorten(text, n))
+        for label in CUSTOM_LABELS:
+            if label not in items.columns:
+                items[label] = ""
+            long = items[label].str.len() > CUSTOM_LABEL_LIMIT
+            check.flag(long, f"google.{label}.shortened", "warning", label,
+                       f"{label} was longer than {CUSTOM_LABEL_LIMIT} characters and was shortened")
+            items.loc[long, label] = items.loc[long, label].map(lambda text: shorten(text, CUSTOM_LABEL_LIMIT))
+            if items[label].nunique() > CUSTOM_LABEL_VALUES:
+                check.diagnostics.append(Diagnostic(
+                    f"google.{label}.too_many_values", "warning",
+                    f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
+                    market=market.id, channel=self.name, field=label))
         image_count = items["additional_image_links"].str.count(r"\|") + items["additional_image_links"].ne("")
         check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
@@ -165,6 +179,7 @@ def item_fields(items: pd.DataFrame, market) -> list[Field]:
         Field("condition", text("condition")),
         Field("google_product_category", text("google_product_category")),
         Field("product_type", text("product_type")),
+        *(Field(label, text(label) if label in items.columns else "") for label in CUSTOM_LABELS),
         Field("color", text("color")),
         Field("size", text("size")),
         Field("size_system", text("size_system")),

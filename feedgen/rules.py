@@ -1,0 +1,243 @@
+"""Declarative feed rules (product_data/rules.toml), applied per market and channel.
+
+    [[rule]]
+    name = "Premium price band"              # shown in diagnostics and `feedgen rules check`
+    when = "price >= 2000"                   # the condition language: see feedgen.rules_expr
+    markets = ["NO"]                         # optional scope: market ids …
+    channels = ["google", "meta"]            # … and channels
+    set = { custom_label_0 = "premium" }     # set a field; "{field}" fills in a value of the item
+
+    [[rule]]
+    name = "No out-of-stock kids' sizes on Meta"
+    when = "age_group == 'kids' and availability == 'out_of_stock'"
+    channels = ["meta"]
+    exclude = true
+
+Rules run in file order on the resolved offers of one (market, channel), each seeing the changes
+of the ones before; an excluded item leaves that channel only. The whole file is checked when it
+is read, before anything is built: a bad rule is an InputError naming the line and why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from feedgen.diagnostics import Diagnostic
+from feedgen.markets import CHANNELS, Market, MarketConfig
+from feedgen.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
+from feedgen.tomlfile import TomlFile, read_toml
+
+SETTABLE = (
+    "title", "description", "brand", "color", "material", "product_type", "google_product_category",
+    "fb_product_category", *CUSTOM_LABELS,
+)
+RULE_KEYS = frozenset({"name", "when", "markets", "channels", "exclude", "set", "append"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_LOOSE_ENDS = re.compile(r"^[\s\-–—|,/:;]+|[\s\-–—|,/:;]+$")
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with {field} placeholders, e.g. "{brand} {title} – {color}"."""
+
+    parts: tuple[tuple[bool, str], ...]  # (is_field, text)
+
+    def render(self, frame: pd.DataFrame) -> pd.Series:
+        result = pd.Series("", index=frame.index, dtype=object)
+        some_empty = pd.Series(False, index=frame.index)
+        for is_field, text in self.parts:
+            value = texts(column(frame, text)).map(_plain_number) if is_field else text
+            if is_field:
+                some_empty |= value.str.strip().eq("")
+            result = result + value
+        # where a value was empty, no dangling " – " or double space is left behind
+        tidy = result[some_empty].str.replace(r"[ \t]{2,}", " ", regex=True).str.replace(_LOOSE_ENDS, "", regex=True)
+        result[some_empty] = tidy
+        return result
+
+
+def _plain_number(text: str) -> str:
+    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
+
+
+@dataclass(frozen=True)
+class Rule:
+    number: int  # 1-based position in the file
+    name: str
+    line: int | None
+    condition: Node | None
+    markets: frozenset[str] | None
+    channels: frozenset[str] | None
+    exclude: bool = False
+    set: dict[str, Template] = field(default_factory=dict)
+    append: dict[str, Template] = field(default_factory=dict)
+
+    def applies_to(self, market_id: str, channel: str) -> bool:
+        return (self.markets is None or market_id in self.markets) and (self.channels is None or channel in self.channels)
+
+    def label(self) -> str:
+        return f"{self.name!r} (line {self.line})" if self.line else repr(self.name)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    path: Path | None = None
+    rules: tuple[Rule, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleStat:
+    """What one rule did on one (market, channel): for `feedgen rules check`."""
+
+    rule: Rule
+    market: str
+    channel: str
+    matched: int
+    changed: int
+    excluded: int
+
+
+# ----------------------------------------------------------------------------- loading
+def _template(toml: TomlFile, text, where: str, at: dict) -> Template:
+    if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+        raise toml.fail(f"{where}: must be text, got {text!r}", **at)
+    text = str(text)
+    parts: list[tuple[bool, str]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts.append((False, text[position:match.start()]))
+        name = match[1].strip()
+        if name not in FIELDS:
+            raise toml.fail(f"{where}: unknown field {{{name}}} in {text!r}", **at)
+        parts.append((True, name))
+        position = match.end()
+    parts.append((False, text[position:]))
+    if any("{" in t or "}" in t for is_field, t in parts if not is_field):
+        raise toml.fail(f"{where}: unbalanced {{ }} in {text!r}", **at)
+    return Template(tuple(p for p in parts if p[0] or p[1]))
+
+
+def _scope(toml: TomlFile, data: dict, key: str, allowed, where: str, at: dict) -> frozenset[str] | None:
+    if key not in data:
+        return None
+    values = data[key]
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise toml.fail(f"{where}.{key}: must be a non-empty list of names", **at)
+    normalised = [v.strip().upper() if key == "markets" else v.strip().lower() for v in values]
+    for raw, value in zip(values, normalised):
+        if value not in allowed:
+            raise toml.fail(f"{where}.{key}: unknown {key[:-1]} {raw!r} (known: {', '.join(allowed)})", **at)
+    return frozenset(normalised)
+
+
+def _actions(toml: TomlFile, data: dict, action: str, where: str, at: dict) -> dict[str, Template]:
+    table = data.get(action, {})
+    if not isinstance(table, dict):
+        raise toml.fail(f"{where}.{action}: must be a table such as {{ custom_label_0 = \"sale\" }}", **at)
+    result = {}
+    for name, text in table.items():
+        if name not in SETTABLE:
+            raise toml.fail(f"{where}.{action}.{name}: cannot be changed by a rule (can: {', '.join(SETTABLE)})",
+                            **{**at, "key": name})
+        result[name] = _template(toml, text, f"{where}.{action}.{name}", {**at, "key": name})
+    return result
+
+
+def _rule(toml: TomlFile, number: int, data, config: MarketConfig) -> Rule:
+    at = {"header": "[[rule]]", "nth": number - 1}
+    where = f"rule {number}"
+    if not isinstance(data, dict):
+        raise toml.fail(f"{where}: must be a table [[rule]]", **at)
+    unknown = sorted(set(data) - RULE_KEYS)
+    if unknown:
+        raise toml.fail(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(RULE_KEYS))})", **at, key=unknown[0])
+    name = data.get("name", f"rule {number}")
+    if not isinstance(name, str) or not name.strip():
+        raise toml.fail(f"{where}.name: must be non-empty text", **at, key="name")
+    where = f"rule {number} ({name})"
+    condition = None
+    if "when" in data:
+        when = data["when"]
+        if not isinstance(when, str) or not when.strip():
+            raise toml.fail(f"{where}.when: must be a condition such as \"price >= 1000\"", **at, key="when")
+        try:
+            condition = parse_condition(when)
+        except ExpressionError as exc:
+            raise toml.fail(f"{where}.when: {exc} (at character {exc.column} of {when!r})", **at, key="when") from None
+    exclude = data.get("exclude", False)
+    if not isinstance(exclude, bool):
+        raise toml.fail(f"{where}.exclude: must be true or false", **at, key="exclude")
+    set_, append = _actions(toml, data, "set", where, at), _actions(toml, data, "append", where, at)
+    if not (exclude or set_ or append):
+        raise toml.fail(f"{where}: does nothing; give exclude = true, set = {{ … }} or append = {{ … }}", **at)
+    if exclude and (set_ or append):
+        raise toml.fail(f"{where}: exclude = true with set/append; an excluded item keeps no changes, split the rule", **at)
+    return Rule(
+        number=number, name=name.strip(), line=toml.line_of(**at), condition=condition,
+        markets=_scope(toml, data, "markets", tuple(config.markets), where, {**at, "key": "markets"}),
+        channels=_scope(toml, data, "channels", CHANNELS, where, {**at, "key": "channels"}),
+        exclude=exclude, set=set_, append=append,
+    )
+
+
+def load_rules(path: str | Path, config: MarketConfig) -> RuleSet:
+    """rules.toml, checked against the markets and channels; no file means no rules."""
+    path = Path(path)
+    if not path.exists():
+        return RuleSet()
+    toml = read_toml(path, "rules.toml")
+    unknown = sorted(set(toml.data) - {"rule"})
+    if unknown:
+        raise toml.fail(f"unknown key {unknown[0]!r}: rules are [[rule]] tables", key=unknown[0])
+    raw = toml.data.get("rule", [])
+    if not isinstance(raw, list):
+        raise toml.fail("rule must be an array of tables: write each one as [[rule]]", key="rule")
+    return RuleSet(path=path, rules=tuple(_rule(toml, n, data, config) for n, data in enumerate(raw, start=1)))
+
+
+# ----------------------------------------------------------------------------- applying
+def evaluate(ruleset: RuleSet, offers: pd.DataFrame, market: Market, channel: str) -> tuple[pd.DataFrame, list[Diagnostic], list[RuleStat]]:
+    """Apply the rules in scope for (market, channel); returns the channel's offers, diagnostics, stats."""
+    rules = [rule for rule in ruleset.rules if rule.applies_to(market.id, channel)]
+    if not rules:
+        return offers, [], []
+    offers = offers.copy()
+    for label in CUSTOM_LABELS:
+        if label not in offers.columns:
+            offers[label] = ""
+    diagnostics: list[Diagnostic] = []
+    stats: list[RuleStat] = []
+    for rule in rules:
+        matched = rule.condition.evaluate(offers) if rule.condition else pd.Series(True, index=offers.index)
+        matched = matched.fillna(False).astype(bool)
+        changed = pd.Series(False, index=offers.index)
+        if rule.exclude:
+            for sku in offers.loc[matched, "sku"]:
+                diagnostics.append(Diagnostic("rules.excluded", "info", f"left out by rule {rule.label()}",
+                                              sku=sku, market=market.id, channel=channel))
+            stats.append(RuleStat(rule, market.id, channel, int(matched.sum()), 0, int(matched.sum())))
+            offers = offers.loc[~matched]
+            continue
+        if matched.any():
+            subset = offers.loc[matched]
+            for name, template in rule.set.items():
+                new = template.render(subset)
+                changed[matched] |= texts(offers.loc[matched, name]).ne(new)
+                offers.loc[matched, name] = new
+            for name, template in rule.append.items():
+                old, extra = texts(offers.loc[matched, name]), template.render(subset)
+                separator = " > " if name == "product_type" else " "
+                new = (old + separator + extra).where(old.ne("") & extra.ne(""), old + extra)
+                changed[matched] |= old.ne(new)
+                offers.loc[matched, name] = new
+        stats.append(RuleStat(rule, market.id, channel, int(matched.sum()), int(changed.sum()), 0))
+    return offers, diagnostics, stats
+
+
+def apply_rules(ruleset: RuleSet, offers: pd.DataFrame, market: Market, channel: str) -> tuple[pd.DataFrame, list[Diagnostic]]:
+    offers, diagnostics, _ = evaluate(ruleset, offers, market, channel)
+    return offers, diagnostics

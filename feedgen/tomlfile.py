@@ -1,0 +1,65 @@
+"""The project's small TOML files (rules, categories, import mappings): read them, and point at a line.
+
+tomllib gives values without positions, so an error about a parsed value finds its line the way a
+person would: the n-th table with that header, then the first line in it naming the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from feedgen.errors import InputError
+
+
+@dataclass(frozen=True)
+class TomlFile:
+    path: Path
+    data: dict[str, Any]
+    lines: list[str]
+
+    def fail(self, message: str, *, header: str | None = None, nth: int = 0, key: str | None = None) -> InputError:
+        return InputError(self.path, message, row=self.line_of(header=header, nth=nth, key=key))
+
+    def line_of(self, *, header: str | None = None, nth: int = 0, key: str | None = None) -> int | None:
+        """1-based line of `key` inside the nth table `header` (e.g. "[[rule]]", "[columns]"), or of the header."""
+        start, end = 0, len(self.lines)
+        if header is not None:
+            pattern = re.compile(r"^\s*" + re.escape(header).replace(r"\ ", r"\s*") + r"\s*(#.*)?$")
+            found = [number for number, line in enumerate(self.lines) if pattern.match(line)]
+            if nth >= len(found):
+                return None
+            start = found[nth]
+            following = [n for n in range(start + 1, len(self.lines)) if re.match(r"^\s*\[", self.lines[n])]
+            end = following[0] if following else len(self.lines)
+        if key is None:
+            return start + 1 if header is not None else None
+        quoted = re.escape(key)
+        pattern = re.compile(r"(^|[\s{,])(" + quoted + r'|"' + quoted + r'"|\'' + quoted + r"')\s*[=.]")
+        for number in range(start, end):
+            if pattern.search(self.lines[number]):
+                return number + 1
+        return start + 1 if header is not None else None
+
+
+def read_toml(path: str | Path, what: str) -> TomlFile:
+    """Parse a UTF-8 TOML file; unreadable or invalid TOML is an InputError with its line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, f"is a directory, expected {what}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise InputError(path, f"invalid TOML: {message}", row=int(match[1]) if match else None) from None
+    return TomlFile(path=path, data=data, lines=text.splitlines())

@@ -1,0 +1,93 @@
+"""categories.toml: product_type prefix -> google_product_category / fb_product_category; defaults; errors.
+
+Google ids from the taxonomy file (GMC 6324436): 187 = Apparel & Accessories > Shoes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from feedgen.categories import apply_categories, load_categories
+from feedgen.errors import InputError
+
+from .conftest import SAMPLE_DATA, write_catalogue
+from .helpers import build_project, google_items
+
+
+def items(*rows: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"product_type": [r[0] for r in rows], "google_product_category": [r[1] for r in rows]})
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "categories.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_categories(path)
+
+
+def test_longest_prefix_wins_and_explicit_categories_stay(tmp_path) -> None:
+    categories = write(tmp_path, '''
+[default]
+google = 166
+meta = "Clothing & Accessories"
+
+[product_types]
+"Shoes" = { google = 187, meta = "shoes-path" }
+"shoes > socks" = { google = "Apparel & Accessories > Clothing > Underwear & Socks > Socks" }
+"Shoes>Kids" = { meta = "kids-path" }
+''')
+    frame = items(
+        ("Shoes > Boots > Hiking Boots", ""),   # "Shoes"
+        ("Shoes > Socks > Wool", ""),           # the longer "Shoes > Socks" (case and spacing ignored)
+        ("Shoes > Kids > Boots", ""),           # meta only: Google from nothing -> default
+        ("Shoessss", ""),                       # whole segments only: no match
+        ("Shoes > Sandals", "1604"),            # an explicit category always wins
+    )
+    diagnostics = apply_categories(frame, categories)
+    assert list(frame["google_product_category"]) == [
+        "187", "Apparel & Accessories > Clothing > Underwear & Socks > Socks", "166", "166", "1604"]
+    assert list(frame["fb_product_category"]) == ["shoes-path", "", "kids-path", "Clothing & Accessories", "shoes-path"]
+    assert [(d.rule_id, d.severity) for d in diagnostics] == [("category.unmapped", "warning")] * 2
+    assert "1 item(s) with product_type 'Shoessss' have no category mapping in categories.toml: sent with google_product_category 166" in [
+        d.message for d in diagnostics]
+
+
+def test_without_a_file_shoes_is_the_default(tmp_path) -> None:
+    categories = load_categories(tmp_path / "categories.toml")
+    frame = items(("Sneakers", ""), ("Sneakers", ""), ("Boots", "187"))
+    diagnostics = apply_categories(frame, categories)
+    assert list(frame["google_product_category"]) == ["187", "187", "187"]
+    assert len(diagnostics) == 1 and "2 item(s) with product_type 'Sneakers'" in diagnostics[0].message
+    assert "(no categories.toml)" in diagnostics[0].message
+
+
+@pytest.mark.parametrize("text, message, row", [
+    ('[product_types]\n"Shoes" = { gogle = 187 }\n', "unknown key 'gogle' (allowed: google, meta)", 2),
+    ('[product_types]\n"Shoes" = 187\n', "must be a table like { google = 187 }", 2),
+    ('[product_types]\n"Shoes" = { google = true }\n', "must be a category id or path", 2),
+    ('[product_types]\n"Shoes" = { google = 187 }\n"shoes" = { google = 187 }\n', "the same prefix twice", 3),
+    ('[defaults]\ngoogle = 187\n', "unknown table [defaults]", 1),
+    ('[default]\ngoogle = -1\n', "-1 is not a category id", 2),
+])
+def test_bad_file_names_line_and_why(tmp_path, text, message, row) -> None:
+    with pytest.raises(InputError) as caught:
+        write(tmp_path, text)
+    assert message in caught.value.message and caught.value.row == row
+
+
+def test_sample_file_maps_every_sample_product_type() -> None:
+    categories = load_categories(SAMPLE_DATA / "categories.toml")
+    catalogue = pd.read_csv(SAMPLE_DATA / "catalogue.csv", dtype=str, keep_default_na=False)
+    assert all(categories.lookup(t) for t in catalogue["product_type"].unique())
+
+
+def test_empty_categories_are_filled_in_the_feed(project) -> None:
+    write_catalogue(project / "product_data" / "catalogue.csv", [
+        {"sku": "A", "google_product_category": "", "product_type": "Shoes > Sneakers"},
+        {"sku": "B", "google_product_category": "", "product_type": "Umbrellas"},
+    ])
+    result = build_project(project, channels=["google"], market_ids=["NO"])
+    feed = google_items(project / "output" / "google" / "no.xml")
+    assert feed["A"]["google_product_category"] == ["187"] and feed["B"]["google_product_category"] == ["187"]
+    unmapped = [d for d in result.diagnostics if d.rule_id == "category.unmapped"]
+    assert len(unmapped) == 1 and "'Umbrellas'" in unmapped[0].message
