@@ -271,11 +271,15 @@ def _landing_pages(request: BuildRequest, sources: Sources) -> LandingPages | No
 
 
 def summarize(result: BuildResult) -> list[tuple[str, str, int]]:
-    """(channel, market, items) rows for the end-of-build table."""
-    rows = {(a.channel, a.market): 0 for a in result.artifacts}
+    """(channel, market or file, items) rows for the end-of-build table.
+
+    Files that belong to one market are summed per market; cross-market files (Meta's main and
+    language feeds, the pages index) are listed by name, so no number adds unlike things."""
+    rows: dict[tuple[str, str], int] = {}
     for artifact in result.artifacts:
-        rows[(artifact.channel, artifact.market)] += artifact.items
-    return [(channel, market, items) for (channel, market), items in sorted(rows.items())]
+        key = (artifact.channel, artifact.market or artifact.path.rsplit("/", 1)[-1])
+        rows[key] = rows.get(key, 0) + artifact.items
+    return sorted((channel, where, items) for (channel, where), items in rows.items())
 
 
 def exit_code(diagnostics: Diagnostics, strict: bool) -> int:

@@ -84,10 +84,17 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
 
 def _print_summary(result: BuildResult, verbose: bool) -> None:
     rows = summarize(result)
-    if rows:
-        click.echo(f"\n{'channel':8} {'market':6} {'items':>6}")
-        for channel, market, items in rows:
-            click.echo(f"{channel:8} {market or '-':6} {items:>6}")
+    market_ids = [m.id for m in result.markets]
+    channels = sorted({channel for channel, _, _ in rows})
+    grid = {(channel, where): items for channel, where, items in rows}
+    if rows:  # markets × channels, items per cell; cross-market files listed below the grid
+        click.echo("\n" + f"{'items':8}" + "".join(f"{channel:>9}" for channel in channels))
+        for market_id in market_ids:
+            cells = (grid.get((channel, market_id)) for channel in channels)
+            click.echo(f"{market_id:8}" + "".join(f"{'-' if n is None else n:>9}" for n in cells))
+        for channel, where, items in rows:
+            if where not in market_ids:
+                click.echo(f"  {channel}: {where} ({items} items)")
     diagnostics = result.diagnostics
     if verbose:
         for diagnostic in diagnostics:
