@@ -106,7 +106,8 @@ def _report_write(path: Path, changed: bool, detail: str) -> None:
 # ----------------------------------------------------------------------------- status
 @translations.command("status")
 @project_options
-@click.option("--domain", type=click.Choice(DOMAINS + ("all",)), default=PRODUCTS, show_default=True)
+@click.option("--domain", type=click.Choice(DOMAINS + ("all",)), default="all", show_default=True,
+              help="Which catalogues: product text, UI strings (messages) or both.")
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets'.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if any language is less than this % reviewed.")
 def status(data_dir, catalogue, markets_file, locales, domain, languages, fail_under) -> None:
