@@ -8,7 +8,6 @@ particular market.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from feedgen.errors import InputError
+from feedgen.tomlfile import read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
 CHANNELS = ("google", "meta", "amazon")
@@ -359,24 +359,8 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
 
 def load_markets(path: str | Path) -> MarketConfig:
     """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected markets.toml") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        if match:
-            raise InputError(path, f"invalid TOML: {message}", row=int(match[1]), column=int(match[2])) from None
-        raise InputError(path, f"invalid TOML: {message}") from None
-
+    toml = read_toml(path, "markets.toml")
+    data, text = toml.data, "\n".join(toml.lines)
     reader = _Reader(path, text)
     top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta"})
     project = reader.table(

@@ -56,10 +56,15 @@ def read_toml(path: str | Path, what: str) -> TomlFile:
         raise InputError(path, f"is a directory, expected {what}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    return TomlFile(path=path, data=parse_toml(path, text), lines=text.splitlines())
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """tomllib.loads, with a syntax error turned into an InputError naming line and column."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        raise InputError(path, f"invalid TOML: {message}", row=int(match[1]) if match else None) from None
-    return TomlFile(path=path, data=data, lines=text.splitlines())
+        row, column = (int(match[1]), int(match[2])) if match else (None, None)
+        raise InputError(path, f"invalid TOML: {message}", row=row, column=column) from None

@@ -8,13 +8,13 @@ page sells one thing: one hero style, or two (e.g. the women's and men's cut of 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from feedgen.errors import InputError
+from feedgen.tomlfile import parse_toml
 from feedgen.markets import MarketConfig
 
 FILE_NAME = "landing_pages.toml"
@@ -48,12 +48,7 @@ def _line_of(lines: list[str], needle: str) -> int | None:
 
 def parse_campaigns(path: Path, text: str) -> list[dict[str, Any]]:
     """The raw `[[campaigns]]` tables; TOML syntax errors become an InputError with a line."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        raise InputError(path, f"invalid TOML: {message}", row=int(match[1]) if match else None) from None
+    data = parse_toml(path, text)
     unknown = set(data) - {"campaigns"}
     if unknown:
         raise InputError(path, f"unknown top-level key(s) {', '.join(sorted(unknown))} (expected [[campaigns]])")

@@ -59,4 +59,8 @@ def test_meta_and_amazon_alone_from_the_command_line(mini_project, monkeypatch) 
     assert not (out / "google").exists()
     assert sorted(p.name for p in (out / "amazon").iterdir()) == ["de.json", "us.json"]
     assert (out / "meta" / "main.csv").exists() and (out / "meta" / "country-se.csv").exists()
-    assert "amazon   US" in run.output and "meta     SE" in run.output
+    grid = run.output.splitlines()
+    header = grid.index(next(line for line in grid if line.startswith("items ")))
+    assert grid[header].split() == ["items", "amazon", "meta", "pages"]
+    assert grid[header + 8].split() == ["US", "7", "7", "2"]  # the summary grid: items per market and channel
+    assert grid[header + 2].split() == ["SE", "-", "7", "3"]
