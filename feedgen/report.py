@@ -32,6 +32,16 @@ class Cell:
     warnings: int = 0
     paths: list[tuple[str, int]] = field(default_factory=list)
 
+    @property
+    def items(self) -> int:
+        return sum(items for _, items in self.paths)
+
+    @property
+    def link(self) -> str:
+        """The file to open for this cell: a market's index page if it has one, else its first file."""
+        paths = [path for path, _ in self.paths]
+        return next((path for path in paths if path.endswith("/index.html")), paths[0] if paths else "")
+
 
 @dataclass
 class RuleGroup:
