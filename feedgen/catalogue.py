@@ -8,6 +8,7 @@ Two kinds of problems, kept apart on purpose:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -19,7 +20,8 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.gtin import gtin_problem
+from feedgen.columns import map_distinct, strip_column
+from feedgen.gtin import gtin_problem_column
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
 
 REQUIRED_COLUMNS = (
@@ -55,17 +57,35 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    text = _decode(path, path.read_bytes())
-    if "\x00" in text:
+def _check_text(path: Path, raw: bytes, chunk: int = 1 << 20) -> None:
+    """What `_decode` checks, a megabyte at a time, so a big catalogue is never held as one Python
+    string (4 bytes per character once a single non-Latin-1 character is in it)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    blank = True
+    for start in range(0, max(len(raw), 1), chunk):
+        try:
+            text = decoder.decode(raw[start:start + chunk], final=start + chunk >= len(raw))
+        except UnicodeDecodeError:
+            _decode(path, raw)  # raises, naming the offset and row in the whole file
+            raise
+        blank = blank and not text.strip()
+    if b"\x00" in raw:
         raise InputError(path, "contains NUL bytes: this is not a text CSV file")
-    if not text.strip():
+    if blank:
         raise InputError(path, "the file is empty")
-    header = text.splitlines()[0]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    _check_text(path, raw)
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    first_line_end = raw.find(b"\n") + 1 or len(raw)  # every other line break Python knows comes earlier, if at all
+    header = raw[:first_line_end].decode("utf-8").splitlines()[0]
     delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+            io.BytesIO(raw), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
             skipinitialspace=False, engine="python" if delimiter != "," else "c",
         )
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -157,7 +177,7 @@ def _check_structure(path: Path, frame: pd.DataFrame, source_rows: pd.Series | N
     frame = frame[list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)].copy()
     frame.insert(0, "source_row", range(2, len(frame) + 2) if source_rows is None else source_rows.to_numpy())
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-        frame[column] = frame[column].astype(str).str.strip()
+        frame[column] = strip_column(frame[column].astype(str))
     sku = frame["sku"]
     duplicated = sku.ne("") & sku.duplicated(keep="first")
     if duplicated.any():
@@ -206,7 +226,7 @@ def load_catalogue(
     frame["sale_price"] = _money_column(frame, "sale_price", diagnostics, "warning")
     _check_sales(frame, diagnostics)
 
-    gtin_problems = frame["gtin"].map(lambda g: gtin_problem(g) if g else None)
+    gtin_problems = pd.Series(gtin_problem_column(frame["gtin"].tolist()), index=frame.index, dtype=object)
     bad_gtin = gtin_problems.notna()
     for sku, gtin, problem in zip(frame.loc[bad_gtin, "sku"], frame.loc[bad_gtin, "gtin"], gtin_problems[bad_gtin]):
         diagnostics.append(Diagnostic("catalogue.gtin.invalid", "error", f"gtin {gtin!r}: {problem}", sku=sku, field="gtin"))
@@ -218,8 +238,8 @@ def load_catalogue(
         _flag(frame, not_web, f"catalogue.{column}.invalid", "error", column, "{value!r} is not an http(s) URL", diagnostics)
         frame.loc[not_web, column] = ""
         _flag(frame, url.eq(""), f"catalogue.{column}.missing", "error", column, "no image", diagnostics)
-    extra = frame["additional_image_links"].str.split("|")
-    frame["additional_image_links"] = extra.map(lambda urls: "|".join(u.strip() for u in urls if re.match(r"^https?://\S+$", u.strip())))
+    frame["additional_image_links"] = map_distinct(frame["additional_image_links"], lambda text: "|".join(
+        u.strip() for u in text.split("|") if re.match(r"^https?://\S+$", u.strip())))
 
     for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
         frame[column] = frame[column].str.lower()

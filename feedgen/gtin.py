@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 VALID_LENGTHS = (8, 12, 13, 14)
 # Restricted-circulation (02, 04, 2) and coupon (05, 98, 99) prefixes, checked on the GTIN-13 form.
 REJECTED_PREFIXES = ("02", "04", "05", "2", "98", "99")
@@ -27,6 +29,34 @@ def gtin_problem(value: str) -> str | None:
     if set(value) == {"0"}:
         return "all zeros"
     return None
+
+
+def gtin_problem_column(values: list[str]) -> list[str | None]:
+    """gtin_problem for a column ('' -> None: a missing GTIN is not a bad one). The usual case, a
+    valid GTIN of ASCII digits, is recognised with numpy; every other value gets gtin_problem."""
+    problems: list[str | None] = [None] * len(values)
+    fine = [False] * len(values)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    for length in VALID_LENGTHS:
+        rows = np.flatnonzero(lengths == length)
+        data = "".join(values[row] for row in rows).encode("utf-8")
+        if not len(rows) or len(data) != length * len(rows):  # none, or a non-ASCII character: slow path
+            continue
+        digits = (np.frombuffer(data, dtype=np.uint8).reshape(-1, length) - ord("0")).astype(np.int64)
+        weights = np.array([3 if position % 2 == 0 else 1 for position in range(length - 1)][::-1])
+        check = (10 - (digits[:, :-1] * weights).sum(axis=1) % 10) % 10
+        ok = (digits <= 9).all(axis=1) & (check == digits[:, -1]) & digits.any(axis=1)
+        if length != 8:
+            as_13 = digits[:, -13:] if length >= 13 else np.hstack(
+                [np.zeros((len(rows), 13 - length), dtype=np.int64), digits])
+            first, second = as_13[:, 0], as_13[:, 1]
+            ok &= ~((first == 2) | ((first == 0) & np.isin(second, (2, 4, 5))) | ((first == 9) & np.isin(second, (8, 9))))
+        for row in rows[ok]:
+            fine[row] = True
+    for row, value in enumerate(values):
+        if value and not fine[row]:
+            problems[row] = gtin_problem(value)
+    return problems
 
 
 def gtin_type(value: str) -> str:

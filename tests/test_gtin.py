@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from feedgen.gtin import check_digit, gtin_problem
+from feedgen.gtin import check_digit, gtin_problem, gtin_problem_column
 
 
 @pytest.mark.parametrize("gtin", ["7094512050021", "4006381333931", "036000291452", "96385074", "00012345600012"])
@@ -32,3 +34,12 @@ def test_invalid(gtin, problem) -> None:
 
 def test_check_digit() -> None:
     assert check_digit("709451205002") == 1
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(
+    st.text("0123456789", min_size=7, max_size=15),
+    st.builds(lambda body: body + str(check_digit(body)), st.text("0123456789", min_size=7, max_size=13)),
+    st.sampled_from(["", "0000000000000", "٣٣٣٣٣٣٣٣", "12345678901a"])), max_size=40))
+def test_the_column_check_agrees_with_the_single_one(values: list[str]) -> None:
+    assert gtin_problem_column(values) == [gtin_problem(value) if value else None for value in values]

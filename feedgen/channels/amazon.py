@@ -30,12 +30,13 @@ import os
 import re
 from datetime import datetime, time
 from decimal import Decimal
-from typing import ClassVar, Iterator
+from typing import Callable, ClassVar, Iterable, Iterator
 
 import pandas as pd
 
 from feedgen.channels.amazon_removals import read_items, removal_messages
 from feedgen.channels.base import Artifact, Removals, RuleCheck
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.gtin import gtin_type
@@ -174,27 +175,29 @@ class AmazonChannel:
         check.flag(~items["country_of_origin"].str.fullmatch(r"[A-Z]{2}"), "amazon.country_of_origin.missing", "error",
                    "country_of_origin", "country_of_origin {value!r} is not an ISO country code; Amazon requires one")
         check.missing("size", "amazon.size.missing")
-        check.flag(items["size"].map(footwear_size_value).isna(), "amazon.footwear_size.not_numeric", "error", "size",
+        check.flag(map_distinct(items["size"], footwear_size_value).isna(), "amazon.footwear_size.not_numeric", "error", "size",
                    "size {value!r} is not a whole or half numeric shoe size")
         adult_unisex = items["gender"].eq("unisex") & items["age_group"].eq("adult")
         check.flag(adult_unisex & ~items["size_chart"].isin(list(SIZE_GENDER)), "amazon.footwear_size.gender_unknown",
                    "error", "size", "unisex adult size {value} is in neither the men's nor the women's size chart")
         check.flag(items["title"].str.len() > ITEM_NAME_ADVISED, "amazon.item_name.long", "warning", "title",
                    f"item_name is longer than the {ITEM_NAME_ADVISED} characters Amazon advises for shoes")
-        long = items["description"].map(lambda text: len(text.encode("utf-8")) > MAX_DESCRIPTION_BYTES)
+        long = map_distinct(items["description"], lambda text: len(text.encode("utf-8")) > MAX_DESCRIPTION_BYTES)
         check.flag(long, "amazon.product_description.shortened", "warning", "description",
                    f"product_description was over {MAX_DESCRIPTION_BYTES} bytes and was shortened")
         items.loc[long, "description"] = items.loc[long, "description"].map(_fit_bytes)
-        bullets = items["features"].str.split("|").map(lambda parts: [p.strip() for p in parts if p.strip()])
+        bullets = map_distinct(items["features"], lambda text: [p.strip() for p in text.split("|") if p.strip()])
         check.flag(bullets.map(len).eq(0), "amazon.bullet_point.missing", "warning", "features",
                    "no bullet points (features): Amazon shows none and may ask for them")
         check.flag(bullets.map(len) > MAX_BULLETS, "amazon.bullet_point.too_many", "warning", "features",
                    f"only the first {MAX_BULLETS} bullet points are sent")
-        check.flag(bullets.map(lambda parts: any(len(p) > MAX_BULLET for p in parts)), "amazon.bullet_point.shortened",
+        check.flag(map_distinct(items["features"], lambda text: any(len(p.strip()) > MAX_BULLET for p in text.split("|"))),
+                   "amazon.bullet_point.shortened",
                    "warning", "features", f"bullet points longer than {MAX_BULLET} characters were shortened")
-        items["bullets"] = bullets.map(lambda parts: [shorten(p, MAX_BULLET) for p in parts[:MAX_BULLETS]])
-        images = items["additional_image_links"].str.split("|").map(lambda urls: [u for u in urls if u])
-        check.flag(images.map(len) > MAX_OTHER_IMAGES, "amazon.other_product_image_locator.too_many", "warning",
+        items["bullets"] = map_distinct(items["features"], lambda text: tuple(
+            shorten(p.strip(), MAX_BULLET) for p in text.split("|") if p.strip())[:MAX_BULLETS])
+        images = map_distinct(items["additional_image_links"], lambda text: sum(1 for url in text.split("|") if url))
+        check.flag(images > MAX_OTHER_IMAGES, "amazon.other_product_image_locator.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_OTHER_IMAGES} additional images are sent")
         open_sale = items["sale_price"].notna() & (items["sale_start"].isna() | items["sale_end"].isna())
         check.flag(open_sale, "amazon.discounted_price.no_window", "warning", "sale_price",
@@ -214,24 +217,25 @@ class AmazonChannel:
         if items.empty and not withdrawals:
             return []
         items = items.sort_values(["style_id", "sku"], kind="stable")
-        styles = [(style, group) for style, group in items.groupby("style_id", sort=True)]
-        starts = split_points([len(group) + 1 for _, group in styles] + [1] * len(withdrawals), self.max_messages)
+        groups = _runs(items["style_id"].tolist())
+        starts = split_points([size + 1 for _, size in groups] + [1] * len(withdrawals), self.max_messages)
         files = len(starts)
         names = ([f"amazon/{market.id.lower()}.json"] if files == 1
                  else [f"amazon/{market.id.lower()}-{n:03d}.json" for n in range(1, files + 1)])
         header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
-        messages = itertools.chain(self._messages(styles, market), ((False, m) for m in withdrawals))
+        messages = itertools.chain(_listing_messages(items, groups, market),
+                                   ((False, _dumps(m)[1:]) for m in withdrawals))
         artifacts = []
         for index, name in enumerate(names):
             end = starts[index + 1] if index + 1 < files else None
             count = (end - starts[index]) if end is not None else None
             with stage.open(name) as handle:
-                handle.write(b'{"header":' + _dumps(header) + b',"messages":[\n')
+                handle.write(b'{"header":' + _dumps(header).encode("utf-8") + b',"messages":[\n')
                 children = 0
-                for message_id, (is_child, message) in enumerate(_take(messages, count), start=1):
-                    message = {"messageId": message_id, **message}
-                    handle.write((b",\n" if message_id > 1 else b"") + _dumps(message))
-                    children += is_child
+                for batch in _batched(enumerate(_take(messages, count), start=1), 2000):
+                    text = ",\n".join(f'{{"messageId":{message_id},{body}' for message_id, (_, body) in batch)
+                    handle.write((b",\n" if batch[0][0] > 1 else b"") + text.encode("utf-8"))
+                    children += sum(is_child for _, (is_child, _) in batch)
                 handle.write(b"\n]}\n")
             artifacts.append(Artifact(self.name, market.id, name, children))
         return artifacts
@@ -239,88 +243,147 @@ class AmazonChannel:
     def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
         return [], []
 
-    def _messages(self, styles, market) -> Iterator[tuple[bool, dict]]:
-        for style, group in styles:
-            rows = list(group.itertuples(index=False))
-            yield False, self._parent(style, rows[0], market)
-            for row in rows:
-                yield True, self._child(row, market)
 
-    # ------------------------------------------------------------------ attributes
-    def _common(self, row, market) -> dict:
-        """Product facts a parent and its children share."""
-        mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
-        adult = row.age_group == "adult"
-        bucket = footwear_age_group(row.age_group, row.eu_size)
-        return {
-            "item_name": [{"value": row.title, "language_tag": tag, "marketplace_id": mp}],
-            "brand": [{"value": row.brand, "language_tag": tag, "marketplace_id": mp}],
-            "product_description": [{"value": row.description, "language_tag": tag, "marketplace_id": mp}],
-            "bullet_point": [{"value": text, "language_tag": tag, "marketplace_id": mp} for text in row.bullets],
-            "target_gender": [{"value": row.gender, "marketplace_id": mp}],
-            "age_range_description": [{"value": AGE_RANGES[tag][bucket], "language_tag": tag, "marketplace_id": mp}],
-            "department": [{"value": DEPARTMENTS[tag][(row.gender, adult)], "language_tag": tag, "marketplace_id": mp}],
-            "country_of_origin": [{"value": row.country_of_origin, "marketplace_id": mp}],
-            "supplier_declared_dg_hz_regulation": [{"value": "not_applicable", "marketplace_id": mp}],
-            "main_product_image_locator": [{"media_location": row.image_link, "marketplace_id": mp}],
-        }
-
-    def _parent(self, style: str, first, market) -> dict:
-        attributes = self._common(first, market)
-        attributes["parentage_level"] = [{"value": "parent", "marketplace_id": market.amazon.marketplace_id}]
-        attributes["variation_theme"] = [{"name": VARIATION_THEME}]
-        attributes = {key: value for key, value in attributes.items() if value}
-        return {"sku": style, "operationType": "UPDATE", "productType": PRODUCT_TYPE,
-                "requirements": "LISTING_PRODUCT_ONLY", "attributes": attributes}
-
-    def _child(self, row, market) -> dict:
-        mp, tag, currency = market.amazon.marketplace_id, market.amazon.language_tag, row.currency
-        offer: dict = {"marketplace_id": mp, "currency": currency,
-                       "our_price": [{"schedule": [{"value_with_tax": json_number(row.price, currency)}]}]}
-        if row.sale_price is not None and row.sale_start is not None and row.sale_end is not None:
-            zone = market.tz
-            offer["discounted_price"] = [{"schedule": [{
-                "value_with_tax": json_number(row.sale_price, currency),
-                "start_at": datetime.combine(row.sale_start, time(0, 0, 0), tzinfo=zone).isoformat(),
-                "end_at": datetime.combine(row.sale_end, time(23, 59, 59), tzinfo=zone).isoformat(),
-            }]}]
-        list_price_key = "value_with_tax" if market.prices_include_tax else "value"
-        footwear = {"marketplace_id": mp, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
-                    "age_group": footwear_age_group(row.age_group, row.eu_size)}
-        if row.age_group == "adult":
-            footwear["gender"] = {"female": "women", "male": "men"}.get(row.gender) or SIZE_GENDER[row.size_chart]
-        footwear.update(size_class="numeric", width="medium", size=footwear_size_value(row.size))
-        common = self._common(row, market)
-        attributes = {
-            "item_name": common.pop("item_name"),
-            "brand": common.pop("brand"),
-            "externally_assigned_product_identifier": [{"type": gtin_type(row.gtin), "value": row.gtin, "marketplace_id": mp}],
-            "condition_type": [{"value": "new_new", "marketplace_id": mp}],
-            "list_price": [{list_price_key: json_number(row.price, currency), "currency": currency, "marketplace_id": mp}],
-            "purchasable_offer": [offer],
-            "fulfillment_availability": [{"fulfillment_channel_code": market.amazon.fulfillment_channel}],
-            "product_description": common.pop("product_description"),
-            "bullet_point": common.pop("bullet_point"),
-            "color": [{"value": row.color, "language_tag": tag, "marketplace_id": mp}],
-            "size": [{"value": row.size, "language_tag": tag, "marketplace_id": mp}],
-            "footwear_size": [footwear],
-            **{key: common.pop(key) for key in ("target_gender", "age_range_description", "department")},
-            "parentage_level": [{"value": "child", "marketplace_id": mp}],
-            "child_parent_sku_relationship": [
-                {"child_relationship_type": "variation", "parent_sku": row.style_id, "marketplace_id": mp}],
-            "main_product_image_locator": common.pop("main_product_image_locator"),
-        }
-        other = [u for u in row.additional_image_links.split("|") if u][:MAX_OTHER_IMAGES]
-        for number, url in enumerate(other, start=1):
-            attributes[f"other_product_image_locator_{number}"] = [{"media_location": url, "marketplace_id": mp}]
-        attributes.update(common)  # country_of_origin, supplier_declared_dg_hz_regulation
-        attributes = {key: value for key, value in attributes.items() if value}
-        return {"sku": row.sku, "operationType": "UPDATE", "productType": PRODUCT_TYPE,
-                "requirements": "LISTING", "attributes": attributes}
+# ---------------------------------------------------------------------- messages, column by column
+# A message is the JSON text json.dumps gives for its dict, assembled from attribute texts that
+# json.dumps serialised once per distinct input (a style's description, bullets and images serve
+# all its sizes): every byte of escaping still comes from the json module.
+Build = Callable[..., object]
 
 
-def _dumps(value: dict) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _attribute(name: str, keys: Iterable[tuple], build: Build) -> list[str]:
+    """`"name":<json of build(*key)>` per row, '' where build gives an empty list (left out)."""
+    label = _dumps(name) + ":"
+    table: dict[tuple, str] = {}
+    texts = []
+    for key in keys:
+        text = table.get(key)
+        if text is None:
+            value = build(*key)
+            text = table[key] = label + _dumps(value) if value else ""
+        texts.append(text)
+    return texts
+
+
+def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Iterator[tuple[bool, str]]:
+    """(is_child, message text after `{"messageId":n,`): each style's parent, then its children."""
+    mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
+    column = {name: items[name].tolist() for name in (
+        "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
+        "sale_end", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
+        "additional_image_links", "country_of_origin")}
+
+    def keys(*names: str) -> Iterator[tuple]:
+        return zip(*(column[name] for name in names))
+
+    def text(value: str) -> list[dict]:
+        return [{"value": value, "language_tag": tag, "marketplace_id": mp}]
+
+    def plain(value: str) -> list[dict]:
+        return [{"value": value, "marketplace_id": mp}]
+
+    def constant(name: str, value: object) -> list[str]:
+        return [_dumps(name) + ":" + _dumps(value)] * len(items)
+
+    common = {
+        "item_name": _attribute("item_name", keys("title"), text),
+        "brand": _attribute("brand", keys("brand"), text),
+        "product_description": _attribute("product_description", keys("description"), text),
+        "bullet_point": _attribute("bullet_point", keys("bullets"), lambda bullets: [text(b)[0] for b in bullets]),
+        "target_gender": _attribute("target_gender", keys("gender"), plain),
+        "age_range_description": _attribute("age_range_description", keys("age_group", "eu_size"), lambda age, eu:
+                                            text(AGE_RANGES[tag][footwear_age_group(age, eu)])),
+        "department": _attribute("department", keys("gender", "age_group"), lambda gender, age:
+                                 text(DEPARTMENTS[tag][(gender, age == "adult")])),
+        "country_of_origin": _attribute("country_of_origin", keys("country_of_origin"), plain),
+        "supplier_declared_dg_hz_regulation": constant("supplier_declared_dg_hz_regulation", plain("not_applicable")),
+        "main_product_image_locator": _attribute("main_product_image_locator", keys("image_link"), lambda url:
+                                                 [{"media_location": url, "marketplace_id": mp}]),
+    }
+    parent_columns = [*common.values(), constant("parentage_level", plain("parent")),
+                      constant("variation_theme", [{"name": VARIATION_THEME}])]
+    child_columns = [
+        common["item_name"], common["brand"],
+        _attribute("externally_assigned_product_identifier", keys("gtin"), lambda gtin:
+                   [{"type": gtin_type(gtin), "value": gtin, "marketplace_id": mp}]),
+        constant("condition_type", plain("new_new")),
+        _attribute("list_price", keys("price", "currency"), lambda price, currency: [{
+            "value_with_tax" if market.prices_include_tax else "value": json_number(price, currency),
+            "currency": currency, "marketplace_id": mp}]),
+        _attribute("purchasable_offer", keys("price", "sale_price", "sale_start", "sale_end", "currency"),
+                   lambda *offer: [_offer(market, *offer)]),
+        constant("fulfillment_availability", [{"fulfillment_channel_code": market.amazon.fulfillment_channel}]),
+        common["product_description"], common["bullet_point"],
+        _attribute("color", keys("color"), text),
+        _attribute("size", keys("size"), text),
+        _attribute("footwear_size", keys("age_group", "eu_size", "gender", "size_chart", "size"),
+                   lambda *size: [_footwear(market, *size)]),
+        common["target_gender"], common["age_range_description"], common["department"],
+        constant("parentage_level", plain("child")),
+        _attribute("child_parent_sku_relationship", keys("style_id"), lambda style: [
+            {"child_relationship_type": "variation", "parent_sku": style, "marketplace_id": mp}]),
+        common["main_product_image_locator"],
+        _other_images(column["additional_image_links"], mp),
+        common["country_of_origin"], common["supplier_declared_dg_hz_regulation"],
+    ]
+    head = ',"operationType":"UPDATE","productType":' + _dumps(PRODUCT_TYPE) + ',"requirements":'
+    parent_head, child_head = head + '"LISTING_PRODUCT_ONLY","attributes":{', head + '"LISTING","attributes":{'
+    row = 0
+    for style, size in groups:
+        attributes = ",".join(part for part in (values[row] for values in parent_columns) if part)
+        yield False, '"sku":' + _dumps(style) + parent_head + attributes + "}}"
+        for index in range(row, row + size):
+            attributes = ",".join(part for part in (values[index] for values in child_columns) if part)
+            yield True, '"sku":' + _dumps(column["sku"][index]) + child_head + attributes + "}}"
+        row += size
+
+
+def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, currency: str) -> dict:
+    offer: dict = {"marketplace_id": market.amazon.marketplace_id, "currency": currency,
+                   "our_price": [{"schedule": [{"value_with_tax": json_number(price, currency)}]}]}
+    if sale_price is not None and start is not None and end is not None:
+        zone = market.tz
+        offer["discounted_price"] = [{"schedule": [{
+            "value_with_tax": json_number(sale_price, currency),
+            "start_at": datetime.combine(start, time(0, 0, 0), tzinfo=zone).isoformat(),
+            "end_at": datetime.combine(end, time(23, 59, 59), tzinfo=zone).isoformat(),
+        }]}]
+    return offer
+
+
+def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str, size: str) -> dict:
+    footwear = {"marketplace_id": market.amazon.marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
+                "age_group": footwear_age_group(age_group, eu_size)}
+    if age_group == "adult":
+        footwear["gender"] = {"female": "women", "male": "men"}.get(gender) or SIZE_GENDER[size_chart]
+    footwear.update(size_class="numeric", width="medium", size=footwear_size_value(size))
+    return footwear
+
+
+def _other_images(links: list[str], mp: str) -> list[str]:
+    """other_product_image_locator_1 … _8: one text per distinct image list."""
+    table: dict[str, str] = {}
+    for value in dict.fromkeys(links):
+        urls = [url for url in value.split("|") if url][:MAX_OTHER_IMAGES]
+        table[value] = ",".join(_dumps(f"other_product_image_locator_{number}") + ":"
+                                + _dumps([{"media_location": url, "marketplace_id": mp}])
+                                for number, url in enumerate(urls, start=1))
+    return [table[value] for value in links]
+
+
+def _runs(values: list[str]) -> list[tuple[str, int]]:
+    """(value, length) of each run of equal consecutive values: the styles of sorted items."""
+    return [(value, len(list(run))) for value, run in itertools.groupby(values)]
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _batched(iterator: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterator)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _take(iterator: Iterator, count: int | None) -> Iterator:

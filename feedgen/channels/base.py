@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Mapping, Protocol
 
 import pandas as pd
 
+from feedgen.channels.csvout import cell
 from feedgen.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -109,3 +110,8 @@ def blocked_by_catalogue(items: pd.DataFrame, errors: dict[str, set[str]], field
     """Rows whose SKU already has a catalogue error on a field this channel needs (reported once, upstream)."""
     skus = set().union(*(errors.get(field, set()) for field in fields)) if fields else set()
     return items["sku"].isin(skus)
+
+
+def text_list(values: pd.Series) -> list[str]:
+    """A column as a list of cell texts: str as it is, None and NaN empty, numbers as written."""
+    return [value if type(value) is str else cell(value) for value in values.tolist()]

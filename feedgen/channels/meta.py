@@ -43,8 +43,9 @@ from typing import ClassVar
 
 import pandas as pd
 
-from feedgen.channels.base import Artifact, RuleCheck
-from feedgen.channels.csvout import needs_neutralising, open_csv, restore
+from feedgen.channels.base import Artifact, RuleCheck, text_list
+from feedgen.channels.csvout import needs_neutralising, restore, write_columns
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.markets import MarketConfig
@@ -109,7 +110,7 @@ class MetaChannel:
                              f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta.py); "
                              "use [meta] layout = \"per_market\" or add the code")
         items = market_offers.offers.loc[~blocked].copy()
-        items["description"] = items["description"].map(strip_html)  # Meta wants plain text
+        items["description"] = map_distinct(items["description"], strip_html)  # Meta wants plain text
         check = RuleCheck(items, self.name, market.id)
         check.missing("price", "meta.price.missing")
         check.missing("link", "meta.link.missing")
@@ -131,51 +132,61 @@ class MetaChannel:
                        f"{field} was longer than {limit} characters and was shortened at a word boundary")
             items.loc[long, field] = items.loc[long, field].map(lambda text, n=limit: shorten(text, n))
         for field in TEXT_FIELDS:
-            check.flag(items[field].astype(str).map(needs_neutralising), f"meta.{field}.formula_like", "warning", field,
+            check.flag(map_distinct(items[field].astype(str), needs_neutralising), f"meta.{field}.formula_like", "warning", field,
                        "starts with = + - or @: written with a leading apostrophe so spreadsheets do not run it")
         self._rejected[market.id] = set(items.loc[check.rejected, "sku"])
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
     def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
+        """Column by column (csvout.write_columns): every distinct cell is escaped once."""
         market = market_offers.market
         if self.layout == "per_market":
             path = f"meta/{market.id.lower()}.csv"
-            self._write_full(stage, path, items, FULL_COLUMNS)
+            write_columns(stage, path, FULL_COLUMNS, _full_columns(items, FULL_COLUMNS))
             return [Artifact(self.name, market.id, path, len(items))]
 
         artifacts = []
         if market.id == self.main_market:
-            self._write_full(stage, "meta/main.csv", items, MAIN_COLUMNS)
+            write_columns(stage, "meta/main.csv", MAIN_COLUMNS, _full_columns(items, MAIN_COLUMNS))
             self._main_ids = set(items["sku"])
             artifacts.append(Artifact(self.name, "", "meta/main.csv", len(items)))
 
         path = f"meta/country-{market.id.lower()}.csv"
         rejected = sorted(self._rejected.get(market.id, set()))
-        with open_csv(stage, path, COUNTRY_COLUMNS) as out:
-            rows = [(row.sku, row) for row in items.itertuples(index=False)] + [(sku, None) for sku in rejected]
-            for sku, row in sorted(rows, key=lambda pair: pair[0]):
-                if row is None:
-                    out.write([sku, market.country, "archived"])
-                    continue
-                sale = row.sale_price is not None
-                out.write([
-                    row.sku, market.country, "active", AVAILABILITY[row.availability],
-                    format_amount(row.price, row.currency),
-                    format_amount(row.sale_price, row.currency) if sale else "",
-                    row.sale_effective_date if sale else "",
-                    row.link, row.size,
-                ])
-        self._override_ids.append((market.id, set(items["sku"])))
+        sale = items["sale_price"].notna().tolist()
+        accepted = {
+            "id": text_list(items["sku"]),
+            "override": [market.country] * len(items),
+            "status": ["active"] * len(items),
+            "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
+            "price": _amounts(items["price"], items["currency"].tolist()),
+            "sale_price": _amounts(items["sale_price"], items["currency"].tolist()),
+            "sale_price_effective_date": [text if on else "" for text, on in
+                                          zip(text_list(items["sale_effective_date"]), sale)],
+            "link": text_list(items["link"]),
+            "size": text_list(items["size"]),
+        }
+        archived = {"id": rejected, "override": [market.country] * len(rejected),
+                    "status": ["archived"] * len(rejected)}
+        ids = accepted["id"] + rejected
+        order = sorted(range(len(ids)), key=ids.__getitem__)  # one file sorted by id: active and archived
+        columns = []
+        for column in COUNTRY_COLUMNS:
+            values = accepted[column] + archived.get(column, [""] * len(rejected))
+            columns.append([values[index] for index in order])
+        write_columns(stage, path, COUNTRY_COLUMNS, columns)
+        self._override_ids.append((market.id, set(accepted["id"])))
         artifacts.append(Artifact(self.name, market.id, path, len(items)))
 
         code = language_code(market.language)
         if market.language != self.main_language and code not in self._languages:
             self._languages.add(code)
             path = f"meta/language-{code}.csv"
-            with open_csv(stage, path, LANGUAGE_COLUMNS) as out:
-                for row in items.itertuples(index=False):
-                    out.write([row.sku, code, row.title, row.description, row.color, row.material])
+            write_columns(stage, path, LANGUAGE_COLUMNS, [
+                text_list(items["sku"]), [code] * len(items),
+                *(text_list(items[field]) for field in ("title", "description", "color", "material")),
+            ])
             artifacts.append(Artifact(self.name, "", path, len(items)))
         return artifacts
 
@@ -213,35 +224,31 @@ class MetaChannel:
                     items[fields.get("id", "")] = fields
         return items
 
-    @staticmethod
-    def _write_full(stage, path: str, items: pd.DataFrame, columns: tuple[str, ...]) -> None:
-        with open_csv(stage, path, columns) as out:
-            for row in items.itertuples(index=False):
-                sale = row.sale_price is not None
-                values = {
-                    "id": row.sku,
-                    "title": row.title,
-                    "description": row.description,
-                    "availability": AVAILABILITY[row.availability],
-                    "condition": row.condition,
-                    "price": format_amount(row.price, row.currency),
-                    "sale_price": format_amount(row.sale_price, row.currency) if sale else "",
-                    "sale_price_effective_date": row.sale_effective_date if sale else "",
-                    "link": row.link,
-                    "image_link": row.image_link,
-                    "additional_image_link": ",".join(
-                        [url for url in row.additional_image_links.split("|") if url][:MAX_ADDITIONAL_IMAGES]),
-                    "brand": row.brand,
-                    "gtin": row.gtin if row.gtin_valid else "",
-                    "mpn": row.mpn,
-                    "item_group_id": row.style_id,
-                    "google_product_category": row.google_product_category,
-                    "product_type": row.product_type,
-                    "color": row.color,
-                    "size": row.size,
-                    "gender": row.gender,
-                    "age_group": row.age_group,
-                    "material": row.material,
-                    "status": "active",
-                }
-                out.write([values[column] for column in columns])
+
+def _full_columns(items: pd.DataFrame, columns: tuple[str, ...]) -> list[list[str]]:
+    """The cells of a main or per-market feed, one list per column of `columns`."""
+    sale = items["sale_price"].notna().tolist()
+    images = {value: ",".join([url for url in value.split("|") if url][:MAX_ADDITIONAL_IMAGES])
+              for value in dict.fromkeys(items["additional_image_links"].tolist())}
+    currency = items["currency"].tolist()
+    cells = {
+        "id": text_list(items["sku"]),
+        "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
+        "price": _amounts(items["price"], currency),
+        "sale_price": _amounts(items["sale_price"], currency),
+        "sale_price_effective_date": [text if on else "" for text, on in
+                                      zip(text_list(items["sale_effective_date"]), sale)],
+        "additional_image_link": [images[value] for value in items["additional_image_links"].tolist()],
+        "gtin": [gtin if valid else "" for gtin, valid in zip(text_list(items["gtin"]), items["gtin_valid"].tolist())],
+        "item_group_id": text_list(items["style_id"]),
+        "status": ["active"] * len(items),
+    }
+    return [cells[column] if column in cells else text_list(items[column]) for column in columns]
+
+
+def _amounts(values: pd.Series, currencies: list[str]) -> list[str]:
+    """Decimal column -> `1299.00 NOK` texts in each row's currency ('' where missing), each
+    distinct amount formatted once."""
+    pairs = list(zip(values.tolist(), currencies))
+    table = {pair: format_amount(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
+    return [table.get(pair, "") for pair in pairs]

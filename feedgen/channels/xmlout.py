@@ -26,6 +26,9 @@ class Field:
     children: tuple["Field", ...] = ()
 
 
+_SEPARATOR = "\ue000"  # a private-use character: valid XML text, never produced by escaping
+_SEPARATOR_BYTES = _SEPARATOR.encode("utf-8")
+
 
 class ColumnSerialiser:
     def __init__(self, namespace: str, prefix: str) -> None:
@@ -35,33 +38,66 @@ class ColumnSerialiser:
         empty = etree.tostring(etree.Element("w", nsmap=self.nsmap))
         self._opening = len(empty.replace(b"/>", b">"))
 
-    def column(self, field: Field, rows: range, indent: str) -> list[bytes]:
-        """One fragment per row for this field (b'' where the value is empty)."""
+    def column(self, field: Field, rows: range, indent: str) -> list[bytes] | None:
+        """One fragment per row for this field (b'' where the value is empty); None when every
+        row is empty, so the caller can leave the column out."""
         keys: Sequence = _slice(field, rows)
         if field.children:
             keys = list(zip(*(_slice(child, rows) for child in field.children)))
         distinct = [key for key in dict.fromkeys(keys) if key]
-        wrapper = etree.Element("w", nsmap=self.nsmap)
-        tag = f"{{{self.namespace}}}{field.name}"
-        if field.children:
-            inner = indent + "  "
-            child_tags = [f"{{{self.namespace}}}{child.name}" for child in field.children]
-            for key in distinct:
-                element = etree.SubElement(wrapper, tag)
-                element.text = inner
-                for child_tag, text in zip(child_tags, key):
-                    if text:
-                        etree.SubElement(element, child_tag).text = text
-                        element[-1].tail = inner
-                element[-1].tail = indent
-        else:
-            for key in distinct:
-                etree.SubElement(wrapper, tag).text = key
-        data = etree.tostring(wrapper, encoding="utf-8")[self._opening:-len(b"</w>")]
+        if not distinct:
+            return None
         closing = f"</{self.prefix}:{field.name}>".encode()
         lead = indent.encode()
-        lookup = dict(zip(distinct, (lead + piece + closing for piece in data.split(closing))))
+        if field.children:
+            pieces = self._nested(field, distinct, indent, closing)
+        else:
+            pieces = self._texts(field, distinct)
+        if len(distinct) == 1:
+            fragment = lead + pieces[0] + closing
+            return [fragment if key else b"" for key in keys]
+        lookup = dict(zip(distinct, (lead + piece + closing for piece in pieces)))
         return [lookup.get(key, b"") for key in keys]
+
+    def _texts(self, field: Field, texts: list[str]) -> list[bytes]:
+        """`<g:name>text` per text, from one element whose text is all of them joined by a
+        private-use separator: lxml escapes text character by character, so cutting its output
+        at the separator gives each value exactly as its own element would have it."""
+        tag = f"{{{self.namespace}}}{field.name}"
+        joined = _SEPARATOR.join(texts)
+        if joined.count(_SEPARATOR) == len(texts) - 1:
+            wrapper = etree.Element("w", nsmap=self.nsmap)
+            etree.SubElement(wrapper, tag).text = joined
+            data = etree.tostring(wrapper, encoding="utf-8")[self._opening:-len(b"</w>")]
+            opening = f"<{self.prefix}:{field.name}>".encode()
+            closing = f"</{self.prefix}:{field.name}>".encode()
+            if data.startswith(opening) and data.endswith(closing):
+                return [opening + piece for piece in data[len(opening):-len(closing)].split(_SEPARATOR_BYTES)]
+        wrapper = etree.Element("w", nsmap=self.nsmap)  # a value holds the separator itself: one element each
+        for text in texts:
+            etree.SubElement(wrapper, tag).text = text
+        return self._split(wrapper, field)
+
+    def _nested(self, field: Field, distinct: list[tuple[str, ...]], indent: str, closing: bytes) -> list[bytes]:
+        wrapper = etree.Element("w", nsmap=self.nsmap)
+        tag = f"{{{self.namespace}}}{field.name}"
+        inner = indent + "  "
+        child_tags = [f"{{{self.namespace}}}{child.name}" for child in field.children]
+        for key in distinct:
+            element = etree.SubElement(wrapper, tag)
+            element.text = inner
+            for child_tag, text in zip(child_tags, key):
+                if text:
+                    etree.SubElement(element, child_tag).text = text
+                    element[-1].tail = inner
+            element[-1].tail = indent
+        return self._split(wrapper, field)
+
+    def _split(self, wrapper: etree._Element, field: Field) -> list[bytes]:
+        """The serialised children of `wrapper`, each without its closing tag."""
+        closing = f"</{self.prefix}:{field.name}>".encode()
+        data = etree.tostring(wrapper, encoding="utf-8")[self._opening:-len(b"</w>")]
+        return data.split(closing)[:len(wrapper)]
 
     def write_items(self, handle: BinaryIO, fields: list[Field], count: int, tag: str = "item",
                     chunk: int = 5000) -> None:
@@ -69,8 +105,9 @@ class ColumnSerialiser:
         opening, closing = f"  <{tag}>".encode(), f"\n  </{tag}>\n".encode()
         for start in range(0, count, chunk):
             rows = range(start, min(count, start + chunk))
-            columns = [self.column(field, rows, "\n    ") for field in fields]
-            handle.write(b"".join(opening + b"".join(parts) + closing for parts in zip(*columns)))
+            columns = [column for field in fields if (column := self.column(field, rows, "\n    ")) is not None]
+            rows_parts = zip(*columns) if columns else [()] * len(rows)
+            handle.write(b"".join(opening + b"".join(parts) + closing for parts in rows_parts))
 
 
 def _slice(field: Field, rows: range) -> Sequence[str]:

@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedgen.channels.csvout import TRIGGERS, cell, neutralise, open_csv, restore
+from feedgen.channels.csvout import TRIGGERS, cell, neutralise, open_csv, restore, write_columns
 from feedgen.publish import Stage
 
 
@@ -95,5 +95,35 @@ def test_too_many_cells_is_a_bug(tmp_path: Path) -> None:
     try:
         with pytest.raises(ValueError), open_csv(stage, "x.csv", ["id"]) as out:
             out.write(["a", "b"])
+    finally:
+        stage.discard()
+
+
+CELLS = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list(',"\r\n\t=+-@\'')), max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=12)))
+def test_write_columns_is_byte_for_byte_what_rows_give(tmp_path_factory, rows: list[list[str]]) -> None:
+    """The column writer (each distinct cell quoted once) against CsvFile (row by row)."""
+    width = len(rows[0]) if rows else 2
+    header = [f"h{n}" for n in range(width)]
+    stage = Stage(tmp_path_factory.mktemp("csv") / "out", "Brand", scratch=True)
+    try:
+        with open_csv(stage, "rows.csv", header) as out:
+            for row in rows:
+                out.write(row)
+        columns = [[row[n] for row in rows] for n in range(width)]
+        assert write_columns(stage, "columns.csv", header, columns, chunk=5) == len(rows)
+        assert stage.path("columns.csv").read_bytes() == stage.path("rows.csv").read_bytes()
+    finally:
+        stage.discard()
+
+
+def test_write_columns_needs_one_column_per_header_field(tmp_path: Path) -> None:
+    stage = Stage(tmp_path / "out", "Brand", scratch=True)
+    try:
+        with pytest.raises(ValueError):
+            write_columns(stage, "x.csv", ["a", "b"], [["1"]])
     finally:
         stage.discard()

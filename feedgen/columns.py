@@ -1,0 +1,26 @@
+"""Column helpers for 100k-row frames: per-distinct-value work instead of per-row Python.
+
+A shoe catalogue repeats most of its text: every size of a style shares its description,
+features and images. Doing the work once per distinct value is what keeps a big build fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+def map_distinct(values: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """`values.map(function)`, calling `function` once per distinct value. For text columns:
+    values that compare equal (1 and 1.0, Decimal 1 and 1.00) share one result."""
+    column = values.tolist()
+    table = {value: function(value) for value in dict.fromkeys(column)}
+    return pd.Series([table[value] for value in column], index=values.index)
+
+
+def strip_column(values: pd.Series) -> pd.Series:
+    """`values.str.strip()` of a text column, skipped when no value starts or ends with white
+    space (looking at two characters per value is cheaper than copying the column)."""
+    if any(text[:1].isspace() or text[-1:].isspace() for text in values.tolist()):
+        return values.str.strip()
+    return values
