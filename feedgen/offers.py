@@ -72,6 +72,7 @@ class MarketOffers:
     market: Market
     offers: pd.DataFrame
     diagnostics: list[Diagnostic]
+    excluded: frozenset[str] = frozenset()  # SKUs rules.toml left out of this channel's view of the market
 
 
 def fill_template(template: str, frame: pd.DataFrame) -> pd.Series:

@@ -200,8 +200,11 @@ class AmazonChannel:
         check.flag(images > MAX_OTHER_IMAGES, "amazon.other_product_image_locator.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_OTHER_IMAGES} additional images are sent")
         open_sale = items["sale_price"].notna() & (items["sale_start"].isna() | items["sale_end"].isna())
-        check.flag(open_sale, "amazon.discounted_price.no_window", "warning", "sale_price",
-                   "sale without start and end dates: Amazon's discounted_price needs both, so the sale is not sent")
+        check.flag(open_sale & items["sale_active"], "amazon.discounted_price.no_window", "info", "sale_price",
+                   "running sale without both dates: sent as our_price (Amazon's discounted_price needs a window)")
+        check.flag(open_sale & ~items["sale_active"], "amazon.discounted_price.no_window", "warning", "sale_price",
+                   "future sale without an end date: Amazon's discounted_price needs both dates, so it is sent "
+                   "once it has started, as our_price")
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
@@ -270,7 +273,7 @@ def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market
     mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
     column = {name: items[name].tolist() for name in (
         "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
-        "sale_end", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
+        "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
         "additional_image_links", "country_of_origin")}
 
     def keys(*names: str) -> Iterator[tuple]:
@@ -310,7 +313,7 @@ def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market
         _attribute("list_price", keys("price", "currency"), lambda price, currency: [{
             "value_with_tax" if market.prices_include_tax else "value": json_number(price, currency),
             "currency": currency, "marketplace_id": mp}]),
-        _attribute("purchasable_offer", keys("price", "sale_price", "sale_start", "sale_end", "currency"),
+        _attribute("purchasable_offer", keys("price", "sale_price", "sale_start", "sale_end", "sale_active", "currency"),
                    lambda *offer: [_offer(market, *offer)]),
         constant("fulfillment_availability", [{"fulfillment_channel_code": market.amazon.fulfillment_channel}]),
         common["product_description"], common["bullet_point"],
@@ -338,10 +341,14 @@ def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market
         row += size
 
 
-def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, currency: str) -> dict:
+def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, active: bool, currency: str) -> dict:
+    """our_price is what the shopper pays today, as in every other channel. A sale with a window is
+    a discounted_price schedule (Amazon needs both ends); a running sale without one is the price."""
+    windowed = sale_price is not None and start is not None and end is not None
+    today = sale_price if sale_price is not None and active and not windowed else price
     offer: dict = {"marketplace_id": market.amazon.marketplace_id, "currency": currency,
-                   "our_price": [{"schedule": [{"value_with_tax": json_number(price, currency)}]}]}
-    if sale_price is not None and start is not None and end is not None:
+                   "our_price": [{"schedule": [{"value_with_tax": json_number(today, currency)}]}]}
+    if windowed:
         zone = market.tz
         offer["discounted_price"] = [{"schedule": [{
             "value_with_tax": json_number(sale_price, currency),

@@ -73,8 +73,9 @@ SHORTENED = {"title": 200, "description": 9999}
 FULL_COLUMNS = (
     "id", "title", "description", "availability", "condition", "price", "sale_price",
     "sale_price_effective_date", "link", "image_link", "additional_image_link", "brand", "gtin", "mpn",
-    "item_group_id", "google_product_category", "product_type", "color", "size", "gender", "age_group",
-    "material", "status",
+    "item_group_id", "google_product_category", "fb_product_category", "product_type", "color", "size", "gender",
+    "age_group", "material", "custom_label_0", "custom_label_1", "custom_label_2", "custom_label_3", "custom_label_4",
+    "status",
 )
 MAIN_COLUMNS = tuple(c for c in FULL_COLUMNS if not c.startswith("sale_price"))
 COUNTRY_COLUMNS = ("id", "override", "status", "availability", "price", "sale_price",
@@ -95,6 +96,11 @@ class MetaChannel:
         self.config = config
         self.layout = config.project.meta_layout
         default = config.markets[config.project.default_market]
+        if self.layout == "localized" and "meta" not in default.channels:
+            raise InputError(config.path, f"project.default_market: {default.id} does not sell on Meta, but the "
+                             "localized Meta layout takes its main feed from the default market; add \"meta\" to "
+                             f"markets.{default.id}.channels, choose another default_market, or use [meta] layout = "
+                             "\"per_market\"")
         self.main_market = default.id
         self.main_language = default.language
         self._rejected: dict[str, set[str]] = {}  # market -> SKUs our rules rejected there
@@ -134,7 +140,10 @@ class MetaChannel:
         for field in TEXT_FIELDS:
             check.flag(map_distinct(items[field].astype(str), needs_neutralising), f"meta.{field}.formula_like", "warning", field,
                        "starts with = + - or @: written with a leading apostrophe so spreadsheets do not run it")
-        self._rejected[market.id] = set(items.loc[check.rejected, "sku"])
+        # Archived in the country feed, so Meta never falls back to main's (another country's) price:
+        # what our checks rejected, what catalogue errors blocked, and what rules left out for Meta here.
+        blocked_skus = set(market_offers.offers.loc[blocked, "sku"])
+        self._rejected[market.id] = set(items.loc[check.rejected, "sku"]) | blocked_skus | set(market_offers.excluded)
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
@@ -243,7 +252,9 @@ def _full_columns(items: pd.DataFrame, columns: tuple[str, ...]) -> list[list[st
         "item_group_id": text_list(items["style_id"]),
         "status": ["active"] * len(items),
     }
-    return [cells[column] if column in cells else text_list(items[column]) for column in columns]
+    blank = [""] * len(items)  # optional columns (categories, rules' custom labels) may be absent
+    return [cells[column] if column in cells else text_list(items[column]) if column in items else blank
+            for column in columns]
 
 
 def _amounts(values: pd.Series, currencies: list[str]) -> list[str]:

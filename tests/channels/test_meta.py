@@ -198,3 +198,40 @@ def test_language_without_a_meta_code_is_a_configuration_error(mini_project) -> 
         build_project(mini_project, channels=["meta"])
     set_layout(mini_project, "per_market")
     assert build_project(mini_project, channels=["meta"]).items("meta", "NO") == 7
+
+
+def test_items_a_rule_leaves_out_are_archived_in_that_country(mini_project) -> None:
+    """Meta falls back to main.csv (the default market's price and link) for an id missing from a
+    country feed, so an item left out for a market must be listed there as archived (review #1)."""
+    (mini_project / "product_data" / "rules.toml").write_text(
+        '[[rule]]\nname = "No kids on Meta in Norway"\nwhen = "age_group == \'kids\'"\n'
+        'markets = ["NO"]\nchannels = ["meta"]\nexclude = true\n', encoding="utf-8")
+    build_project(mini_project, channels=["meta"], market_ids=["NO", "GB"])
+    rows = meta_rows(mini_project / "output" / "meta" / "country-no.csv")
+    assert rows["AS-1022-BLK-28"]["status"] == "archived" and rows["AS-1022-BLK-28"]["price"] == ""
+    assert rows["AS-1005-BLK-38"]["status"] == "active"
+    gb = meta_rows(mini_project / "output" / "meta" / "country-gb.csv")
+    assert gb["AS-1022-BLK-28"]["status"] == "active"  # the rule is scoped to Norway
+
+
+def test_localized_layout_needs_a_default_market_on_meta(mini_project) -> None:
+    """Without the default market's main feed, override feeds list nothing (review #9)."""
+    markets = mini_project / "product_data" / "markets.toml"
+    text = markets.read_text(encoding="utf-8")
+    gb = text.index("[markets.GB]")
+    markets.write_text(text[:gb] + text[gb:].replace('channels = ["google", "meta"]', 'channels = ["google"]', 1),
+                       encoding="utf-8")
+    with pytest.raises(InputError, match="project.default_market: GB does not sell on Meta"):
+        build_project(mini_project, channels=["meta"])
+    assert not (mini_project / "output" / "meta").exists()
+
+
+def test_categories_and_custom_labels_reach_meta(mini_project) -> None:
+    (mini_project / "product_data" / "rules.toml").write_text(
+        '[[rule]]\nname = "Winter label"\nwhen = "product_type contains \'Winter\'"\nchannels = ["meta"]\n'
+        'set = { custom_label_0 = "winter" }\n', encoding="utf-8")
+    build_project(mini_project, channels=["meta"], market_ids=["GB"])
+    main = meta_rows(mini_project / "output" / "meta" / "main.csv")
+    assert main["AS-1005-BLK-38"]["custom_label_0"] == "winter"  # Meta catalog fields: custom_label_0–4
+    assert main["AS-1026-BRN-40"]["custom_label_0"] == ""
+    assert "fb_product_category" in main["AS-1005-BLK-38"]
