@@ -1,12 +1,15 @@
 """Benchmark: a full build of a synthetic catalogue for all markets and channels.
 
-    python benchmarks/run.py                      # 100,000 SKUs
+    python benchmarks/run.py                      # 100,000 SKUs x 8 markets, --jobs = CPU count
     python benchmarks/run.py --sizes 50000,100000,200000
     python benchmarks/run.py --skus 1000 --json   # what the smoke test runs
 
-Prints wall time per stage, items per second per channel, peak RSS and output sizes, and the
-Google writer's throughput as a ratio of a hand-written minimal writer (benchmarks/floor.py)
-over the same items. Each size runs in its own process so peak RSS is measured per size.
+Prints the wall time of the build and the seconds per stage (summed over the worker processes
+when markets run in parallel), items per second per channel, peak memory of the whole process
+tree (sampled PSS, see memory.py) and getrusage's per-process peaks, output sizes, the time of
+a second build with nothing changed (incremental), and the Google writer's throughput as a ratio
+of a hand-written minimal writer (benchmarks/floor.py) over the same items. Each size runs in its
+own process so its memory is measured alone.
 """
 
 from __future__ import annotations
@@ -28,21 +31,16 @@ REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO)]
 
 from floor import write_floor  # noqa: E402
-from synthetic import write_catalogue  # noqa: E402
+from memory import TreeMemory  # noqa: E402
+from synthetic import write_project  # noqa: E402
 
 from feedgen.build import BuildRequest, load_sources, run  # noqa: E402
+from feedgen.parallel import default_jobs  # noqa: E402
 from feedgen.channels.google import G, GoogleChannel, item_fields  # noqa: E402
 from feedgen.channels.xmlout import ColumnSerialiser  # noqa: E402
 from feedgen.offers import resolve  # noqa: E402
 
 AS_OF = date(2026, 11, 22)
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process and its finished children, in MiB (Linux: KiB units)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
 
 
 def google_floor_ratio(data_dir: Path, market_id: str = "DE", repeats: int = 3) -> dict:
@@ -67,19 +65,17 @@ def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
     root = Path(tempfile.mkdtemp(prefix="feedgen-bench-"))
     try:
         data = root / "product_data"
-        data.mkdir()
-        for name in ("markets.toml", "fx_rates.csv", "size_chart.csv"):
-            shutil.copy(REPO / "product_data" / name, data / name)
         started = time.perf_counter()
-        count = write_catalogue(data / "catalogue.csv", skus)
+        count = write_project(data, skus, REPO / "product_data")
         generated = time.perf_counter() - started
-        request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF)
-        if jobs is not None:
-            request.jobs = jobs  # type: ignore[attr-defined]
+        request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF, jobs=jobs)
+        with TreeMemory() as memory:
+            started = time.perf_counter()
+            result = run(request)
+            wall = time.perf_counter() - started
         started = time.perf_counter()
-        result = run(request)
-        wall = time.perf_counter() - started
-        rss = peak_rss_mb()
+        again = run(request)  # nothing changed: every output is taken over
+        incremental = time.perf_counter() - started
         items: dict[str, int] = {}
         for artifact in result.artifacts:
             items[artifact.channel] = items.get(artifact.channel, 0) + artifact.items
@@ -87,16 +83,23 @@ def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
             channel: sum(p.stat().st_size for p in (root / "output" / channel).rglob("*") if p.is_file())
             for channel in items
         }
+        feeds = sum(n for channel, n in items.items() if channel != "pages")
         report = {
             "skus": count,
+            "jobs": jobs or default_jobs(),
             "generate_s": round(generated, 2),
             "wall_s": round(wall, 2),
+            "feed_items_per_s": round(feeds / wall),
             "stages_s": {stage: round(seconds, 2) for stage, seconds in result.timings.items()},
             "items": items,
             "items_per_s": {c: round(n / result.timings[c]) for c, n in items.items() if result.timings.get(c)},
             "output_mb": {c: round(b / 2**20, 1) for c, b in sizes.items()},
-            "peak_rss_mb": round(rss, 1),
+            "memory": memory.report(),
+            "peak_rss_mb": memory.report()["tree_pss_mb"] or memory.report()["parent_rss_mb"],
             "errors": result.diagnostics.errors,
+            "incremental_s": round(incremental, 2),
+            "incremental_reused": len(again.reused),
+            "incremental_share": round(incremental / wall, 4),
             "google_floor": {k: round(v, 3) if isinstance(v, float) else v
                              for k, v in google_floor_ratio(data).items()},
         }
@@ -108,20 +111,26 @@ def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
 
 
 def print_report(report: dict) -> None:
-    print(f"\n{report['skus']:,} SKUs × 8 markets: {report['wall_s']} s wall, peak RSS {report['peak_rss_mb']} MiB")
-    print("  stages (s): " + ", ".join(f"{k} {v}" for k, v in report["stages_s"].items()))
+    memory = report["memory"]
+    print(f"\n{report['skus']:,} SKUs × 8 markets, --jobs {report['jobs']}: {report['wall_s']} s wall "
+          f"({report['feed_items_per_s']:,} feed items/s), peak memory {memory['tree_pss_mb']} MiB PSS "
+          f"(process tree; RSS sum {memory['tree_rss_sum_mb']} MiB, parent {memory['parent_rss_mb']} MiB, "
+          f"largest worker {memory['largest_worker_rss_mb']} MiB)")
+    print("  stage seconds (summed over workers): " + ", ".join(f"{k} {v}" for k, v in report["stages_s"].items()))
     for channel, rate in report["items_per_s"].items():
         print(f"  {channel:7} {report['items'][channel]:>9,} items  {rate:>9,} items/s  {report['output_mb'][channel]:>8} MiB")
     floor = report["google_floor"]
     print(f"  google writer vs hand-written floor ({floor['items']:,} items): ours {floor['ours_s']} s, "
           f"floor {floor['floor_s']} s, ratio {floor['ratio']}")
+    print(f"  rebuild with nothing changed: {report['incremental_s']} s = {report['incremental_share']:.1%} of the "
+          f"full build ({report['incremental_reused']} files taken over)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skus", type=int, default=100_000)
     parser.add_argument("--sizes", help="comma-separated SKU counts, each measured in its own process")
-    parser.add_argument("--jobs", type=int, help="parallel market builds (default: the build's own default)")
+    parser.add_argument("--jobs", type=int, help="markets built in parallel processes (default: the CPU count)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--keep", type=Path, help="copy the output here for inspection")
     args = parser.parse_args()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import random
+import re
+import shutil
 from pathlib import Path
 
 from feedgen.gtin import check_digit
@@ -67,3 +69,17 @@ def write_catalogue(path: Path, skus: int, seed: int = 7) -> int:
                     ])
                     written += 1
     return written
+
+
+def write_project(data_dir: Path, skus: int, sample: Path) -> int:
+    """A project folder: the sample's markets, FX rates and size chart, `skus` synthetic SKUs, and
+    the sample's landing-page campaigns pointed at synthetic styles. No translations, so foreign
+    markets use the source text (one warning each) and the pages' English UI text."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("markets.toml", "fx_rates.csv", "size_chart.csv"):
+        shutil.copy(sample / name, data_dir / name)
+    campaigns = (sample / "landing_pages.toml").read_text(encoding="utf-8")
+    styles = iter(f"SY-{n:06d}" for n in range(1, 100))
+    campaigns = re.sub(r'"AS-\d+"', lambda match: f'"{next(styles)}"', campaigns)
+    (data_dir / "landing_pages.toml").write_text(campaigns, encoding="utf-8")
+    return write_catalogue(data_dir / "catalogue.csv", skus)

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from functools import partial
+from typing import Callable, ContextManager
 
 from feedgen.catalogue import load_catalogue
 from feedgen.categories import apply_categories, load_categories
 from feedgen.channels import CHANNELS, Artifact, Channel
-from feedgen.channels.base import RemovedAction, blocked_by_catalogue
+from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.i18n.localizer import CatalogueLocalizer
 from feedgen.importers.prices import rebase_prices
 from feedgen.lock import OutputLock
 from feedgen.manifest import Manifest, input_hashes
-from feedgen.markets import Market, load_markets
-from feedgen.offers import Localizer, MarketOffers, SourceTextLocalizer, Sources, resolve
+from feedgen.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
+from feedgen.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
+from feedgen.markets import Market, MarketConfig, load_markets
+from feedgen.offers import Localizer, SourceTextLocalizer, Sources
 from feedgen.pages import LandingPages
+from feedgen.parallel import default_jobs, run_all
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
-from feedgen.release import Release, ReleaseOptions, prepare, removed_skus
-from feedgen.rules import apply_rules, load_rules
+from feedgen.release import Release, ReleaseOptions, prepare
+from feedgen.rules import load_rules
 from feedgen.sizes import load_size_chart
 
 PACKAGE = Path(__file__).resolve().parent
@@ -47,8 +50,10 @@ class BuildRequest:
     locales_dir: Path | None = None  # default: locales/ next to data_dir, used when it exists
     require_reviewed: bool = False  # fail (InputError) when a market's product text is not fully reviewed
     pages: bool = True  # landing pages (feedgen.pages), when the project has landing_pages.toml
+    jobs: int | None = None  # markets built in parallel processes; default: the CPUs available
     catalogue_format: str = "auto"  # see feedgen.importers.FORMATS
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
+    incremental: bool = True  # take over outputs whose inputs did not change (feedgen.incremental)
 
     def input_path(self, name: str) -> Path:
         explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets, "mapping.toml": self.mapping}.get(name)
@@ -72,18 +77,15 @@ class BuildResult:
     published: bool = False
     publish_mode: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    market_builds: list[MarketBuild] = field(default_factory=list)
+    reused: set[str] = field(default_factory=set)  # files taken over unchanged from the last build
 
     @property
     def refused(self) -> bool:
         return self.release is not None and self.release.gate.refused
 
-    @contextmanager
-    def timed(self, stage: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+    def timed(self, stage: str) -> ContextManager[None]:
+        return timed(self.timings, stage)
 
     def items(self, channel: str, market: str) -> int:
         return sum(a.items for a in self.artifacts if a.channel == channel and a.market == market)
@@ -119,42 +121,38 @@ def _localizer(request: BuildRequest, source_language: str) -> Localizer:
     return SourceTextLocalizer(source_language)
 
 
-def _errors_by_field(diagnostics: list[Diagnostic]) -> dict[str, set[str]]:
-    """field -> SKUs with an error on it, so channels that need the field leave those SKUs out."""
-    errors: dict[str, set[str]] = {}
-    for diagnostic in diagnostics:
-        if diagnostic.severity == "error" and diagnostic.sku:
-            errors.setdefault(diagnostic.field, set()).add(diagnostic.sku)
-    return errors
-
-
 def _channels_for(request: BuildRequest, market: Market) -> list[str]:
     wanted = market.channels if request.channels is None else [c for c in request.channels if c in market.channels]
     return [name for name in wanted if name in CHANNELS]
 
 
-def input_files(request: BuildRequest, sources: Sources) -> dict[str, Path]:
-    """Every input file the build read, keyed for the manifest: relative to the project root (the
-    folder holding product_data/), package templates as `feedgen:templates/...`."""
-    root = request.data_dir.resolve().parent
-    paths = [sources.catalogue.path, request.input_path("markets.toml"), sources.fx.path, sources.sizes.path]
+def input_files(request: BuildRequest, sources: Sources | None = None) -> dict[str, Path]:
+    """Every input file the build reads, keyed for the manifest: relative to the project root (the
+    folder holding product_data/), package templates as `feedgen:templates/...`. Known from the
+    request alone, so an unchanged build can be recognised before anything is loaded."""
+    paths = [request.input_path(name) for name in ("catalogue.csv", "markets.toml", "fx_rates.csv", "size_chart.csv")]
     optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
+    optional += [request.input_path("landing_pages.toml")] if request.pages else []
     optional += [request.mapping_path()] if request.mapping_path() else []
     paths += [path for path in optional if path.is_file()]
-    paths += [Path(p) for p in sources.input_paths.values()]
+    paths += [Path(p) for p in sources.input_paths.values()] if sources is not None else []
+    root = request.data_dir.resolve().parent
     for folder, pattern in ((root / "locales", "*.po"), (root / "templates", "*")):
         paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
-    files: dict[str, Path] = {}
-    for path in paths:
-        resolved = path.resolve()
-        try:
-            files[resolved.relative_to(root).as_posix()] = resolved
-        except ValueError:  # an input outside the project: only its absolute path names it
-            files[resolved.as_posix()] = resolved
+    files = {input_key(request, path): path.resolve() for path in paths}
     for path in (PACKAGE / "templates").rglob("*"):
         if path.is_file():
             files[f"feedgen:{path.relative_to(PACKAGE).as_posix()}"] = path
     return files
+
+
+def input_key(request: BuildRequest, path: Path) -> str:
+    """An input's name in the manifest: relative to the project root, or absolute when outside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(request.data_dir.resolve().parent).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 def run(
@@ -169,8 +167,9 @@ def run(
     """Build every requested market and channel.
 
     publish=False (validate): render into a scratch directory and throw it away. Otherwise, under
-    the output lock: render into a stage beside the output, add manifest and report, ask the gate,
-    and (unless `dry_run` or refused) swap the stage in as the new output in one step."""
+    the output lock: render into a stage beside the output (taking over the outputs whose inputs
+    did not change, see feedgen.incremental), add manifest and report, ask the gate, and (unless
+    `dry_run` or refused) swap the stage in as the new output in one step."""
     warn = warn or progress
     for name in request.channels or []:
         if name not in CHANNELS:
@@ -179,27 +178,39 @@ def run(
         sources = load_sources(request)
         stage = Stage(request.out, sources.config.project.brand, scratch=True)
         try:
-            return _render(request, sources, stage, None, progress)
+            return _render(request, sources.config, sources, stage, None, progress)
         finally:
             stage.discard()
 
-    with OutputLock(request.out, warn):
+    with OutputLock(request.out, warn) as lock:
         recover(request.out, warn)
         checkpoint("locked")
         previous = Manifest.read(request.out, warn)
         started = time.perf_counter()
-        sources = load_sources(request)
+        config = load_markets(request.input_path("markets.toml"))
+        inputs = input_hashes({key: path for key, path in input_files(request).items() if path.is_file()})
+        markets = config.select(request.market_ids)
+        keys = build_keys(config=config, markets=markets, inputs=inputs, as_of=request.as_of or date.today(),
+                          options=_output_options(request), markets_file=input_key(request, request.input_path("markets.toml")))
+        state = BuildState.read(request.out) if request.incremental and request.localizer is None else None
+        plan = {market.id: _channels_for(request, market) for market in markets}
+        reuse = reusable_parts(state, keys, plan, request.pages, previous, request.out)
+        everything = state is not None and state.key == keys.build and all(
+            set(reuse.get(m.id, {})) >= set(part_names(plan[m.id], request.pages)) for m in markets)
+        sources = None if everything else load_sources(request)
         loaded = time.perf_counter() - started
-        stage = Stage(request.out, sources.config.project.brand)
+        stage = Stage(request.out, config.project.brand)
         try:
-            result = _render(request, sources, stage, previous, progress)
+            result = _render(request, config, sources, stage, previous, progress, close_fds=(lock.fd,), reuse=reuse,
+                             catalogue=state.catalogue if sources is None else None)
             result.timings["load"] = loaded
             progress("writing manifest and report")
             with result.timed("release"):
+                stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
                 result.release = prepare(
                     stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
                     previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
-                    inputs=input_hashes(input_files(request, sources)), options=options or ReleaseOptions(),
+                    inputs=inputs, options=options or ReleaseOptions(), reused=result.reused,
                 )
             if not dry_run and not result.release.gate.refused:
                 progress("publishing")
@@ -211,64 +222,84 @@ def run(
     return result
 
 
-def _render(request: BuildRequest, sources: Sources, stage: Stage, previous: Manifest | None,
-            progress: Callable[[str], None]) -> BuildResult:
-    rules = load_rules(request.input_path("rules.toml"), sources.config)  # checked before anything is rendered
-    markets = sources.config.select(request.market_ids)
+def _output_options(request: BuildRequest) -> dict:
+    """Request settings that can change what is written (for feedgen.incremental's keys)."""
+    return {"on_removed": request.on_removed, "require_reviewed": request.require_reviewed,
+            "catalogue_format": request.catalogue_format, "pages": request.pages,
+            "locales": str(request.locales_path().resolve())}
+
+
+def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,
+            previous: Manifest | None, progress: Callable[[str], None], close_fds: tuple[int, ...] = (),
+            reuse: dict[str, dict[str, Part]] | None = None,
+            catalogue: list[Diagnostic] | None = None) -> BuildResult:
+    """Every market (reused, in this process or in workers), then each channel's finish.
+    `sources` is None only when every part is reused; `catalogue` then holds its diagnostics."""
+    rules = load_rules(request.input_path("rules.toml"), config)  # checked before anything is rendered
+    markets = config.select(request.market_ids)
     result = BuildResult(markets=markets)
-    result.diagnostics.extend(sources.catalogue.diagnostics)
-    pages = _landing_pages(request, sources)
+    result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
+    pages = _landing_pages(request, config, sources)
+    plan = {market.id: _channels_for(request, market) for market in markets}
     channels: dict[str, Channel] = {}
     for market in markets:
-        progress(f"resolving {market.id}")
-        with result.timed("resolve"):
-            market_offers = resolve(sources, market)
-        result.diagnostics.extend(market_offers.diagnostics)
-        errors = _errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
-        for name in _channels_for(request, market):
-            channel = channels.get(name) or channels.setdefault(name, CHANNELS[name](sources.config))
-            with result.timed(name):
-                # rules.toml: this channel's view of the market (labels, templates, exclusions)
-                offers, rule_diagnostics = apply_rules(rules, market_offers.offers, market, name)
-                result.diagnostics.extend(rule_diagnostics)
-                excluded = frozenset(market_offers.offers["sku"]) - frozenset(offers["sku"])
-                view = MarketOffers(market, offers, market_offers.diagnostics, excluded)
-                blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
-                accepted, diagnostics = channel.prepare(view, blocked)
-                result.diagnostics.extend(diagnostics)
-                result.scope.add((name, market.id))
-                progress(f"writing {name} {market.id} ({len(accepted)} items)")
-                if getattr(channel, "track_removals", False):
-                    # an item a rule excludes from this channel counts as gone from it
-                    removed = removed_skus(previous, request.out, name, market.id, view.offers["sku"],
-                                           request.on_removed, as_of=sources.as_of)
-                    if removed.skus:
-                        progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
-                    result.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
-                else:
-                    result.artifacts.extend(channel.write(accepted, view, stage))
-        if pages is not None:
-            progress(f"rendering landing pages {market.id}")
-            with result.timed("pages"):
-                artifacts, diagnostics = pages.write(market_offers, stage)
-            result.artifacts.extend(artifacts)
-            result.diagnostics.extend(diagnostics)
+        for name in plan[market.id]:
+            channels.setdefault(name, CHANNELS[name](config))
+    for name, channel in channels.items():
+        if hasattr(channel, "plan"):
+            channel.plan([market for market in markets if name in plan[market.id]])
+    job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {})
+    to_build = [market for market in markets if not job.fully_reused(market)]
+    built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds)
+    for market in markets:
+        market_build = next(built) if market in to_build else reused_market(job, market)
+        _absorb(result, market_build, job, stage, previous)
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)
         result.artifacts.extend(artifacts)
         result.diagnostics.extend(diagnostics)
     if pages is not None:
-        with result.timed("pages"):
+        with result.timed(PAGES):
             result.artifacts.extend(pages.finish(stage))
     return result
 
 
-def _landing_pages(request: BuildRequest, sources: Sources) -> LandingPages | None:
+def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stage, previous: Manifest | None) -> None:
+    """Add one market to the build, in market order, whichever process built it."""
+    result.market_builds.append(built)
+    for stage_name, seconds in built.timings.items():
+        result.timings[stage_name] = result.timings.get(stage_name, 0.0) + seconds
+    stage.written.update(built.written)
+    for name, part in built.parts.items():
+        result.artifacts.extend(part.artifacts)
+        result.diagnostics.extend(part.diagnostics)
+        receiver = job.channels.get(name) or (job.pages if name == PAGES else None)
+        if name in job.channels:
+            result.scope.add((name, built.market))
+        if hasattr(receiver, "import_state"):
+            receiver.import_state(built.market, part.state)
+        if name in built.reused:
+            for artifact in part.artifacts:  # carried over from the output with their manifest entries
+                entry = previous.files[artifact.path]
+                stage.written[artifact.path] = (entry.bytes, entry.sha256)
+                result.reused.add(artifact.path)
+
+
+def _next_state(state: BuildState | None, keys: Keys, result: BuildResult, sources: Sources | None) -> BuildState:
+    """This build's state: its markets, plus those of the last state it did not select."""
+    carried = {market: entry for market, entry in (state.markets.items() if state else ())
+               if market not in keys.markets}
+    built = {b.market: (keys.markets[b.market], b.parts) for b in result.market_builds}
+    catalogue = sources.catalogue.diagnostics if sources is not None else state.catalogue
+    return BuildState(key=keys.build, catalogue=list(catalogue), markets={**carried, **built})
+
+
+def _landing_pages(request: BuildRequest, config: MarketConfig, sources: Sources | None) -> LandingPages | None:
     """The landing-page stage, or None; its campaigns are checked now, before anything is written."""
     if not request.pages:
         return None
-    return LandingPages.from_sources(sources, request.data_dir, request.locales_path())
+    return LandingPages.from_config(config, request.as_of or date.today(), request.data_dir, request.locales_path())
 
 
 def summarize(result: BuildResult) -> list[tuple[str, str, int]]:

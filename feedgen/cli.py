@@ -62,6 +62,7 @@ def build_options(function):
         click.option("--pages/--no-pages", default=True, show_default=True,
                      help="Render the landing pages of product_data/landing_pages.toml."),
         click.option("--pages-only", is_flag=True, help="Only the landing pages (and their price check), no feeds."),
+        click.option("-j", "--jobs", type=click.IntRange(1), help="Markets built in parallel processes; default: the CPU count."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -78,7 +79,7 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
         out=out, market_ids=_split(options.pop("market_ids")), channels=[] if pages_only else channels,
         as_of=as_of.date() if as_of else None, locales_dir=options.pop("locales"),
         require_reviewed=options.pop("require_reviewed"), pages=options.pop("pages") or pages_only,
-        catalogue_format=options.pop("catalogue_format"), mapping=options.pop("mapping"),
+        catalogue_format=options.pop("catalogue_format"), mapping=options.pop("mapping"), jobs=options.pop("jobs"),
     )
 
 
@@ -124,10 +125,14 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Build to a temporary place and show the diff against the output; publish nothing.")
 @click.option("--on-removed", type=click.Choice(["delete", "zero-stock"]), default="delete", show_default=True,
               help="What feeds that track removals (Amazon) send for SKUs gone since the last build.")
-def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, report, junit, strict, verbose, **options) -> None:
-    """Build every market's feeds and landing pages, check them, and publish them into the output in one step."""
+@click.option("--full", is_flag=True, help="Build every output again, even those whose inputs did not change since the last build.")
+def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, report, junit, strict, verbose, **options) -> None:
+    """Build every market's feeds and landing pages, check them, and publish them into the output in one step.
+
+    Outputs whose inputs did not change since the last published build are kept as they are."""
     request = _request(options, out)
     request.on_removed = on_removed.replace("-", "_")
+    request.incremental = not full
     release = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
     try:
         result = run(request, dry_run=dry_run, options=release,

@@ -33,3 +33,11 @@ class InputError(Exception):
         if self.column is not None:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
+
+    def __reduce__(self) -> tuple:
+        """Picklable with its keyword arguments, so a worker process can hand it to the parent."""
+        return _input_error, (self.path, self.message, self.row, self.column)
+
+
+def _input_error(path: str, message: str, row: int | None, column: str | int | None) -> InputError:
+    return InputError(path, message, row=row, column=column)

@@ -79,5 +79,7 @@ def input_hashes(files: dict[str, Path]) -> dict[str, str]:
     return {key: sha256_file(path) for key, path in sorted(files.items())}
 
 
-def file_entry(path: Path, channel: str, market: str, items: int) -> FileEntry:
-    return FileEntry(channel=channel, market=market, items=items, bytes=path.stat().st_size, sha256=sha256_file(path))
+def file_entry(path: Path, channel: str, market: str, items: int, written: tuple[int, str] | None = None) -> FileEntry:
+    """`written`: (bytes, sha256) taken while the file was written (feedgen.publish.Stage), else read now."""
+    size, sha256 = written if written is not None else (path.stat().st_size, sha256_file(path))
+    return FileEntry(channel=channel, market=market, items=items, bytes=size, sha256=sha256)

@@ -23,6 +23,7 @@ from feedgen.pricing import FxTable, convert_column
 from feedgen.sizes import SizeChart, size_group
 
 LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib.parse.quote(value, safe="") never changes
 
 
 class Localizer(Protocol):
@@ -82,7 +83,10 @@ def fill_template(template: str, frame: pd.DataFrame) -> pd.Series:
     for part in parts:
         if part.startswith("{") and part.endswith("}"):
             values = frame[part[1:-1]].astype(str)
-            result = result + values.map(dict((v, quote(v, safe="")) for v in values.unique()))
+            distinct = list(dict.fromkeys(values.tolist()))
+            if not _URL_SAFE.fullmatch("".join(distinct)):  # else quote() would return every value as it is
+                values = values.map({value: quote(value, safe="") for value in distinct})
+            result = result + values
         else:
             result = result + part
     return result

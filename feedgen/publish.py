@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
+import io
 import json
 import os
 import re
@@ -158,6 +160,28 @@ def recover(out_dir: Path, warn: Warn) -> None:
     _fsync_dir(parent)
 
 
+class _Hashed(io.BufferedIOBase):
+    """A staged file being written: every byte also goes through sha256, so the manifest never
+    has to read a multi-gigabyte build back."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self.sha256.update(data)
+        self.size += memoryview(data).nbytes
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+
 def _default_dir_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -178,6 +202,7 @@ class Stage:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out_dir.name}.", dir=out_dir.parent))
         self.files: list[str] = []
+        self.written: dict[str, tuple[int, str]] = {}  # relative path -> (bytes, sha256), hashed while written
 
     def path(self, relative: str) -> Path:
         """Resolve a relative output path, refusing anything that would land outside the output."""
@@ -192,11 +217,13 @@ class Stage:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # never write through a hard link carried over from the output
         with target.open("wb") as handle:
-            yield handle
+            hashed = _Hashed(handle)
+            yield hashed
             checkpoint(f"write:{relative}")
             handle.flush()
             os.fsync(handle.fileno())
         self.files.append(relative)
+        self.written[relative] = (hashed.size, hashed.sha256.hexdigest())
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         with self.open(relative) as handle:

@@ -16,12 +16,13 @@ from feedgen.channels.base import RemovedAction, Removals
 from feedgen.diagnostics import Diagnostics
 from feedgen.diff import BuildDiff, diff_dirs, listed_files
 from feedgen.gate import GatePolicy, GateResult, check
+from feedgen.incremental import STATE
 from feedgen.manifest import MANIFEST, Manifest, file_entry
 from feedgen.markets import Market
 from feedgen.publish import Stage
 from feedgen.report import REPORT, render_html
 
-RESERVED = frozenset({MANIFEST, REPORT})  # always written fresh, never carried over
+RESERVED = frozenset({MANIFEST, REPORT, STATE})  # always written fresh, never carried over
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ def prepare(
     full: bool,
     inputs: dict[str, str],
     options: ReleaseOptions,
+    reused: set[str] = frozenset(),
 ) -> Release:
-    """Complete the stage (carried-over files, manifest.json, report.html) and judge it."""
-    replaced = superseded(previous, scope, full)
+    """Complete the stage (carried-over files, manifest.json, report.html) and judge it.
+    `reused`: files of the last build this one takes over unchanged (feedgen.incremental)."""
+    replaced = superseded(previous, scope, full) - reused
     carried = stage.carry_over(lambda path: path not in replaced and path not in RESERVED)
     manifest = Manifest(inputs=inputs)
     if options.stamp:
@@ -87,7 +90,7 @@ def prepare(
             manifest.files[path] = previous.files[path]
     for artifact in artifacts:
         manifest.files[artifact.path] = file_entry(stage.path(artifact.path), artifact.channel, artifact.market,
-                                                   artifact.items)
+                                                   artifact.items, stage.written.get(artifact.path))
     text = manifest.to_json().encode("utf-8")
     stage.write_bytes(MANIFEST, text)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from feedgen.columns import map_distinct
 from feedgen.errors import InputError
 
 GROUPS = ("women", "men", "kids")
@@ -25,7 +26,7 @@ class SizeChart:
         Unisex adult styles use the men's chart, and the women's below where the men's run ends.
         Amazon needs this to say whose scale a unisex shoe's size is in.
         """
-        eu = eu_sizes.map(_normalise)
+        eu = map_distinct(eu_sizes, _normalise)
         known = {f"{group}|{size}" for group, size in self.rows}
         chart = pd.Series("", index=eu_sizes.index, dtype=object)
         for group in ("men", "women", "kids"):
@@ -40,7 +41,7 @@ class SizeChart:
             return eu_sizes.copy()
         column = SYSTEM_COLUMNS[system]
         lookup = {f"{group}|{eu}": row[column] for (group, eu), row in self.rows.items()}
-        keys = self.charts(eu_sizes, groups) + "|" + eu_sizes.map(_normalise)
+        keys = self.charts(eu_sizes, groups) + "|" + map_distinct(eu_sizes, _normalise)
         return keys.map(lookup).fillna("").astype(object)
 
 

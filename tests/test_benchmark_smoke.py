@@ -21,4 +21,6 @@ def test_benchmark_runs_on_a_small_catalogue() -> None:
     assert report["items"]["google"] == 8000  # one item per SKU in each of the 8 markets
     assert set(report["stages_s"]) >= {"load", "resolve", "google", "meta", "amazon", "publish"}
     assert report["google_floor"]["items"] == 1000 and report["google_floor"]["ratio"] > 0
-    assert report["peak_rss_mb"] > 0
+    assert report["peak_rss_mb"] > 0 and report["memory"]["parent_rss_mb"] > 0
+    assert report["items"]["pages"] > 0  # the synthetic project has landing pages too
+    assert report["incremental_reused"] > 0  # the second build took the unchanged outputs over

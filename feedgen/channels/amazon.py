@@ -249,23 +249,25 @@ class AmazonChannel:
 
 # ---------------------------------------------------------------------- messages, column by column
 # A message is the JSON text json.dumps gives for its dict, assembled from attribute texts that
-# json.dumps serialised once per distinct input (a style's description, bullets and images serve
-# all its sizes): every byte of escaping still comes from the json module.
-Build = Callable[..., object]
+# the json module serialised once per distinct input (a style's description, bullets and images
+# serve all its sizes): every byte of escaping still comes from the json module. Each attribute
+# text starts with its comma, so a message is one join of its row's texts.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps(value, ensure_ascii=False, separators=…)
 
 
-def _attribute(name: str, keys: Iterable[tuple], build: Build) -> list[str]:
-    """`"name":<json of build(*key)>` per row, '' where build gives an empty list (left out)."""
-    label = _dumps(name) + ":"
-    table: dict[tuple, str] = {}
-    texts = []
-    for key in keys:
-        text = table.get(key)
-        if text is None:
-            value = build(*key)
-            text = table[key] = label + _dumps(value) if value else ""
-        texts.append(text)
-    return texts
+def _dumps(value: object) -> str:
+    return _JSON.encode(value)
+
+
+def _attribute(name: str, build: Callable[..., object], *columns: list) -> list[str]:
+    """`,"name":<json of build(*row values)>` per row, '' where build gives an empty list (left out)."""
+    label = "," + _dumps(name) + ":"
+    keys = columns[0] if len(columns) == 1 else list(zip(*columns))
+    table = {}
+    for key in dict.fromkeys(keys):
+        value = build(key) if len(columns) == 1 else build(*key)
+        table[key] = label + _dumps(value) if value else ""
+    return [table[key] for key in keys]
 
 
 def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Iterator[tuple[bool, str]]:
@@ -275,9 +277,7 @@ def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market
         "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
         "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
         "additional_image_links", "country_of_origin")}
-
-    def keys(*names: str) -> Iterator[tuple]:
-        return zip(*(column[name] for name in names))
+    rows = len(items)
 
     def text(value: str) -> list[dict]:
         return [{"value": value, "language_tag": tag, "marketplace_id": mp}]
@@ -286,58 +286,60 @@ def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market
         return [{"value": value, "marketplace_id": mp}]
 
     def constant(name: str, value: object) -> list[str]:
-        return [_dumps(name) + ":" + _dumps(value)] * len(items)
+        return ["," + _dumps(name) + ":" + _dumps(value)] * rows
+
+    def attribute(name: str, build: Callable[..., object], *names: str) -> list[str]:
+        return _attribute(name, build, *(column[n] for n in names))
 
     common = {
-        "item_name": _attribute("item_name", keys("title"), text),
-        "brand": _attribute("brand", keys("brand"), text),
-        "product_description": _attribute("product_description", keys("description"), text),
-        "bullet_point": _attribute("bullet_point", keys("bullets"), lambda bullets: [text(b)[0] for b in bullets]),
-        "target_gender": _attribute("target_gender", keys("gender"), plain),
-        "age_range_description": _attribute("age_range_description", keys("age_group", "eu_size"), lambda age, eu:
-                                            text(AGE_RANGES[tag][footwear_age_group(age, eu)])),
-        "department": _attribute("department", keys("gender", "age_group"), lambda gender, age:
-                                 text(DEPARTMENTS[tag][(gender, age == "adult")])),
-        "country_of_origin": _attribute("country_of_origin", keys("country_of_origin"), plain),
+        "item_name": attribute("item_name", text, "title"),
+        "brand": attribute("brand", text, "brand"),
+        "product_description": attribute("product_description", text, "description"),
+        "bullet_point": attribute("bullet_point", lambda bullets: [text(b)[0] for b in bullets], "bullets"),
+        "target_gender": attribute("target_gender", plain, "gender"),
+        "age_range_description": attribute("age_range_description", lambda age, eu: text(
+            AGE_RANGES[tag][footwear_age_group(age, eu)]), "age_group", "eu_size"),
+        "department": attribute("department", lambda gender, age: text(
+            DEPARTMENTS[tag][(gender, age == "adult")]), "gender", "age_group"),
+        "country_of_origin": attribute("country_of_origin", plain, "country_of_origin"),
         "supplier_declared_dg_hz_regulation": constant("supplier_declared_dg_hz_regulation", plain("not_applicable")),
-        "main_product_image_locator": _attribute("main_product_image_locator", keys("image_link"), lambda url:
-                                                 [{"media_location": url, "marketplace_id": mp}]),
+        "main_product_image_locator": attribute("main_product_image_locator", lambda url: [
+            {"media_location": url, "marketplace_id": mp}], "image_link"),
     }
     parent_columns = [*common.values(), constant("parentage_level", plain("parent")),
                       constant("variation_theme", [{"name": VARIATION_THEME}])]
     child_columns = [
         common["item_name"], common["brand"],
-        _attribute("externally_assigned_product_identifier", keys("gtin"), lambda gtin:
-                   [{"type": gtin_type(gtin), "value": gtin, "marketplace_id": mp}]),
+        attribute("externally_assigned_product_identifier", lambda gtin: [
+            {"type": gtin_type(gtin), "value": gtin, "marketplace_id": mp}], "gtin"),
         constant("condition_type", plain("new_new")),
-        _attribute("list_price", keys("price", "currency"), lambda price, currency: [{
+        attribute("list_price", lambda price, currency: [{
             "value_with_tax" if market.prices_include_tax else "value": json_number(price, currency),
-            "currency": currency, "marketplace_id": mp}]),
-        _attribute("purchasable_offer", keys("price", "sale_price", "sale_start", "sale_end", "sale_active", "currency"),
-                   lambda *offer: [_offer(market, *offer)]),
+            "currency": currency, "marketplace_id": mp}], "price", "currency"),
+        attribute("purchasable_offer", lambda *offer: [_offer(market, *offer)],
+                  "price", "sale_price", "sale_start", "sale_end", "sale_active", "currency"),
         constant("fulfillment_availability", [{"fulfillment_channel_code": market.amazon.fulfillment_channel}]),
         common["product_description"], common["bullet_point"],
-        _attribute("color", keys("color"), text),
-        _attribute("size", keys("size"), text),
-        _attribute("footwear_size", keys("age_group", "eu_size", "gender", "size_chart", "size"),
-                   lambda *size: [_footwear(market, *size)]),
+        attribute("color", text, "color"),
+        attribute("size", text, "size"),
+        attribute("footwear_size", lambda *size: [_footwear(market, *size)],
+                  "age_group", "eu_size", "gender", "size_chart", "size"),
         common["target_gender"], common["age_range_description"], common["department"],
         constant("parentage_level", plain("child")),
-        _attribute("child_parent_sku_relationship", keys("style_id"), lambda style: [
-            {"child_relationship_type": "variation", "parent_sku": style, "marketplace_id": mp}]),
+        attribute("child_parent_sku_relationship", lambda style: [
+            {"child_relationship_type": "variation", "parent_sku": style, "marketplace_id": mp}], "style_id"),
         common["main_product_image_locator"],
         _other_images(column["additional_image_links"], mp),
         common["country_of_origin"], common["supplier_declared_dg_hz_regulation"],
     ]
     head = ',"operationType":"UPDATE","productType":' + _dumps(PRODUCT_TYPE) + ',"requirements":'
-    parent_head, child_head = head + '"LISTING_PRODUCT_ONLY","attributes":{', head + '"LISTING","attributes":{'
+    children = zip(column["sku"], *child_columns)  # joined one message at a time: memory stays flat
     row = 0
     for style, size in groups:
-        attributes = ",".join(part for part in (values[row] for values in parent_columns) if part)
-        yield False, '"sku":' + _dumps(style) + parent_head + attributes + "}}"
-        for index in range(row, row + size):
-            attributes = ",".join(part for part in (values[index] for values in child_columns) if part)
-            yield True, '"sku":' + _dumps(column["sku"][index]) + child_head + attributes + "}}"
+        parent = "".join(values[row] for values in parent_columns)[1:]
+        yield False, '"sku":' + _dumps(style) + head + '"LISTING_PRODUCT_ONLY","attributes":{' + parent + "}}"
+        for sku, *parts in itertools.islice(children, size):
+            yield True, '"sku":' + _dumps(sku) + head + '"LISTING","attributes":{' + "".join(parts)[1:] + "}}"
         row += size
 
 
@@ -372,7 +374,7 @@ def _other_images(links: list[str], mp: str) -> list[str]:
     table: dict[str, str] = {}
     for value in dict.fromkeys(links):
         urls = [url for url in value.split("|") if url][:MAX_OTHER_IMAGES]
-        table[value] = ",".join(_dumps(f"other_product_image_locator_{number}") + ":"
+        table[value] = "".join("," + _dumps(f"other_product_image_locator_{number}") + ":"
                                 + _dumps([{"media_location": url, "marketplace_id": mp}])
                                 for number, url in enumerate(urls, start=1))
     return [table[value] for value in links]
@@ -381,10 +383,6 @@ def _other_images(links: list[str], mp: str) -> list[str]:
 def _runs(values: list[str]) -> list[tuple[str, int]]:
     """(value, length) of each run of equal consecutive values: the styles of sorted items."""
     return [(value, len(list(run))) for value, run in itertools.groupby(values)]
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _batched(iterator: Iterable, size: int) -> Iterator[list]:

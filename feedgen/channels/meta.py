@@ -104,9 +104,28 @@ class MetaChannel:
         self.main_market = default.id
         self.main_language = default.language
         self._rejected: dict[str, set[str]] = {}  # market -> SKUs our rules rejected there
-        self._main_ids: set[str] | None = None
-        self._override_ids: list[tuple[str, set[str]]] = []  # (market, SKUs with overrides)
+        # market -> {"ids": SKUs with overrides, "main_ids": SKUs of main.csv (default market only)}:
+        # what `finish` compares; kept per market so parallel and reused builds hand it over
+        self._states: dict[str, dict] = {}
+        self._language_writers: dict[str, str] | None = None  # language code -> market that writes it
         self._languages: set[str] = set()
+
+    def plan(self, markets: list) -> None:
+        """Before any market is built: each language feed is written by the first market of the
+        build in that language, whichever process builds it (see feedgen.parallel)."""
+        self._language_writers = {}
+        for market in markets:
+            if market.language != self.main_language:
+                self._language_writers.setdefault(language_code(market.language), market.id)
+
+    def export_state(self, market_id: str) -> dict | None:
+        """What `finish` needs from a market, as JSON-ready data; the market's own process calls this."""
+        return self._states.pop(market_id, None)
+
+    def import_state(self, market_id: str, state: dict | None) -> None:
+        """Called in market order by the build, with a state from export_state (or a reused build)."""
+        if state is not None:
+            self._states[market_id] = state
 
     # ------------------------------------------------------------------ rules
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
@@ -156,9 +175,10 @@ class MetaChannel:
             return [Artifact(self.name, market.id, path, len(items))]
 
         artifacts = []
+        main_ids = None
         if market.id == self.main_market:
             write_columns(stage, "meta/main.csv", MAIN_COLUMNS, _full_columns(items, MAIN_COLUMNS))
-            self._main_ids = set(items["sku"])
+            main_ids = sorted(items["sku"])
             artifacts.append(Artifact(self.name, "", "meta/main.csv", len(items)))
 
         path = f"meta/country-{market.id.lower()}.csv"
@@ -185,11 +205,15 @@ class MetaChannel:
             values = accepted[column] + archived.get(column, [""] * len(rejected))
             columns.append([values[index] for index in order])
         write_columns(stage, path, COUNTRY_COLUMNS, columns)
-        self._override_ids.append((market.id, set(accepted["id"])))
+        self._states[market.id] = {"ids": sorted(accepted["id"]), "main_ids": main_ids}
         artifacts.append(Artifact(self.name, market.id, path, len(items)))
 
         code = language_code(market.language)
-        if market.language != self.main_language and code not in self._languages:
+        if self._language_writers is not None:
+            writes_language = self._language_writers.get(code) == market.id
+        else:  # not planned: the first market in the language that gets here
+            writes_language = code not in self._languages
+        if market.language != self.main_language and writes_language:
             self._languages.add(code)
             path = f"meta/language-{code}.csv"
             write_columns(stage, path, LANGUAGE_COLUMNS, [
@@ -202,7 +226,8 @@ class MetaChannel:
     def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
         if self.layout != "localized":
             return [], []
-        if self._main_ids is None:
+        main = self._states.get(self.main_market, {}).get("main_ids")
+        if main is None:
             kept = (stage.out_dir / "meta" / "main.csv").exists()
             message = (f"the main feed comes from the default market {self.main_market}, which this build did not include: "
                        + ("the main.csv of an earlier build stays in place" if kept else
@@ -211,8 +236,9 @@ class MetaChannel:
             return [], [Diagnostic("meta.main.not_built", "info" if kept else "warning", message,
                                    market=self.main_market, channel=self.name)]
         diagnostics = []
-        for market_id, ids in self._override_ids:
-            for sku in sorted(ids - self._main_ids):
+        main_ids = set(main)
+        for market_id, state in self._states.items():
+            for sku in sorted(set(state["ids"]) - main_ids):
                 diagnostics.append(Diagnostic(
                     "meta.override.not_in_main", "warning",
                     f"accepted for {market_id} but not in the main feed ({self.main_market} rejected it): Meta ignores "

@@ -29,7 +29,7 @@ from feedgen.markets import load_markets
 from feedgen.offers import Sources, resolve
 from feedgen.pages.campaigns import FILE_NAME, load_campaigns
 from feedgen.pages.render import environment, render_site_index
-from feedgen.pages.site import LandingPages, MarketPages
+from feedgen.pages.site import LandingPages, MarketPages, index_row
 from feedgen.pages.texts import UiText
 
 HOST = "127.0.0.1"
@@ -89,7 +89,7 @@ class Project:
                 self.market_pages(market_id)
             with self._lock:
                 site = LandingPages(pages.config, pages.campaigns, self.locales, pages.as_of, pages.source_language,
-                                    review=True, built=[self._markets[m] for m in ids])
+                                    review=True, index={m: index_row(self._markets[m]) for m in ids})
                 return site.site_index(report_href=report)
         config = load_markets(self.data_dir / "markets.toml")
         campaigns = load_campaigns(self.data_dir / FILE_NAME, config)

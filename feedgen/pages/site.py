@@ -10,6 +10,7 @@ are published atomically with the feeds. Layout under the output directory:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,13 +46,20 @@ class LandingPages:
     as_of: date
     source_language: str
     review: bool = False
-    built: list[MarketPages] = field(default_factory=list)
+    # market id -> [(campaign slug, review counts)]: what the site index needs, handed over per market
+    index: dict[str, list[tuple[str, Counter]]] = field(default_factory=dict)
 
     @classmethod
     def from_sources(cls, sources: Sources, data_dir: Path, locales: Path, *, review: bool = False) -> LandingPages:
         """Load landing_pages.toml now, so a bad campaign stops the build before anything is written."""
-        campaigns = load_campaigns(data_dir / FILE_NAME, sources.config)
-        return cls(sources.config, campaigns, locales, sources.as_of, sources.config.project.source_language, review)
+        return cls.from_config(sources.config, sources.as_of, data_dir, locales, review=review)
+
+    @classmethod
+    def from_config(cls, config: MarketConfig, as_of: date, data_dir: Path, locales: Path, *,
+                    review: bool = False) -> LandingPages:
+        """As from_sources, for a build that does not load the catalogue (nothing changed)."""
+        campaigns = load_campaigns(data_dir / FILE_NAME, config)
+        return cls(config, campaigns, locales, as_of, config.project.source_language, review)
 
     def ui_for(self, market: Market) -> UiText:
         catalog = None if market.language == self.source_language else read_catalog(self.locales, market.locale, market.language)
@@ -59,6 +67,10 @@ class LandingPages:
 
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
         market = market_offers.market
+        # a page only shows its hero styles: every lookup below runs on those rows, not the catalogue
+        heroes = {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
+        all_offers = market_offers.offers
+        market_offers = MarketOffers(market, all_offers[all_offers["style_id"].isin(heroes)], market_offers.diagnostics)
         ui = self.ui_for(market)
         env = environment(ui, market.locale)
         diagnostics: list[Diagnostic] = []
@@ -97,8 +109,17 @@ class LandingPages:
                 f"{market.language}; check them with `feedgen serve --review`", market=market.id, channel=CHANNEL))
         index_html = render_market_index(market, pages, self.config.project.brand, ui, env) if pages else ""
         result = MarketPages(market, pages, index_html, diagnostics)
-        self.built.append(result)
+        self.index[market.id] = index_row(result)
         return result
+
+    def export_state(self, market_id: str) -> list | None:
+        """The market's row of the site index, as JSON-ready data (see build: parallel and reused markets)."""
+        pages = self.index.pop(market_id, None)
+        return None if pages is None else [[slug, dict(counts)] for slug, counts in pages]
+
+    def import_state(self, market_id: str, state: list | None) -> None:
+        if state is not None:
+            self.index[market_id] = [(slug, Counter(counts)) for slug, counts in state]
 
     def write(self, market_offers: MarketOffers, stage) -> tuple[list[Artifact], list[Diagnostic]]:
         result = self.render_market(market_offers)
@@ -111,23 +132,27 @@ class LandingPages:
         return artifacts, result.diagnostics
 
     def site_index(self, *, report_href: str | None = None) -> str:
-        columns = [c.slug for c in self.campaigns if any(c.slug == p[0].slug for m in self.built for p in m.pages)]
+        columns = [c.slug for c in self.campaigns if any(c.slug == slug for pages in self.index.values() for slug, _ in pages)]
         rows = []
-        for built in self.built:
-            if not built.pages:
+        for market_id, pages in self.index.items():
+            if not pages:
                 continue
-            prefix = built.market.id.lower()
-            cells = {c.slug: {"href": f"{prefix}/{c.slug}.html", "flagged": summarize(p.flagged)}
-                     for c, p in built.pages}
-            rows.append({"market": built.market, "cells": cells})
+            prefix = market_id.lower()
+            cells = {slug: {"href": f"{prefix}/{slug}.html", "flagged": counts} for slug, counts in pages}
+            rows.append({"market": self.config.markets[market_id], "cells": cells})
         env = environment(UiText("en", "en", None, False, self.review))
         return render_site_index(columns, rows, self.config.project.brand, env, review=self.review,
                                  report_href=report_href)
 
     def finish(self, stage) -> list[Artifact]:
-        if not any(built.pages for built in self.built):
+        if not any(self.index.values()):
             return []
         return [_write(stage, "pages/index.html", self.site_index(), "", 0)]
+
+
+def index_row(built: MarketPages) -> list[tuple[str, Counter]]:
+    """A market's row of the site index: each campaign page and its review counts."""
+    return [(campaign.slug, summarize(page.flagged)) for campaign, page in built.pages]
 
 
 def _write(stage, relative: str, html: str, market: str, items: int) -> Artifact:

@@ -1,0 +1,79 @@
+"""Memory of a build and its worker processes, sampled from /proc while it runs.
+
+getrusage gives the peak of this process and of its largest finished child, not of all of them at
+once; with markets built in parallel the honest number is the whole process tree at its peak.
+RSS counts pages a forked worker still shares with the parent twice, PSS shares them out, so the
+tree's PSS is what the machine actually had to hold (Linux only; elsewhere the sampler is idle).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+from pathlib import Path
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _kib(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class TreeMemory:
+    """`with TreeMemory() as memory:` samples this process and its descendants every `interval` s."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak_pss_kib = 0
+        self.peak_rss_kib = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            tree, queue = [], [os.getpid()]
+            while queue:
+                pid = queue.pop()
+                tree.append(pid)
+                queue += _children(pid)
+            self.peak_pss_kib = max(self.peak_pss_kib, sum(_kib(pid, "Pss") for pid in tree))
+            self.peak_rss_kib = max(self.peak_rss_kib, sum(_kib(pid, "Rss") for pid in tree))
+            self.peak_processes = max(self.peak_processes, len(tree))
+            if self._stop.wait(self.interval):
+                return
+
+    def report(self) -> dict:
+        """MiB: the tree's peak PSS and RSS sum (sampled), and getrusage's per-process peaks."""
+        return {
+            "tree_pss_mb": round(self.peak_pss_kib / 1024, 1),
+            "tree_rss_sum_mb": round(self.peak_rss_kib / 1024, 1),
+            "processes": self.peak_processes,
+            "parent_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "largest_worker_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        }

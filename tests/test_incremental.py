@@ -1,0 +1,117 @@
+"""Incremental builds: unchanged (market, channel) outputs are taken over, and the result is byte
+for byte what building everything again (`--full`) gives over the same previous output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import feedgen.build
+from feedgen.build import BuildRequest, BuildResult, run
+from feedgen.incremental import STATE
+
+from .conftest import AS_OF
+from .publishing_helpers import build, edit_catalogue, snapshot
+
+
+def build_lib(project: Path, out: Path, **options) -> BuildResult:
+    return run(BuildRequest(data_dir=project / "product_data", out=out, **{"as_of": AS_OF, **options}))
+
+
+def rebuilt(result: BuildResult) -> set[str]:
+    """Files this build wrote itself (not taken over from the last one)."""
+    return {a.path for a in result.artifacts if a.path not in result.reused}
+
+
+def against_full(project: Path, **options) -> BuildResult:
+    """Build project/output incrementally and a copy of the previous output with --full; the two
+    must be identical, report and manifest included."""
+    out, full = project / "output", project / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    shutil.copytree(out, full)
+    result = build_lib(project, out, **options)
+    build_lib(project, full, incremental=False, **options)
+    assert snapshot(out) == snapshot(full)
+    return result
+
+
+@pytest.fixture
+def built(project: Path) -> Path:
+    """The sample project (landing pages, translations, all channels), built once."""
+    first = build_lib(project, project / "output")
+    assert not first.reused
+    return project
+
+
+def test_nothing_changed_takes_everything_over_without_loading_the_catalogue(built: Path, monkeypatch) -> None:
+    before = snapshot(built / "output")
+    report = built / "report-1.json"
+    assert build(built, "--report", str(report)).exit_code == 0
+    monkeypatch.setattr(feedgen.build, "load_sources", lambda request: pytest.fail("the catalogue was loaded"))
+    again = build_lib(built, built / "output")
+    assert rebuilt(again) == {"pages/index.html"}  # the index is always rendered (finish), from stored rows
+    assert snapshot(built / "output") == before  # not a byte changed, report.html and state included
+    second = built / "report-2.json"
+    assert build(built, "--report", str(second)).exit_code == 0
+    assert second.read_text() == report.read_text()  # the same diagnostics, from the stored state
+
+
+def test_a_changed_market_is_built_again_and_only_that_market(built: Path) -> None:
+    markets = built / "product_data" / "markets.toml"
+    text = markets.read_text(encoding="utf-8")
+    markets.write_text(text.replace('service = "PostNord MyPack", price = 69', 'service = "PostNord MyPack", price = 59'),
+                       encoding="utf-8")
+    result = against_full(built)
+    assert rebuilt(result) == {"google/se.xml", "meta/country-se.csv", "meta/language-sv_SE.csv",
+                               "pages/se/index.html", "pages/se/winter-boots.html", "pages/se/city-sneakers.html",
+                               "pages/se/kids-winter-boots.html", "pages/index.html"}
+
+
+def test_a_changed_translation_rebuilds_the_markets_of_its_language(built: Path) -> None:
+    po = built / "locales" / "de" / "LC_MESSAGES" / "products.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Schwarz"', 'msgstr "Tiefschwarz"', 1), encoding="utf-8")
+    result = against_full(built, jobs=2)
+    assert {path.split("/")[1].split(".")[0] for path in rebuilt(result) if path.startswith(("google/", "amazon/"))} == {"de"}
+    assert "Tiefschwarz" in (built / "output" / "google" / "de.xml").read_text(encoding="utf-8")
+
+
+def test_the_catalogue_changes_everything_and_withdrawals_go_out_once(built: Path) -> None:
+    edit_catalogue(built, lambda rows: [r for r in rows if r["sku"] != "AS-1001-BRN-36"])
+    result = against_full(built)
+    assert not result.reused
+    assert '"operationType":"DELETE"' in (built / "output" / "amazon" / "us.json").read_text()
+    again = against_full(built)  # same inputs: everything kept but Amazon, whose DELETE must not repeat
+    assert rebuilt(again) == {"amazon/de.json", "amazon/us.json", "pages/index.html"}
+    assert '"operationType":"DELETE"' not in (built / "output" / "amazon" / "us.json").read_text()
+    assert rebuilt(against_full(built)) == {"pages/index.html"}
+
+
+def test_a_file_changed_in_the_output_is_built_again(built: Path) -> None:
+    feed = built / "output" / "google" / "no.xml"
+    feed.write_bytes(feed.read_bytes() + b"<!-- edited -->")
+    result = build_lib(built, built / "output")
+    assert "google/no.xml" in rebuilt(result) and "google/se.xml" not in rebuilt(result)
+    assert not feed.read_bytes().endswith(b"<!-- edited -->")
+
+
+@pytest.mark.parametrize("change", [{"as_of": AS_OF.replace(day=AS_OF.day + 1)}, {"on_removed": "zero_stock"}])
+def test_the_build_date_and_output_options_are_inputs_too(built: Path, change: dict) -> None:
+    result = build_lib(built, built / "output", **change)
+    assert not result.reused
+
+
+def test_errors_and_the_exit_code_survive_a_reused_build(tmp_path: Path, project: Path) -> None:
+    edit_catalogue(project, lambda rows: [dict(rows[0], gtin="1234567890123"), *rows[1:]])
+    assert build(project).exit_code == 1
+    again = build(project)
+    assert again.exit_code == 1 and "catalogue.gtin.invalid" in again.output
+    state = json.loads((project / "output" / STATE).read_text(encoding="utf-8"))
+    assert any(entry[0] == "catalogue.gtin.invalid" for entry in state["catalogue"])
+
+
+def test_full_builds_everything(built: Path) -> None:
+    assert build(built, "--full").exit_code == 0
+    assert not build_lib(built, built / "output", incremental=False).reused
