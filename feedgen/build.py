@@ -24,7 +24,7 @@ from feedgen.offers import Localizer, MarketOffers, SourceTextLocalizer, Sources
 from feedgen.pages import LandingPages
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
-from feedgen.release import Release, ReleaseOptions, prepare, removed_skus
+from feedgen.release import Release, ReleaseOptions, guard_output, prepare, removed_skus
 from feedgen.rules import apply_rules, load_rules
 from feedgen.sizes import load_size_chart
 
@@ -183,6 +183,9 @@ def run(
         finally:
             stage.discard()
 
+    # hardening: an output folder whose swap would destroy inputs or unrelated files is refused first
+    guard_output(request.out, [request.data_dir, request.input_path("catalogue.csv"), request.input_path("markets.toml"),
+                               request.locales_path()])
     with OutputLock(request.out, warn):
         recover(request.out, warn)
         checkpoint("locked")
