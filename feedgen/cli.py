@@ -172,6 +172,8 @@ def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, report, 
     except InputError as error:
         _fail(error)
     except OSError as error:  # disk full, permissions: everything was written to a stage that is gone now
+        if os.environ.get("FEEDGEN_TRACEBACK"):
+            raise
         _fail_environment(error, out, f"nothing was published, {out}/ is unchanged")
     _finish(result, report, junit, strict, verbose)
     _print_release(result, out, dry_run)
