@@ -27,7 +27,7 @@ from feedgen.pages import LandingPages
 from feedgen.parallel import default_jobs, run_all
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
-from feedgen.release import Release, ReleaseOptions, prepare
+from feedgen.release import Release, ReleaseOptions, guard_output, prepare
 from feedgen.rules import load_rules
 from feedgen.sizes import load_size_chart
 
@@ -182,6 +182,9 @@ def run(
         finally:
             stage.discard()
 
+    # an output folder whose swap would destroy inputs or unrelated files is refused first
+    guard_output(request.out, [request.data_dir, request.input_path("catalogue.csv"), request.input_path("markets.toml"),
+                               request.locales_path()])
     with OutputLock(request.out, warn) as lock:
         recover(request.out, warn)
         checkpoint("locked")

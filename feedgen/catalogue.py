@@ -22,6 +22,7 @@ from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.columns import map_distinct, strip_column
 from feedgen.gtin import gtin_problem_column
+from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
 
 REQUIRED_COLUMNS = (
@@ -33,6 +34,7 @@ OPTIONAL_COLUMNS = (
     "sale_price", "sale_start", "sale_end", "weight_g", "country_of_origin", "features",
     "rating", "review_count", "handle",
 )
+MAX_COUNT = 10**9  # stock, weight in grams, review counts: anything at or above this is a column mix-up
 GENDERS = ("female", "male", "unisex")
 AGE_GROUPS = ("newborn", "infant", "toddler", "kids", "adult")
 
@@ -48,6 +50,12 @@ class Catalogue:
 
 # ----------------------------------------------------------------------------- reading
 def _decode(path: Path, raw: bytes) -> str:
+    # UTF-16 (Excel's "Unicode text") decodes as garbage or as text with a NUL after every ASCII
+    # character; name it instead of reporting a byte offset deep in the file.
+    first_line = raw[: raw.find(b"\n") if b"\n" in raw else 4096]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first_line:
+        raise InputError(path, "contains NUL bytes in its header: UTF-16 or binary, not a UTF-8 CSV; save the file as UTF-8",
+                         row=1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -69,8 +77,8 @@ def _check_text(path: Path, raw: bytes, chunk: int = 1 << 20) -> None:
             _decode(path, raw)  # raises, naming the offset and row in the whole file
             raise
         blank = blank and not text.strip()
-    if b"\x00" in raw:
-        raise InputError(path, "contains NUL bytes: this is not a text CSV file")
+    # A NUL is one bad cell (a sloppy export), not a bad file: it is removed like any other control
+    # character, with a diagnostic for its row (see load_catalogue).
     if blank:
         raise InputError(path, "the file is empty")
 
@@ -83,9 +91,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
     first_line_end = raw.find(b"\n") + 1 or len(raw)  # every other line break Python knows comes earlier, if at all
     header = raw[:first_line_end].decode("utf-8").splitlines()[0]
     delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
+    # The C parser reads bytes without a Python copy of the whole text; NULs (rare) need the text path.
+    source = io.StringIO(raw.decode("utf-8")) if b"\x00" in raw else io.BytesIO(raw)
     try:
         return pd.read_csv(
-            io.BytesIO(raw), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+            source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
             skipinitialspace=False, engine="python" if delimiter != "," else "c",
         )
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -150,11 +160,16 @@ def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic
     parsed = frame[column].map(distinct)
     bad_text = parsed.eq("invalid")
     not_positive = parsed.map(lambda v: isinstance(v, Decimal) and v <= 0)
+    too_large = parsed.map(lambda v: isinstance(v, Decimal) and v >= MAX_BASE_PRICE)
     for sku, text in frame.loc[bad_text, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.invalid", severity, f"{column} {text!r} is not a number", sku=sku, field=column))
     for sku, text in frame.loc[not_positive, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.not_positive", severity, f"{column} {text!r} must be greater than zero", sku=sku, field=column))
-    return parsed.where(~(bad_text | not_positive), None).astype(object)
+    for sku, text in frame.loc[too_large, ["sku", column]].itertuples(index=False):
+        diagnostics.append(Diagnostic(f"catalogue.{column}.too_large", severity,
+                                      f"{column} {text!r} is not a plausible price (a GTIN or stock count in the wrong column?)",
+                                      sku=sku, field=column))
+    return parsed.where(~(bad_text | not_positive | too_large), None).astype(object)
 
 
 def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
@@ -238,8 +253,16 @@ def load_catalogue(
         _flag(frame, not_web, f"catalogue.{column}.invalid", "error", column, "{value!r} is not an http(s) URL", diagnostics)
         frame.loc[not_web, column] = ""
         _flag(frame, url.eq(""), f"catalogue.{column}.missing", "error", column, "no image", diagnostics)
-    frame["additional_image_links"] = map_distinct(frame["additional_image_links"], lambda text: "|".join(
-        u.strip() for u in text.split("|") if re.match(r"^https?://\S+$", u.strip())))
+    def keep_web_links(text: str) -> str:
+        return "|".join(u.strip() for u in text.split("|") if re.match(r"^https?://\S+$", u.strip()))
+
+    kept = map_distinct(frame["additional_image_links"], keep_web_links)
+    # Say so when a link is dropped (javascript:, data:, relative paths): silently losing images hides export bugs.
+    given = map_distinct(frame["additional_image_links"], lambda text: sum(1 for u in text.split("|") if u.strip()))
+    dropped = given > map_distinct(kept, lambda text: len(text.split("|")) if text else 0)
+    _flag(frame, dropped, "catalogue.additional_image_links.invalid", "warning", "additional_image_links",
+          "left out additional image links that are not http(s) URLs: {value!r}", diagnostics)
+    frame["additional_image_links"] = kept
 
     for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
         frame[column] = frame[column].str.lower()
@@ -249,15 +272,17 @@ def load_catalogue(
         frame.loc[unknown, column] = ""
 
     stock = pd.to_numeric(frame["stock"].str.replace(",", ".", regex=False), errors="coerce")
-    bad_stock = stock.isna() | (stock < 0) | (stock % 1 != 0)
+    # Above MAX_COUNT it is no stock count (an EAN in the wrong column) and would overflow int64.
+    bad_stock = stock.isna() | (stock < 0) | (stock % 1 != 0) | (stock > MAX_COUNT)
     _flag(frame, bad_stock, "catalogue.stock.invalid", "warning", "stock",
           "stock {value!r} is not a whole number ≥ 0; treated as out of stock", diagnostics)
     frame["stock"] = stock.where(~bad_stock, 0).astype("int64")
 
     for column in ("rating", "review_count", "weight_g"):
         numeric = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce")
+        numeric = numeric.where(numeric.abs() < MAX_COUNT)  # inf, 1e300: not a weight or count (and no int64)
         _flag(frame, numeric.isna() & frame[column].ne(""), f"catalogue.{column}.invalid", "warning", column,
-              "{value!r} is not a number and was ignored", diagnostics)
+              "{value!r} is not a usable number and was ignored", diagnostics)
         frame[column] = numeric
     out_of_range = frame["rating"].notna() & ~frame["rating"].between(0, 5)
     frame.loc[out_of_range | frame["review_count"].fillna(0).le(0), ["rating", "review_count"]] = float("nan")

@@ -2,13 +2,17 @@
 
 It parses options, calls the library, prints, and turns the outcome into an exit code:
 0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,
-3 the publish gate refused the build (the previous output is untouched).
+3 the publish gate refused the build (the previous output is untouched), 4 the system refused a
+read or write (disk full, permissions), 70 an internal error (a bug). Every error is one line on
+stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1 shows one for a bug report).
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
-from datetime import date
+import traceback
 from pathlib import Path
 
 import click
@@ -26,6 +30,8 @@ from feedgen.release import ReleaseOptions
 
 EXIT_INPUT = 2
 EXIT_REFUSED = 3
+EXIT_ENVIRONMENT = 4  # an OSError: ENOSPC, EACCES, EIO … (nothing published unless the message says so)
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): an unexpected exception, i.e. a bug in feedgen
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -37,6 +43,15 @@ def _split(value: str | None) -> list[str] | None:
 def _fail(error: InputError) -> None:
     click.echo(f"error: {error.one_line()}", err=True)
     sys.exit(EXIT_INPUT)
+
+
+def _fail_environment(error: OSError, where: Path, note: str = "") -> None:
+    """An OSError as one line: the file (or `where`, e.g. the output when write(2) names none), the
+    reason with its errno name (ENOSPC, EACCES), and what it means for the output."""
+    code = errno.errorcode.get(error.errno or 0, "")
+    reason = f"{error.strerror or error}{f' ({code})' if code else ''}"
+    click.echo(f"error: {error.filename or where}: {reason}{f'; {note}' if note else ''}", err=True)
+    sys.exit(EXIT_ENVIRONMENT)
 
 
 def build_options(function):
@@ -107,7 +122,33 @@ def _print_summary(result: BuildResult, verbose: bool) -> None:
     click.echo(f"\n{diagnostics.errors} error(s), {diagnostics.warnings} warning(s)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """The last line of defence for "never a traceback": an OSError the code did not turn into an
+    InputError (disk full while writing, an unwritable folder) is one `error:` line and exit 4;
+    any other unexpected exception is one line naming where it happened and exit 70. A nightly
+    job's log then says what broke instead of forty lines of stack."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as error:
+            if os.environ.get("FEEDGEN_TRACEBACK"):
+                raise
+            _fail_environment(error, Path("feedgen"))
+        except Exception as error:  # noqa: BLE001 - that is the point
+            if os.environ.get("FEEDGEN_TRACEBACK"):
+                raise
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            detail = (str(error).splitlines() or [""])[0][:200]
+            click.echo(f"error: internal error {type(error).__name__}: {detail} (at {Path(frame.filename).name}:"
+                       f"{frame.lineno}); this is a bug in feedgen: please report it with the output of "
+                       "FEEDGEN_TRACEBACK=1", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedgen")
 def main() -> None:
     """Turn one product catalogue into per-market Google, Meta and Amazon feeds."""
@@ -133,6 +174,7 @@ def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, re
     request = _request(options, out)
     request.on_removed = on_removed.replace("-", "_")
     request.incremental = not full
+    _check_targets(report, junit)
     release = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
     try:
         result = run(request, dry_run=dry_run, options=release,
@@ -140,6 +182,10 @@ def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, re
                      warn=lambda message: click.echo(f"warning: {message}", err=True))
     except InputError as error:
         _fail(error)
+    except OSError as error:  # disk full, permissions: everything was written to a stage that is gone now
+        if os.environ.get("FEEDGEN_TRACEBACK"):
+            raise
+        _fail_environment(error, out, f"nothing was published, {out}/ is unchanged")
     _finish(result, report, junit, strict, verbose)
     _print_release(result, out, dry_run)
     sys.exit(EXIT_REFUSED if result.refused else exit_code(result.diagnostics, strict))
@@ -179,12 +225,20 @@ def _print_release(result: BuildResult, out: Path, dry_run: bool) -> None:
 def validate(report, junit, strict, verbose, **options) -> None:
     """Check the catalogue and markets against every channel's rules without writing feeds."""
     request = _request(options)
+    _check_targets(report, junit)
     try:
         result = run(request, publish=False)
     except InputError as error:
         _fail(error)
     _finish(result, report, junit, strict, verbose)
     sys.exit(exit_code(result.diagnostics, strict))
+
+
+def _check_targets(*paths: Path | None) -> None:
+    """--report / --junit naming a directory would fail only after publishing: refuse it first."""
+    for path in paths:
+        if path is not None and path.is_dir():
+            _fail(InputError(path, "is a directory; give a file name"))
 
 
 def _finish(result: BuildResult, report: Path | None, junit: Path | None, strict: bool, verbose: bool) -> None:

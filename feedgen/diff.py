@@ -8,6 +8,7 @@ Files whose sha256 is equal in both manifests are not read at all.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -88,6 +89,10 @@ def listed_files(directory: Path) -> dict[str, FileEntry | None]:
     return found
 
 
+# What reading a damaged or foreign feed file raises (truncated XML or JSON, binary CSV, wrong shapes).
+READ_ERRORS = (ValueError, KeyError, TypeError, AttributeError, SyntaxError, csv.Error, OSError)
+
+
 def _reader(channel: str) -> Reader | None:
     return getattr(CHANNELS.get(channel), "read_items", None)
 
@@ -118,8 +123,12 @@ def diff_file(path: str, old_dir: Path, new_dir: Path, old: FileEntry | None, ne
     if read is None:
         result.note = f"no item reader for channel {channel!r}: compared by checksum only"
         return result
-    before = read(old_dir / path) if old_exists else {}
-    after = read(new_dir / path) if new_exists else {}
+    try:
+        before = read(old_dir / path) if old_exists else {}
+        after = read(new_dir / path) if new_exists else {}
+    except READ_ERRORS as error:  # a damaged build (truncated, edited by hand): say so instead of crashing
+        result.note = f"cannot read the file ({type(error).__name__}: {str(error)[:80]}): compared by checksum only"
+        return result
     result.before = len(before) if old_exists else None
     result.after = len(after) if new_exists else None
     result.added = sorted(after.keys() - before.keys())

@@ -61,7 +61,7 @@ class Manifest:
             return None
         try:
             return cls.from_json(path.read_text(encoding="utf-8"))
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:  # AttributeError: `files` not a table
             warn(f"ignoring {path}: not a feedgen manifest ({error})")
             return None
 

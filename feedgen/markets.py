@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from feedgen.errors import InputError
+from feedgen.text import has_unsafe_characters
 from feedgen.tomlfile import read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
@@ -27,6 +28,7 @@ RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
 RETURN_METHODS = ("by_mail", "in_store", "kiosk")
 PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
 META_LAYOUTS = ("localized", "per_market")
+URL_PLACEHOLDERS = ("handle", "sku", "style_id")  # storefront_url {placeholders}: offer columns, URL-encoded
 
 
 @dataclass(frozen=True)
@@ -182,11 +184,13 @@ class _Reader:
         value = data[key]
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{dotted}.{key}", "must be a non-empty string")
+        if has_unsafe_characters(value):  # TOML allows "\u0001"; feeds and pages cannot carry it
+            raise self.fail(f"{dotted}.{key}", "contains a control character that XML and feeds cannot carry")
         if choices and value not in choices:
             raise self.fail(f"{dotted}.{key}", f"{value!r} is not one of {', '.join(choices)}")
         return value
 
-    def number(self, data: dict, dotted: str, key: str, low: Decimal, high: Decimal) -> Decimal:
+    def number(self, data: dict, dotted: str, key: str, low: Decimal, high: Decimal, *, whole: bool = False) -> Decimal:
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(f"{dotted}.{key}", f"must be a number, got {value!r}")
@@ -194,8 +198,12 @@ class _Reader:
             number = Decimal(str(value))
         except InvalidOperation:  # pragma: no cover - TOML numbers always convert
             raise self.fail(f"{dotted}.{key}", f"not a number: {value!r}") from None
+        if not number.is_finite():  # TOML has nan and inf; comparing a Decimal NaN raises
+            raise self.fail(f"{dotted}.{key}", f"must be a number, got {value!r}")
         if not low <= number <= high:
             raise self.fail(f"{dotted}.{key}", f"{value} is outside {low}–{high}")
+        if whole and number != number.to_integral_value():
+            raise self.fail(f"{dotted}.{key}", f"must be a whole number, got {value!r}")
         return number
 
     def boolean(self, data: dict, dotted: str, key: str) -> bool:
@@ -260,6 +268,10 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
     url = reader.text(data, dotted, "storefront_url")
     if not url.startswith("https://") or "{sku}" not in url and "{handle}" not in url:
         raise reader.fail(f"{dotted}.storefront_url", "must be an https:// URL with {handle} and/or {sku}")
+    unknown = [name for name in re.findall(r"\{([a-z_]+)\}", url) if name not in URL_PLACEHOLDERS]
+    if unknown:  # offers.fill_template fills every {name} from the offer of that name
+        raise reader.fail(f"{dotted}.storefront_url", f"unknown placeholder {{{unknown[0]}}} "
+                          f"(known: {', '.join('{' + name + '}' for name in URL_PLACEHOLDERS)})")
 
     landing_url = data.get("landing_url", "")
     if "landing_url" in data:
@@ -269,7 +281,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
 
     rounding_path = f"{dotted}.rounding"
     rounding = reader.table(data["rounding"], rounding_path, {"decimals"}, {"ending"})
-    decimals = int(reader.number(rounding, rounding_path, "decimals", Decimal(0), Decimal(4)))
+    decimals = int(reader.number(rounding, rounding_path, "decimals", Decimal(0), Decimal(4), whole=True))
     ending = rounding.get("ending", "")
     if not isinstance(ending, str) or (ending and not ending.isdigit()) or len(ending) > 4:
         raise reader.fail(f"{rounding_path}.ending", 'must be up to four digits, e.g. "9" or "95"')
@@ -334,7 +346,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         rounding=RoundingRule(decimals=decimals, ending=ending),
         whole_units=bool(display.get("whole_units", False)),
         returns=ReturnPolicy(
-            days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365))),
+            days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365), whole=True)),
             fees=fees,
             method=reader.text(returns, returns_path, "method", RETURN_METHODS),
             policy_label=label,

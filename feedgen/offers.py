@@ -19,7 +19,7 @@ import pandas as pd
 from feedgen.catalogue import Catalogue
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import Market, MarketConfig
-from feedgen.pricing import FxTable, convert_column
+from feedgen.pricing import MAX_DIGITS, FxTable, convert_column, fits
 from feedgen.sizes import SizeChart, size_group
 
 LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
@@ -136,6 +136,13 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
     offers["price"] = convert_column(offers["price"], project, market, sources.fx)
     offers["sale_price"] = convert_column(offers["sale_price"], project, market, sources.fx)
     _apply_price_list(offers, sources.price_list, market)
+    # A shelf price longer than a JSON number carries exactly (after FX, or from prices.csv) is no
+    # price: an error for the item, which every channel then leaves out, instead of a crash in Amazon's writer.
+    too_large = offers["price"].map(lambda value: value is not None and not fits(value, market.currency))
+    for sku in offers.loc[too_large, "sku"]:
+        diagnostics.append(Diagnostic("price.too_large", "error", f"the {market.currency} price has more than "
+                                      f"{MAX_DIGITS} digits", sku=sku, market=market.id, field="price"))
+    offers.loc[too_large, ["price", "sale_price"]] = None
 
     # A sale that rounding pushed up to the regular price is no sale.
     has_both = offers["sale_price"].notna() & offers["price"].notna()

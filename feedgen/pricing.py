@@ -19,6 +19,11 @@ from feedgen.errors import InputError
 from feedgen.markets import Market, Project, RoundingRule
 
 HUNDRED = Decimal(100)
+# Amazon's feed carries prices as JSON numbers, which readers hold as IEEE doubles: exact to 15
+# significant digits. A longer price is an export error (a GTIN in the price column), not a price.
+MAX_DIGITS = 15
+MAX_BASE_PRICE = Decimal("1e13")  # catalogue prices at or above this are refused before conversion
+FX_RANGE = (Decimal("1e-6"), Decimal("1e6"))  # units per EUR; keeps conversions inside Decimal's precision
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,18 @@ def load_fx_rates(path: str | Path, on: str = "latest") -> FxTable:
                     raise InputError(path, f"rate {row['per_eur']!r} is not a number", row=row_number, column="per_eur") from None
                 if not rate.is_finite() or rate <= 0:
                     raise InputError(path, "rate must be a positive number", row=row_number, column="per_eur")
+                if not FX_RANGE[0] <= rate <= FX_RANGE[1]:
+                    raise InputError(path, f"rate {rate} is outside {FX_RANGE[0]:f}–{FX_RANGE[1]:f} units per EUR",
+                                     row=row_number, column="per_eur")
                 rates.setdefault(row["date"].strip(), {})[row["currency"].strip().upper()] = rate
     except FileNotFoundError:
         raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected the FX rates CSV") from None
+    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
     if not rates:
@@ -75,11 +89,14 @@ def round_price(value: Decimal, rule: RoundingRule) -> Decimal:
     """Round half-up to the rule's decimals, then to the nearest price with the rule's ending.
 
     Idempotent and monotone: a price that already fits the rule is returned unchanged, and a
-    higher input never gives a lower price. An ending never pushes a price to zero or below.
+    higher input never gives a lower price. Rounding never turns a positive price into zero (a
+    0.40 price in whole units is 1, not 0: platforms disapprove a zero price), and an ending never
+    pushes a price to zero or below.
     """
     quantum = Decimal(1).scaleb(-rule.decimals)
     if not rule.ending:
-        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+        return quantum if value > 0 and rounded <= 0 else rounded
     minor = value.scaleb(rule.decimals)
     step = Decimal(10) ** len(rule.ending)
     ending = Decimal(rule.ending)
@@ -119,6 +136,15 @@ def format_amount(value: Decimal, currency: str) -> str:
     return f"{value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)} {currency}"
 
 
+def fits(value: Decimal, currency: str) -> bool:
+    """Whether the amount, with the currency's digits, has at most MAX_DIGITS significant digits."""
+    try:
+        digits = plain_amount(value, currency).lstrip("-").replace(".", "").lstrip("0")
+    except InvalidOperation:  # more digits than the decimal context holds
+        return False
+    return len(digits) <= MAX_DIGITS
+
+
 def plain_amount(value: Decimal, currency: str) -> str:
     """The bare number schema.org and Amazon want: point decimal separator, ISO digits."""
     digits = currency_digits(currency)
@@ -137,8 +163,11 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(path, f"cannot read price list: {str(exc).splitlines()[0]}") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected the price list CSV") from None
+    # EmptyDataError (an empty file) is a ValueError, not a ParserError; OSError: permissions, I/O
+    except (UnicodeDecodeError, ValueError, OSError) as exc:
+        raise InputError(path, f"cannot read price list: {(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
     missing = {"market", "price"} - set(frame.columns)
     if missing or not ({"sku", "style_id"} & set(frame.columns)):
         raise InputError(path, "needs columns market, price and sku or style_id", row=1)

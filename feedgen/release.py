@@ -6,6 +6,7 @@ gate can judge and a person can read, relative to the last published build in th
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Iterable
 from feedgen.channels import CHANNELS, Artifact
 from feedgen.channels.base import RemovedAction, Removals
 from feedgen.diagnostics import Diagnostics
-from feedgen.diff import BuildDiff, diff_dirs, listed_files
+from feedgen.diff import READ_ERRORS, BuildDiff, diff_dirs, listed_files
+from feedgen.errors import InputError
 from feedgen.gate import GatePolicy, GateResult, check
 from feedgen.incremental import STATE
 from feedgen.manifest import MANIFEST, Manifest, file_entry
@@ -23,6 +25,34 @@ from feedgen.publish import Stage
 from feedgen.report import REPORT, render_html
 
 RESERVED = frozenset({MANIFEST, REPORT, STATE})  # always written fresh, never carried over
+OUTPUT_NAMES = frozenset({*CHANNELS, "pages", MANIFEST, REPORT, STATE})  # what a build puts at the top of the output
+
+
+def guard_output(out: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output folder that publishing would wreck, before anything is read or written.
+
+    Publishing replaces the output folder as a whole and carries over what it already holds (see
+    feedgen.publish). `-o /`, `-o ~`, `-o .` or `-o product_data` would therefore swap away the
+    system, the home folder or the inputs, and `-o /etc` would hard-link all of /etc into the
+    build. So the output must not hold an input, and an existing folder must be empty or look
+    like a feedgen output: a manifest.json, or only channel folders, pages, the report, dotfiles
+    (.gitkeep) and README files."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise InputError(out, "refusing to publish into the filesystem root or the home folder: "
+                         "publishing replaces the whole output folder; use a folder of its own")
+    for path in inputs:
+        if resolved == path.resolve() or resolved in path.resolve().parents:
+            raise InputError(out, f"the output folder holds the input {path}: publishing replaces the whole "
+                             "output folder; use a folder of its own")
+    if resolved.exists() and not resolved.is_dir():
+        raise InputError(out, "the output path exists and is not a directory")
+    if resolved.is_dir() and not (resolved / MANIFEST).is_file():
+        foreign = sorted(name for name in os.listdir(resolved)
+                         if not name.startswith(".") and not name.upper().startswith("README") and name not in OUTPUT_NAMES)
+        if foreign:
+            raise InputError(out, f"is not empty and not a feedgen output (it holds {foreign[0]!r} and no {MANIFEST}): "
+                             "publishing replaces the whole folder; use a new or empty one")
 
 
 @dataclass(frozen=True)
@@ -53,7 +83,14 @@ def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market:
     published: dict[str, dict[str, str]] = {}
     for path in previous.for_pair(channel, market):
         if (out_dir / path).is_file():
-            published.update(read(out_dir / path))
+            try:
+                published.update(read(out_dir / path))
+            except READ_ERRORS as error:
+                # Without the last feed there is no knowing which SKUs to withdraw; guessing would
+                # either leave stale listings or delete live ones, so a person decides.
+                raise InputError(out_dir / path, f"the published {channel} feed cannot be read ({type(error).__name__}); "
+                                 "it is needed to withdraw removed SKUs: restore it, or delete "
+                                 f"{out_dir / MANIFEST} to publish without withdrawals") from None
     gone = published.keys() - set(current_skus)
     return Removals(frozenset(gone), action, previous={sku: published[sku] for sku in sorted(gone)}, as_of=as_of)
 

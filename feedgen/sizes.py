@@ -66,15 +66,21 @@ def load_size_chart(path: str | Path) -> SizeChart:
                 raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", row=1)
             rows: dict[tuple[str, str], dict[str, str]] = {}
             for number, row in enumerate(reader, start=2):
-                group = row["group"].strip().lower()
+                group = (row["group"] or "").strip().lower()
                 if group not in GROUPS:
                     raise InputError(path, f"group {row['group']!r} is not one of {', '.join(GROUPS)}", row=number, column="group")
-                values = {column: _normalise(row[column]) for column in ("eu", "uk", "us")}
+                values = {column: _normalise(row[column] or "") for column in ("eu", "uk", "us")}  # None: short row
                 if not all(values.values()):
                     raise InputError(path, "every size column needs a value", row=number)
                 rows[(group, values["eu"])] = values
     except FileNotFoundError:
         raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected the size chart CSV") from None
+    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
     return SizeChart(path=path, rows=rows)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.errors import InputError
+from feedgen.text import has_unsafe_characters
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,22 @@ class TomlFile:
         return start + 1 if header is not None else None
 
 
+def unsafe_string(data: Any, dotted: str = "") -> str | None:
+    """The dotted key of the first key or string value holding a character XML cannot carry (TOML
+    allows "\u0001"), or None. Such text would end in feeds and pages, so configuration refuses it."""
+    if isinstance(data, str):
+        return dotted if has_unsafe_characters(data) else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        where = f"{dotted}.{key}" if dotted else str(key)
+        if isinstance(key, str) and has_unsafe_characters(key):
+            return where
+        found = unsafe_string(value, where)
+        if found:
+            return found
+    return None
+
+
 def read_toml(path: str | Path, what: str) -> TomlFile:
     """Parse a UTF-8 TOML file; unreadable or invalid TOML is an InputError with its line."""
     path = Path(path)
@@ -56,7 +73,14 @@ def read_toml(path: str | Path, what: str) -> TomlFile:
         raise InputError(path, f"is a directory, expected {what}") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
-    return TomlFile(path=path, data=parse_toml(path, text), lines=text.splitlines())
+    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    toml = TomlFile(path=path, data=parse_toml(path, text), lines=text.splitlines())
+    unsafe = unsafe_string(toml.data)
+    if unsafe:
+        raise toml.fail(f"{unsafe}: contains a control character that XML and feeds cannot carry",
+                        key=unsafe.rsplit(".", 1)[-1])
+    return toml
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:

@@ -277,10 +277,14 @@ class DeepTranslatorBackend:
         except dt.MicrosoftAPIerror as exc:
             raise FatalError(f"{self.name}: {exc}") from None
         except AttributeError:
-            if self.name != "microsoft":
-                raise
-            # deep-translator's Microsoft wrapper logs a RequestException and then calls .json() on None.
-            raise TransientError(f"{self.name}: network error") from None
+            if self.name == "microsoft":
+                # deep-translator's Microsoft wrapper logs a RequestException and then calls .json() on None.
+                raise TransientError(f"{self.name}: network error") from None
+            raise TransientError(f"{self.name}: unreadable answer (not the JSON or page the engine sends)") from None
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            # A 200 answer that is not the engine's (a captive portal, a proxy error page, truncated
+            # JSON) makes the wrappers fail while parsing it; worth a retry, never a traceback.
+            raise TransientError(f"{self.name}: unreadable answer ({type(exc).__name__})") from None
 
 
 def make_backend(name: str, **kwargs) -> Backend:

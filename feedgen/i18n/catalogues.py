@@ -63,6 +63,10 @@ def read_catalogue(path: Path, domain: str, language: str | None = None) -> Cata
         catalog = read_po(io.BytesIO(raw), locale=None, domain=domain, abort_invalid=True)
     except FileNotFoundError:
         raise InputError(path, "catalogue not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected a PO file") from None
+    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     except PoFileError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise InputError(path, f"not a valid PO file: {exc}", row=int(match[1]) if match else None) from None
@@ -84,6 +88,8 @@ def read_catalogue(path: Path, domain: str, language: str | None = None) -> Cata
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _KEYWORD_LINE = re.compile(r"^(?:#~ |#\| |#~\| )?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*(\".*)$")
+# A keyword without a quoted string (`msgid Offer valid until`): Babel skips such a line in silence.
+_BARE_KEYWORD = re.compile(r"^(?:#~ )?(msgctxt|msgid_plural|msgid|msgstr(\[\d+\])?)(\s+[^\s\"].*|\s*)$")
 
 
 def _previous_ids(path: Path, text: str) -> dict[int, str]:
@@ -96,6 +102,9 @@ def _previous_ids(path: Path, text: str) -> dict[int, str]:
         match = _KEYWORD_LINE.match(line.rstrip())
         if match and not line.startswith("#,") and not _QUOTED.fullmatch(match[2]):
             raise InputError(path, f"unterminated or malformed string: {line.strip()[:60]}", row=number)
+        bare = _BARE_KEYWORD.match(line.rstrip())
+        if bare:
+            raise InputError(path, f"{bare[1]} without a quoted string: {line.strip()[:60]}", row=number)
         if line.startswith("#| "):
             body = line[3:].strip()
             if body.startswith("msgid "):

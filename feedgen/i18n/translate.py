@@ -21,6 +21,7 @@ from feedgen.i18n.backends import Backend, FatalError, TextRejected, TransientEr
 from feedgen.i18n.catalogues import key_of, mark_machine, status_of
 from feedgen.i18n.checks import problems
 from feedgen.i18n.masking import Masked, Masker, MaskError, Segmented, segment
+from feedgen.text import has_unsafe_characters
 
 MEMORY = "memory"  # engine name recorded for reuse of a reviewed identical text
 
@@ -126,6 +127,8 @@ def _assemble(job: Job, translated: dict[str, str], domain: str, plurals: int) -
     for (masked, segmented), source in zip(job.forms, _forms(job.message)):
         text = masked.unmask(segmented.join([translated[piece] for piece in segmented.pieces]))
         found = problems(source, text, domain)
+        if has_unsafe_characters(text) and not has_unsafe_characters(source):
+            found.append("control characters in the engine's answer (garbage, not a translation)")
         if found:
             raise ValueError("; ".join(found))
         texts.append(text)

@@ -41,6 +41,8 @@ def import_frame(
         fmt = detect_format(raw.columns, has_column_mapping=bool(settings.columns))
     if fmt == "native":
         return raw, [], fmt
+    if raw.empty:  # a header-only export: the importers' string operations need at least one row
+        raise InputError(path, f"read as a {fmt} export, but it has no rows below the header", row=2)
     log = ImportLog(fmt)
     frame = IMPORTERS[fmt](path, raw, settings, log)
     frame = finish(frame, {**defaults, **settings.defaults}, log)

@@ -111,6 +111,7 @@ def _prices(frame: pd.DataFrame) -> None:
 def _stock(frame: pd.DataFrame, present: set[str], log: ImportLog) -> None:
     """Inventory quantity; variants Shopify sells regardless of stock count as in stock."""
     qty = pd.to_numeric(frame["qty"], errors="coerce")
+    qty = qty.where(qty.abs() < 1e15)  # 1e400 is inf: no quantity (the catalogue reports it), never int(inf)
     untracked = frame["tracker"].eq("") if "tracker" in present else pd.Series("qty" not in present, index=frame.index)
     sells_anyway = untracked | frame["policy"].str.casefold().isin(TRUE)
     stock = qty.clip(lower=0)

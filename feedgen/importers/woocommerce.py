@@ -59,6 +59,7 @@ def _columns(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[st
         unit = _WEIGHT.match(key)
         if unit:
             grams = pd.to_numeric(raw[column].astype(str).str.replace(",", ".", regex=False), errors="coerce")
+            grams = grams.where(grams.abs() < 1e12)  # inf or absurd: no weight, never int(inf)
             frame["weight"] = (grams * WEIGHT_UNITS[unit[1]]).round().map(lambda g: "" if pd.isna(g) or g <= 0 else str(int(g)))
     attributes = []
     for key, column in by_key.items():
@@ -128,6 +129,7 @@ def import_woocommerce(path: Path, raw: pd.DataFrame, settings: ImportSettings, 
 
     # stock: a number when WooCommerce manages it, else only the In stock? flag
     managed = pd.to_numeric(items["stock"], errors="coerce")
+    managed = managed.where(managed.abs() < 1e15)  # 1e400 is inf: no quantity (the catalogue reports it), never int(inf)
     flag = items["in_stock"].str.casefold()
     unmanaged_in_stock = managed.isna() & flag.isin(["1", "backorder"])
     stock = managed.clip(lower=0).where(~flag.eq("0"), 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.errors import InputError
-from feedgen.tomlfile import parse_toml
+from feedgen.tomlfile import parse_toml, unsafe_string
 from feedgen.markets import MarketConfig
 
 FILE_NAME = "landing_pages.toml"
@@ -55,6 +55,9 @@ def parse_campaigns(path: Path, text: str) -> list[dict[str, Any]]:
     campaigns = data.get("campaigns", [])
     if not isinstance(campaigns, list) or not all(isinstance(c, dict) for c in campaigns):
         raise InputError(path, "campaigns must be an array of tables: [[campaigns]]")
+    unsafe = unsafe_string(campaigns, "campaigns")  # TOML allows "\u0001"; a page cannot carry it
+    if unsafe:
+        raise InputError(path, f"{unsafe}: contains a control character that pages cannot carry")
     return campaigns
 
 
@@ -69,6 +72,8 @@ def load_campaigns(path: Path, config: MarketConfig) -> list[Campaign]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:  # a directory, permissions: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     lines = text.splitlines()
     campaigns: list[Campaign] = []
     for index, raw in enumerate(parse_campaigns(path, text)):

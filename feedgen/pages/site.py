@@ -96,11 +96,10 @@ class LandingPages:
             rows = offers[offers["style_id"].isin([s.style_id for s in page.styles])]
             diagnostics.extend(check_page(page.html, rows, [s.sku for s in page.styles], market))
             pages.append((campaign, page))
-        if ui.broken:
-            for source in sorted(set(ui.broken)):
-                diagnostics.append(Diagnostic("pages.text.bad_placeholder", "warning",
-                                              f"translation of {source!r} breaks its placeholders; English shown",
-                                              market=market.id, channel=CHANNEL))
+        for source, problem in sorted(set(ui.broken)):
+            rule = "pages.text.bad_markup" if problem.startswith("markup") else "pages.text.bad_placeholder"
+            diagnostics.append(Diagnostic(rule, "warning", f"translation of {source!r} is not used ({problem}); English shown",
+                                          market=market.id, channel=CHANNEL))
         untranslated = summarize([f for _, page in pages for f in page.flagged if f.where != "product"])
         if untranslated:
             diagnostics.append(Diagnostic(

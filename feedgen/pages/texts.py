@@ -22,14 +22,13 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
-from feedgen.errors import InputError
+from feedgen.i18n.catalogues import read_catalogue
+from feedgen.i18n.checks import problems
 
 DOMAIN = "messages"
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _REVIEW_MARK = re.compile(r'<mark class="review review-(?:fuzzy|missing)"(?: title="[^"]*")?>|</mark>')
 # Product text statuses (offers.text_status and the i18n catalogue's) -> review class.
 PRODUCT_STATUS = {"reviewed": "reviewed", "machine": "fuzzy", "fuzzy": "fuzzy", "source": "missing", "missing": "missing"}
@@ -40,15 +39,14 @@ def po_file(locales: Path, language: str) -> Path:
 
 
 def read_catalog(locales: Path, locale: str, language: str) -> Catalog | None:
-    """The market's messages.po (nb_NO, then nb), or None when there is none."""
+    """The market's messages.po (nb_NO, then nb), or None when there is none.
+
+    Read with feedgen.i18n's strict reader: Babel alone skips a malformed line (`msgid text`
+    without quotes) in silence, and a directory or unreadable file must be one error line."""
     for name in dict.fromkeys([locale, language]):
         path = po_file(locales, name)
         if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    return read_po(handle, locale=language, domain=DOMAIN, abort_invalid=True)
-            except (PoFileError, UnicodeDecodeError) as exc:
-                raise InputError(path, f"not a valid PO file: {exc}") from None
+            return read_catalogue(path, DOMAIN, language)
     return None
 
 
@@ -59,15 +57,18 @@ class _Blank(dict):
         return ""
 
 
-def _usable(source: str, translation: str) -> bool:
-    """A translation that would break newstyle formatting (bare %, unknown name) is not used."""
-    if not set(_PLACEHOLDER.findall(translation)) <= set(_PLACEHOLDER.findall(source)):
-        return False
+def _problem(source: str, translation: str) -> str | None:
+    """Why a translation is not used, or None. The checks `feedgen translations check` runs
+    (feedgen.i18n.checks: a placeholder lost or added, markup not in the source, a bare %),
+    then a trial %-format: newstyle gettext formats every string, so a broken one would crash."""
+    found = problems(source, translation, DOMAIN)
+    if found:
+        return found[0]
     try:
         translation % _Blank()
     except (ValueError, TypeError, KeyError):
-        return False
-    return True
+        return "not a valid %-format string"
+    return None
 
 
 @dataclass
@@ -88,7 +89,7 @@ class UiText:
     use_fuzzy: bool
     review: bool = False
     flagged: list[Flagged] = field(default_factory=list)
-    broken: list[str] = field(default_factory=list)
+    broken: list[tuple[str, str]] = field(default_factory=list)  # (text, why its translation is not used)
 
     def __post_init__(self) -> None:
         self.translations: NullTranslations = NullTranslations()
@@ -126,8 +127,9 @@ class UiText:
         """Escape, check and (in review mode) mark one looked-up string.
 
         `english` is what an untranslated lookup shows (the msgid, or its plural form)."""
-        if translated != english and not _usable(english, translated):
-            self.broken.append(f"{context + ' | ' if context else ''}{msgid}")
+        problem = _problem(english, translated) if translated != english else None
+        if problem:
+            self.broken.append((f"{context + ' | ' if context else ''}{msgid}", problem))
             translated = english
         state = self._state(context, msgid)
         if state == "reviewed":

@@ -105,11 +105,15 @@ def test_a_translation_that_breaks_placeholders_falls_back_to_english(mini_proje
     assert len(broken) == 2 and "Offer valid until" in broken[0]
 
 
-def test_markup_in_a_translation_is_escaped(mini_project) -> None:
+def test_markup_in_a_translation_is_not_used(mini_project) -> None:
+    # Markup the source does not have fails feedgen.i18n.checks (as for product text): the English
+    # source is shown instead of the escaped tags, and a warning names the entry.
     edit_po(mini_project, "nb", **{"Pay with": '<script>alert("po")</script>'})
-    pages, _ = render_no(mini_project, review=False)
+    pages, built = render_no(mini_project, review=False)
     html = pages["winter-boots"].html
-    assert "<script>alert" not in html and "&lt;script&gt;alert(&#34;po&#34;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "alert(" not in html and "Pay with" in html
+    [warning] = [d for d in built.diagnostics if d.rule_id == "pages.text.bad_markup"]
+    assert "'Pay with'" in warning.message and "markup not in the source" in warning.message
 
 
 def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project) -> None:
