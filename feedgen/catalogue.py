@@ -20,7 +20,7 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.columns import map_distinct, strip_column
+from feedgen.columns import map_distinct, share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
 
@@ -33,6 +33,7 @@ OPTIONAL_COLUMNS = (
     "sale_price", "sale_start", "sale_end", "weight_g", "country_of_origin", "features",
     "rating", "review_count", "handle",
 )
+UNIQUE_COLUMNS = ("sku", "gtin", "mpn")  # one value per row: nothing to share (see share_equal)
 GENDERS = ("female", "male", "unisex")
 AGE_GROUPS = ("newborn", "infant", "toddler", "kids", "adult")
 
@@ -264,6 +265,9 @@ def load_catalogue(
 
     handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
     frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if column not in UNIQUE_COLUMNS and frame[column].dtype != "float64":
+            frame[column] = share_equal(frame[column])
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
 
 

@@ -232,7 +232,7 @@ class AmazonChannel:
             with stage.open(name) as handle:
                 handle.write(b'{"header":' + _dumps(header).encode("utf-8") + b',"messages":[\n')
                 children = 0
-                for batch in _batched(enumerate(_take(messages, count), start=1), 2000):
+                for batch in _batched(enumerate(itertools.islice(messages, count), start=1), 2000):  # this file's share
                     text = ",\n".join(f'{{"messageId":{message_id},{body}' for message_id, (_, body) in batch)
                     handle.write((b",\n" if batch[0][0] > 1 else b"") + text.encode("utf-8"))
                     children += sum(is_child for _, (is_child, _) in batch)
@@ -382,15 +382,6 @@ def _batched(iterator: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterator)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
-
-
-def _take(iterator: Iterator, count: int | None) -> Iterator:
-    """The next `count` items (all remaining when None), leaving the rest for the next file."""
-    if count is None:
-        yield from iterator
-        return
-    for _ in range(count):
-        yield next(iterator)
 
 
 def _fit_bytes(text: str) -> str:

@@ -151,11 +151,13 @@ def _money(values: pd.Series, currency: str) -> list[str]:
 
 def item_fields(items: pd.DataFrame, market) -> list[Field]:
     """Every Google attribute of an item, in feed order, as a column of strings."""
-    def text(column: str) -> list[str]:
-        return items[column].fillna("").astype(str).tolist()
+    def text(column: str) -> list[str]:  # fillna("").astype(str), without pandas' per-value round trips
+        return [value if type(value) is str else "" if pd.isna(value) else str(value) for value in items[column].tolist()]
 
-    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=True)
-    images = images.reindex(columns=range(MAX_ADDITIONAL_IMAGES)).astype(object).fillna("")
+    links = items["additional_image_links"].tolist()
+    split = {value: (value.split("|", MAX_ADDITIONAL_IMAGES) + [""] * MAX_ADDITIONAL_IMAGES)[:MAX_ADDITIONAL_IMAGES]
+             for value in dict.fromkeys(links)}
+    images = list(zip(*(split[value] for value in links))) or [()] * MAX_ADDITIONAL_IMAGES
     no_identifier = items["gtin"].eq("") & items["mpn"].eq("")
     grams = items["weight_g"].round().astype("Int64")
     weight = (grams.astype(str) + " g").where(grams.notna() & grams.gt(0), "")
@@ -167,7 +169,7 @@ def item_fields(items: pd.DataFrame, market) -> list[Field]:
         Field("description", text("description")),
         Field("link", text("link")),
         Field("image_link", text("image_link")),
-        *(Field("additional_image_link", images[n].tolist()) for n in range(MAX_ADDITIONAL_IMAGES)),
+        *(Field("additional_image_link", images[n]) for n in range(MAX_ADDITIONAL_IMAGES)),
         Field("availability", text("availability")),
         Field("price", _money(items["price"], market.currency)),
         Field("sale_price", _money(items["sale_price"], market.currency)),
