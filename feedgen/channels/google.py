@@ -14,6 +14,7 @@ from lxml import etree
 
 from feedgen.channels.base import Artifact, RuleCheck
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import MarketConfig
 from feedgen.pricing import format_amount
@@ -59,7 +60,7 @@ class GoogleChannel:
         strict = market.country in APPAREL_STRICT_COUNTRIES
         for field in ("color", "size", "gender", "age_group"):
             check.missing(field, f"google.{field}.missing", "error" if strict else "warning")
-        colours = items["color"].str.split("/")
+        colours = map_distinct(items["color"], lambda color: color.split("/"))
         check.flag(colours.map(len) > 3, "google.color.too_many", "error", "color", "at most 3 colours separated by /")
         check.flag(colours.map(lambda parts: any(len(p) > 40 for p in parts)), "google.color.too_long", "error",
                    "color", "each colour is at most 40 characters")
@@ -85,7 +86,7 @@ class GoogleChannel:
                     f"google.{label}.too_many_values", "warning",
                     f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
                     market=market.id, channel=self.name, field=label))
-        image_count = items["additional_image_links"].str.count(r"\|") + items["additional_image_links"].ne("")
+        image_count = map_distinct(items["additional_image_links"], lambda links: links.count("|") + (links != ""))
         check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         return check.accepted(), check.diagnostics
