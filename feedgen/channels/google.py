@@ -27,6 +27,7 @@ APPAREL_STRICT_COUNTRIES = frozenset({"BR", "FR", "DE", "JP", "GB", "US"})
 MAX_ADDITIONAL_IMAGES = 10
 CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
 CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
+CHUNK = 5000  # items whose attribute columns are in memory at once
 
 
 class GoogleChannel:
@@ -95,9 +96,12 @@ class GoogleChannel:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
+        serialiser = ColumnSerialiser(G, "g")
         with stage.open(relative) as handle:
             handle.write(head)
-            ColumnSerialiser(G, "g").write_items(handle, item_fields(items, market), len(items))
+            for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
+                chunk = items.iloc[start:start + CHUNK]
+                serialiser.write_items(handle, item_fields(chunk, market), len(chunk), chunk=CHUNK)
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
