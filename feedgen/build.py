@@ -209,7 +209,8 @@ def run(
             result.timings["load"] = loaded
             progress("writing manifest and report")
             with result.timed("release"):
-                stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
+                if request.localizer is None:  # a custom localizer is not among the keys: never reuse its output
+                    stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
                 result.release = prepare(
                     stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
                     previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
@@ -253,7 +254,8 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
             channel.plan([market for market in markets if name in plan[market.id]])
     job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {})
     to_build = [market for market in markets if not job.fully_reused(market)]
-    built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds)
+    built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
+                    cost=lambda market: len(plan[market.id]))  # markets with more channels start first
     for market in markets:
         market_build = next(built) if market in to_build else reused_market(job, market)
         _absorb(result, market_build, job, stage, previous)
@@ -290,12 +292,15 @@ def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stag
 
 
 def _next_state(state: BuildState | None, keys: Keys, result: BuildResult, sources: Sources | None) -> BuildState:
-    """This build's state: its markets, plus those of the last state it did not select."""
-    carried = {market: entry for market, entry in (state.markets.items() if state else ())
-               if market not in keys.markets}
-    built = {b.market: (keys.markets[b.market], b.parts) for b in result.market_builds}
+    """This build's state: its markets (with the parts of channels it did not select, when their
+    key is unchanged), plus the markets of the last state it did not select."""
+    markets = dict(state.markets) if state else {}
+    for built in result.market_builds:
+        key = keys.markets[built.market]
+        kept = markets[built.market][1] if built.market in markets and markets[built.market][0] == key else {}
+        markets[built.market] = (key, {**kept, **built.parts})
     catalogue = sources.catalogue.diagnostics if sources is not None else state.catalogue
-    return BuildState(key=keys.build, catalogue=list(catalogue), markets={**carried, **built})
+    return BuildState(key=keys.build, catalogue=list(catalogue), markets=markets)
 
 
 def _landing_pages(request: BuildRequest, config: MarketConfig, sources: Sources | None) -> LandingPages | None:

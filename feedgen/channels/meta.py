@@ -148,8 +148,8 @@ class MetaChannel:
                    "link should use https")
         check.flag(items["image_link"].ne("") & ~items["image_link"].str.startswith("https://"),
                    "meta.image_link.not_https", "warning", "image_link", "image_link should use https")
-        images = items["additional_image_links"].str.split("|")
-        check.flag(images.map(len) > MAX_ADDITIONAL_IMAGES, "meta.additional_image_link.too_many", "warning",
+        images = map_distinct(items["additional_image_links"], lambda links: links.count("|") + 1)  # str.split's length
+        check.flag(images > MAX_ADDITIONAL_IMAGES, "meta.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         for field, limit in SHORTENED.items():
             long = items[field].str.len() > limit

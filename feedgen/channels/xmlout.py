@@ -10,6 +10,7 @@ feed grows.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence
 
@@ -44,7 +45,8 @@ class ColumnSerialiser:
         keys: Sequence = _slice(field, rows)
         if field.children:
             keys = list(zip(*(_slice(child, rows) for child in field.children)))
-        distinct = [key for key in dict.fromkeys(keys) if key]
+        every = dict.fromkeys(keys)
+        distinct = [key for key in every if key]
         if not distinct:
             return None
         closing = f"</{self.prefix}:{field.name}>".encode()
@@ -56,8 +58,9 @@ class ColumnSerialiser:
         if len(distinct) == 1:
             fragment = lead + pieces[0] + closing
             return [fragment if key else b"" for key in keys]
-        lookup = dict(zip(distinct, (lead + piece + closing for piece in pieces)))
-        return [lookup.get(key, b"") for key in keys]
+        lookup = dict.fromkeys(every, b"")  # empty keys stay b''
+        lookup.update(zip(distinct, (lead + piece + closing for piece in pieces)))
+        return list(map(lookup.__getitem__, keys))
 
     def _texts(self, field: Field, texts: list[str]) -> list[bytes]:
         """`<g:name>text` per text, from one element whose text is all of them joined by a
@@ -106,8 +109,8 @@ class ColumnSerialiser:
         for start in range(0, count, chunk):
             rows = range(start, min(count, start + chunk))
             columns = [column for field in fields if (column := self.column(field, rows, "\n    ")) is not None]
-            rows_parts = zip(*columns) if columns else [()] * len(rows)
-            handle.write(b"".join(opening + b"".join(parts) + closing for parts in rows_parts))
+            edges = [opening] * len(rows), [closing] * len(rows)
+            handle.write(b"".join(itertools.chain.from_iterable(zip(edges[0], *columns, edges[1]))))
 
 
 def _slice(field: Field, rows: range) -> Sequence[str]:
