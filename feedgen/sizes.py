@@ -11,6 +11,7 @@ import pandas as pd
 from feedgen.errors import InputError
 
 GROUPS = ("women", "men", "kids")
+CHILD_AGE_GROUPS = ("newborn", "infant", "toddler", "kids")  # catalogue age groups sized on the kids' chart
 SYSTEM_COLUMNS = {"EU": "eu", "UK": "uk", "US": "us"}
 
 
@@ -45,9 +46,9 @@ class SizeChart:
 
 
 def size_group(gender: pd.Series, age_group: pd.Series) -> pd.Series:
-    """Which chart applies: kids by age, else women / men / unisex by gender."""
+    """Which chart applies: kids for every child age group (newborn to kids), else women / men / unisex by gender."""
     group = gender.map({"female": "women", "male": "men", "unisex": "unisex"}).fillna("unisex")
-    return group.where(age_group.ne("kids"), "kids")
+    return group.where(~age_group.isin(CHILD_AGE_GROUPS), "kids")
 
 
 def _normalise(size: str) -> str:

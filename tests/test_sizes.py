@@ -53,3 +53,11 @@ def test_charts_name_the_scale_each_size_is_read_from(chart) -> None:
                         pd.Series(["adult", "adult", "adult", "adult", "kids", "adult"]))
     charts = chart.charts(pd.Series(["38", "42", "42", "36", "28", "60"]), groups)
     assert charts.tolist() == ["women", "men", "men", "women", "kids", ""]
+
+
+@pytest.mark.parametrize("age", ["newborn", "infant", "toddler", "kids"])
+def test_every_child_age_group_uses_the_kids_chart(chart, age) -> None:
+    # Review finding #4: toddler/infant/newborn were looked up on the adult charts (size.unmapped in GB/US).
+    groups = size_group(pd.Series(["female", "male", "unisex"]), pd.Series([age] * 3))
+    assert groups.tolist() == ["kids"] * 3
+    assert chart.convert(pd.Series(["27"] * 3), groups, "US").tolist() == ["10"] * 3
