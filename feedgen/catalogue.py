@@ -98,10 +98,20 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- value parsing
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")  # 1.299.000 or 1,299,000: thousands only
+
+
+class AmbiguousNumber(ValueError):
+    """`2,499` or `1.299`: one separator followed by exactly three digits is a decimal mark in some
+    exports and a thousands separator in others, and the two readings differ a thousandfold."""
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`."""
+    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`.
+
+    A lone `.` or `,` followed by exactly three digits (`2,499`, `1.299`) raises AmbiguousNumber,
+    unless a second separator decides it (`2,499.00`, `1.299,00`, `1.299.000`) or the whole part is
+    0 (`0.499` cannot be a thousands group)."""
     value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not value:
         return None
@@ -109,8 +119,15 @@ def parse_decimal(text: str) -> Decimal | None:
         decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
         thousands = "." if decimal_mark == "," else ","
         value = value.replace(thousands, "").replace(decimal_mark, ".")
-    elif "," in value:
-        value = value.replace(",", ".")
+    elif value.count(",") + value.count(".") > 1:
+        if not _GROUPED.match(value):
+            raise ValueError(text)
+        value = value.replace(",", "").replace(".", "")
+    elif "," in value or "." in value:
+        whole, _, fraction = value.replace(",", ".").partition(".")
+        if len(fraction) == 3 and fraction.isdigit() and whole.lstrip("-") not in ("", "0"):
+            raise AmbiguousNumber(text)
+        value = f"{whole}.{fraction}"
     if not _NUMBER.match(value):
         raise ValueError(text)
     number = Decimal(value)
@@ -125,16 +142,24 @@ def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic
     for text in frame[column].unique():
         try:
             distinct[text] = parse_decimal(text)
+        except AmbiguousNumber:
+            distinct[text] = "ambiguous"
         except (ValueError, InvalidOperation):
             distinct[text] = "invalid"
     parsed = frame[column].map(distinct)
     bad_text = parsed.eq("invalid")
+    ambiguous = parsed.eq("ambiguous")
     not_positive = parsed.map(lambda v: isinstance(v, Decimal) and v <= 0)
     for sku, text in frame.loc[bad_text, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.invalid", severity, f"{column} {text!r} is not a number", sku=sku, field=column))
+    for sku, text in frame.loc[ambiguous, ["sku", column]].itertuples(index=False):
+        diagnostics.append(Diagnostic(
+            f"catalogue.{column}.ambiguous", severity,
+            f"{column} {text!r} is ambiguous (thousands or decimals?): write it with its decimals, e.g. 2499.00, 2.499,00 or 2,499.00",
+            sku=sku, field=column))
     for sku, text in frame.loc[not_positive, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.not_positive", severity, f"{column} {text!r} must be greater than zero", sku=sku, field=column))
-    return parsed.where(~(bad_text | not_positive), None).astype(object)
+    return parsed.where(~(bad_text | ambiguous | not_positive), None).astype(object)
 
 
 def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:

@@ -147,7 +147,7 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
             frame[column] = ""
     frame = frame[columns].apply(lambda column: column.str.strip())
     frame["market"] = frame["market"].str.upper()
-    from feedgen.catalogue import parse_decimal  # local import: catalogue imports pricing helpers too
+    from feedgen.catalogue import AmbiguousNumber, parse_decimal  # local import: catalogue imports pricing helpers too
 
     for row_number, row in enumerate(frame.itertuples(index=False), start=2):
         if row.market not in market_ids:
@@ -158,6 +158,9 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
             text = getattr(row, column)
             try:
                 value = parse_decimal(text)
+            except AmbiguousNumber:
+                raise InputError(path, f"{column} {text!r} is ambiguous (thousands or decimals?): write it with its "
+                                 "decimals, e.g. 2499.00", row=row_number, column=column) from None
             except (ValueError, InvalidOperation):
                 value = Decimal(-1)
             if (column == "price" and value is None) or (value is not None and value <= 0):

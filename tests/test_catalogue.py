@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from feedgen.catalogue import load_catalogue, parse_decimal
+from feedgen.catalogue import AmbiguousNumber, load_catalogue, parse_decimal
 from feedgen.errors import InputError
 
 from .conftest import MINI, SAMPLE_DATA, write_catalogue
@@ -115,6 +115,30 @@ def test_parse_decimal(text, expected) -> None:
 def test_parse_decimal_rejects(text) -> None:
     with pytest.raises(ValueError):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize("text, expected", [("2,499.00", "2499.00"), ("1.299,00", "1299.00"), ("1.299.000", "1299000"),
+                                            ("1,299,000", "1299000"), ("0.499", "0.499"), ("12,5", "12.5")])
+def test_a_second_separator_or_a_zero_decides_a_three_digit_group(text, expected) -> None:
+    assert parse_decimal(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["2,499", "1.299", "-1.299", " 2,499 "])
+def test_one_separator_before_three_digits_is_ambiguous(text) -> None:
+    # Review finding #3: "2,499" (an English export with a thousands comma) was read as 2.499.
+    with pytest.raises(AmbiguousNumber):
+        parse_decimal(text)
+
+
+def test_an_ambiguous_price_is_an_error_for_its_sku(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "OK-1"}, {"sku": "THOUSANDS", "price": "2,499"},
+                                                {"sku": "SALE", "sale_price": "1.299"}])
+    catalogue = load_catalogue(path)
+    found = {(d.sku, d.rule_id, d.severity) for d in catalogue.diagnostics}
+    assert ("THOUSANDS", "catalogue.price.ambiguous", "error") in found
+    assert ("SALE", "catalogue.sale_price.ambiguous", "warning") in found
+    items = catalogue.items.set_index("sku")
+    assert items.loc["THOUSANDS", "price"] is None and items.loc["SALE", "sale_price"] is None
 
 
 # ---------------------------------------------------------------- bad rows

@@ -107,6 +107,7 @@ def test_explicit_price_list_wins(tmp_path, config) -> None:
         ("market,sku,price\nXX,A,10\n", "unknown market 'XX'"),
         ("market,sku,style_id,price\nSE,A,B,10\n", "exactly one of sku or style_id"),
         ("market,sku,price\nSE,A,free\n", "price 'free' is not a positive number"),
+        ("market,sku,price\nSE,A,\"1,149\"\n", "price '1,149' is ambiguous"),  # review #3
         ("market,price\nSE,10\n", "needs columns"),
     ],
 )
