@@ -198,7 +198,9 @@ class _Reader:
             raise self.fail(f"{dotted}.{key}", f"{value} is outside {low}–{high}")
         return number
 
-    def boolean(self, data: dict, dotted: str, key: str) -> bool:
+    def boolean(self, data: dict, dotted: str, key: str, default: bool | None = None) -> bool:
+        if key not in data and default is not None:
+            return default
         if not isinstance(data[key], bool):
             raise self.fail(f"{dotted}.{key}", "must be true or false")
         return data[key]
@@ -299,7 +301,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
     for method in methods:
         if method not in payments:
             raise reader.fail(f"{payment_path}.methods", f"unknown payment method {method!r} (see [payment_methods])")
-    credit_first = payment_data.get("credit_first_allowed", True)
+    credit_first = reader.boolean(payment_data, payment_path, "credit_first_allowed", default=True)
     if not credit_first and payments[methods[0]].kind == "credit":
         raise reader.fail(
             f"{payment_path}.methods", f"{methods[0]!r} is a credit option and this market forbids showing credit first"
@@ -330,9 +332,9 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         size_system=reader.text(data, dotted, "size_system", SIZE_SYSTEMS),
         channels=tuple(channels),
         storefront_url=url,
-        allow_machine_translation=bool(data.get("allow_machine_translation", False)),
+        allow_machine_translation=reader.boolean(data, dotted, "allow_machine_translation", default=False),
         rounding=RoundingRule(decimals=decimals, ending=ending),
-        whole_units=bool(display.get("whole_units", False)),
+        whole_units=reader.boolean(display, f"{dotted}.display", "whole_units", default=False),
         returns=ReturnPolicy(
             days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365))),
             fees=fees,
