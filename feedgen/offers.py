@@ -104,7 +104,10 @@ def _sale_window(start: pd.Series, end: pd.Series, market: Market) -> pd.Series:
 
 
 def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Market) -> pd.Series:
-    """Explicit prices win over conversion: first by SKU, then by style. Returns the mask of overridden rows."""
+    """Explicit prices win over conversion: first by SKU, then by style. Returns the mask of overridden rows.
+
+    A row's sale_price replaces the converted sale only where it is filled in: a row that sets just
+    the price keeps the catalogue's sale (and its window) in that market."""
     rows = price_list[price_list["market"] == market.id]
     overridden = pd.Series(False, index=offers.index)
     for key in ("style_id", "sku"):  # sku last, so it wins over its style
@@ -113,7 +116,9 @@ def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Ma
             continue
         hit = offers[key].isin(keyed.index)
         offers.loc[hit, "price"] = offers.loc[hit, key].map(keyed["price"])
-        offers.loc[hit, "sale_price"] = offers.loc[hit, key].map(keyed["sale_price"])
+        sale = offers.loc[hit, key].map(keyed["sale_price"])
+        given = sale[sale.notna()]
+        offers.loc[given.index, "sale_price"] = given.astype(object)
         overridden |= hit
     return overridden
 
