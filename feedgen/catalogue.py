@@ -267,8 +267,10 @@ def load_catalogue(
     out_of_range = frame["rating"].notna() & ~frame["rating"].between(0, 5)
     frame.loc[out_of_range | frame["review_count"].fillna(0).le(0), ["rating", "review_count"]] = float("nan")
 
-    handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
-    frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
+    # An explicit handle is the shop's own URL slug (Shopify allows non-ASCII, WooCommerce "_"): kept as
+    # written, and percent-encoded where a link is built. Only the fallback from style_id is slugified.
+    fallback = frame["style_id"].str.lower().str.replace(r"[^a-z0-9-]+", "-", regex=True).str.strip("-")
+    frame["handle"] = frame["handle"].where(frame["handle"].ne(""), fallback)
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
 
 

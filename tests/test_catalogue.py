@@ -204,3 +204,18 @@ def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
     catalogue = load_catalogue(path)
     assert catalogue.items.loc[0, "sku"] == "A-1"
     assert {d.rule_id for d in catalogue.diagnostics} >= {"catalogue.sku.control_characters", "catalogue.image_link.control_characters"}
+
+
+def test_explicit_handles_are_kept_and_only_the_style_fallback_is_slugified(tmp_path) -> None:
+    # Review #11: "støvler-dame" became "st-vler-dame" and "winter_boot" "winter-boot": links that 404.
+    from feedgen.offers import fill_template
+
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "A-1", "handle": "støvler-dame"}, {"sku": "A-2", "handle": "winter_boot"},
+        {"sku": "A-3", "handle": "", "style_id": "AS 1005/Blk"},
+    ])
+    items = load_catalogue(path).items
+    assert items["handle"].tolist() == ["støvler-dame", "winter_boot", "as-1005-blk"]
+    links = fill_template("https://shop.example/products/{handle}?variant={sku}", items)
+    assert links.tolist()[:2] == ["https://shop.example/products/st%C3%B8vler-dame?variant=A-1",
+                                  "https://shop.example/products/winter_boot?variant=A-2"]
