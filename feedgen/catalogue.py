@@ -243,8 +243,7 @@ def load_catalogue(
         _flag(frame, not_web, f"catalogue.{column}.invalid", "error", column, "{value!r} is not an http(s) URL", diagnostics)
         frame.loc[not_web, column] = ""
         _flag(frame, url.eq(""), f"catalogue.{column}.missing", "error", column, "no image", diagnostics)
-    extra = frame["additional_image_links"].str.split("|")
-    frame["additional_image_links"] = extra.map(lambda urls: "|".join(u.strip() for u in urls if re.match(r"^https?://\S+$", u.strip())))
+    _check_additional_images(frame, diagnostics)
 
     for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
         frame[column] = frame[column].str.lower()
@@ -272,6 +271,26 @@ def load_catalogue(
     fallback = frame["style_id"].str.lower().str.replace(r"[^a-z0-9-]+", "-", regex=True).str.strip("-")
     frame["handle"] = frame["handle"].where(frame["handle"].ne(""), fallback)
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
+
+
+_WEB_URL = re.compile(r"^https?://\S+$")
+
+
+def _check_additional_images(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
+    """Keep the http(s) URLs of each `|`-joined cell; one warning per SKU that lost any. Each distinct
+    cell is split once (a style's variants usually share theirs)."""
+    kept: dict[str, str] = {}
+    dropped: dict[str, str] = {}
+    for cell in frame["additional_image_links"].unique():
+        urls = [url.strip() for url in cell.split("|") if url.strip()]
+        kept[cell] = "|".join(url for url in urls if _WEB_URL.match(url))
+        dropped[cell] = ", ".join(repr(url) for url in urls if not _WEB_URL.match(url))
+    lost = frame["additional_image_links"].map(dropped)
+    for sku, urls in zip(frame.loc[lost.ne(""), "sku"], lost[lost.ne("")]):
+        diagnostics.append(Diagnostic("catalogue.additional_image_links.invalid", "warning",
+                                      f"left out additional image link(s) that are not http(s) URLs: {urls}",
+                                      sku=sku, field="additional_image_links"))
+    frame["additional_image_links"] = frame["additional_image_links"].map(kept)
 
 
 def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:

@@ -219,3 +219,19 @@ def test_explicit_handles_are_kept_and_only_the_style_fallback_is_slugified(tmp_
     links = fill_template("https://shop.example/products/{handle}?variant={sku}", items)
     assert links.tolist()[:2] == ["https://shop.example/products/st%C3%B8vler-dame?variant=A-1",
                                   "https://shop.example/products/winter_boot?variant=A-2"]
+
+
+def test_bad_additional_image_links_are_dropped_with_one_warning_per_sku(tmp_path) -> None:
+    # Review #14: a non-http extra image disappeared without a diagnostic.
+    good = "https://img.example/a.jpg"
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "OK", "additional_image_links": f"{good}| https://img.example/b.jpg"},
+        {"sku": "BAD-1", "additional_image_links": f"{good}|javascript:alert(1)|/relative.jpg"},
+        {"sku": "BAD-2", "additional_image_links": f"{good}|javascript:alert(1)|/relative.jpg"},
+    ])
+    catalogue = load_catalogue(path)
+    found = [(d.sku, d.severity) for d in catalogue.diagnostics if d.rule_id == "catalogue.additional_image_links.invalid"]
+    assert found == [("BAD-1", "warning"), ("BAD-2", "warning")]
+    message = next(d.message for d in catalogue.diagnostics if d.sku == "BAD-1")
+    assert "'javascript:alert(1)', '/relative.jpg'" in message
+    assert catalogue.items["additional_image_links"].tolist() == [f"{good}|https://img.example/b.jpg", good, good]
