@@ -167,7 +167,10 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
 
     offers["link"] = fill_template(market.storefront_url, offers)
     offers["condition"] = "new"
-    current_price = offers["sale_price"].where(offers["sale_active"], offers["price"])
+    # The price the shopper pays on the build date: the one number the pages, their JSON-LD, the free
+    # shipping threshold and the rules' discount_percent all read (the feeds send price and sale apart).
+    offers["current_price"] = offers["sale_price"].where(offers["sale_active"], offers["price"]).astype(object)
+    current_price = offers["current_price"]
     free_over = market.shipping.free_over
     if free_over is None:
         offers["shipping_price"] = market.shipping.price

@@ -92,6 +92,16 @@ def test_a_price_list_row_without_sale_price_keeps_the_catalogue_sale(sources, m
     assert before.loc["AS-1005-BLK-38", "sale_price"] is not None
 
 
+def test_current_price_is_the_sale_price_while_it_runs(sources) -> None:
+    # Review #21: one column for "the price the shopper pays today" (pages, JSON-LD, shipping, rules).
+    offers, _ = offers_for(sources, "DE")
+    for sku, row in offers.iterrows():
+        expected = row["sale_price"] if row["sale_active"] else row["price"]
+        assert row["current_price"] == expected, sku
+    assert offers.loc["AS-1005-BLK-38", "current_price"] == offers.loc["AS-1005-BLK-38", "sale_price"]
+    assert offers.loc["AS-1009-WHT-43", "current_price"] == offers.loc["AS-1009-WHT-43", "price"]  # sale starts later
+
+
 def test_unmapped_size_is_an_error_for_that_market_only(sources) -> None:
     sources.catalogue.items.loc[sources.catalogue.items["sku"] == "AS-1026-BRN-40", "size"] = "61"
     _, us_diagnostics = offers_for(sources, "US")
