@@ -96,6 +96,25 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     raise InputError(path, f"unsupported catalogue format {suffix!r} (use .csv, .xlsx or .json)")
 
 
+def read_table(path: str | Path, required: set[str], what: str) -> pd.DataFrame:
+    """A small CSV input (prices.csv, fx_rates.csv, size_chart.csv) read the way the catalogue is:
+    UTF-8 with or without a BOM, comma, semicolon or tab separated (Excel's Nordic export), errors
+    with row numbers. Column names are lower-cased, cells stripped; `source_row` is each row's line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, f"is a directory, expected {what}")
+    frame = _read_csv(path)
+    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
+    missing = sorted(required - set(frame.columns))
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+    frame = frame.apply(lambda column: column.str.strip()) if len(frame.columns) else frame
+    frame.insert(0, "source_row", range(2, len(frame) + 2))
+    return frame
+
+
 # ----------------------------------------------------------------------------- value parsing
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _GROUPED = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")  # 1.299.000 or 1,299,000: thousands only
