@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from feedgen.errors import InputError
-from feedgen.tomlfile import read_toml
+from feedgen.tomlfile import TomlFile, read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
 CHANNELS = ("google", "meta", "amazon")
@@ -138,33 +138,13 @@ class MarketConfig:
 
 # ----------------------------------------------------------------------------- schema checking
 class _Reader:
-    """Walks the parsed TOML with the key path at hand, so every error names its place."""
+    """Walks the parsed TOML with the key path at hand, so every error names its place (TomlFile finds the line)."""
 
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
+    def __init__(self, toml: TomlFile) -> None:
+        self.toml = toml
 
     def fail(self, dotted: str, message: str) -> InputError:
-        return InputError(self.path, f"{dotted}: {message}", row=self._line_of(dotted))
-
-    def _line_of(self, dotted: str) -> int | None:
-        """Best-effort line number: the table header, then the first later line naming the key."""
-        parts = dotted.split(".")
-        start = 0
-        for depth in range(len(parts) - 1, 0, -1):
-            header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth])) + r"\s*\]")
-            for number, line in enumerate(self.lines):
-                if header.match(line):
-                    start = number
-                    break
-            else:
-                continue
-            break
-        key = re.compile(r"(^|[\s{,])" + re.escape(parts[-1]) + r"\s*=")
-        for number in range(start, len(self.lines)):
-            if key.search(self.lines[number]):
-                return number + 1
-        return start + 1 if start else None
+        return self.toml.fail_at(dotted, message)
 
     def table(self, data: Any, dotted: str, required: set[str], optional: set[str] = frozenset()) -> dict:
         if not isinstance(data, dict):
@@ -362,8 +342,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
 def load_markets(path: str | Path) -> MarketConfig:
     """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
     toml = read_toml(path, "markets.toml")
-    data, text = toml.data, "\n".join(toml.lines)
-    reader = _Reader(path, text)
+    data, reader = toml.data, _Reader(toml)
     top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta"})
     project = reader.table(
         top["project"], "project",
