@@ -23,7 +23,8 @@ from feedgen.pages.check import CHANNEL, check_page
 from feedgen.pages.render import (
     RenderedPage, environment, page_path, render_campaign, render_market_index, render_site_index,
 )
-from feedgen.pages.texts import UiText, read_catalog, summarize
+from feedgen.i18n.ui import ui_catalogue
+from feedgen.pages.texts import UiText, summarize
 from feedgen.pages.views import priced
 
 
@@ -54,7 +55,7 @@ class LandingPages:
         return cls(sources.config, campaigns, locales, sources.as_of, sources.config.project.source_language, review)
 
     def ui_for(self, market: Market) -> UiText:
-        catalog = None if market.language == self.source_language else read_catalog(self.locales, market.locale, market.language)
+        catalog = None if market.language == self.source_language else ui_catalogue(self.locales, market.locale, market.language)
         return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review)
 
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
@@ -84,11 +85,10 @@ class LandingPages:
             rows = offers[offers["style_id"].isin([s.style_id for s in page.styles])]
             diagnostics.extend(check_page(page.html, rows, [s.sku for s in page.styles], market))
             pages.append((campaign, page))
-        if ui.broken:
-            for source in sorted(set(ui.broken)):
-                diagnostics.append(Diagnostic("pages.text.bad_placeholder", "warning",
-                                              f"translation of {source!r} breaks its placeholders; English shown",
-                                              market=market.id, channel=CHANNEL))
+        for source, problem in sorted(set(ui.broken)):
+            rule = "pages.text.bad_markup" if problem.startswith("markup") else "pages.text.bad_placeholder"
+            diagnostics.append(Diagnostic(rule, "warning", f"translation of {source!r} is not used ({problem}); English shown",
+                                          market=market.id, channel=CHANNEL))
         untranslated = summarize([f for _, page in pages for f in page.flagged if f.where != "product"])
         if untranslated:
             diagnostics.append(Diagnostic(

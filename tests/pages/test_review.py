@@ -105,11 +105,29 @@ def test_a_translation_that_breaks_placeholders_falls_back_to_english(mini_proje
     assert len(broken) == 2 and "Offer valid until" in broken[0]
 
 
-def test_markup_in_a_translation_is_escaped(mini_project) -> None:
-    edit_po(mini_project, "nb", **{"Pay with": '<script>alert("po")</script>'})
-    pages, _ = render_no(mini_project, review=False)
+def test_markup_in_a_translation_is_not_used_and_text_is_escaped(mini_project) -> None:
+    # The checks of `feedgen translations check` decide (review #18): markup the source lacks is never shown.
+    edit_po(mini_project, "nb", **{"Pay with": '<script>alert("po")</script>', "Buy now": 'Kjøp "nå" & spar'})
+    pages, built = render_no(mini_project, review=False)
     html = pages["winter-boots"].html
-    assert "<script>alert" not in html and "&lt;script&gt;alert(&#34;po&#34;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "alert(" not in html and "Pay with" in html
+    assert "Kjøp &#34;nå&#34; &amp; spar" in html  # a translation is data: escaped, never markup
+    [warning] = [d for d in built.diagnostics if d.rule_id == "pages.text.bad_markup"]
+    assert "'Pay with'" in warning.message and "markup not in the source" in warning.message
+
+
+def test_a_regional_catalogue_adds_to_the_language_catalogue(mini_project) -> None:
+    # Review #5: locales/nb_NO/…/messages.po with one entry hid every other nb translation.
+    regional = mini_project / "locales" / "nb_NO" / "LC_MESSAGES" / "messages.po"
+    regional.parent.mkdir(parents=True)
+    regional.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                        'msgid "Buy now"\nmsgstr "Kjøp nå!"\n\nmsgid "In stock"\nmsgstr ""\n', encoding="utf-8")
+    pages, built = render_no(mini_project, review=False)
+    html = pages["winter-boots"].html
+    assert ">Kjøp nå!<" in html  # the regional entry wins …
+    assert "Hopp til tilbudet" in html and "Skip to the offer" not in html  # … and nb fills the rest,
+    assert "På lager" in html  # even where the regional entry is empty
+    assert not [d for d in built.diagnostics if d.rule_id == "pages.text.untranslated"]
 
 
 def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project) -> None:
