@@ -27,17 +27,25 @@ from feedgen.i18n.catalogues import locale_chain, po_path, read_catalogue, statu
 NEWSTYLE = True  # babel.cfg: newstyle_gettext = true
 TRIMMED = True  # babel.cfg: trimmed = true
 EXTENSIONS = ("jinja2.ext.i18n",)  # babel.cfg: extensions = jinja2.ext.i18n (no removed Jinja 2 extensions)
+# The UI catalogues feedgen ships, for projects without a messages.po of their own: copies of the
+# sample project's locales/<lang>/LC_MESSAGES/messages.po (tests/i18n/test_ui_gettext.py keeps them equal).
+PACKAGE_LOCALES = Path(__file__).resolve().parents[1] / "locales"
 _RANK = {"reviewed": 0, "machine": 1, "fuzzy": 1, "missing": 2}
 
 
 def ui_catalogue_paths(locales: Path, locale: str, language: str) -> list[Path]:
-    """The messages.po files a market reads, most specific first: the project's nb_NO and nb."""
+    """The messages.po files a market reads, most specific first: the project's nb_NO and nb; only
+    when the project has neither, the one feedgen ships for the language (a whole-file fallback: a
+    project's own catalogue, with its own review status, is never mixed with the package's)."""
     found = [po_path(locales, folder, MESSAGES) for folder in locale_chain(locale, language)]
-    return [path for path in found if path.is_file()]
+    found = [path for path in found if path.is_file()]
+    if not found:
+        found = [path for path in (po_path(PACKAGE_LOCALES, language, MESSAGES),) if path.is_file()]
+    return found
 
 
 def ui_catalogue(locales: Path, locale: str, language: str) -> Catalog | None:
-    """The market's UI catalogue, or None when there is none.
+    """The market's UI catalogue (see ui_catalogue_paths), or None when there is none.
 
     The project's nb_NO and nb are merged entry by entry, as for product text: a reviewed translation
     beats a fuzzy or missing one, and between equals the more specific catalogue wins."""

@@ -113,5 +113,39 @@ def test_a_broken_template_fails_extraction_instead_of_yielding_nothing(project,
     assert "landing.html" in result.output and "template syntax error" in result.output
 
 
-def test_no_catalogue_is_none(tmp_path):
+def test_no_catalogue_is_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(ui, "PACKAGE_LOCALES", tmp_path / "package")
     assert ui.ui_catalogue(tmp_path, "nb_NO", "nb") is None
+
+
+def test_the_package_ships_ui_catalogues_for_projects_without_their_own(tmp_path):
+    # Review #16: the package-data glob matched nothing, so an installed feedgen rendered English UI.
+    assert ui.ui_catalogue_paths(tmp_path, "nb_NO", "nb") == [ui.PACKAGE_LOCALES / "nb" / "LC_MESSAGES" / "messages.po"]
+    assert ui.ui_catalogue(tmp_path, "nb_NO", "nb").get("Skip to the offer").string == "Hopp til tilbudet"
+    own = tmp_path / "nb" / "LC_MESSAGES" / "messages.po"  # a project's own catalogue replaces it entirely
+    own.parent.mkdir(parents=True)
+    own.write_text('msgid "Buy now"\nmsgstr "Kjøp"\n', encoding="utf-8")
+    assert ui.ui_catalogue_paths(tmp_path, "nb_NO", "nb") == [own]
+
+
+def test_the_shipped_ui_catalogues_are_the_sample_projects():
+    """One source of truth: feedgen/locales/ is a copy of the sample's locales/<lang>/…/messages.po.
+    After editing those, run: for l in nb sv da fi de nl; do cp locales/$l/LC_MESSAGES/messages.po feedgen/locales/$l/LC_MESSAGES/; done"""
+    project = {p.relative_to(REPO / "locales") for p in (REPO / "locales").glob("*/LC_MESSAGES/messages.po")}
+    package = {p.relative_to(ui.PACKAGE_LOCALES) for p in ui.PACKAGE_LOCALES.rglob("*") if p.is_file()}
+    assert project and package == project
+    for relative in project:
+        assert (ui.PACKAGE_LOCALES / relative).read_bytes() == (REPO / "locales" / relative).read_bytes(), relative
+
+
+def test_every_package_data_glob_ships_something():
+    import glob
+    import tomllib
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["feedgen"]
+    shipped = set()
+    for pattern in patterns:
+        found = {Path(p) for p in glob.glob(str(REPO / "feedgen" / pattern), recursive=True) if Path(p).is_file()}
+        assert found, f"package-data glob {pattern!r} matches nothing"
+        shipped |= found
+    assert (ui.PACKAGE_LOCALES / "nb" / "LC_MESSAGES" / "messages.po").resolve() in {p.resolve() for p in shipped}

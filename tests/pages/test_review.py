@@ -130,7 +130,19 @@ def test_a_regional_catalogue_adds_to_the_language_catalogue(mini_project) -> No
     assert not [d for d in built.diagnostics if d.rule_id == "pages.text.untranslated"]
 
 
-def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project) -> None:
+def test_a_project_without_a_ui_catalogue_gets_the_one_feedgen_ships(mini_project) -> None:
+    # Review #16: an installed feedgen carries the UI catalogues (feedgen/locales/).
+    (mini_project / "locales" / "sv" / "LC_MESSAGES" / "messages.po").unlink()
+    result = build_project(mini_project, market_ids=["SE"])
+    assert not [d for d in result.diagnostics if d.rule_id == "pages.text.untranslated"]
+    page = (mini_project / "output" / "pages" / "se" / "kids-winter-boots.html").read_text(encoding="utf-8")
+    assert "Buy now" not in page and "Köp nu" in page
+
+
+def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project, monkeypatch) -> None:
+    from feedgen.i18n import ui
+
+    monkeypatch.setattr(ui, "PACKAGE_LOCALES", mini_project / "no-package-catalogues")
     (mini_project / "locales" / "sv" / "LC_MESSAGES" / "messages.po").unlink()
     result = build_project(mini_project, market_ids=["SE", "GB"])
     warnings = {d.market: d for d in result.diagnostics if d.rule_id == "pages.text.untranslated"}
