@@ -135,14 +135,13 @@ def _channels_for(request: BuildRequest, market: Market) -> list[str]:
 
 def input_files(request: BuildRequest, sources: Sources) -> dict[str, Path]:
     """Every input file the build read, keyed for the manifest: relative to the project root (the
-    folder holding product_data/), package templates as `feedgen:templates/...`."""
+    folder holding product_data/), package files (templates, page assets, UI catalogues) as `feedgen:...`."""
     root = request.data_dir.resolve().parent
     paths = [sources.catalogue.path, request.input_path("markets.toml"), sources.fx.path, sources.sizes.path]
-    optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
+    optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml", "landing_pages.toml")]
     optional += [request.mapping_path()] if request.mapping_path() else []
     paths += [path for path in optional if path.is_file()]
-    paths += [Path(p) for p in sources.input_paths.values()]
-    for folder, pattern in ((root / "locales", "*.po"), (root / "templates", "*")):
+    for folder, pattern in ((request.locales_path(), "*.po"), (root / "templates", "*")):
         paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
     files: dict[str, Path] = {}
     for path in paths:
@@ -151,7 +150,7 @@ def input_files(request: BuildRequest, sources: Sources) -> dict[str, Path]:
             files[resolved.relative_to(root).as_posix()] = resolved
         except ValueError:  # an input outside the project: only its absolute path names it
             files[resolved.as_posix()] = resolved
-    for path in (PACKAGE / "templates").rglob("*"):
+    for path in (p for folder in ("templates", "pages/templates", "pages/static", "locales") for p in (PACKAGE / folder).rglob("*")):
         if path.is_file():
             files[f"feedgen:{path.relative_to(PACKAGE).as_posix()}"] = path
     return files

@@ -8,7 +8,7 @@ the Amazon listing and the page: there is only one price to read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Protocol
@@ -64,7 +64,6 @@ class Sources:
     price_list: pd.DataFrame
     localizer: Localizer
     as_of: date
-    input_paths: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
