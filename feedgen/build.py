@@ -126,21 +126,21 @@ def _channels_for(request: BuildRequest, market: Market) -> list[str]:
     return [name for name in wanted if name in CHANNELS]
 
 
-def input_files(request: BuildRequest, sources: Sources | None = None) -> dict[str, Path]:
+def input_files(request: BuildRequest) -> dict[str, Path]:
     """Every input file the build reads, keyed for the manifest: relative to the project root (the
-    folder holding product_data/), package templates as `feedgen:templates/...`. Known from the
-    request alone, so an unchanged build can be recognised before anything is loaded."""
+    folder holding product_data/), package files (templates, page assets, UI catalogues) as
+    `feedgen:...`. Known from the request alone, so an unchanged build can be recognised before
+    anything is loaded."""
     paths = [request.input_path(name) for name in ("catalogue.csv", "markets.toml", "fx_rates.csv", "size_chart.csv")]
     optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
     optional += [request.input_path("landing_pages.toml")] if request.pages else []
     optional += [request.mapping_path()] if request.mapping_path() else []
     paths += [path for path in optional if path.is_file()]
-    paths += [Path(p) for p in sources.input_paths.values()] if sources is not None else []
     root = request.data_dir.resolve().parent
-    for folder, pattern in ((root / "locales", "*.po"), (root / "templates", "*")):
+    for folder, pattern in ((request.locales_path(), "*.po"), (root / "templates", "*")):
         paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
     files = {input_key(request, path): path.resolve() for path in paths}
-    for path in (PACKAGE / "templates").rglob("*"):
+    for path in (p for folder in ("templates", "pages/templates", "pages/static", "locales") for p in (PACKAGE / folder).rglob("*")):
         if path.is_file():
             files[f"feedgen:{path.relative_to(PACKAGE).as_posix()}"] = path
     return files

@@ -20,7 +20,7 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.columns import map_distinct, share_equal, strip_column
+from feedgen.columns import share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
 from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
@@ -127,12 +127,41 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     raise InputError(path, f"unsupported catalogue format {suffix!r} (use .csv, .xlsx or .json)")
 
 
+def read_table(path: str | Path, required: set[str], what: str) -> pd.DataFrame:
+    """A small CSV input (prices.csv, fx_rates.csv, size_chart.csv) read the way the catalogue is:
+    UTF-8 with or without a BOM, comma, semicolon or tab separated (Excel's Nordic export), errors
+    with row numbers. Column names are lower-cased, cells stripped; `source_row` is each row's line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, f"is a directory, expected {what}")
+    frame = _read_csv(path)
+    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
+    missing = sorted(required - set(frame.columns))
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
+    frame = frame.apply(lambda column: column.str.strip()) if len(frame.columns) else frame
+    frame.insert(0, "source_row", range(2, len(frame) + 2))
+    return frame
+
+
 # ----------------------------------------------------------------------------- value parsing
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")  # 1.299.000 or 1,299,000: thousands only
+
+
+class AmbiguousNumber(ValueError):
+    """`2,499` or `1.299`: one separator followed by exactly three digits is a decimal mark in some
+    exports and a thousands separator in others, and the two readings differ a thousandfold."""
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`."""
+    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`.
+
+    A lone `.` or `,` followed by exactly three digits (`2,499`, `1.299`) raises AmbiguousNumber,
+    unless a second separator decides it (`2,499.00`, `1.299,00`, `1.299.000`) or the whole part is
+    0 (`0.499` cannot be a thousands group)."""
     value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not value:
         return None
@@ -140,8 +169,15 @@ def parse_decimal(text: str) -> Decimal | None:
         decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
         thousands = "." if decimal_mark == "," else ","
         value = value.replace(thousands, "").replace(decimal_mark, ".")
-    elif "," in value:
-        value = value.replace(",", ".")
+    elif value.count(",") + value.count(".") > 1:
+        if not _GROUPED.match(value):
+            raise ValueError(text)
+        value = value.replace(",", "").replace(".", "")
+    elif "," in value or "." in value:
+        whole, _, fraction = value.replace(",", ".").partition(".")
+        if len(fraction) == 3 and fraction.isdigit() and whole.lstrip("-") not in ("", "0"):
+            raise AmbiguousNumber(text)
+        value = f"{whole}.{fraction}"
     if not _NUMBER.match(value):
         raise ValueError(text)
     number = Decimal(value)
@@ -156,21 +192,29 @@ def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic
     for text in frame[column].unique():
         try:
             distinct[text] = parse_decimal(text)
+        except AmbiguousNumber:
+            distinct[text] = "ambiguous"
         except (ValueError, InvalidOperation):
             distinct[text] = "invalid"
     parsed = frame[column].map(distinct)
     bad_text = parsed.eq("invalid")
+    ambiguous = parsed.eq("ambiguous")
     not_positive = parsed.map(lambda v: isinstance(v, Decimal) and v <= 0)
     too_large = parsed.map(lambda v: isinstance(v, Decimal) and v >= MAX_BASE_PRICE)
     for sku, text in frame.loc[bad_text, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.invalid", severity, f"{column} {text!r} is not a number", sku=sku, field=column))
+    for sku, text in frame.loc[ambiguous, ["sku", column]].itertuples(index=False):
+        diagnostics.append(Diagnostic(
+            f"catalogue.{column}.ambiguous", severity,
+            f"{column} {text!r} is ambiguous (thousands or decimals?): write it with its decimals, e.g. 2499.00, 2.499,00 or 2,499.00",
+            sku=sku, field=column))
     for sku, text in frame.loc[not_positive, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.not_positive", severity, f"{column} {text!r} must be greater than zero", sku=sku, field=column))
     for sku, text in frame.loc[too_large, ["sku", column]].itertuples(index=False):
         diagnostics.append(Diagnostic(f"catalogue.{column}.too_large", severity,
                                       f"{column} {text!r} is not a plausible price (a GTIN or stock count in the wrong column?)",
                                       sku=sku, field=column))
-    return parsed.where(~(bad_text | not_positive | too_large), None).astype(object)
+    return parsed.where(~(bad_text | ambiguous | not_positive | too_large), None).astype(object)
 
 
 def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
@@ -254,16 +298,7 @@ def load_catalogue(
         _flag(frame, not_web, f"catalogue.{column}.invalid", "error", column, "{value!r} is not an http(s) URL", diagnostics)
         frame.loc[not_web, column] = ""
         _flag(frame, url.eq(""), f"catalogue.{column}.missing", "error", column, "no image", diagnostics)
-    def keep_web_links(text: str) -> str:
-        return "|".join(u.strip() for u in text.split("|") if re.match(r"^https?://\S+$", u.strip()))
-
-    kept = map_distinct(frame["additional_image_links"], keep_web_links)
-    # Say so when a link is dropped (javascript:, data:, relative paths): silently losing images hides export bugs.
-    given = map_distinct(frame["additional_image_links"], lambda text: sum(1 for u in text.split("|") if u.strip()))
-    dropped = given > map_distinct(kept, lambda text: len(text.split("|")) if text else 0)
-    _flag(frame, dropped, "catalogue.additional_image_links.invalid", "warning", "additional_image_links",
-          "left out additional image links that are not http(s) URLs: {value!r}", diagnostics)
-    frame["additional_image_links"] = kept
+    _check_additional_images(frame, diagnostics)
 
     for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
         frame[column] = frame[column].str.lower()
@@ -288,12 +323,34 @@ def load_catalogue(
     out_of_range = frame["rating"].notna() & ~frame["rating"].between(0, 5)
     frame.loc[out_of_range | frame["review_count"].fillna(0).le(0), ["rating", "review_count"]] = float("nan")
 
-    handle = frame["handle"].where(frame["handle"].ne(""), frame["style_id"].str.lower())
-    frame["handle"] = handle.str.replace(r"[^a-z0-9-]+", "-", regex=True, case=False).str.strip("-").str.lower()
+    # An explicit handle is the shop's own URL slug (Shopify allows non-ASCII, WooCommerce "_"): kept as
+    # written, and percent-encoded where a link is built. Only the fallback from style_id is slugified.
+    fallback = frame["style_id"].str.lower().str.replace(r"[^a-z0-9-]+", "-", regex=True).str.strip("-")
+    frame["handle"] = frame["handle"].where(frame["handle"].ne(""), fallback)
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         if column not in UNIQUE_COLUMNS and frame[column].dtype != "float64":
             frame[column] = share_equal(frame[column])
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
+
+
+_WEB_URL = re.compile(r"^https?://\S+$")
+
+
+def _check_additional_images(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:
+    """Keep the http(s) URLs of each `|`-joined cell; one warning per SKU that lost any. Each distinct
+    cell is split once (a style's variants usually share theirs)."""
+    kept: dict[str, str] = {}
+    dropped: dict[str, str] = {}
+    for cell in frame["additional_image_links"].unique():
+        urls = [url.strip() for url in cell.split("|") if url.strip()]
+        kept[cell] = "|".join(url for url in urls if _WEB_URL.match(url))
+        dropped[cell] = ", ".join(repr(url) for url in urls if not _WEB_URL.match(url))
+    lost = frame["additional_image_links"].map(dropped)
+    for sku, urls in zip(frame.loc[lost.ne(""), "sku"], lost[lost.ne("")]):
+        diagnostics.append(Diagnostic("catalogue.additional_image_links.invalid", "warning",
+                                      f"left out additional image link(s) that are not http(s) URLs: {urls}",
+                                      sku=sku, field="additional_image_links"))
+    frame["additional_image_links"] = frame["additional_image_links"].map(kept)
 
 
 def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:

@@ -20,7 +20,7 @@ from babel.numbers import is_currency
 
 from feedgen.errors import InputError
 from feedgen.text import has_unsafe_characters
-from feedgen.tomlfile import read_toml
+from feedgen.tomlfile import TomlFile, read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
 CHANNELS = ("google", "meta", "amazon")
@@ -140,33 +140,13 @@ class MarketConfig:
 
 # ----------------------------------------------------------------------------- schema checking
 class _Reader:
-    """Walks the parsed TOML with the key path at hand, so every error names its place."""
+    """Walks the parsed TOML with the key path at hand, so every error names its place (TomlFile finds the line)."""
 
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
+    def __init__(self, toml: TomlFile) -> None:
+        self.toml = toml
 
     def fail(self, dotted: str, message: str) -> InputError:
-        return InputError(self.path, f"{dotted}: {message}", row=self._line_of(dotted))
-
-    def _line_of(self, dotted: str) -> int | None:
-        """Best-effort line number: the table header, then the first later line naming the key."""
-        parts = dotted.split(".")
-        start = 0
-        for depth in range(len(parts) - 1, 0, -1):
-            header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth])) + r"\s*\]")
-            for number, line in enumerate(self.lines):
-                if header.match(line):
-                    start = number
-                    break
-            else:
-                continue
-            break
-        key = re.compile(r"(^|[\s{,])" + re.escape(parts[-1]) + r"\s*=")
-        for number in range(start, len(self.lines)):
-            if key.search(self.lines[number]):
-                return number + 1
-        return start + 1 if start else None
+        return self.toml.fail_at(dotted, message)
 
     def table(self, data: Any, dotted: str, required: set[str], optional: set[str] = frozenset()) -> dict:
         if not isinstance(data, dict):
@@ -206,7 +186,9 @@ class _Reader:
             raise self.fail(f"{dotted}.{key}", f"must be a whole number, got {value!r}")
         return number
 
-    def boolean(self, data: dict, dotted: str, key: str) -> bool:
+    def boolean(self, data: dict, dotted: str, key: str, default: bool | None = None) -> bool:
+        if key not in data and default is not None:
+            return default
         if not isinstance(data[key], bool):
             raise self.fail(f"{dotted}.{key}", "must be true or false")
         return data[key]
@@ -311,7 +293,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
     for method in methods:
         if method not in payments:
             raise reader.fail(f"{payment_path}.methods", f"unknown payment method {method!r} (see [payment_methods])")
-    credit_first = payment_data.get("credit_first_allowed", True)
+    credit_first = reader.boolean(payment_data, payment_path, "credit_first_allowed", default=True)
     if not credit_first and payments[methods[0]].kind == "credit":
         raise reader.fail(
             f"{payment_path}.methods", f"{methods[0]!r} is a credit option and this market forbids showing credit first"
@@ -342,9 +324,9 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         size_system=reader.text(data, dotted, "size_system", SIZE_SYSTEMS),
         channels=tuple(channels),
         storefront_url=url,
-        allow_machine_translation=bool(data.get("allow_machine_translation", False)),
+        allow_machine_translation=reader.boolean(data, dotted, "allow_machine_translation", default=False),
         rounding=RoundingRule(decimals=decimals, ending=ending),
-        whole_units=bool(display.get("whole_units", False)),
+        whole_units=reader.boolean(display, f"{dotted}.display", "whole_units", default=False),
         returns=ReturnPolicy(
             days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365), whole=True)),
             fees=fees,
@@ -372,8 +354,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
 def load_markets(path: str | Path) -> MarketConfig:
     """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
     toml = read_toml(path, "markets.toml")
-    data, text = toml.data, "\n".join(toml.lines)
-    reader = _Reader(path, text)
+    data, reader = toml.data, _Reader(toml)
     top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta"})
     project = reader.table(
         top["project"], "project",

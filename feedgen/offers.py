@@ -8,7 +8,7 @@ the Amazon listing and the page: there is only one price to read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Protocol
@@ -66,7 +66,6 @@ class Sources:
     price_list: pd.DataFrame
     localizer: Localizer
     as_of: date
-    input_paths: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,7 +109,10 @@ def _sale_window(start: pd.Series, end: pd.Series, market: Market) -> pd.Series:
 
 
 def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Market) -> pd.Series:
-    """Explicit prices win over conversion: first by SKU, then by style. Returns the mask of overridden rows."""
+    """Explicit prices win over conversion: first by SKU, then by style. Returns the mask of overridden rows.
+
+    A row's sale_price replaces the converted sale only where it is filled in: a row that sets just
+    the price keeps the catalogue's sale (and its window) in that market."""
     rows = price_list[price_list["market"] == market.id]
     overridden = pd.Series(False, index=offers.index)
     for key in ("style_id", "sku"):  # sku last, so it wins over its style
@@ -119,7 +121,9 @@ def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Ma
             continue
         hit = offers[key].isin(keyed.index)
         offers.loc[hit, "price"] = offers.loc[hit, key].map(keyed["price"])
-        offers.loc[hit, "sale_price"] = offers.loc[hit, key].map(keyed["sale_price"])
+        sale = offers.loc[hit, key].map(keyed["sale_price"])
+        given = sale[sale.notna()]
+        offers.loc[given.index, "sale_price"] = given.astype(object)
         overridden |= hit
     return overridden
 
@@ -175,7 +179,10 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
 
     offers["link"] = fill_template(market.storefront_url, offers)
     offers["condition"] = "new"
-    current_price = offers["sale_price"].where(offers["sale_active"], offers["price"])
+    # The price the shopper pays on the build date: the one number the pages, their JSON-LD, the free
+    # shipping threshold and the rules' discount_percent all read (the feeds send price and sale apart).
+    offers["current_price"] = offers["sale_price"].where(offers["sale_active"], offers["price"]).astype(object)
+    current_price = offers["current_price"]
     free_over = market.shipping.free_over
     if free_over is None:
         offers["shipping_price"] = market.shipping.price

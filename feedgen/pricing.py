@@ -7,7 +7,6 @@ is mapped back onto the column: exact arithmetic without a Python loop per row.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
@@ -46,36 +45,25 @@ class FxTable:
 
 
 def load_fx_rates(path: str | Path, on: str = "latest") -> FxTable:
-    """Read `date,currency,per_eur` rows and keep one date: the latest, or the one asked for."""
+    """Read `date,currency,per_eur` rows and keep one date: the latest, or the one asked for.
+
+    Rates are written with a point or a comma as the decimal mark, without thousands separators."""
+    from feedgen.catalogue import read_table  # local import: the catalogue module builds on pricing
+
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"date", "currency", "per_eur"} - set(reader.fieldnames or [])
-            if missing:
-                raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", row=1)
-            rates: dict[str, dict[str, Decimal]] = {}
-            for row_number, row in enumerate(reader, start=2):
-                try:
-                    rate = Decimal(row["per_eur"].strip())
-                except (InvalidOperation, AttributeError):
-                    raise InputError(path, f"rate {row['per_eur']!r} is not a number", row=row_number, column="per_eur") from None
-                if not rate.is_finite() or rate <= 0:
-                    raise InputError(path, "rate must be a positive number", row=row_number, column="per_eur")
-                if not FX_RANGE[0] <= rate <= FX_RANGE[1]:
-                    raise InputError(path, f"rate {rate} is outside {FX_RANGE[0]:f}–{FX_RANGE[1]:f} units per EUR",
-                                     row=row_number, column="per_eur")
-                rates.setdefault(row["date"].strip(), {})[row["currency"].strip().upper()] = rate
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected the FX rates CSV") from None
-    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except csv.Error as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    frame = read_table(path, {"date", "currency", "per_eur"}, "the FX rates CSV")
+    rates: dict[str, dict[str, Decimal]] = {}
+    for row_number, day, currency, text in frame[["source_row", "date", "currency", "per_eur"]].itertuples(index=False):
+        try:
+            rate = Decimal(text.replace(",", ".") if "." not in text else text)
+        except InvalidOperation:
+            raise InputError(path, f"rate {text!r} is not a number", row=row_number, column="per_eur") from None
+        if not rate.is_finite() or rate <= 0:
+            raise InputError(path, "rate must be a positive number", row=row_number, column="per_eur")
+        if not FX_RANGE[0] <= rate <= FX_RANGE[1]:
+            raise InputError(path, f"rate {rate} is outside {FX_RANGE[0]:f}–{FX_RANGE[1]:f} units per EUR",
+                             row=row_number, column="per_eur")
+        rates.setdefault(day, {})[currency.upper()] = rate
     if not rates:
         raise InputError(path, "no rates in file")
     date = max(rates) if on == "latest" else on
@@ -157,28 +145,22 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
     A row names either a SKU or a whole style. Prices are final: in the market's currency, tax
     as the market shows it, used exactly as written.
     """
+    from feedgen.catalogue import AmbiguousNumber, parse_decimal, read_table  # local: catalogue builds on pricing
+
     path = Path(path)
     columns = ["market", "sku", "style_id", "price", "sale_price"]
     if not path.exists():
         return pd.DataFrame(columns=columns)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected the price list CSV") from None
-    # EmptyDataError (an empty file) is a ValueError, not a ParserError; OSError: permissions, I/O
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        raise InputError(path, f"cannot read price list: {(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
-    missing = {"market", "price"} - set(frame.columns)
-    if missing or not ({"sku", "style_id"} & set(frame.columns)):
+    frame = read_table(path, {"market", "price"}, "the price list CSV")
+    if not ({"sku", "style_id"} & set(frame.columns)):
         raise InputError(path, "needs columns market, price and sku or style_id", row=1)
     for column in columns:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame[columns].apply(lambda column: column.str.strip())
+    rows = frame["source_row"]
+    frame = frame[columns].copy()
     frame["market"] = frame["market"].str.upper()
-    from feedgen.catalogue import parse_decimal  # local import: catalogue imports pricing helpers too
-
-    for row_number, row in enumerate(frame.itertuples(index=False), start=2):
+    for row_number, row in zip(rows, frame.itertuples(index=False)):
         if row.market not in market_ids:
             raise InputError(path, f"unknown market {row.market!r}", row=row_number, column="market")
         if bool(row.sku) == bool(row.style_id):
@@ -187,6 +169,9 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
             text = getattr(row, column)
             try:
                 value = parse_decimal(text)
+            except AmbiguousNumber:
+                raise InputError(path, f"{column} {text!r} is ambiguous (thousands or decimals?): write it with its "
+                                 "decimals, e.g. 2499.00", row=row_number, column=column) from None
             except (ValueError, InvalidOperation):
                 value = Decimal(-1)
             if (column == "price" and value is None) or (value is not None and value <= 0):

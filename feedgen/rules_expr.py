@@ -20,7 +20,8 @@ from decimal import Decimal
 import pandas as pd
 
 NUMBER_FIELDS = frozenset({
-    "price", "sale_price", "stock", "weight_g", "rating", "review_count", "shipping_price", "discount_percent",
+    "price", "sale_price", "current_price", "stock", "weight_g", "rating", "review_count", "shipping_price",
+    "discount_percent",
 })
 BOOL_FIELDS = frozenset({"sale_active", "on_sale", "gtin_valid"})
 CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))
@@ -83,10 +84,9 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A field's values, with the derived fields (on_sale, discount_percent) computed."""
     if name == "on_sale":
         name = "sale_active"
-    if name == "discount_percent":
-        price, sale = numbers(column(frame, "price")), numbers(column(frame, "sale_price"))
-        active = column(frame, "sale_active").astype(bool)
-        return ((price - sale) / price * 100).where(active & sale.notna(), 0.0).round(1)
+    if name == "discount_percent":  # from offers.resolve's current_price: the sale price while it runs
+        price, now = numbers(column(frame, "price")), numbers(column(frame, "current_price"))
+        return ((price - now) / price * 100).where(now < price, 0.0).round(1)
     if name in frame.columns:
         return frame[name]
     return pd.Series(False if name in BOOL_FIELDS else ("" if name in TEXT_FIELDS else None), index=frame.index)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from feedgen.catalogue import read_table
 from feedgen.columns import map_distinct
 from feedgen.errors import InputError
 
 GROUPS = ("women", "men", "kids")
+CHILD_AGE_GROUPS = ("newborn", "infant", "toddler", "kids")  # catalogue age groups sized on the kids' chart
 SYSTEM_COLUMNS = {"EU": "eu", "UK": "uk", "US": "us"}
 
 
@@ -46,9 +47,9 @@ class SizeChart:
 
 
 def size_group(gender: pd.Series, age_group: pd.Series) -> pd.Series:
-    """Which chart applies: kids by age, else women / men / unisex by gender."""
+    """Which chart applies: kids for every child age group (newborn to kids), else women / men / unisex by gender."""
     group = gender.map({"female": "women", "male": "men", "unisex": "unisex"}).fillna("unisex")
-    return group.where(age_group.ne("kids"), "kids")
+    return group.where(~age_group.isin(CHILD_AGE_GROUPS), "kids")
 
 
 def _normalise(size: str) -> str:
@@ -58,29 +59,14 @@ def _normalise(size: str) -> str:
 
 def load_size_chart(path: str | Path) -> SizeChart:
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"group", "eu", "uk", "us"} - set(reader.fieldnames or [])
-            if missing:
-                raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", row=1)
-            rows: dict[tuple[str, str], dict[str, str]] = {}
-            for number, row in enumerate(reader, start=2):
-                group = (row["group"] or "").strip().lower()
-                if group not in GROUPS:
-                    raise InputError(path, f"group {row['group']!r} is not one of {', '.join(GROUPS)}", row=number, column="group")
-                values = {column: _normalise(row[column] or "") for column in ("eu", "uk", "us")}  # None: short row
-                if not all(values.values()):
-                    raise InputError(path, "every size column needs a value", row=number)
-                rows[(group, values["eu"])] = values
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected the size chart CSV") from None
-    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except csv.Error as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
+    frame = read_table(path, {"group", "eu", "uk", "us"}, "the size chart CSV")
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for record in frame.to_dict("records"):
+        number, group = record["source_row"], record["group"].lower()
+        if group not in GROUPS:
+            raise InputError(path, f"group {record['group']!r} is not one of {', '.join(GROUPS)}", row=number, column="group")
+        values = {column: _normalise(record[column]) for column in ("eu", "uk", "us")}
+        if not all(values.values()):
+            raise InputError(path, "every size column needs a value", row=number)
+        rows[(group, values["eu"])] = values
     return SizeChart(path=path, rows=rows)

@@ -1,7 +1,9 @@
-"""The project's small TOML files (rules, categories, import mappings): read them, and point at a line.
+"""The project's TOML files (markets, landing pages, rules, categories, import mappings): read them,
+and point at a line.
 
 tomllib gives values without positions, so an error about a parsed value finds its line the way a
-person would: the n-th table with that header, then the first line in it naming the key.
+person would: the n-th table with that header, then the first line in it naming the key. This is the
+one TOML reader: nothing else calls tomllib.
 """
 
 from __future__ import annotations
@@ -21,6 +23,33 @@ class TomlFile:
     path: Path
     data: dict[str, Any]
     lines: list[str]
+
+    @classmethod
+    def parse(cls, path: str | Path, text: str) -> "TomlFile":
+        """From text already read (e.g. by a Babel extractor); a syntax error is an InputError with its line."""
+        toml = cls(path=Path(path), data=parse_toml(Path(path), text), lines=text.splitlines())
+        unsafe = unsafe_string(toml.data)
+        if unsafe:  # TOML allows "\u0001"; feeds and pages cannot carry it
+            raise toml.fail(f"{unsafe}: contains a control character that XML and feeds cannot carry",
+                            key=unsafe.rsplit(".", 1)[-1])
+        return toml
+
+    def fail_at(self, dotted: str, message: str) -> InputError:
+        """An error about the value at a dotted key path, e.g. `markets.NO.returns.days`."""
+        return InputError(self.path, f"{dotted}: {message}", row=self.line_of_path(dotted))
+
+    def line_of_path(self, dotted: str) -> int | None:
+        """Line of a dotted key path: the innermost `[table]` header present, then the line inside it
+        naming the next key (for `markets.NO.returns.days` in `[markets.NO]`, the `returns = { … }` line)."""
+        parts = dotted.split(".")
+        for depth in range(len(parts), 0, -1):
+            header = "[" + ".".join(parts[:depth]) + "]"
+            line = self.line_of(header=header)
+            if line is not None:
+                return line if depth == len(parts) else self.line_of(header=header, key=parts[depth])
+        if len(parts) > 2:  # no table of it at all: better no line than a namesake's
+            return None
+        return self.line_of(header=f"[{parts[-1]}]") or self.line_of(key=parts[-1])
 
     def fail(self, message: str, *, header: str | None = None, nth: int = 0, key: str | None = None) -> InputError:
         return InputError(self.path, message, row=self.line_of(header=header, nth=nth, key=key))
@@ -75,12 +104,7 @@ def read_toml(path: str | Path, what: str) -> TomlFile:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:  # permissions, I/O errors: one line, not a traceback
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    toml = TomlFile(path=path, data=parse_toml(path, text), lines=text.splitlines())
-    unsafe = unsafe_string(toml.data)
-    if unsafe:
-        raise toml.fail(f"{unsafe}: contains a control character that XML and feeds cannot carry",
-                        key=unsafe.rsplit(".", 1)[-1])
-    return toml
+    return TomlFile.parse(path, text)
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:

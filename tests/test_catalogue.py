@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from feedgen.catalogue import load_catalogue, parse_decimal
+from feedgen.catalogue import AmbiguousNumber, load_catalogue, parse_decimal
 from feedgen.errors import InputError
 
 from .conftest import MINI, SAMPLE_DATA, write_catalogue
@@ -117,6 +117,30 @@ def test_parse_decimal_rejects(text) -> None:
         parse_decimal(text)
 
 
+@pytest.mark.parametrize("text, expected", [("2,499.00", "2499.00"), ("1.299,00", "1299.00"), ("1.299.000", "1299000"),
+                                            ("1,299,000", "1299000"), ("0.499", "0.499"), ("12,5", "12.5")])
+def test_a_second_separator_or_a_zero_decides_a_three_digit_group(text, expected) -> None:
+    assert parse_decimal(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["2,499", "1.299", "-1.299", " 2,499 "])
+def test_one_separator_before_three_digits_is_ambiguous(text) -> None:
+    # Review finding #3: "2,499" (an English export with a thousands comma) was read as 2.499.
+    with pytest.raises(AmbiguousNumber):
+        parse_decimal(text)
+
+
+def test_an_ambiguous_price_is_an_error_for_its_sku(tmp_path) -> None:
+    path = write_catalogue(tmp_path / "c.csv", [{"sku": "OK-1"}, {"sku": "THOUSANDS", "price": "2,499"},
+                                                {"sku": "SALE", "sale_price": "1.299"}])
+    catalogue = load_catalogue(path)
+    found = {(d.sku, d.rule_id, d.severity) for d in catalogue.diagnostics}
+    assert ("THOUSANDS", "catalogue.price.ambiguous", "error") in found
+    assert ("SALE", "catalogue.sale_price.ambiguous", "warning") in found
+    items = catalogue.items.set_index("sku")
+    assert items.loc["THOUSANDS", "price"] is None and items.loc["SALE", "sale_price"] is None
+
+
 # ---------------------------------------------------------------- bad rows
 def test_bad_rows_become_diagnostics_and_the_rest_survives(tmp_path) -> None:
     path = write_catalogue(tmp_path / "c.csv", [
@@ -180,3 +204,34 @@ def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
     catalogue = load_catalogue(path)
     assert catalogue.items.loc[0, "sku"] == "A-1"
     assert {d.rule_id for d in catalogue.diagnostics} >= {"catalogue.sku.control_characters", "catalogue.image_link.control_characters"}
+
+
+def test_explicit_handles_are_kept_and_only_the_style_fallback_is_slugified(tmp_path) -> None:
+    # Review #11: "støvler-dame" became "st-vler-dame" and "winter_boot" "winter-boot": links that 404.
+    from feedgen.offers import fill_template
+
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "A-1", "handle": "støvler-dame"}, {"sku": "A-2", "handle": "winter_boot"},
+        {"sku": "A-3", "handle": "", "style_id": "AS 1005/Blk"},
+    ])
+    items = load_catalogue(path).items
+    assert items["handle"].tolist() == ["støvler-dame", "winter_boot", "as-1005-blk"]
+    links = fill_template("https://shop.example/products/{handle}?variant={sku}", items)
+    assert links.tolist()[:2] == ["https://shop.example/products/st%C3%B8vler-dame?variant=A-1",
+                                  "https://shop.example/products/winter_boot?variant=A-2"]
+
+
+def test_bad_additional_image_links_are_dropped_with_one_warning_per_sku(tmp_path) -> None:
+    # Review #14: a non-http extra image disappeared without a diagnostic.
+    good = "https://img.example/a.jpg"
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "OK", "additional_image_links": f"{good}| https://img.example/b.jpg"},
+        {"sku": "BAD-1", "additional_image_links": f"{good}|javascript:alert(1)|/relative.jpg"},
+        {"sku": "BAD-2", "additional_image_links": f"{good}|javascript:alert(1)|/relative.jpg"},
+    ])
+    catalogue = load_catalogue(path)
+    found = [(d.sku, d.severity) for d in catalogue.diagnostics if d.rule_id == "catalogue.additional_image_links.invalid"]
+    assert found == [("BAD-1", "warning"), ("BAD-2", "warning")]
+    message = next(d.message for d in catalogue.diagnostics if d.sku == "BAD-1")
+    assert "'javascript:alert(1)', '/relative.jpg'" in message
+    assert catalogue.items["additional_image_links"].tolist() == [f"{good}|https://img.example/b.jpg", good, good]

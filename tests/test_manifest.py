@@ -53,6 +53,24 @@ def test_manifest_hashes_every_input_the_build_read(tmp_path: Path) -> None:
     assert list(inputs) == sorted(inputs)
 
 
+def test_manifest_hashes_pages_inputs_and_the_locales_folder_actually_read(tmp_path: Path) -> None:
+    # Review #15: landing_pages.toml and the page templates were not hashed, and --locales DIR outside
+    # the project hashed root/locales instead of DIR.
+    project = small_project(tmp_path / "project")
+    decoy = project / "locales" / "nb" / "LC_MESSAGES" / "messages.po"  # not read with --locales elsewhere
+    elsewhere = tmp_path / "translations" / "nb" / "LC_MESSAGES" / "messages.po"
+    for po in (decoy, elsewhere):
+        po.parent.mkdir(parents=True)
+        po.write_text('msgid ""\nmsgstr ""\n')
+    assert build(project, "--locales", str(tmp_path / "translations")).exit_code == 0
+    inputs = Manifest.read(project / "output").inputs
+    assert inputs["product_data/landing_pages.toml"] == sha(project / "product_data" / "landing_pages.toml")
+    assert inputs[elsewhere.resolve().as_posix()] == sha(elsewhere)
+    assert "locales/nb/LC_MESSAGES/messages.po" not in inputs
+    assert {"feedgen:pages/templates/campaign.html", "feedgen:pages/static/pages.css",
+            "feedgen:locales/nb/LC_MESSAGES/messages.po"} <= set(inputs)
+
+
 def test_two_builds_from_the_same_inputs_are_byte_identical(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     assert build(project, out=tmp_path / "a").exit_code == 0

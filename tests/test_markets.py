@@ -59,6 +59,13 @@ def test_market_selection_is_case_insensitive() -> None:
          "is a credit option and this market forbids showing credit first"),
         ('size_system = "UK"', 'size_system = "JP"', "'JP' is not one of EU, UK, US"),
         ('timezone = "Europe/Berlin"', 'timezone = "Europe/Bergen"', "unknown time zone"),
+        # review #8: a quoted "no" was truthy and switched machine translation on
+        ("allow_machine_translation = false", 'allow_machine_translation = "no"',
+         "markets.NO.allow_machine_translation: must be true or false"),
+        ("display = { whole_units = true }", 'display = { whole_units = "false" }',
+         "markets.NO.display.whole_units: must be true or false"),
+        ("credit_first_allowed = false", 'credit_first_allowed = "false"',
+         "markets.SE.payments.credit_first_allowed: must be true or false"),
     ],
 )
 def test_configuration_mistakes_name_key_and_line(tmp_path, sample_text, old, new, message) -> None:

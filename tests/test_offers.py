@@ -72,6 +72,36 @@ def test_price_list_overrides_conversion(sources, mini_project) -> None:
     assert offers.loc["AS-1022-BLK-29", "price"] == Decimal("949")  # the SKU row wins over its style
 
 
+def test_a_price_list_row_without_sale_price_keeps_the_catalogue_sale(sources, mini_project) -> None:
+    # Review #10: `NO,,AS-1005,2399,` used to delete the running sale (and the campaign's) in Norway.
+    from feedgen.pricing import load_price_list
+
+    path = mini_project / "product_data" / "prices.csv"
+    path.write_text("market,sku,style_id,price,sale_price\nNO,,AS-1005,2399,\nNO,,AS-1022,899,799\n"
+                    "NO,AS-1022-BLK-29,,949,\n", encoding="utf-8")
+    sources.price_list = load_price_list(path, set(sources.config.markets))
+    before, _ = offers_for(sources, "DK")  # no rows for DK: untouched
+    offers, _ = offers_for(sources, "NO")
+    boot = offers.loc["AS-1005-BLK-38"]
+    assert boot["price"] == Decimal("2399")
+    assert boot["sale_price"] == Decimal("1699") and bool(boot["sale_active"])
+    assert boot["sale_effective_date"].startswith("2026-11-20")
+    assert offers.loc["AS-1022-BLK-28", ["price", "sale_price"]].tolist() == [Decimal("899"), Decimal("799")]
+    # the SKU row sets only its price: the style row's sale still applies to it
+    assert offers.loc["AS-1022-BLK-29", ["price", "sale_price"]].tolist() == [Decimal("949"), Decimal("799")]
+    assert before.loc["AS-1005-BLK-38", "sale_price"] is not None
+
+
+def test_current_price_is_the_sale_price_while_it_runs(sources) -> None:
+    # Review #21: one column for "the price the shopper pays today" (pages, JSON-LD, shipping, rules).
+    offers, _ = offers_for(sources, "DE")
+    for sku, row in offers.iterrows():
+        expected = row["sale_price"] if row["sale_active"] else row["price"]
+        assert row["current_price"] == expected, sku
+    assert offers.loc["AS-1005-BLK-38", "current_price"] == offers.loc["AS-1005-BLK-38", "sale_price"]
+    assert offers.loc["AS-1009-WHT-43", "current_price"] == offers.loc["AS-1009-WHT-43", "price"]  # sale starts later
+
+
 def test_unmapped_size_is_an_error_for_that_market_only(sources) -> None:
     sources.catalogue.items.loc[sources.catalogue.items["sku"] == "AS-1026-BRN-40", "size"] = "61"
     _, us_diagnostics = offers_for(sources, "US")

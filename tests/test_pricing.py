@@ -107,6 +107,7 @@ def test_explicit_price_list_wins(tmp_path, config) -> None:
         ("market,sku,price\nXX,A,10\n", "unknown market 'XX'"),
         ("market,sku,style_id,price\nSE,A,B,10\n", "exactly one of sku or style_id"),
         ("market,sku,price\nSE,A,free\n", "price 'free' is not a positive number"),
+        ("market,sku,price\nSE,A,\"1,149\"\n", "price '1,149' is ambiguous"),  # review #3
         ("market,price\nSE,10\n", "needs columns"),
     ],
 )
@@ -115,6 +116,28 @@ def test_bad_price_lists_are_unusable_input(tmp_path, config, body, message) -> 
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_price_list(path, set(config.markets))
+
+
+def test_small_csv_inputs_read_like_the_catalogue(tmp_path, config) -> None:
+    # Review #20: a Nordic-Excel prices.csv (BOM, semicolons, decimal commas) was refused ("needs columns").
+    path = tmp_path / "prices.csv"
+    path.write_bytes("\ufeffMarket;SKU;style_id;price;sale_price\r\nSE;AS-1009-WHT-42;;1095,00;\r\n"
+                     "SE;;AS-1009;1 149,00;999,00\r\n".encode("utf-8"))
+    frame = load_price_list(path, set(config.markets))
+    assert list(frame["price"]) == [D("1095.00"), D("1149.00")] and list(frame["sale_price"]) == [None, D("999.00")]
+    path.write_text("market;sku;price\nSE;A;10\nXX;B;20\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 3, column market: unknown market 'XX'"):
+        load_price_list(path, set(config.markets))
+
+    fx = tmp_path / "fx.csv"
+    fx.write_bytes("\ufeffdate;currency;per_eur\n2026-11-20;NOK;11,5\n2026-11-20;USD;1,15\n".encode("utf-8"))
+    assert load_fx_rates(fx).rate("NOK", "USD") == D("1.15") / D("11.5")
+    fx.write_text("date;currency;per_eur\n2026-11-20;NOK;11,5\n2026-11-20;USD;-1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 3, column per_eur"):
+        load_fx_rates(fx)
+    fx.write_text("date;currency\n2026-11-20;NOK\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 1, column per_eur: missing column"):
+        load_fx_rates(fx)
 
 
 def test_fx_file_problems(tmp_path) -> None:

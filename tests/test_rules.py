@@ -33,6 +33,7 @@ def offers() -> pd.DataFrame:
         "price": [Decimal("2499"), Decimal("1499"), Decimal("1099"), Decimal("699")],
         "sale_price": [Decimal("1999"), None, None, None],
         "sale_active": [True, False, False, False],
+        "current_price": [Decimal("1999"), Decimal("1499"), Decimal("1099"), Decimal("699")],  # as offers.resolve sets it
         "stock": [10, 0, 2, 34],
         "weight_g": [1020.0, float("nan"), 690.0, 460.0],
         "availability": ["in_stock", "out_of_stock", "in_stock", "in_stock"],
@@ -63,6 +64,7 @@ def offers() -> pd.DataFrame:
     ("on_sale", "A"),
     ("sale_active == false", "BCD"),
     ("discount_percent >= 20", "A"),  # (2499 - 1999) / 2499 = 20.0 %
+    ("current_price < 2000 and price >= 2000", "A"),  # review #21: the price paid today is a field
     ("size >= 40", "BD"),  # a number compares text fields numerically
     ("weight_g > 500", "AC"),  # unknown weight matches no comparison
     ("not on_sale and stock > 0", "CD"),

@@ -22,6 +22,7 @@ from feedgen.i18n.project import I18nProject
 from feedgen.i18n.review import compile_catalogue, language_status, lint_catalogue
 from feedgen.i18n.sources import ui_template
 from feedgen.i18n.translate import LanguagePlan, execute, plan
+from feedgen.importers import FORMATS
 
 EXIT_INPUT = 2
 PREVIEW = 70
@@ -40,6 +41,10 @@ def project_options(function):
         click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True,
                      help="Project folder with catalogue.csv and markets.toml."),
         click.option("--catalogue", type=click.Path(path_type=Path), help="Catalogue file; default DATA/catalogue.csv."),
+        click.option("--catalogue-format", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="What the catalogue file is, as for `feedgen build`."),
+        click.option("--catalogue-mapping", type=click.Path(path_type=Path),
+                     help="Mapping file for exports (build's --mapping); default DATA/mapping.toml if present."),
         click.option("--markets", "markets_file", type=click.Path(path_type=Path), help="markets.toml; default DATA/markets.toml."),
         click.option("--locales", type=click.Path(path_type=Path), help="Catalogue folder; default: locales/ next to DATA."),
     ]
@@ -48,8 +53,11 @@ def project_options(function):
     return function
 
 
-def _project(data_dir, catalogue, markets_file, locales) -> I18nProject:
-    return I18nProject.from_paths(data_dir, locales, catalogue, markets_file)
+def _project(options: dict) -> I18nProject:
+    """The project described by project_options (consumed from `options`): the catalogue is read like build reads it."""
+    return I18nProject.from_paths(options.pop("data_dir"), options.pop("locales"), options.pop("catalogue"),
+                                  options.pop("markets_file"), options.pop("catalogue_format"),
+                                  options.pop("catalogue_mapping"))
 
 
 def _fail(error: InputError) -> None:
@@ -72,14 +80,14 @@ def translations() -> None:
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets' plus existing folders.")
 @click.option("--mapping", type=click.Path(path_type=Path),
               help="babel.cfg for UI strings (default: ./babel.cfg if present); its folder is the source root.")
-def extract(data_dir, catalogue, markets_file, locales, languages, mapping) -> None:
+def extract(languages, mapping, **options) -> None:
     """Write products.pot and bring every products.po up to date (like `pybabel update`).
 
     New texts are added untranslated, changed texts keep their old translation marked fuzzy (with the
     previous source as `#|`), vanished texts become obsolete (`#~`). With a babel.cfg, UI strings
     from templates go to messages.pot / messages.po the same way.
     """
-    project = _project(data_dir, catalogue, markets_file, locales)
+    project = _project(options)
     try:
         domains = [(PRODUCTS, project.template(PRODUCTS))]
         mapping = mapping or (Path("babel.cfg") if Path("babel.cfg").exists() else None)
@@ -110,9 +118,9 @@ def _report_write(path: Path, changed: bool, detail: str) -> None:
               help="Which catalogues: product text, UI strings (messages) or both.")
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets'.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if any language is less than this % reviewed.")
-def status(data_dir, catalogue, markets_file, locales, domain, languages, fail_under) -> None:
+def status(domain, languages, fail_under, **options) -> None:
     """Per language: reviewed / machine / fuzzy / missing counts against the current source texts."""
-    project = _project(data_dir, catalogue, markets_file, locales)
+    project = _project(options)
     failing = []
     try:
         for name in _domains(domain):
@@ -203,15 +211,14 @@ def _options(pairs: tuple[str, ...]) -> dict[str, object]:
               help="Extra engine argument, e.g. region=westeurope (microsoft), custom_url=… (libre).")
 @click.option("--pause", type=click.FloatRange(min=0), default=0.5, show_default=True, help="Seconds between requests.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=20, show_default=True, help="Seconds to wait for an answer.")
-def translate(data_dir, catalogue, markets_file, locales, languages, backend, domain, dry_run, limit,
-              engine_options, pause, timeout) -> None:
+def translate(languages, backend, domain, dry_run, limit, engine_options, pause, timeout, **options) -> None:
     """Machine-translate only the missing catalogue entries, written as fuzzy for review.
 
     Placeholders, markup and do-not-translate terms (the brand, locales/do-not-translate.txt) are
     masked; identical texts are sent once; a reviewed translation of the same text is reused free.
     API keys come from the environment (MICROSOFT_API_KEY, LIBRE_API_KEY, DEEPL_API_KEY).
     """
-    project = _project(data_dir, catalogue, markets_file, locales)
+    project = _project(options)
     try:
         engine = make_backend(backend, options=_options(engine_options), pause=pause, timeout=timeout)
         targets = project.languages(domain, _split(languages))

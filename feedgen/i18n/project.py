@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from feedgen.catalogue import load_catalogue
+from feedgen.build import BuildRequest, load_sources
 from feedgen.errors import InputError
 from feedgen.i18n import MESSAGES, PRODUCTS
 from feedgen.i18n.catalogues import (
@@ -33,22 +33,21 @@ DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, mas
 @dataclass
 class I18nProject:
     locales: Path
-    markets_path: Path
-    catalogue_path: Path
+    request: BuildRequest  # the project's inputs, read exactly as `feedgen build` reads them
     _catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)
 
     @classmethod
     def from_paths(cls, data_dir: Path, locales: Path | None = None, catalogue: Path | None = None,
-                   markets: Path | None = None) -> "I18nProject":
-        return cls(
-            locales=locales if locales is not None else data_dir.parent / "locales",
-            markets_path=markets or data_dir / "markets.toml",
-            catalogue_path=catalogue or data_dir / "catalogue.csv",
-        )
+                   markets: Path | None = None, catalogue_format: str = "auto",
+                   mapping: Path | None = None) -> "I18nProject":
+        """`catalogue_format` and `mapping` (the export mapping file, default DATA/mapping.toml) as for build."""
+        request = BuildRequest(data_dir=data_dir, catalogue=catalogue, markets=markets,
+                               catalogue_format=catalogue_format, mapping=mapping)
+        return cls(locales=locales if locales is not None else request.locales_path(), request=request)
 
     @cached_property
     def config(self) -> MarketConfig:
-        return load_markets(self.markets_path)
+        return load_markets(self.request.input_path("markets.toml"))
 
     @property
     def source_language(self) -> str:
@@ -73,7 +72,9 @@ class I18nProject:
 
     @cached_property
     def product_sources(self) -> list[SourceText]:
-        return product_sources(load_catalogue(self.catalogue_path).items)
+        """From the catalogue as the build loads it (export formats, mapping, defaults): the msgids must be
+        the texts the build looks up."""
+        return product_sources(load_sources(self.request).catalogue.items)
 
     def sources(self, domain: str) -> list[Key]:
         if domain == PRODUCTS:

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 
 from feedgen.errors import InputError
@@ -76,13 +76,11 @@ class Finding:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
-def usable(message, domain: str) -> bool:
-    """Translated and free of placeholder/markup/percent problems (fuzzy or not)."""
-    if status_of(message) == "missing":
-        return False
+def _problems(message: Message, domain: str) -> list[str]:
+    """Placeholder, markup and percent problems of each translated form against its source form."""
     ids = [message.id] if isinstance(message.id, str) else list(message.id)
     strings = [message.string] if isinstance(message.string, str) else list(message.string)
-    return not any(problems(ids[min(i, len(ids) - 1)], s, domain) for i, s in enumerate(strings))
+    return [problem for i, s in enumerate(strings) for problem in problems(ids[min(i, len(ids) - 1)], s, domain)]
 
 
 def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
@@ -125,21 +123,30 @@ def msgfmt_check(path: Path) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------- compile
-def compiled(catalog: Catalog, domain: str) -> tuple[bytes, list[str]]:
-    """MO bytes with reviewed, check-clean entries only; and the contexts left out for failing checks."""
+def compile_checked(catalog: Catalog, domain: str, *, use_fuzzy: bool = False) -> tuple[bytes, list[tuple[Message, str]]]:
+    """MO bytes with the translated, check-clean entries (reviewed ones; fuzzy ones too with
+    `use_fuzzy`), and each entry left out for failing a check, with the first problem found."""
     clean = Catalog(locale=catalog.locale, domain=domain, charset="utf-8", fuzzy=False)
     clean.mime_headers = catalog.mime_headers
-    left_out = []
+    left_out: list[tuple[Message, str]] = []
     for message in catalog:
-        if not message.id or status_of(message) != "reviewed":
+        status = status_of(message) if message.id else "missing"
+        if status == "missing" or (status != "reviewed" and not use_fuzzy):
             continue
-        if not usable(message, domain):
-            left_out.append(key_of(message)[0] or repr(message.id))
+        found = _problems(message, domain)
+        if found:
+            left_out.append((message, found[0]))
             continue
         clean[message.id] = message
     buffer = io.BytesIO()
-    write_mo(buffer, clean, use_fuzzy=False)
+    write_mo(buffer, clean, use_fuzzy=use_fuzzy)
     return buffer.getvalue(), left_out
+
+
+def compiled(catalog: Catalog, domain: str) -> tuple[bytes, list[str]]:
+    """MO bytes with reviewed, check-clean entries only; and the contexts left out for failing checks."""
+    data, left_out = compile_checked(catalog, domain)
+    return data, [key_of(message)[0] or repr(message.id) for message, _ in left_out]
 
 
 def compile_catalogue(path: Path, domain: str, language: str) -> list[str]:

@@ -21,7 +21,7 @@ from feedgen.i18n import MESSAGES, PRODUCTS
 from feedgen.i18n.catalogues import Key, new_catalogue
 
 FEATURE_SEPARATOR = "|"
-STYLE_FIELDS = ("title", "description")  # one entry per style; features get one entry per bullet
+STYLE_FIELDS = ("title", "description")  # one entry per distinct text of a style; features one per bullet
 VALUE_FIELDS = ("color", "material")  # one entry per distinct value, shared by every style
 FIELD_NOTES = {
     "title": "product title",
@@ -68,16 +68,19 @@ def _limit_note(field: str, limits: dict[str, list[tuple[str, int]]]) -> str:
 
 
 def product_sources(items: pd.DataFrame) -> list[SourceText]:
-    """Every distinct translatable product text, in a stable order: styles by id, then shared values."""
+    """Every distinct translatable product text, in a stable order: styles by id, then shared values.
+
+    Every row counts, not one per style: variants of a style may have their own title ("… – Grey"),
+    description or bullets, and the build looks each of them up by (style:field, text)."""
     limits = channel_limits()
-    styles = items.drop_duplicates("style_id").sort_values("style_id", kind="stable")
+    texts = items.drop_duplicates(["style_id", *STYLE_FIELDS, "features"]).sort_values("style_id", kind="stable")
     sources: dict[Key, SourceText] = {}
 
     def add(context: str, text: str, comment: str) -> None:
         if text and (context, text) not in sources:
             sources[(context, text)] = SourceText(context, text, comment)
 
-    for style in styles.itertuples(index=False):
+    for style in texts.itertuples(index=False):
         label = f'{style.style_id} "{style.title}"'
         for field in STYLE_FIELDS:
             add(f"{style.style_id}:{field}", getattr(style, field), f"{label}: {FIELD_NOTES[field]}.{_limit_note(field, limits)}")

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.errors import InputError
-from feedgen.tomlfile import parse_toml, unsafe_string
 from feedgen.markets import MarketConfig
+from feedgen.tomlfile import TomlFile, read_toml
 
 FILE_NAME = "landing_pages.toml"
 MAX_HERO_STYLES = 2
@@ -39,26 +39,23 @@ class Campaign:
         return f"campaign:{self.slug}:{field}"
 
 
-def _line_of(lines: list[str], needle: str) -> int | None:
-    for number, line in enumerate(lines, start=1):
-        if needle in line:
-            return number
-    return None
+HEADER = "[[campaigns]]"
 
 
-def parse_campaigns(path: Path, text: str) -> list[dict[str, Any]]:
-    """The raw `[[campaigns]]` tables; TOML syntax errors become an InputError with a line."""
-    data = parse_toml(path, text)
-    unknown = set(data) - {"campaigns"}
+def parse_campaigns(toml: TomlFile) -> list[dict[str, Any]]:
+    """The raw `[[campaigns]]` tables."""
+    unknown = sorted(set(toml.data) - {"campaigns"})
     if unknown:
-        raise InputError(path, f"unknown top-level key(s) {', '.join(sorted(unknown))} (expected [[campaigns]])")
-    campaigns = data.get("campaigns", [])
+        raise toml.fail(f"unknown top-level key(s) {', '.join(unknown)} (expected [[campaigns]])", key=unknown[0])
+    campaigns = toml.data.get("campaigns", [])
     if not isinstance(campaigns, list) or not all(isinstance(c, dict) for c in campaigns):
-        raise InputError(path, "campaigns must be an array of tables: [[campaigns]]")
-    unsafe = unsafe_string(campaigns, "campaigns")  # TOML allows "\u0001"; a page cannot carry it
-    if unsafe:
-        raise InputError(path, f"{unsafe}: contains a control character that pages cannot carry")
+        raise toml.fail("campaigns must be an array of tables: [[campaigns]]", key="campaigns")
     return campaigns
+
+
+def line_of(toml: TomlFile, index: int, key: str | None = None) -> int | None:
+    """The line of a campaign's key (or of its [[campaigns]] header); for an inline array, its `campaigns =` line."""
+    return toml.line_of(header=HEADER, nth=index, key=key) or toml.line_of(key="campaigns")
 
 
 def load_campaigns(path: Path, config: MarketConfig) -> list[Campaign]:
@@ -68,21 +65,14 @@ def load_campaigns(path: Path, config: MarketConfig) -> list[Campaign]:
     catalogue must not stop the feeds, so the pages report it as a warning (pages.style.unavailable)."""
     if not path.exists():
         return []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:  # a directory, permissions: one line, not a traceback
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    lines = text.splitlines()
+    toml = read_toml(path, FILE_NAME)
     campaigns: list[Campaign] = []
-    for index, raw in enumerate(parse_campaigns(path, text)):
+    for index, raw in enumerate(parse_campaigns(toml)):
         slug = raw.get("slug")
         where = f"campaigns[{index}]" + (f" ({slug})" if isinstance(slug, str) else "")
-        row = _line_of(lines, f'"{slug}"') if isinstance(slug, str) else None
 
         def fail(message: str, key: str | None = None) -> InputError:
-            return InputError(path, f"{where}: {message}", row=row, column=key)
+            return InputError(path, f"{where}: {message}", row=line_of(toml, index, key), column=key)
 
         allowed = {"slug", "hero_styles", "valid_until", "markets", *TEXT_FIELDS}
         for key in raw:

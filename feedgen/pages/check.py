@@ -3,7 +3,11 @@
 Googlebot compares the feed price with the landing page's visible price and its structured data;
 a mismatch disapproves the item ("Mismatched value (page crawl)"). So every build reads back what
 it rendered - the visible price the way the locale reads it, and the JSON-LD offers - and compares
-each with the price the Google feed carries for the same offer row (`format_amount`).
+each with the offer row's `current_price` in the Google feed's wire format (`format_amount`).
+
+This checks the page against the resolved offer, not against the written feed file: it catches a
+page or locale-formatting regression, not one in the Google writer (tests/pages compares the
+pages with the written google/<market>.xml for that).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import Market
-from feedgen.pages.jsonld import current_price
 from feedgen.pages.money import read_price
 from feedgen.pricing import format_amount
 
@@ -56,7 +59,7 @@ def check_page(html: str, offers: pd.DataFrame, skus_shown: list[str], market: M
         diagnostics.append(Diagnostic(rule, "error", message, sku=sku, market=market.id, channel=CHANNEL, field="price"))
 
     for sku, row in by_sku.iterrows():
-        feed = format_amount(current_price(row), market.currency)
+        feed = format_amount(row["current_price"], market.currency)
         if sku not in structured:
             problem("pages.price.missing", sku, "the page's JSON-LD has no offer for this SKU")
             continue
@@ -70,7 +73,7 @@ def check_page(html: str, offers: pd.DataFrame, skus_shown: list[str], market: M
     for sku in skus_shown:
         if sku not in by_sku.index:
             continue
-        feed = format_amount(current_price(by_sku.loc[sku]), market.currency)
+        feed = format_amount(by_sku.loc[sku, "current_price"], market.currency)
         shown = visible.get(sku)
         if not shown:
             problem("pages.price.missing", sku, "no visible price for this SKU on the page")

@@ -11,43 +11,37 @@ Each yields (line, "pgettext", (msgctxt, msgid), comments), Babel's extractor pr
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from feedgen.pages.campaigns import TEXT_FIELDS, parse_campaigns
+from feedgen.pages.campaigns import TEXT_FIELDS, line_of, parse_campaigns
+from feedgen.tomlfile import TomlFile
 
 Extracted = Iterator[tuple[int, str, tuple[str, str], list[str]]]
 
 
-def _line(lines: list[str], needle: str, start: int = 0) -> int:
-    for number in range(start, len(lines)):
-        if needle in lines[number]:
-            return number + 1
-    return start + 1
+def _toml(fileobj: BinaryIO, default_name: str) -> TomlFile:
+    return TomlFile.parse(Path(getattr(fileobj, "name", default_name)), fileobj.read().decode("utf-8"))
 
 
 def campaign_strings(fileobj: BinaryIO, keywords, comment_tags, options) -> Extracted:
     """headline, offer and story of every campaign, msgctxt `campaign:<slug>:<field>`."""
-    text = fileobj.read().decode("utf-8")
-    lines = text.splitlines()
-    for campaign in parse_campaigns(Path(getattr(fileobj, "name", "landing_pages.toml")), text):
+    toml = _toml(fileobj, "landing_pages.toml")
+    for index, campaign in enumerate(parse_campaigns(toml)):
         slug = campaign.get("slug", "")
-        start = _line(lines, f'"{slug}"') - 1
         for field in TEXT_FIELDS:
             value = campaign.get(field)
             if isinstance(value, str) and value.strip():
-                yield (_line(lines, f"{field} =", start), "pgettext", (f"campaign:{slug}:{field}", value.strip()),
+                yield (line_of(toml, index, field) or 1, "pgettext", (f"campaign:{slug}:{field}", value.strip()),
                        [f"Landing page {slug}: {field}"])
 
 
 def payment_method_names(fileobj: BinaryIO, keywords, comment_tags, options) -> Extracted:
     """Display names of [payment_methods], msgctxt `payment method` (brand names stay as they are)."""
-    text = fileobj.read().decode("utf-8")
-    lines = text.splitlines()
-    methods = tomllib.loads(text).get("payment_methods", {})
+    toml = _toml(fileobj, "markets.toml")
+    methods = toml.data.get("payment_methods", {})
     for method_id, entry in methods.items():
         name = entry.get("name") if isinstance(entry, dict) else None
         if isinstance(name, str) and name.strip():
-            yield (_line(lines, f"{method_id} ="), "pgettext", ("payment method", name),
+            yield (toml.line_of_path(f"payment_methods.{method_id}") or 1, "pgettext", ("payment method", name),
                    [f"Payment method {method_id} ({entry.get('kind', '')}); keep brand names"])

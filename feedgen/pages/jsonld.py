@@ -27,11 +27,6 @@ RETURN_FEES = {"free": "FreeReturn", "customer_pays_shipping": "ReturnFeesCustom
                "flat_fee": "ReturnShippingFees"}
 
 
-def current_price(row: Any):
-    """The price the shopper pays today: what Google takes from the feed on the build date."""
-    return row.sale_price if row.sale_active and row.sale_price is not None else row.price
-
-
 def return_policy(market: Market) -> dict[str, Any]:
     returns = market.returns
     policy: dict[str, Any] = {"@type": "MerchantReturnPolicy", "applicableCountry": market.country}
@@ -73,7 +68,7 @@ def offer(row: Any, market: Market) -> dict[str, Any]:
         "@type": "Offer",
         "url": row.link,
         "sku": row.sku,
-        "price": plain_amount(current_price(row), market.currency),
+        "price": plain_amount(row.current_price, market.currency),  # offers.resolve: sale price while active
         "priceCurrency": market.currency,
         "availability": SCHEMA + AVAILABILITY.get(row.availability, "OutOfStock"),
         "itemCondition": SCHEMA + "NewCondition",

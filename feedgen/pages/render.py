@@ -42,15 +42,11 @@ def environment(ui: UiText, locale: str = "en") -> Environment:
         loader=PackageLoader("feedgen.pages", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         undefined=StrictUndefined,
-        extensions=list(gettext_runtime.EXTENSIONS),
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=True,  # babel.cfg: trim_blocks = true
+        lstrip_blocks=True,  # babel.cfg: lstrip_blocks = true
         keep_trailing_newline=True,
     )
-    env.policies["ext.i18n.trimmed"] = gettext_runtime.TRIMMED
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        ui.gettext, ui.ngettext, newstyle=gettext_runtime.NEWSTYLE, pgettext=ui.pgettext, npgettext=ui.npgettext
-    )
+    gettext_runtime.install(env, ui)  # the i18n extension, newstyle and trimmed, as babel.cfg extracts
     env.filters["plain"] = plain
     env.filters["join_list"] = lambda items: join_list(list(items), locale)
     return env

@@ -61,7 +61,9 @@ class Project:
         """Reload everything when any input changed since the last request (the rebuild-on-change)."""
         signature = self.signature()
         if self._pages is None or signature != self._signature:
-            sources = load_sources(BuildRequest(data_dir=self.data_dir, out=self.out, as_of=self.as_of))
+            # product text from the same catalogue folder as the UI strings (--locales)
+            locales = self.locales if self.locales.is_dir() else None
+            sources = load_sources(BuildRequest(data_dir=self.data_dir, out=self.out, as_of=self.as_of, locales_dir=locales))
             self._pages = LandingPages.from_sources(sources, self.data_dir, self.locales, review=self.review)
             self._sources = sources
             self._markets = {}
@@ -200,6 +202,9 @@ def serve_command(data_dir: Path, out: Path, locales: Path | None, port: int, re
     """Serve the landing pages on http://127.0.0.1:PORT/ for a local review."""
     project = Project(data_dir=data_dir, out=out, locales=locales or data_dir.parent / "locales", review=review,
                       as_of=as_of.date() if as_of else None)
+    if locales is not None and not locales.is_dir():
+        click.echo(f"error: {locales}: locales folder not found", err=True)
+        raise SystemExit(2)
     if not review and not (out / "pages").is_dir():
         click.echo(f"error: {out}/pages does not exist: run `feedgen build` first, or use --review", err=True)
         raise SystemExit(2)

@@ -24,7 +24,8 @@ from feedgen.pages.check import CHANNEL, check_page
 from feedgen.pages.render import (
     RenderedPage, environment, page_path, render_campaign, render_market_index, render_site_index,
 )
-from feedgen.pages.texts import UiText, read_catalog, summarize
+from feedgen.i18n.ui import ui_catalogue
+from feedgen.pages.texts import UiText, summarize
 from feedgen.pages.views import priced
 
 
@@ -62,7 +63,7 @@ class LandingPages:
         return cls(config, campaigns, locales, as_of, config.project.source_language, review)
 
     def ui_for(self, market: Market) -> UiText:
-        catalog = None if market.language == self.source_language else read_catalog(self.locales, market.locale, market.language)
+        catalog = None if market.language == self.source_language else ui_catalogue(self.locales, market.locale, market.language)
         return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review)
 
     def render_market(self, market_offers: MarketOffers) -> MarketPages:

@@ -1,11 +1,13 @@
 """UI strings of the landing pages (gettext domain `messages`) and the review status of each text.
 
-The catalogue is read with Babel's PO reader, not compiled elsewhere, because the pages need more
-than the translation: whether a reviewer has approved it. An entry is
+The catalogue comes from feedgen.i18n (feedgen.i18n.ui.ui_catalogue: the project's nb_NO over nb,
+else the package's own), compiled in memory with the checks of `feedgen translations check`
+(feedgen.i18n.review.compile_checked). This module adds what the pages need beyond the
+translation: whether a reviewer has approved it. An entry is
 - reviewed: translated and not fuzzy;
 - fuzzy: translated but flagged fuzzy (machine output or a changed source) - shown only where the
   market allows machine translation, and always in review mode;
-- missing: no translation - the English source is shown.
+- missing: no translation, or one failing the checks - the English source is shown.
 
 Every string the templates get is escaped here (a translation is data, not markup: with newstyle
 gettext Jinja would otherwise mark it safe), and in review mode wrapped in `<mark>` so a reviewer
@@ -18,57 +20,18 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
-from feedgen.i18n.catalogues import read_catalogue
-from feedgen.i18n.checks import problems
+from feedgen.i18n import MESSAGES
+from feedgen.i18n.catalogues import key_of, status_of
+from feedgen.i18n.review import compile_checked
 
-DOMAIN = "messages"
 _REVIEW_MARK = re.compile(r'<mark class="review review-(?:fuzzy|missing)"(?: title="[^"]*")?>|</mark>')
 # Product text statuses (offers.text_status and the i18n catalogue's) -> review class.
 PRODUCT_STATUS = {"reviewed": "reviewed", "machine": "fuzzy", "fuzzy": "fuzzy", "source": "missing", "missing": "missing"}
-
-
-def po_file(locales: Path, language: str) -> Path:
-    return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def read_catalog(locales: Path, locale: str, language: str) -> Catalog | None:
-    """The market's messages.po (nb_NO, then nb), or None when there is none.
-
-    Read with feedgen.i18n's strict reader: Babel alone skips a malformed line (`msgid text`
-    without quotes) in silence, and a directory or unreadable file must be one error line."""
-    for name in dict.fromkeys([locale, language]):
-        path = po_file(locales, name)
-        if path.exists():
-            return read_catalogue(path, DOMAIN, language)
-    return None
-
-
-class _Blank(dict):
-    """Formats any placeholder as '', to test a translation's %-syntax without its values."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _problem(source: str, translation: str) -> str | None:
-    """Why a translation is not used, or None. The checks `feedgen translations check` runs
-    (feedgen.i18n.checks: a placeholder lost or added, markup not in the source, a bare %),
-    then a trial %-format: newstyle gettext formats every string, so a broken one would crash."""
-    found = problems(source, translation, DOMAIN)
-    if found:
-        return found[0]
-    try:
-        translation % _Blank()
-    except (ValueError, TypeError, KeyError):
-        return "not a valid %-format string"
-    return None
 
 
 @dataclass
@@ -96,18 +59,16 @@ class UiText:
         self.status: dict[tuple[str, str], str] = {}
         if self.catalog is None:
             return
-        buffer = io.BytesIO()
-        write_mo(buffer, self.catalog, use_fuzzy=self.use_fuzzy or self.review)
-        buffer.seek(0)
-        self.translations = Translations(buffer, domain=DOMAIN)
+        data, left_out = compile_checked(self.catalog, MESSAGES, use_fuzzy=self.use_fuzzy or self.review)
+        self.translations = Translations(io.BytesIO(data), domain=MESSAGES)
         for message in self.catalog:
-            if not message.id:
-                continue
-            msgid = message.id if isinstance(message.id, str) else message.id[0]
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            translated = all(strings) and any(strings)
-            state = "missing" if not translated else ("fuzzy" if message.fuzzy else "reviewed")
-            self.status[(message.context or "", msgid)] = state
+            if message.id:
+                state = status_of(message)
+                self.status[key_of(message)] = "fuzzy" if state == "machine" else state
+        for message, problem in left_out:  # English is shown: to a reviewer it is missing
+            context, msgid = key_of(message)
+            self.status[(context, msgid)] = "missing"
+            self.broken.append((f"{context + ' | ' if context else ''}{msgid}", problem))
 
     @property
     def is_source(self) -> bool:
@@ -123,14 +84,8 @@ class UiText:
             return "reviewed"
         return self.status.get((context, msgid), "missing")
 
-    def _finish(self, context: str, msgid: str, english: str, translated: str) -> Markup:
-        """Escape, check and (in review mode) mark one looked-up string.
-
-        `english` is what an untranslated lookup shows (the msgid, or its plural form)."""
-        problem = _problem(english, translated) if translated != english else None
-        if problem:
-            self.broken.append((f"{context + ' | ' if context else ''}{msgid}", problem))
-            translated = english
+    def _finish(self, context: str, msgid: str, translated: str) -> Markup:
+        """Escape and (in review mode) mark one looked-up string."""
         state = self._state(context, msgid)
         if state == "reviewed":
             return escape(translated)
@@ -145,18 +100,16 @@ class UiText:
 
     # --- the gettext callables the Jinja i18n extension installs (newstyle: Jinja %-formats our result)
     def gettext(self, message: str) -> Markup:
-        return self._finish("", message, message, self.translations.ugettext(message))
+        return self._finish("", message, self.translations.ugettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
-        english = singular if n == 1 else plural
-        return self._finish("", singular, english, self.translations.ungettext(singular, plural, n))
+        return self._finish("", singular, self.translations.ungettext(singular, plural, n))
 
     def pgettext(self, context: str, message: str) -> Markup:
-        return self._finish(context, message, message, self.translations.upgettext(context, message))
+        return self._finish(context, message, self.translations.upgettext(context, message))
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> Markup:
-        english = singular if n == 1 else plural
-        return self._finish(context, singular, english, self.translations.unpgettext(context, singular, plural, n))
+        return self._finish(context, singular, self.translations.unpgettext(context, singular, plural, n))
 
     # --- text that is not in a template
     def data_text(self, context: str, message: str) -> Markup:

@@ -12,7 +12,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from feedgen.markets import Market
-from feedgen.pages.jsonld import current_price
 from feedgen.pages.money import discount_percent, format_day, format_number, format_price
 from feedgen.pages.texts import UiText
 from feedgen.pricing import plain_amount
@@ -95,7 +94,7 @@ def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
     shown = (in_stock if len(in_stock) else ordered).sort_values("sku", kind="stable").iloc[0]
     colour_rows = ordered[ordered["color"] == shown["color"]]
     status = str(shown["text_status"])
-    now = current_price(shown)
+    now = shown["current_price"]
     on_sale = bool(shown["sale_active"]) and shown["sale_price"] is not None
     view = StyleView(
         style_id=str(shown["style_id"]),

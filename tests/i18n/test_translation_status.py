@@ -83,3 +83,58 @@ def test_compile_leaves_out_fuzzy_and_unsafe_entries(project):
     assert result.exit_code == 1 and "left out" in result.output
     compiled = read_mo(io.BytesIO((locales / "de" / "LC_MESSAGES" / "messages.mo").read_bytes()))
     assert {m.id: m.string for m in compiled if m.id} == {"Free returns": "Kostenlose Rücksendung"}
+
+
+def test_variant_specific_texts_of_a_style_are_all_source_texts(project, translated, sample_sources):
+    # Review #6: only the first variant of each style was extracted, so status said 100 % while the
+    # build found untranslated titles.
+    import pandas as pd
+
+    from feedgen.i18n.sources import product_sources
+
+    translated(["nb"])
+    path = project / "product_data" / "catalogue.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    grey = frame["sku"].str.startswith("AS-1001-GRY")
+    assert grey.any() and not grey.iloc[0]
+    frame.loc[grey, "title"] += " – Grey"
+    frame.loc[grey, "features"] += "|Grey suede upper"
+    frame.to_csv(path, index=False)
+
+    keys = {source.key for source in product_sources(pd.read_csv(path, dtype=str, keep_default_na=False))}
+    title = frame.loc[grey, "title"].iloc[0]
+    assert ("AS-1001:title", title) in keys and ("AS-1001:title", title.removesuffix(" – Grey")) in keys
+    assert ("AS-1001:feature", "Grey suede upper") in keys
+    result = _cli(project, "status", "--languages", "nb", "--domain", "products")
+    assert result.exit_code == 0, result.output
+    assert f"products: {len(sample_sources) + 2} source texts (en)" in result.output
+    assert int(_row(result.output, "nb")[4]) == 2  # the two new texts are missing
+
+
+def test_translation_commands_read_a_mapped_catalogue_like_build(project):
+    # Review #7: `translations status` read the catalogue without the export mapping that build uses
+    # ("required column 'sku' is missing", exit 2).
+    import shutil
+
+    from feedgen.catalogue import load_catalogue
+    from feedgen.i18n.sources import product_sources
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "mapped"
+    data = project / "product_data"
+    shutil.copy(fixtures / "erp_export.csv", data / "catalogue.csv")
+    shutil.copy(fixtures / "mapping.toml", data / "mapping.toml")
+    expected = len(product_sources(load_catalogue(fixtures / "erp_export.csv", "auto", fixtures / "mapping.toml",
+                                                  defaults={"brand": "Alfa Sko"}).items))
+    result = _cli(project, "status", "--domain", "products", "--languages", "nb")  # DATA/mapping.toml, like build
+    assert result.exit_code == 0, result.output
+    assert f"products: {expected} source texts (en)" in result.output
+
+    (data / "mapping.toml").rename(project / "erp.toml")
+    (data / "catalogue.csv").rename(project / "erp.csv")
+    result = _cli(project, "status", "--domain", "products", "--catalogue", str(project / "erp.csv"),
+                  "--catalogue-format", "mapped", "--catalogue-mapping", str(project / "erp.toml"))
+    assert result.exit_code == 0, result.output
+    assert f"products: {expected} source texts (en)" in result.output
+    dry = CliRunner().invoke(main, ["translate", "--dry-run", "-l", "nb", "--data", str(data), "--catalogue",
+                                    str(project / "erp.csv"), "--catalogue-mapping", str(project / "erp.toml")])
+    assert dry.exit_code == 0, dry.output

@@ -1,4 +1,4 @@
-"""UI strings: babel.cfg extraction agrees with the Jinja2 runtime (SPECS Part B §1 pitfalls 1–5)."""
+"""UI strings: babel.cfg extraction agrees with the Jinja2 runtime of the pages (SPECS Part B §1 pitfalls 1–5)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import shutil
 from pathlib import Path
 
 from babel.messages.frontend import parse_mapping_cfg
-from babel.support import NullTranslations
+from babel.util import pathmatch
 from click.testing import CliRunner
-from jinja2 import Environment, FileSystemLoader
 
 from feedgen.cli import main
 from feedgen.i18n import MESSAGES, ui
 from feedgen.i18n.catalogues import read_catalogue, render_catalogue
+from feedgen.pages.render import environment
+from feedgen.pages.texts import UiText
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = """\
@@ -25,23 +26,28 @@ TEMPLATE = """\
 """
 
 
-def _jinja_options() -> dict[str, str]:
+def _jinja_options() -> tuple[str, dict[str, str]]:
     with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     patterns = [pattern for pattern, method in method_map if method == "jinja2"]
     assert patterns, "babel.cfg has no [jinja2: …] section"
-    return options_map[patterns[0]]
+    return patterns[0], options_map[patterns[0]]
 
 
-def test_babel_cfg_matches_the_runtime():
-    options = _jinja_options()
+def test_babel_cfg_matches_the_pages_runtime():
+    """The environment the landing pages are rendered with, not a copy of its settings (review #17)."""
+    pattern, options = _jinja_options()
+    env = environment(UiText("nb", "en", None, False))
     assert options["silent"] == "false"  # pitfall 1: the default silently skips broken templates
-    assert options["newstyle_gettext"] == str(ui.NEWSTYLE).lower()  # pitfall 2
-    assert options["trimmed"] == str(ui.TRIMMED).lower()
+    assert options["newstyle_gettext"] == str(env.newstyle_gettext).lower() == "true"  # pitfall 2
+    assert options["trimmed"] == str(env.policies["ext.i18n.trimmed"]).lower() == "true"
+    assert options["trim_blocks"] == str(env.trim_blocks).lower()
+    assert options["lstrip_blocks"] == str(env.lstrip_blocks).lower()
     for extension in options["extensions"].split(","):  # pitfall 1: removed Jinja 2 extensions would raise
         module, _, name = extension.strip().rpartition(".")
-        assert hasattr(importlib.import_module(module), name)
-    assert set(ui.EXTENSIONS) <= {e.strip() for e in options["extensions"].split(",")}
+        assert getattr(importlib.import_module(module), name).identifier in env.extensions
+    templates = sorted((REPO / "feedgen" / "pages" / "templates").glob("*.html"))
+    assert templates and all(pathmatch(pattern, t.relative_to(REPO).as_posix()) for t in templates)
 
 
 def _site(tmp_path: Path, template: str = TEMPLATE) -> Path:
@@ -79,10 +85,9 @@ def test_extract_render_round_trip(project, tmp_path):
     catalog.get("Save 100%% today").string = "Spar 100%% i dag"
     po.write_bytes(render_catalogue(catalog, MESSAGES))
 
-    translations = ui.ui_translations(project / "locales", "nb_NO", "nb")
-    assert not type(translations) is NullTranslations  # pitfall 5: a missing catalogue is silent
-    env = ui.install(Environment(loader=FileSystemLoader(site / "feedgen" / "pages" / "templates"), autoescape=True), translations)
-    html = env.get_template("landing.html").render(amount="999 kr", days=100)
+    catalog = ui.ui_catalogue(project / "locales", "nb_NO", "nb")
+    assert catalog is not None  # pitfall 5: a missing catalogue is silent
+    html = environment(UiText("nb", "en", catalog, False)).from_string(TEMPLATE).render(amount="999 kr", days=100)
     assert "Fri frakt over 999 kr" in html and "Gratis retur innen 100 dager" in html
     assert "Betal senere" in html and "Spar 100% i dag" in html
 
@@ -95,10 +100,10 @@ def test_unsafe_translations_fall_back_to_the_source_at_runtime(project, tmp_pat
     catalog.get("Free returns within %(days)s days").string = "Gratis retur innen %(days)s dager, 100%"  # bare %
     catalog.get("Pay later", context="payment").string = "<script>alert(1)</script>Betal senere"  # injected markup
     po.write_bytes(render_catalogue(catalog, MESSAGES))
-    env = ui.install(Environment(loader=FileSystemLoader(site / "feedgen" / "pages" / "templates"), autoescape=True),
-                     ui.ui_translations(project / "locales", "nb_NO", "nb"))
-    html = env.get_template("landing.html").render(amount="999 kr", days=100)
+    text = UiText("nb", "en", ui.ui_catalogue(project / "locales", "nb_NO", "nb"), False)
+    html = environment(text).from_string(TEMPLATE).render(amount="999 kr", days=100)
     assert "Free returns within 100 days" in html and "Pay later" in html and "<script>" not in html
+    assert sorted(problem.split(" (")[0] for _, problem in text.broken) == ["bare %", "markup not in the source: </script>, <script>"]
 
 
 def test_a_broken_template_fails_extraction_instead_of_yielding_nothing(project, tmp_path):
@@ -108,5 +113,39 @@ def test_a_broken_template_fails_extraction_instead_of_yielding_nothing(project,
     assert "landing.html" in result.output and "template syntax error" in result.output
 
 
-def test_no_catalogue_gives_null_translations(tmp_path):
-    assert type(ui.ui_translations(tmp_path, "nb_NO", "nb")) is NullTranslations
+def test_no_catalogue_is_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(ui, "PACKAGE_LOCALES", tmp_path / "package")
+    assert ui.ui_catalogue(tmp_path, "nb_NO", "nb") is None
+
+
+def test_the_package_ships_ui_catalogues_for_projects_without_their_own(tmp_path):
+    # Review #16: the package-data glob matched nothing, so an installed feedgen rendered English UI.
+    assert ui.ui_catalogue_paths(tmp_path, "nb_NO", "nb") == [ui.PACKAGE_LOCALES / "nb" / "LC_MESSAGES" / "messages.po"]
+    assert ui.ui_catalogue(tmp_path, "nb_NO", "nb").get("Skip to the offer").string == "Hopp til tilbudet"
+    own = tmp_path / "nb" / "LC_MESSAGES" / "messages.po"  # a project's own catalogue replaces it entirely
+    own.parent.mkdir(parents=True)
+    own.write_text('msgid "Buy now"\nmsgstr "Kjøp"\n', encoding="utf-8")
+    assert ui.ui_catalogue_paths(tmp_path, "nb_NO", "nb") == [own]
+
+
+def test_the_shipped_ui_catalogues_are_the_sample_projects():
+    """One source of truth: feedgen/locales/ is a copy of the sample's locales/<lang>/…/messages.po.
+    After editing those, run: for l in nb sv da fi de nl; do cp locales/$l/LC_MESSAGES/messages.po feedgen/locales/$l/LC_MESSAGES/; done"""
+    project = {p.relative_to(REPO / "locales") for p in (REPO / "locales").glob("*/LC_MESSAGES/messages.po")}
+    package = {p.relative_to(ui.PACKAGE_LOCALES) for p in ui.PACKAGE_LOCALES.rglob("*") if p.is_file()}
+    assert project and package == project
+    for relative in project:
+        assert (ui.PACKAGE_LOCALES / relative).read_bytes() == (REPO / "locales" / relative).read_bytes(), relative
+
+
+def test_every_package_data_glob_ships_something():
+    import glob
+    import tomllib
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["feedgen"]
+    shipped = set()
+    for pattern in patterns:
+        found = {Path(p) for p in glob.glob(str(REPO / "feedgen" / pattern), recursive=True) if Path(p).is_file()}
+        assert found, f"package-data glob {pattern!r} matches nothing"
+        shipped |= found
+    assert (ui.PACKAGE_LOCALES / "nb" / "LC_MESSAGES" / "messages.po").resolve() in {p.resolve() for p in shipped}

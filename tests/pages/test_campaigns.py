@@ -66,6 +66,31 @@ def test_bad_campaigns_are_input_errors(tmp_path, change, message) -> None:
     assert message in raised.value.one_line()
 
 
+def test_an_error_points_at_the_line_of_its_key_in_its_campaign(tmp_path) -> None:
+    # Review #19: campaigns share TomlFile's line finding (the nth [[campaigns]], then the key)
+    text = GOOD + GOOD.replace('slug = "rain"', 'slug = "snow"').replace("2027-01-31", '"soon"')
+    with pytest.raises(InputError) as raised:
+        load(tmp_path, text)
+    assert "campaigns[1] (snow): valid_until must be a TOML date" in raised.value.one_line()
+    assert text.splitlines()[raised.value.row - 1] == 'valid_until = "soon"'
+
+
+def test_extraction_reads_toml_through_the_one_reader(tmp_path) -> None:
+    # Review #19: pages/extract called tomllib directly (a syntax error escaped as TOMLDecodeError).
+    import io
+
+    from feedgen.pages.extract import campaign_strings, payment_method_names
+
+    broken = io.BytesIO(b'[payment_methods]\nvipps = { name = "Vipps", kind = "wallet" }\ncard = { name = "Card"\n')
+    broken.name = "markets.toml"
+    with pytest.raises(InputError) as raised:
+        list(payment_method_names(broken, None, None, None))
+    assert raised.value.row == 3 and "invalid TOML" in raised.value.message
+    good = io.BytesIO(GOOD.encode("utf-8"))
+    lines = {context: line for line, _, (context, _), _ in campaign_strings(good, None, None, None)}
+    assert lines == {"campaign:rain:headline": 5, "campaign:rain:story": 6, "campaign:rain:offer": 7}
+
+
 def test_duplicate_slug_and_market_without_landing_url(tmp_path) -> None:
     with pytest.raises(InputError, match="duplicate slug"):
         load(tmp_path, GOOD + GOOD)

@@ -105,18 +105,44 @@ def test_a_translation_that_breaks_placeholders_falls_back_to_english(mini_proje
     assert len(broken) == 2 and "Offer valid until" in broken[0]
 
 
-def test_markup_in_a_translation_is_not_used(mini_project) -> None:
-    # Markup the source does not have fails feedgen.i18n.checks (as for product text): the English
-    # source is shown instead of the escaped tags, and a warning names the entry.
-    edit_po(mini_project, "nb", **{"Pay with": '<script>alert("po")</script>'})
+def test_markup_in_a_translation_is_not_used_and_text_is_escaped(mini_project) -> None:
+    # The checks of `feedgen translations check` decide (review #18): markup the source lacks is never shown.
+    edit_po(mini_project, "nb", **{"Pay with": '<script>alert("po")</script>', "Buy now": 'Kjøp "nå" & spar'})
     pages, built = render_no(mini_project, review=False)
     html = pages["winter-boots"].html
     assert "<script>alert" not in html and "alert(" not in html and "Pay with" in html
+    assert "Kjøp &#34;nå&#34; &amp; spar" in html  # a translation is data: escaped, never markup
     [warning] = [d for d in built.diagnostics if d.rule_id == "pages.text.bad_markup"]
     assert "'Pay with'" in warning.message and "markup not in the source" in warning.message
 
 
-def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project) -> None:
+def test_a_regional_catalogue_adds_to_the_language_catalogue(mini_project) -> None:
+    # Review #5: locales/nb_NO/…/messages.po with one entry hid every other nb translation.
+    regional = mini_project / "locales" / "nb_NO" / "LC_MESSAGES" / "messages.po"
+    regional.parent.mkdir(parents=True)
+    regional.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                        'msgid "Buy now"\nmsgstr "Kjøp nå!"\n\nmsgid "In stock"\nmsgstr ""\n', encoding="utf-8")
+    pages, built = render_no(mini_project, review=False)
+    html = pages["winter-boots"].html
+    assert ">Kjøp nå!<" in html  # the regional entry wins …
+    assert "Hopp til tilbudet" in html and "Skip to the offer" not in html  # … and nb fills the rest,
+    assert "På lager" in html  # even where the regional entry is empty
+    assert not [d for d in built.diagnostics if d.rule_id == "pages.text.untranslated"]
+
+
+def test_a_project_without_a_ui_catalogue_gets_the_one_feedgen_ships(mini_project) -> None:
+    # Review #16: an installed feedgen carries the UI catalogues (feedgen/locales/).
+    (mini_project / "locales" / "sv" / "LC_MESSAGES" / "messages.po").unlink()
+    result = build_project(mini_project, market_ids=["SE"])
+    assert not [d for d in result.diagnostics if d.rule_id == "pages.text.untranslated"]
+    page = (mini_project / "output" / "pages" / "se" / "kids-winter-boots.html").read_text(encoding="utf-8")
+    assert "Buy now" not in page and "Köp nu" in page
+
+
+def test_build_warns_when_a_language_has_no_ui_catalogue(mini_project, monkeypatch) -> None:
+    from feedgen.i18n import ui
+
+    monkeypatch.setattr(ui, "PACKAGE_LOCALES", mini_project / "no-package-catalogues")
     (mini_project / "locales" / "sv" / "LC_MESSAGES" / "messages.po").unlink()
     result = build_project(mini_project, market_ids=["SE", "GB"])
     warnings = {d.market: d for d in result.diagnostics if d.rule_id == "pages.text.untranslated"}

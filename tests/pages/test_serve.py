@@ -18,9 +18,9 @@ from .test_review import edit_po
 
 
 @contextmanager
-def serving(project: Path, *, review: bool = False):
-    server = make_server(Project(data_dir=project / "product_data", out=project / "output", locales=project / "locales",
-                                 review=review, as_of=AS_OF), port=0)
+def serving(project: Path, *, review: bool = False, locales: Path | None = None):
+    server = make_server(Project(data_dir=project / "product_data", out=project / "output",
+                                 locales=locales or project / "locales", review=review, as_of=AS_OF), port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -90,3 +90,24 @@ def test_review_mode_shows_an_input_error_instead_of_crashing(mini_project) -> N
         (mini_project / "product_data" / "landing_pages.toml").write_text("[[campaigns]]\nslug = 'x'\n", encoding="utf-8")
         status, page = get(base + "/pages/no/winter-boots.html")
         assert status == 500 and "missing required key" in page
+
+
+def test_review_with_another_locales_folder_reads_product_text_from_it_too(mini_project) -> None:
+    # Review #13: --locales DIR gave the UI strings from DIR but product text from locales/ beside DATA.
+    elsewhere = mini_project / "translations"
+    (mini_project / "locales").rename(elsewhere)
+    with serving(mini_project, review=True, locales=elsewhere) as base:
+        status, page = get(base + "/pages/no/kids-winter-boots.html")
+    assert status == 200
+    assert "Troll vanntette vintersko til barn" in page
+    assert "Troll Kids&#39; Waterproof Winter Boots" not in page and "Troll Kids' Waterproof Winter Boots" not in page
+
+
+def test_a_missing_locales_folder_is_unusable_input(mini_project) -> None:
+    from click.testing import CliRunner
+
+    from feedgen.pages.serve import serve_command
+
+    result = CliRunner().invoke(serve_command, ["--data", str(mini_project / "product_data"), "--review",
+                                                "--locales", str(mini_project / "nowhere"), "--port", "0"])
+    assert result.exit_code == 2 and "locales folder not found" in result.output
