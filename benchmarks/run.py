@@ -125,6 +125,18 @@ def print_report(report: dict) -> None:
           f"full build ({report['incremental_reused']} files taken over)")
 
 
+def print_table(reports: list[dict]) -> None:
+    """The README's Performance table: one row per catalogue size."""
+    print("\n| SKUs | markets | jobs | wall s | feed items/s | Google items/s | Meta items/s | Amazon items/s "
+          "| peak memory MiB | Google vs floor | no-change rebuild |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in reports:
+        rates = r["items_per_s"]
+        print(f"| {r['skus']:,} | 8 | {r['jobs']} | {r['wall_s']} | {r['feed_items_per_s']:,} | {rates.get('google', 0):,} "
+              f"| {rates.get('meta', 0):,} | {rates.get('amazon', 0):,} | {r['peak_rss_mb']} "
+              f"| {r['google_floor']['ratio']}× | {r['incremental_s']} s ({r['incremental_share']:.1%}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skus", type=int, default=100_000)
@@ -145,6 +157,8 @@ def main() -> None:
             print(json.dumps(report) if args.json else "", end="")
             if not args.json:
                 print_report(report)
+        if not args.json:
+            print_table(reports)
         return
     report = measure(args.skus, args.jobs, args.keep)
     if args.json:
