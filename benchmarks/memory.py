@@ -12,6 +12,7 @@ import os
 import resource
 import threading
 from pathlib import Path
+from typing import Callable
 
 
 def _children(pid: int) -> list[int]:
@@ -77,3 +78,34 @@ class TreeMemory:
             "parent_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "largest_worker_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         }
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def growth_of(work: Callable[[], object]) -> float | None:
+    """MiB the resident set grew above its starting point while `work` ran, measured in a forked
+    child (so one measurement cannot inherit another's peak): the kernel's high-water mark is reset
+    first (/proc/self/clear_refs), then read after. None where Linux's /proc is not there."""
+    if not Path("/proc/self/clear_refs").exists():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read)
+        try:
+            Path("/proc/self/clear_refs").write_text("5")  # 5: reset the peak RSS to the current RSS
+            start = _status_kib("VmRSS")
+            work()
+            os.write(write, str(_status_kib("VmHWM") - start).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    os.waitpid(pid, 0)
+    return round(int(text) / 1024, 1) if text else None

@@ -30,13 +30,15 @@ REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO)]
 
 from floor import write_floor  # noqa: E402
-from memory import TreeMemory  # noqa: E402
+from memory import TreeMemory, growth_of  # noqa: E402
 from synthetic import write_project  # noqa: E402
 
 from feedgen.build import BuildRequest, load_sources, run  # noqa: E402
 from feedgen.parallel import default_jobs  # noqa: E402
 from feedgen.channels.google import G, GoogleChannel, item_fields  # noqa: E402
+from feedgen.channels import CHANNELS  # noqa: E402
 from feedgen.channels.xmlout import ColumnSerialiser  # noqa: E402
+from feedgen.publish import Stage  # noqa: E402
 from feedgen.offers import resolve  # noqa: E402
 
 AS_OF = date(2026, 11, 22)
@@ -58,6 +60,29 @@ def google_floor_ratio(data_dir: Path, market_id: str = "DE", repeats: int = 3) 
         ColumnSerialiser(G, "g").write_items(io.BytesIO(), item_fields(items, market), len(items))
         ours.append(time.perf_counter() - started)
     return {"items": len(items), "ours_s": min(ours), "floor_s": min(floor), "ratio": min(floor) / min(ours)}
+
+
+def writer_growth(data_dir: Path, market_id: str = "DE", shares: tuple[float, ...] = (0.25, 0.5, 1.0)) -> dict:
+    """How much memory each channel's writer adds while it writes a quarter, half and all of one
+    market's items (same items frame each time): streaming writers stay flat as the file grows."""
+    sources = load_sources(BuildRequest(data_dir=data_dir, as_of=AS_OF))
+    market = sources.config.markets[market_id]
+    market_offers = resolve(sources, market)
+    blocked = market_offers.offers["sku"].isna()
+    stage = Stage(data_dir.parent / "writer-growth", sources.config.project.brand, scratch=True)
+    report: dict = {}
+    try:
+        for name in sorted(set(market.channels) & set(CHANNELS)):
+            channel = CHANNELS[name](sources.config)
+            items, _ = channel.prepare(market_offers, blocked)
+            rows = {}
+            for share in shares:
+                part = items.iloc[: int(len(items) * share)]
+                rows[len(part)] = growth_of(lambda: channel.write(part, market_offers, stage))
+            report[name] = rows
+    finally:
+        stage.discard()
+    return report
 
 
 def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
@@ -101,6 +126,7 @@ def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
             "incremental_share": round(incremental / wall, 4),
             "google_floor": {k: round(v, 3) if isinstance(v, float) else v
                              for k, v in google_floor_ratio(data).items()},
+            "writer_growth_mb": writer_growth(data),
         }
         if keep:
             shutil.copytree(root / "output", keep, dirs_exist_ok=True)
@@ -121,6 +147,9 @@ def print_report(report: dict) -> None:
     floor = report["google_floor"]
     print(f"  google writer vs hand-written floor ({floor['items']:,} items): ours {floor['ours_s']} s, "
           f"floor {floor['floor_s']} s, ratio {floor['ratio']}")
+    for channel, rows in report["writer_growth_mb"].items():
+        print(f"  {channel} writer adds " + ", ".join(f"{mb} MiB for {n:,} items" for n, mb in rows.items())
+              + " (one market; flat = streaming)")
     print(f"  rebuild with nothing changed: {report['incremental_s']} s = {report['incremental_share']:.1%} of the "
           f"full build ({report['incremental_reused']} files taken over)")
 

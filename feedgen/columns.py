@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+
 def map_distinct(values: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
     """`values.map(function)`, calling `function` once per distinct value. For text columns:
     values that compare equal (1 and 1.0, Decimal 1 and 1.00) share one result."""
@@ -20,8 +21,8 @@ def map_distinct(values: pd.Series, function: Callable[[Any], Any]) -> pd.Series
 
 def strip_column(values: pd.Series) -> pd.Series:
     """`values.str.strip()` of a text column, skipped when no value starts or ends with white
-    space (looking at two characters per value is cheaper than copying the column)."""
-    if any(text[:1].isspace() or text[-1:].isspace() for text in values.tolist()):
+    space (looking at two characters per distinct value is cheaper than copying the column)."""
+    if any(text[:1].isspace() or text[-1:].isspace() for text in dict.fromkeys(values.tolist())):
         return values.str.strip()
     return values
 
