@@ -148,7 +148,7 @@ def print_report(report: dict) -> None:
     print(f"  google writer vs hand-written floor ({floor['items']:,} items): ours {floor['ours_s']} s, "
           f"floor {floor['floor_s']} s, ratio {floor['ratio']}")
     for channel, rows in report["writer_growth_mb"].items():
-        print(f"  {channel} writer adds " + ", ".join(f"{mb} MiB for {n:,} items" for n, mb in rows.items())
+        print(f"  {channel} writer adds " + ", ".join(f"{mb} MiB for {int(n):,} items" for n, mb in rows.items())
               + " (one market; flat = streaming)")
     print(f"  rebuild with nothing changed: {report['incremental_s']} s = {report['incremental_share']:.1%} of the "
           f"full build ({report['incremental_reused']} files taken over)")
@@ -164,6 +164,13 @@ def print_table(reports: list[dict]) -> None:
         print(f"| {r['skus']:,} | 8 | {r['jobs']} | {r['wall_s']} | {r['feed_items_per_s']:,} | {rates.get('google', 0):,} "
               f"| {rates.get('meta', 0):,} | {rates.get('amazon', 0):,} | {r['peak_rss_mb']} "
               f"| {r['google_floor']['ratio']}× | {r['incremental_s']} s ({r['incremental_share']:.1%}) |")
+    print("\n| SKUs | items written (one market) | Google writer adds MiB | Meta writer adds MiB | Amazon writer adds MiB |")
+    print("|---:|---|---|---|---|")
+    for r in reports:
+        growth = r["writer_growth_mb"]
+        counts = " / ".join(f"{int(n):,}" for n in growth["google"])
+        print(f"| {r['skus']:,} | {counts} | " + " | ".join(
+            " / ".join(str(mb) for mb in growth.get(channel, {}).values()) for channel in ("google", "meta", "amazon")) + " |")
 
 
 def main() -> None:
