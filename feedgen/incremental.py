@@ -2,8 +2,9 @@
 
 What a market's outputs depend on, and so what its key hashes:
 - the whole build: every input file but markets.toml and the translations (catalogue, fx rates,
-  size chart, prices, rules, categories, mapping, landing pages, templates), the [project]
-  settings, which markets and channels this build selects, the build date (sale windows), the
+  size chart, prices, rules, categories, mapping, landing pages), the [project]
+  settings, which markets and channels this build selects, every market's locale and landing URL
+  (a page links to the other markets' versions), the build date (sale windows), the
   options that change output (--on-removed, --require-reviewed, --catalogue-format), the Amazon
   seller id, and feedgen itself (its version and a hash of its own files, so an upgrade or a
   local change rebuilds everything);
@@ -126,6 +127,8 @@ def build_keys(*, config: MarketConfig, markets: list[Market], inputs: dict[str,
         "feedgen": code_fingerprint(), "inputs": shared, "project": repr(config.project), "as_of": as_of.isoformat(),
         "options": options, "seller": hashlib.sha256(seller.encode()).hexdigest(),
         "selection": [(market.id, market.channels) for market in markets],
+        # every page links to the other markets' versions (hreflang, x-default): their URLs and locales
+        "links": [(m.id, m.locale, m.country, m.landing_url) for m in sorted(config.markets.values(), key=lambda m: m.id)],
     })
     keys = {}
     for market in markets:

@@ -70,6 +70,18 @@ def test_a_changed_market_is_built_again_and_only_that_market(built: Path) -> No
                                "pages/se/kids-winter-boots.html", "pages/index.html"}
 
 
+def test_a_changed_landing_url_rebuilds_the_pages_that_link_to_it(built: Path) -> None:
+    # Every page carries hreflang links to the other markets' versions (and x-default): a page
+    # taken over from the last build would still point at DK's old URL.
+    markets = built / "product_data" / "markets.toml"
+    text = markets.read_text(encoding="utf-8")
+    markets.write_text(text.replace("https://www.alfasko.dk/kampagne/{slug}", "https://www.alfasko.dk/tilbud/{slug}"),
+                       encoding="utf-8")
+    against_full(built)
+    norwegian = (built / "output" / "pages" / "no" / "winter-boots.html").read_text(encoding="utf-8")
+    assert 'hreflang="da-DK" href="https://www.alfasko.dk/tilbud/winter-boots"' in norwegian
+
+
 def test_a_changed_translation_rebuilds_the_markets_of_its_language(built: Path) -> None:
     po = built / "locales" / "de" / "LC_MESSAGES" / "products.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Schwarz"', 'msgstr "Tiefschwarz"', 1), encoding="utf-8")
