@@ -136,9 +136,8 @@ def input_files(request: BuildRequest) -> dict[str, Path]:
     optional += [request.input_path("landing_pages.toml")] if request.pages else []
     optional += [request.mapping_path()] if request.mapping_path() else []
     paths += [path for path in optional if path.is_file()]
-    root = request.data_dir.resolve().parent
-    for folder, pattern in ((request.locales_path(), "*.po"), (root / "templates", "*")):
-        paths += [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
+    locales = request.locales_path()
+    paths += [p for p in locales.rglob("*.po") if p.is_file()] if locales.is_dir() else []
     files = {input_key(request, path): path.resolve() for path in paths}
     for path in (p for folder in ("templates", "pages/templates", "pages/static", "locales") for p in (PACKAGE / folder).rglob("*")):
         if path.is_file():

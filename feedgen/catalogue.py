@@ -22,6 +22,7 @@ from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.columns import share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
+from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, strip_html
 
@@ -136,56 +137,25 @@ def read_table(path: str | Path, required: set[str], what: str) -> pd.DataFrame:
         raise InputError(path, "file not found")
     if path.is_dir():
         raise InputError(path, f"is a directory, expected {what}")
-    frame = _read_csv(path)
+    try:
+        frame = _read_csv(path)
+    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
     missing = sorted(required - set(frame.columns))
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
     frame = frame.apply(lambda column: column.str.strip()) if len(frame.columns) else frame
     frame.insert(0, "source_row", range(2, len(frame) + 2))
+    for column in frame.columns[1:]:  # these values end up in feeds and pages, which cannot carry them
+        unsafe = frame[column].map(has_unsafe_characters)
+        if unsafe.any():
+            raise InputError(path, "contains a control character that XML and feeds cannot carry",
+                             row=int(frame.loc[unsafe, "source_row"].iloc[0]), column=column)
     return frame
 
 
 # ----------------------------------------------------------------------------- value parsing
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_GROUPED = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")  # 1.299.000 or 1,299,000: thousands only
-
-
-class AmbiguousNumber(ValueError):
-    """`2,499` or `1.299`: one separator followed by exactly three digits is a decimal mark in some
-    exports and a thousands separator in others, and the two readings differ a thousandfold."""
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """Accept what spreadsheets export: `1299.00`, `1299,00`, `1 299,00`, `1.299,00`, `1,299.00`.
-
-    A lone `.` or `,` followed by exactly three digits (`2,499`, `1.299`) raises AmbiguousNumber,
-    unless a second separator decides it (`2,499.00`, `1.299,00`, `1.299.000`) or the whole part is
-    0 (`0.499` cannot be a thousands group)."""
-    value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if not value:
-        return None
-    if "," in value and "." in value:
-        decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        value = value.replace(thousands, "").replace(decimal_mark, ".")
-    elif value.count(",") + value.count(".") > 1:
-        if not _GROUPED.match(value):
-            raise ValueError(text)
-        value = value.replace(",", "").replace(".", "")
-    elif "," in value or "." in value:
-        whole, _, fraction = value.replace(",", ".").partition(".")
-        if len(fraction) == 3 and fraction.isdigit() and whole.lstrip("-") not in ("", "0"):
-            raise AmbiguousNumber(text)
-        value = f"{whole}.{fraction}"
-    if not _NUMBER.match(value):
-        raise ValueError(text)
-    number = Decimal(value)
-    if not number.is_finite():
-        raise ValueError(text)
-    return number
-
-
 def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic], severity: str) -> pd.Series:
     """Parse a money column; unusable values become None plus one diagnostic per SKU."""
     distinct: dict[str, Decimal | None | str] = {}
@@ -307,7 +277,7 @@ def load_catalogue(
               "{value!r} is not one of " + ", ".join(allowed), diagnostics)
         frame.loc[unknown, column] = ""
 
-    stock = pd.to_numeric(frame["stock"].str.replace(",", ".", regex=False), errors="coerce")
+    stock = count_column(frame["stock"], whole=True)
     # Above MAX_COUNT it is no stock count (an EAN in the wrong column) and would overflow int64.
     bad_stock = stock.isna() | (stock < 0) | (stock % 1 != 0) | (stock > MAX_COUNT)
     _flag(frame, bad_stock, "catalogue.stock.invalid", "warning", "stock",
@@ -315,7 +285,7 @@ def load_catalogue(
     frame["stock"] = stock.where(~bad_stock, 0).astype("int64")
 
     for column in ("rating", "review_count", "weight_g"):
-        numeric = pd.to_numeric(frame[column].str.replace(",", ".", regex=False), errors="coerce")
+        numeric = count_column(frame[column], whole=column == "review_count")
         numeric = numeric.where(numeric.abs() < MAX_COUNT)  # inf, 1e300: not a weight or count (and no int64)
         _flag(frame, numeric.isna() & frame[column].ne(""), f"catalogue.{column}.invalid", "warning", column,
               "{value!r} is not a usable number and was ignored", diagnostics)

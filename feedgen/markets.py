@@ -19,7 +19,6 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from feedgen.errors import InputError
-from feedgen.text import has_unsafe_characters
 from feedgen.tomlfile import TomlFile, read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
@@ -164,8 +163,6 @@ class _Reader:
         value = data[key]
         if not isinstance(value, str) or not value.strip():
             raise self.fail(f"{dotted}.{key}", "must be a non-empty string")
-        if has_unsafe_characters(value):  # TOML allows "\u0001"; feeds and pages cannot carry it
-            raise self.fail(f"{dotted}.{key}", "contains a control character that XML and feeds cannot carry")
         if choices and value not in choices:
             raise self.fail(f"{dotted}.{key}", f"{value!r} is not one of {', '.join(choices)}")
         return value

@@ -15,6 +15,7 @@ import pandas as pd
 from babel.numbers import get_currency_precision
 
 from feedgen.errors import InputError
+from feedgen.numbers import AmbiguousNumber, parse_decimal
 from feedgen.markets import Market, Project, RoundingRule
 
 HUNDRED = Decimal(100)
@@ -145,7 +146,7 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
     A row names either a SKU or a whole style. Prices are final: in the market's currency, tax
     as the market shows it, used exactly as written.
     """
-    from feedgen.catalogue import AmbiguousNumber, parse_decimal, read_table  # local: catalogue builds on pricing
+    from feedgen.catalogue import read_table  # local: catalogue builds on pricing
 
     path = Path(path)
     columns = ["market", "sku", "style_id", "price", "sale_price"]

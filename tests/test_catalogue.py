@@ -8,7 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from feedgen.catalogue import AmbiguousNumber, load_catalogue, parse_decimal
+from feedgen.catalogue import load_catalogue
+from feedgen.numbers import AmbiguousNumber, parse_decimal
 from feedgen.errors import InputError
 
 from .conftest import MINI, SAMPLE_DATA, write_catalogue
@@ -181,6 +182,29 @@ def test_bad_rows_become_diagnostics_and_the_rest_survives(tmp_path) -> None:
     severities = {d.rule_id: d.severity for d in catalogue.diagnostics}
     assert severities["catalogue.price.invalid"] == "error"
     assert severities["catalogue.sale_price.not_below_price"] == "warning"
+
+
+def test_counts_and_measures_read_numbers_like_prices_do(tmp_path) -> None:
+    # One number reader (feedgen.numbers): a thousands group in a count is a thousand, never 1;
+    # in a weight it could be 1.2 g or 1200 g, so it is refused like an ambiguous price.
+    path = write_catalogue(tmp_path / "c.csv", [
+        {"sku": "STOCK-GROUPED", "stock": "1,000"},
+        {"sku": "STOCK-DOTTED", "stock": "1.000", "review_count": "2.500", "rating": "4,5"},
+        {"sku": "STOCK-SPACED", "stock": "1 200", "weight_g": "950,5"},
+        {"sku": "STOCK-EXPONENT", "stock": "1e3"},
+        {"sku": "WEIGHT-AMBIGUOUS", "weight_g": "1,200"},
+    ])
+    catalogue = load_catalogue(path)
+    items = catalogue.items.set_index("sku")
+    assert items.loc["STOCK-GROUPED", "stock"] == 1000
+    assert items.loc["STOCK-DOTTED", "stock"] == 1000 and items.loc["STOCK-DOTTED", "review_count"] == 2500
+    assert items.loc["STOCK-DOTTED", "rating"] == 4.5
+    assert items.loc["STOCK-SPACED", "stock"] == 1200 and items.loc["STOCK-SPACED", "weight_g"] == 950.5
+    found = rules(catalogue)
+    assert found["catalogue.stock.invalid"] == {"STOCK-EXPONENT"}
+    assert items.loc["STOCK-EXPONENT", "stock"] == 0
+    assert found["catalogue.weight_g.invalid"] == {"WEIGHT-AMBIGUOUS"}
+    assert pd.isna(items.loc["WEIGHT-AMBIGUOUS", "weight_g"])
 
 
 def test_html_descriptions_become_plain_text(tmp_path) -> None:

@@ -17,8 +17,9 @@ stock in its warehouses.
 Amazon keeps listings a feed stops mentioning, so SKUs gone from the catalogue since the last
 published feed are withdrawn in the next one, once (DELETE, or an ended offer): amazon_removals.
 
-Prices are read from the resolved offer, never recomputed: our_price is the shelf price,
-discounted_price the sale price with its window, list_price the regular price (`value_with_tax`
+Prices are read from the resolved offer, never recomputed: our_price is what the shopper pays
+today (the sale price of a running sale without dates, as in every other channel, else the shelf
+price), discounted_price a sale price with its window, list_price the regular price (`value_with_tax`
 where the market's prices include tax, `value` where they don't, as in the US).
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from feedgen.catalogue import parse_decimal
+from feedgen.numbers import parse_decimal
 from feedgen.errors import InputError
 from feedgen.importers.common import (
     AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age, slugify,

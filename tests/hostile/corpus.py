@@ -220,6 +220,8 @@ CORPUS: list[Case] = [
     Case("size_chart_directory", (make_directory("product_data/size_chart.csv"),), 2, "is a directory"),
     Case("size_chart_short_row", (replace("product_data/size_chart.csv", "kids,27,9,10", "kids,27"),), 2,
          "row 3: every size column needs a value"),
+    Case("size_chart_control_character", (replace("product_data/size_chart.csv", "men,42,8,9", "men,42,8\x01,9"),), 2,
+         "size_chart.csv, row 17, column uk: contains a control character"),
     Case("price_list_empty", (write_bytes("product_data/prices.csv", lambda: b""),), 2, "prices.csv: the file is empty"),
     Case("price_list_directory", (make_directory("product_data/prices.csv"),), 2, "is a directory"),
     Case("utf16_with_bom", (generated("catalogue.csv", lambda: _base_text().encode("utf-16")),), 2, "UTF-16"),

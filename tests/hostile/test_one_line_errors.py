@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -62,3 +63,20 @@ def test_a_real_process_prints_no_traceback_for_a_bug(tmp_path) -> None:
     assert process.returncode == 70
     assert "Traceback" not in process.stderr
     assert process.stderr.startswith("error: internal error ZeroDivisionError: division by zero (at <string>:2)")
+
+
+def test_an_unreadable_small_table_is_a_file_error_exit_2(monkeypatch: pytest.MonkeyPatch, project) -> None:
+    # fx_rates.csv, size_chart.csv and prices.csv share the catalogue's reader: a read error names
+    # the file in one line and is bad input (exit 2), as for the catalogue and the TOML files.
+    fx = project / "product_data" / "fx_rates.csv"
+    real = Path.read_bytes
+
+    def denied(self):
+        if self == fx:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = CliRunner().invoke(main, ["validate", "--data", str(project / "product_data")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: {fx}: cannot read: Permission denied"
