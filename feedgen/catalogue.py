@@ -20,7 +20,8 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.columns import share_equal, strip_column
+from feedgen.channels.csvout import needs_neutralising
+from feedgen.columns import map_distinct, share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
 from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
@@ -251,6 +252,14 @@ def load_catalogue(
 
     for column in ("title", "description", "brand", "style_id"):
         _flag(frame, frame[column].eq(""), f"catalogue.{column}.missing", "error", column, f"{column} is empty", diagnostics)
+
+    # An identifier that starts like a formula is usually a spreadsheet accident (a typed `=` or `-`);
+    # XML and JSON carry it, but a CSV feed only with a leading apostrophe, i.e. as another id.
+    for column, effect in (("sku", "Meta leaves the SKU out (meta.id.formula_prefix)"),
+                           ("style_id", "Meta gets item_group_id with a leading apostrophe")):
+        _flag(frame, map_distinct(frame[column], needs_neutralising), f"catalogue.{column}.formula_like", "warning",
+              column, f"{column} {{value!r}} starts with = + - or @ like a spreadsheet formula (a spreadsheet "
+              f"accident?); CSV feeds cannot carry it unchanged: {effect}", diagnostics)
 
     frame["price"] = _money_column(frame, "price", diagnostics, "error")
     frame["sale_price"] = _money_column(frame, "sale_price", diagnostics, "warning")

@@ -27,7 +27,8 @@ country without an override.
 
 `per_market`: `meta/<market>.csv`, a complete feed per market, for accounts with one catalog each.
 
-Cells are RFC 4180 CSV via csvout (formula-like cells neutralised there).
+Cells are RFC 4180 CSV via csvout (formula-like cells neutralised there); ids are never sent
+neutralised: an item whose id would need it is left out of Meta (`meta.id.formula_prefix`, see prepare).
 
 No removal tracking (`track_removals`): Meta treats a scheduled feed file as the whole truth and
 deletes items missing from it, so leaving a removed SKU out is the delete. `read_items` reads any
@@ -142,6 +143,18 @@ class MetaChannel:
         for field, limit in LIMITS.items():
             rule = {"sku": "id", "style_id": "item_group_id"}.get(field, field)
             check.too_long(field, limit, f"meta.{rule}.too_long")
+        # Identifiers are never rewritten: csvout would write SKU `=A1` as `'=A1`, and Meta reads the
+        # cell literally, so the catalog item's id would no longer equal the pixel/CAPI content_ids,
+        # the override feeds' ids or the SKU in Google and Amazon. Nothing would flag the mismatch,
+        # so the item is left out of Meta (error) until the SKU is renamed. item_group_id only groups
+        # variants inside Meta, which the prefixed value (the same for every variant) still does;
+        # product_group content_ids and reports lose the match, so a warning names the value sent.
+        check.flag(map_distinct(items["sku"], needs_neutralising), "meta.id.formula_prefix", "error", "sku",
+                   "id {value!r} starts with = + - or @; a CSV feed can only carry it with a leading apostrophe, "
+                   "which would no longer match the pixel/CAPI content_id or the other channels; rename the SKU")
+        check.flag(map_distinct(items["style_id"], needs_neutralising), "meta.item_group_id.formula_prefix",
+                   "warning", "style_id", "item_group_id {value!r} starts with = + - or @ and is sent as '{value}, "
+                   "which differs from the other channels and from product_group content_ids")
         for field in ("size", "color", "gender"):  # required by Shops for apparel and shoes
             check.missing(field, f"meta.{field}.missing", "warning")
         check.flag(~items["link"].str.startswith("https://"), "meta.link.not_https", "warning", "link",

@@ -208,19 +208,29 @@ def _map_pairs(first: pd.Series, second: pd.Series, function) -> tuple[np.ndarra
 
 
 def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, resolver: _Resolver) -> list[Diagnostic]:
-    """One diagnostic per SKU and kind, naming the fields (source text: warning; machine text: info)."""
+    """One diagnostic per SKU and kind, naming the fields (source text: warning; machine text: info).
+
+    Each row's hit fields are packed into one integer (bit i = columns[i]), so the field list and
+    message are built once per distinct pattern (a handful), not once per SKU."""
     diagnostics = []
     columns = [field for field in FIELD_ORDER if field in ranks.columns]
+    matrix = ranks[columns].to_numpy()
+    bits = np.left_shift(1, np.arange(len(columns), dtype="int64"))
+    skus = items["sku"].to_numpy(dtype=object)
     for kind, rule, severity in (("source", "i18n.text.untranslated", "warning"), ("machine", "i18n.text.machine", "info")):
-        hit = ranks[columns].eq(RANK[kind])
-        rows = hit.any(axis=1)
-        if not rows.any():
+        patterns = (matrix == RANK[kind]) @ bits
+        rows = np.flatnonzero(patterns)
+        if not len(rows):
             continue
-        field_lists = hit[rows].apply(lambda row: [c for c in columns if row[c]], axis=1)
-        for sku, fields in zip(items.loc[rows, "sku"], field_lists):
+        texts = {}
+        for pattern in np.unique(patterns[rows]).tolist():
+            fields = [column for bit, column in enumerate(columns) if pattern >> bit & 1]
             if kind == "source":
                 message = f"{', '.join(fields)}: no reviewed {market.language} translation; source text used"
             else:
                 message = f"{', '.join(fields)}: unreviewed machine translation used (allowed in this market)"
-            diagnostics.append(Diagnostic(rule, severity, message, sku=sku, market=market.id, field=fields[0]))
+            texts[pattern] = (message, fields[0])
+        for sku, pattern in zip(skus[rows].tolist(), patterns[rows].tolist()):
+            message, field = texts[pattern]
+            diagnostics.append(Diagnostic(rule, severity, message, sku=sku, market=market.id, field=field))
     return diagnostics

@@ -18,7 +18,7 @@ AMAZON_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "amazon"
 def meta_rows(path: Path) -> dict[str, dict[str, str]]:
     """id -> {column: value} of a Meta CSV, read as RFC 4180 and with neutralised cells restored."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return {row["id"]: {k: restore(v) for k, v in row.items()} for row in csv.DictReader(handle)}
+        return {restore(row["id"]): {k: restore(v) for k, v in row.items()} for row in csv.DictReader(handle)}
 
 
 def amazon_document(path: Path) -> dict:

@@ -17,7 +17,7 @@ from feedgen.errors import InputError
 from feedgen.offers import SourceTextLocalizer
 
 from ..conftest import GOLDEN, write_catalogue
-from ..helpers import assert_golden, build_project
+from ..helpers import assert_golden, build_project, google_items
 from .feeds import meta_rows
 
 META_REQUIRED = ("id", "title", "description", "availability", "condition", "price", "link", "image_link", "brand")
@@ -235,3 +235,44 @@ def test_categories_and_custom_labels_reach_meta(mini_project) -> None:
     assert main["AS-1005-BLK-38"]["custom_label_0"] == "winter"  # Meta catalog fields: custom_label_0–4
     assert main["AS-1026-BRN-40"]["custom_label_0"] == ""
     assert "fb_product_category" in main["AS-1005-BLK-38"]
+
+
+def test_formula_like_ids_are_never_rewritten(project) -> None:
+    """Meta catalog fields: `id` is the item's content ID; the pixel/CAPI content_ids and every
+    override feed's id must equal it exactly (SPECS.md §2.2, §2.3; ≤100 characters, unique). CSV
+    neutralising would send `'=A1` for SKU `=A1`, an id that matches nothing, so such an item is
+    left out of Meta with an error. Google (XML) carries it unchanged. item_group_id only groups
+    the variants inside Meta, which a consistently prefixed value still does: a warning that says so."""
+    write_catalogue(project / "product_data" / "catalogue.csv", [
+        {"sku": "=A1", "style_id": "AS-1005"},
+        {"sku": "@HOME-1", "style_id": "AS-1005"},
+        {"sku": "-5", "style_id": "AS-1005"},  # a plain number: not neutralised, so Meta gets it unchanged
+        {"sku": "GROUP-1", "style_id": "-STYLE"},
+        {"sku": "OK-1", "style_id": "AS-1005"},
+    ])
+    result = build_project(project, channels=["meta", "google"], market_ids=["GB", "SE"])
+    out = project / "output" / "meta"
+    main = meta_rows(out / "main.csv")
+    assert set(main) == {"-5", "GROUP-1", "OK-1"}
+    for name in ("country-gb.csv", "country-se.csv", "language-sv_SE.csv"):
+        rows = meta_rows(out / name)
+        assert not {"=A1", "@HOME-1"} & {sku for sku, row in rows.items() if row.get("status", "active") == "active"}
+    assert {"=A1", "@HOME-1", "-5", "GROUP-1", "OK-1"} <= set(google_items(project / "output" / "google" / "gb.xml"))
+    raw = (out / "main.csv").read_bytes().decode("utf-8")
+    assert "\r\n-5," in raw  # the id cell as Google and Amazon send it
+    assert main["GROUP-1"]["item_group_id"] == "-STYLE" and ",'-STYLE," in raw  # inert in the file, reported below
+
+    found = rules(result)
+    for market in ("GB", "SE"):
+        assert found[("meta.id.formula_prefix", "=A1", market)] == "error"
+        assert found[("meta.id.formula_prefix", "@HOME-1", market)] == "error"
+        assert found[("meta.item_group_id.formula_prefix", "GROUP-1", market)] == "warning"
+    assert not any(sku in {"-5", "OK-1"} for _, sku, _ in found)
+    assert not any(d.channel == "google" and d.sku in {"=A1", "@HOME-1"} for d in result.diagnostics)
+    message = next(d.message for d in result.diagnostics if d.rule_id == "meta.item_group_id.formula_prefix")
+    assert "'-STYLE" in message  # says what Meta gets instead
+    # the catalogue itself: once per SKU, whatever the channels
+    catalogue = {(d.rule_id, d.sku): d.severity for d in result.diagnostics if d.rule_id.startswith("catalogue.")}
+    assert catalogue == {("catalogue.sku.formula_like", "=A1"): "warning",
+                         ("catalogue.sku.formula_like", "@HOME-1"): "warning",
+                         ("catalogue.style_id.formula_like", "GROUP-1"): "warning"}

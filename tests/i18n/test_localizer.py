@@ -161,3 +161,45 @@ def test_lookups_run_once_per_distinct_text_not_per_row(translated, sample_items
     _localize(locales, sample_items, markets["DE"])
     assert len(calls) == len(set(calls))
     assert len(calls) < len(sample_items)  # 593 SKUs, far fewer distinct texts
+
+
+# One SKU per pattern, rows deliberately not in catalogue order: diagnostics follow the rows, all
+# untranslated (source) ones first, then the machine ones; each names its fields in FIELD_ORDER.
+MIXED_SKUS = ["AS-1028-NAV-40", "AS-1003-BRN-40", "AS-1004-GRY-36", "AS-1002-OLV-40", "AS-1001-GRY-36"]
+UNTRANSLATED = "no reviewed da translation; source text used"
+MACHINE = "unreviewed machine translation used (allowed in this market)"
+MIXED_DIAGNOSTICS = {
+    True: [  # allow_machine_translation = true: machine text used, reported as info
+        ("i18n.text.untranslated", "warning", "AS-1028-NAV-40", "color", f"color, features: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1003-BRN-40", "description", f"description: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1002-OLV-40", "title", f"title, description: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1001-GRY-36", "title", f"title: {UNTRANSLATED}"),
+        ("i18n.text.machine", "info", "AS-1028-NAV-40", "title", f"title, material: {MACHINE}"),
+        ("i18n.text.machine", "info", "AS-1003-BRN-40", "title", f"title: {MACHINE}"),
+    ],
+    False: [  # machine text refused: those fields fall back to the source text
+        ("i18n.text.untranslated", "warning", "AS-1028-NAV-40", "title",
+         f"title, color, material, features: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1003-BRN-40", "title", f"title, description: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1002-OLV-40", "title", f"title, description: {UNTRANSLATED}"),
+        ("i18n.text.untranslated", "warning", "AS-1001-GRY-36", "title", f"title: {UNTRANSLATED}"),
+    ],
+}
+
+
+@pytest.mark.parametrize("allow_machine", [True, False])
+def test_row_diagnostics_name_each_skus_fields_in_order(translated, sample_items, markets, allow_machine):
+    """Pins the per-SKU messages exactly (the field lists are built per distinct pattern, not per row)."""
+    items = sample_items.set_index("sku").loc[MIXED_SKUS].reset_index()
+    locales = translated(
+        ["da"],
+        skip=lambda s: s.context in {"AS-1001:title", "AS-1002:title", "AS-1002:description", "AS-1003:description",
+                                     "AS-1028:feature"} or (s.context, s.text) == ("color", "Navy"),
+        machine=lambda s: s.context in {"AS-1003:title", "AS-1028:title"}
+        or (s.context, s.text) == ("material", "Suede/Sheepskin/Rubber"))
+    market = dataclasses.replace(markets["DK"], allow_machine_translation=allow_machine)
+    _, diagnostics = _localize(locales, items, market)
+    rows = [(d.rule_id, d.severity, d.sku, d.field, d.message) for d in diagnostics if d.rule_id.startswith("i18n.text.")
+            and d.rule_id != "i18n.text.machine_not_allowed"]
+    assert rows == MIXED_DIAGNOSTICS[allow_machine]
+    assert all(d.market == "DK" for d in diagnostics)
