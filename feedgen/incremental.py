@@ -129,6 +129,8 @@ def build_keys(*, config: MarketConfig, markets: list[Market], inputs: dict[str,
         "selection": [(market.id, market.channels) for market in markets],
         # every page links to the other markets' versions (hreflang, x-default): their URLs and locales
         "links": [(m.id, m.locale, m.country, m.landing_url) for m in sorted(config.markets.values(), key=lambda m: m.id)],
+        # which languages have catalogues at all: a market without one names those that exist (i18n.catalogue.missing)
+        "catalogue_folders": sorted({path.split("/")[1] for path in inputs if path.startswith("locales/")}),
     })
     keys = {}
     for market in markets:

@@ -82,6 +82,19 @@ def test_a_changed_landing_url_rebuilds_the_pages_that_link_to_it(built: Path) -
     assert 'hreflang="da-DK" href="https://www.alfasko.dk/tilbud/winter-boots"' in norwegian
 
 
+def test_a_new_catalogue_folder_is_named_in_every_markets_hint(project: Path) -> None:
+    # A market without a catalogue names the language folders that do exist (i18n.catalogue.missing);
+    # that list must follow a folder another market's language adds, not be taken over stale.
+    locales = project / "locales"
+    shutil.move(locales / "fi", project / "fi-aside")
+    shutil.move(locales / "sv", project / "sv-aside")
+    build_lib(project, project / "output")
+    shutil.move(project / "sv-aside", locales / "sv")
+    result = against_full(project)
+    [missing] = [d for d in result.diagnostics if d.rule_id == "i18n.catalogue.missing" and d.market == "FI"]
+    assert "sv" in missing.message.split("found for:")[1]
+
+
 def test_a_changed_translation_rebuilds_the_markets_of_its_language(built: Path) -> None:
     po = built / "locales" / "de" / "LC_MESSAGES" / "products.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Schwarz"', 'msgstr "Tiefschwarz"', 1), encoding="utf-8")
