@@ -1,4 +1,8 @@
-"""Shared fixtures: the bundled sample project, copied so tests can change it freely."""
+"""Shared fixtures: the bundled sample project, copied so tests can change it freely.
+
+Builds dominate the suite's time, so a build that many tests only read (or start from) is made
+once per session or module: `built_sample` (read-only), and `Restorable` for a built project each
+test may change (put back, byte for byte and at the same path, before every test)."""
 
 from __future__ import annotations
 
@@ -12,19 +16,93 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "product_data"
 SAMPLE_LOCALES = REPO / "locales"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 AS_OF = date(2026, 11, 22)  # fixed build date: sale windows are judged against it
+
+
+def copy_sample(root: Path, *, mini: bool = False) -> Path:
+    """root/product_data and root/locales from the sample project (with `mini`: the 7-SKU catalogue
+    and round FX rates of tests/fixtures/mini); returns root."""
+    shutil.copytree(SAMPLE_DATA, root / "product_data")
+    if SAMPLE_LOCALES.exists():
+        shutil.copytree(SAMPLE_LOCALES, root / "locales")
+    return use_mini(root) if mini else root
+
+
+def use_mini(project: Path) -> Path:
+    """Swap in the 7-SKU catalogue and round FX rates of tests/fixtures/mini; returns project."""
+    for name in ("catalogue.csv", "fx_rates.csv"):
+        shutil.copy(MINI / name, project / "product_data" / name)
+    return project
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of the sample project: tmp/product_data, tmp/locales, tmp/output."""
-    shutil.copytree(SAMPLE_DATA, tmp_path / "product_data")
-    if SAMPLE_LOCALES.exists():
-        shutil.copytree(SAMPLE_LOCALES, tmp_path / "locales")
-    return tmp_path
+    return copy_sample(tmp_path)
+
+
+class Restorable:
+    """A project folder saved as it is now (typically just built), to be put back before each test
+    that starts from it: the same bytes at the same path. The path matters: the locales folder's
+    absolute path is part of the incremental build key, so a copy elsewhere would not take over
+    the outputs the way the original does."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.saved = project.with_name(project.name + ".saved")
+        shutil.copytree(project, self.saved, symlinks=True)
+
+    def restore(self) -> Path:
+        shutil.rmtree(self.project)
+        shutil.copytree(self.saved, self.project, symlinks=True)
+        return self.project
+
+
+class Built:
+    """A built project and what its build returned."""
+
+    def __init__(self, root: Path, result) -> None:
+        from feedgen.markets import load_markets
+        from feedgen.pages.campaigns import load_campaigns
+
+        self.root = root
+        self.out = root / "output"
+        self.result = result
+        self.config = load_markets(root / "product_data" / "markets.toml")
+        self.campaigns = load_campaigns(root / "product_data" / "landing_pages.toml", self.config)
+
+    def page(self, market: str, slug: str) -> Path:
+        return self.out / "pages" / market.lower() / f"{slug}.html"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """One build of the whole sample project (all markets and channels, landing pages), shared by the
+    tests that only read its output."""
+    from .helpers import build_project
+
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    return Built(root, build_project(root))
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture(scope="session")
+def small_built_once(tmp_path_factory: pytest.TempPathFactory) -> Restorable:
+    from .publishing_helpers import build, small_project
+
+    project = small_project(tmp_path_factory.mktemp("small") / "project")
+    assert build(project).exit_code == 0
+    return Restorable(project)
+
+
+@pytest.fixture
+def small_built(small_built_once: Restorable) -> Path:
+    """publishing_helpers.small_project as `feedgen build` (CLI defaults, fixed build date) first
+    published it: built once, and put back before every test that starts from it."""
+    return small_built_once.restore()
 
 
 @pytest.fixture(autouse=True)
@@ -43,15 +121,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-
 
 @pytest.fixture
 def mini_project(project: Path) -> Path:
     """The sample project with a 7-SKU catalogue and round FX rates: small enough for golden files."""
-    for name in ("catalogue.csv", "fx_rates.csv"):
-        shutil.copy(MINI / name, project / "product_data" / name)
-    return project
+    return use_mini(project)
 
 
 def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / "catalogue.csv") -> Path:

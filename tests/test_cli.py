@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from feedgen.cli import main
 
-from .conftest import write_catalogue
+from .conftest import Restorable, copy_sample, write_catalogue
 
 
 def invoke(project: Path, *args: str):
@@ -42,6 +42,19 @@ def test_market_option_is_case_insensitive(mini_project) -> None:
     assert sorted(p.name for p in (mini_project / "output" / "google").iterdir()) == ["no.xml", "us.xml"]
 
 
+@pytest.fixture(scope="module")
+def google_built_once(tmp_path_factory: pytest.TempPathFactory) -> Restorable:
+    project = copy_sample(tmp_path_factory.mktemp("cli") / "project", mini=True)
+    assert invoke(project, "build", "-c", "google", "--as-of", "2026-11-22").exit_code == 0
+    return Restorable(project)
+
+
+@pytest.fixture
+def google_built(google_built_once: Restorable) -> Path:
+    """The mini project after a good `feedgen build -c google`: built once, put back for every test."""
+    return google_built_once.restore()
+
+
 @pytest.mark.parametrize(
     "breakage, expected",
     [
@@ -53,10 +66,9 @@ def test_market_option_is_case_insensitive(mini_project) -> None:
         ("typo_key", "unknown key 'vat_rte'"),
     ],
 )
-def test_unusable_input_exits_2_with_one_line_and_keeps_output(mini_project, breakage, expected) -> None:
-    assert invoke(mini_project, "build", "-c", "google", "--as-of", "2026-11-22").exit_code == 0
-    before = snapshot(mini_project / "output")
-    data = mini_project / "product_data"
+def test_unusable_input_exits_2_with_one_line_and_keeps_output(google_built, breakage, expected) -> None:
+    before = snapshot(google_built / "output")
+    data = google_built / "product_data"
     catalogue = data / "catalogue.csv"
     text = catalogue.read_text(encoding="utf-8")
     if breakage == "missing_column":
@@ -74,13 +86,13 @@ def test_unusable_input_exits_2_with_one_line_and_keeps_output(mini_project, bre
         markets = data / "markets.toml"
         markets.write_text(markets.read_text(encoding="utf-8").replace("vat_rate = 19", "vat_rte = 19"), encoding="utf-8")
 
-    result = invoke(mini_project, "build", "-c", "google", "--as-of", "2026-11-22")
+    result = invoke(google_built, "build", "-c", "google", "--as-of", "2026-11-22")
     assert result.exit_code == 2
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and expected in errors[0]
     assert "Traceback" not in result.output
-    assert snapshot(mini_project / "output") == before
-    assert not list(mini_project.glob(".feedgen-staging-*"))
+    assert snapshot(google_built / "output") == before
+    assert not list(google_built.glob(".feedgen-staging-*"))
 
 
 def test_bad_rows_exit_1_and_everything_else_is_built(project) -> None:

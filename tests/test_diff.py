@@ -134,9 +134,8 @@ def test_sample_price_change_shows_old_to_new(project: Path) -> None:
     assert files["meta/language-de_DE.csv"]["status"] == "unchanged"  # no price there
 
 
-def test_dry_run_shows_the_diff_and_publishes_nothing(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
+def test_dry_run_shows_the_diff_and_publishes_nothing(small_built: Path) -> None:
+    project = small_built
     before = snapshot(project / "output")
 
     def changes(rows):
@@ -149,7 +148,7 @@ def test_dry_run_shows_the_diff_and_publishes_nothing(tmp_path: Path) -> None:
     assert "  ~ AS-1001-BRN-36  price: 2499.00 NOK → 2999.00 NOK" in result.output.splitlines()
     assert "dry run: nothing was published" in result.output
     assert snapshot(project / "output") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".feedgen-staging")] == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".feedgen-staging")] == []
 
 
 def test_dry_run_before_anything_was_published(tmp_path: Path) -> None:

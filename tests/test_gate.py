@@ -8,7 +8,7 @@ import pytest
 
 from feedgen.gate import GatePolicy, check
 from feedgen.manifest import FileEntry, Manifest
-from .publishing_helpers import build, edit_catalogue, small_project, snapshot
+from .publishing_helpers import build, edit_catalogue, snapshot
 
 
 def manifest(**items: int) -> Manifest:
@@ -54,10 +54,8 @@ def test_force_turns_a_refusal_into_a_warning() -> None:
 
 
 @pytest.fixture
-def published(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
-    return project, snapshot(project / "output")
+def published(small_built: Path) -> tuple[Path, dict[str, bytes]]:
+    return small_built, snapshot(small_built / "output")
 
 
 def test_an_emptied_catalogue_is_refused_with_the_old_feeds_intact(published) -> None:

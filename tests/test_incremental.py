@@ -13,7 +13,7 @@ import feedgen.build
 from feedgen.build import BuildRequest, BuildResult, run
 from feedgen.incremental import STATE
 
-from .conftest import AS_OF
+from .conftest import AS_OF, Restorable, copy_sample
 from .publishing_helpers import build, edit_catalogue, snapshot
 
 
@@ -38,12 +38,19 @@ def against_full(project: Path, **options) -> BuildResult:
     return result
 
 
-@pytest.fixture
-def built(project: Path) -> Path:
-    """The sample project (landing pages, translations, all channels), built once."""
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Restorable:
+    project = copy_sample(tmp_path_factory.mktemp("incremental") / "project")
     first = build_lib(project, project / "output")
     assert not first.reused
-    return project
+    return Restorable(project)
+
+
+@pytest.fixture
+def built(built_once: Restorable) -> Path:
+    """The sample project (landing pages, translations, all channels), built once: every test gets
+    it back as that first build left it, at the same path."""
+    return built_once.restore()
 
 
 def test_nothing_changed_takes_everything_over_without_loading_the_catalogue(built: Path, monkeypatch) -> None:

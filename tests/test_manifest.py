@@ -92,9 +92,8 @@ def test_stamp_adds_the_build_time(tmp_path: Path) -> None:
     assert f"built {data['built_at']}" in (project / "output" / "report.html").read_text()
 
 
-def test_a_broken_previous_manifest_is_ignored_with_a_warning(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
+def test_a_broken_previous_manifest_is_ignored_with_a_warning(small_built: Path) -> None:
+    project = small_built
     (project / "output" / "manifest.json").write_text("{not json")
     result = build(project)
     assert result.exit_code == 0, result.output

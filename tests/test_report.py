@@ -18,9 +18,8 @@ def page(project: Path) -> html.HtmlElement:
     return html.fromstring((project / "output" / "report.html").read_bytes())
 
 
-def test_report_is_self_contained(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
+def test_report_is_self_contained(small_built: Path) -> None:
+    project = small_built
     document = page(project)
     assert document.xpath("//script | //link | //img | //iframe | //object | //@src") == []
     hrefs = document.xpath("//a/@href")
@@ -29,9 +28,8 @@ def test_report_is_self_contained(tmp_path: Path) -> None:
         assert (project / "output" / href).is_file()
 
 
-def test_report_grid_rules_and_changes(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
+def test_report_grid_rules_and_changes(small_built: Path) -> None:
+    project = small_built
     assert "No previous build in this output directory" in page(project).text_content()
 
     def changes(rows):

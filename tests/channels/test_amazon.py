@@ -21,7 +21,7 @@ from feedgen.errors import InputError
 from feedgen.offers import resolve
 from feedgen.publish import Stage
 
-from ..conftest import AS_OF, GOLDEN, write_catalogue
+from ..conftest import AS_OF, GOLDEN, copy_sample, write_catalogue
 from ..helpers import assert_golden, build_project, google_items
 from .feeds import amazon_document, amazon_messages, attribute_errors, feed_errors, meta_rows
 
@@ -56,14 +56,19 @@ def placeholder_seller(monkeypatch) -> None:
     monkeypatch.delenv("FEEDGEN_AMAZON_SELLER_ID", raising=False)
 
 
-@pytest.fixture
-def mini_build(mini_project):
-    return build_project(mini_project, channels=["amazon"])
+@pytest.fixture(scope="module")
+def mini_build(tmp_path_factory):
+    """The mini project with its Amazon feeds built (placeholder seller id), once for the tests that only read them."""
+    project = copy_sample(tmp_path_factory.mktemp("amazon"), mini=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("FEEDGEN_AMAZON_SELLER_ID", raising=False)
+        build_project(project, channels=["amazon"])
+    return project
 
 
 @pytest.mark.parametrize("market", ["de", "us"])
-def test_golden_feed(mini_project, mini_build, market) -> None:
-    assert_golden(mini_project / "output" / "amazon" / f"{market}.json", GOLDEN / "amazon" / f"{market}.json")
+def test_golden_feed(mini_build, market) -> None:
+    assert_golden(mini_build / "output" / "amazon" / f"{market}.json", GOLDEN / "amazon" / f"{market}.json")
 
 
 def test_every_marketplace_feed_is_valid(project) -> None:
@@ -94,8 +99,8 @@ def test_every_marketplace_feed_is_valid(project) -> None:
                     assert all(v["language_tag"] == tag for v in attributes[text]), text
 
 
-def test_parent_and_child(mini_project, mini_build) -> None:
-    messages = amazon_messages(mini_project / "output", "us")
+def test_parent_and_child(mini_build) -> None:
+    messages = amazon_messages(mini_build / "output", "us")
     parent = messages["AS-1005"]
     assert (parent["operationType"], parent["productType"], parent["requirements"]) == ("UPDATE", "SHOES", "LISTING_PRODUCT_ONLY")
     assert parent["attributes"]["parentage_level"][0]["value"] == "parent"
@@ -125,8 +130,8 @@ def test_parent_and_child(mini_project, mini_build) -> None:
     assert len(a["bullet_point"]) == 5
 
 
-def test_europe(mini_project, mini_build) -> None:
-    messages = amazon_messages(mini_project / "output", "de")
+def test_europe(mini_build) -> None:
+    messages = amazon_messages(mini_build / "output", "de")
     a = messages["AS-1005-BLK-38"]["attributes"]
     assert a["list_price"][0] == {"value_with_tax": Decimal("189.95"), "currency": "EUR", "marketplace_id": "A1PA6795UKMFR9"}
     assert a["fulfillment_availability"] == [{"fulfillment_channel_code": "AMAZON_EU"}]
@@ -210,8 +215,8 @@ def test_removal_messages_count_towards_the_split(mini_project) -> None:
                             "AS-1022-BLK-28", "AS-1022-BLK-29", "AS-1026-BRN-40"]  # read back: the items, split or not
 
 
-def test_read_items_flattens_a_listing_for_diff(mini_project, mini_build) -> None:
-    items = AmazonChannel.read_items(mini_project / "output" / "amazon" / "us.json")
+def test_read_items_flattens_a_listing_for_diff(mini_build) -> None:
+    items = AmazonChannel.read_items(mini_build / "output" / "amazon" / "us.json")
     child = items["AS-1005-BLK-38"]
     # prices as Google and Meta write them, under their names, so diff and report compare them
     assert (child["price"], child["sale_price"], child["list_price"]) == ("183.95 USD", "135.95 USD", "183.95 USD")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from feedgen.cli import main
 
 from ..conftest import AS_OF
-from ..helpers import build_project, google_items
+from ..helpers import google_items
 from .feeds import amazon_messages, meta_rows
 
 
@@ -22,9 +22,8 @@ def amount(text: str) -> tuple[Decimal, str]:
     return Decimal(number), currency
 
 
-def test_price_is_identical_in_google_meta_and_amazon(project) -> None:
-    result = build_project(project)
-    out = project / "output"
+def test_price_is_identical_in_google_meta_and_amazon(built_sample) -> None:
+    result, out = built_sample.result, built_sample.out
     compared = 0
     for market in ("de", "us"):
         google = google_items(out / "google" / f"{market}.xml")

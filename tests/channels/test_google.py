@@ -8,24 +8,27 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ..conftest import GOLDEN, write_catalogue
+from ..conftest import GOLDEN, copy_sample, write_catalogue
 from ..helpers import G, assert_golden, build_project, google_items
 
 
-@pytest.fixture
-def mini_build(mini_project):
-    return build_project(mini_project, channels=["google"])
+@pytest.fixture(scope="module")
+def mini_build(tmp_path_factory):
+    """The mini project with its Google feeds built, once for the tests that only read them."""
+    project = copy_sample(tmp_path_factory.mktemp("google"), mini=True)
+    build_project(project, channels=["google"])
+    return project
 
 
 @pytest.mark.parametrize("market", ["no", "us"])
-def test_golden_feed(mini_project, mini_build, market) -> None:
-    assert_golden(mini_project / "output" / "google" / f"{market}.xml", GOLDEN / "google" / f"{market}.xml")
+def test_golden_feed(mini_build, market) -> None:
+    assert_golden(mini_build / "output" / "google" / f"{market}.xml", GOLDEN / "google" / f"{market}.xml")
 
 
-def test_every_market_gets_a_well_formed_feed(mini_project, mini_build) -> None:
+def test_every_market_gets_a_well_formed_feed(mini_build) -> None:
     expected_currency = {"no": "NOK", "se": "SEK", "dk": "DKK", "fi": "EUR", "de": "EUR", "nl": "EUR", "gb": "GBP", "us": "USD"}
     for market, currency in expected_currency.items():
-        path = mini_project / "output" / "google" / f"{market}.xml"
+        path = mini_build / "output" / "google" / f"{market}.xml"
         raw = path.read_bytes()
         # g namespace declared exactly once, on the root (GMC 160589)
         assert raw.count(b'xmlns:g="http://base.google.com/ns/1.0"') == 1
@@ -43,8 +46,8 @@ def test_every_market_gets_a_well_formed_feed(mini_project, mini_build) -> None:
             assert fields["shipping"][0]["country"] == market.upper()
 
 
-def test_sale_price_and_effective_date(mini_project, mini_build) -> None:
-    item = google_items(mini_project / "output" / "google" / "us.xml")["AS-1005-BLK-38"]
+def test_sale_price_and_effective_date(mini_build) -> None:
+    item = google_items(mini_build / "output" / "google" / "us.xml")["AS-1005-BLK-38"]
     assert item["price"] == ["183.95 USD"]
     assert item["sale_price"] == ["135.95 USD"]
     # GMC 6324460: ISO 8601 start/end with a UTC offset

@@ -7,12 +7,10 @@ from pathlib import Path
 from lxml import etree
 
 from feedgen.channels.google import GoogleChannel
-from ..publishing_helpers import build, small_project
 
 
-def test_read_items_returns_every_item_with_its_attributes(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    assert build(project).exit_code == 0
+def test_read_items_returns_every_item_with_its_attributes(small_built: Path) -> None:
+    project = small_built
     feed = project / "output" / "google" / "gb.xml"
     items = GoogleChannel.read_items(feed)
     assert len(items) == len(etree.parse(str(feed)).findall("channel/item"))
