@@ -20,12 +20,11 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.channels.csvout import needs_neutralising
 from feedgen.columns import map_distinct, share_equal, strip_column
 from feedgen.gtin import gtin_problem_column
 from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
-from feedgen.text import clean_text, has_unsafe_characters, strip_html
+from feedgen.text import clean_text, has_unsafe_characters, needs_neutralising, strip_html
 
 REQUIRED_COLUMNS = (
     "sku", "style_id", "gtin", "brand", "title", "description", "color", "size",

@@ -6,11 +6,23 @@ import re
 
 import lxml.html
 
-# Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF),
-# plus DEL and the C1 controls, which no feed wants either.
 _SPACES = re.compile(r"[ \t]+")
 
 
+# Cells a spreadsheet would run as a formula (CSV injection): what csvout neutralises.
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]+)?|[.,][0-9]+)")
+
+
+def needs_neutralising(value: str) -> bool:
+    """True when a spreadsheet would read the cell as a formula, or when it already looks escaped
+    (apostrophes before such a cell), so that the escape stays reversible."""
+    stripped = value.lstrip("'")
+    return stripped[:1] in TRIGGERS and stripped != "" and not _PLAIN_NUMBER.fullmatch(stripped)
+
+
+# Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, surrogates, U+FFFE/U+FFFF),
+# plus DEL and the C1 controls, which no feed wants either.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 

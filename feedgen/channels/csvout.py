@@ -21,27 +21,19 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
+from feedgen.text import TRIGGERS, needs_neutralising  # noqa: F401 (TRIGGERS: re-exported for tests)
+
 if TYPE_CHECKING:
     from feedgen.publish import Stage
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _LEADS = (*TRIGGERS, "'")  # first characters of the cells neutralise may change
 _SPECIAL = (",", '"', "\r", "\n")  # characters that make the csv module quote a cell (excel dialect, CRLF)
 _JOIN = "\x00"  # cannot occur in a cell: catalogue text is cleaned of NUL (feedgen.text)
-_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]+)?|[.,][0-9]+)")
-
-
-def needs_neutralising(value: str) -> bool:
-    """True when a spreadsheet would read the cell as a formula, or when it already looks escaped
-    (apostrophes before such a cell), so that the escape stays reversible."""
-    stripped = value.lstrip("'")
-    return stripped[:1] in TRIGGERS and stripped != "" and not _PLAIN_NUMBER.fullmatch(stripped)
 
 
 def neutralise(value: str) -> str:
