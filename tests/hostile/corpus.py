@@ -295,6 +295,12 @@ CORPUS: list[Case] = [
     Case("formula_payloads", (catalogue("formula_payloads.csv"),), 0,
          rules=("meta.title.formula_like", "meta.color.formula_like", "meta.material.formula_like",
                 "meta.description.formula_like", "meta.mpn.formula_like", "meta.brand.formula_like"), built=BASE),
+    # An SKU a spreadsheet would run: XML and JSON carry it as is; Meta's CSV could only carry it as
+    # another id ('=1+1), so Meta leaves it out with an error and every other channel lists it.
+    Case("formula_sku", (catalogue("base.csv"), replace("product_data/catalogue.csv", "AS-1009-WHT-42,AS-1009,",
+                                                         "=1+1,@AS-1009,")), 1,
+         rules=("catalogue.sku.formula_like", "catalogue.style_id.formula_like", "meta.id.formula_prefix",
+                "meta.item_group_id.formula_prefix"), built=("=1+1",) + OTHERS),
     Case("html_payloads", (catalogue("html_payloads.csv"),), 0, built=BASE),
     Case("javascript_urls", (catalogue("javascript_urls.csv"),), 1,
          rules=("catalogue.image_link.invalid", "catalogue.additional_image_links.invalid"),
