@@ -8,9 +8,6 @@ Two kinds of problems, kept apart on purpose:
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,6 +18,7 @@ import pandas as pd
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.columns import map_distinct, share_equal, strip_column
+from feedgen.csvfile import normalise_header, read_csv
 from feedgen.gtin import gtin_problem_column
 from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
@@ -51,61 +49,6 @@ class Catalogue:
 
 
 # ----------------------------------------------------------------------------- reading
-def _decode(path: Path, raw: bytes) -> str:
-    # UTF-16 (Excel's "Unicode text") decodes as garbage or as text with a NUL after every ASCII
-    # character; name it instead of reporting a byte offset deep in the file.
-    first_line = raw[: raw.find(b"\n") if b"\n" in raw else 4096]
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first_line:
-        raise InputError(path, "contains NUL bytes in its header: UTF-16 or binary, not a UTF-8 CSV; save the file as UTF-8",
-                         row=1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            path, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8", row=row
-        ) from None
-
-
-def _check_text(path: Path, raw: bytes, chunk: int = 1 << 20) -> None:
-    """What `_decode` checks, a megabyte at a time, so a big catalogue is never held as one Python
-    string (4 bytes per character once a single non-Latin-1 character is in it)."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    blank = True
-    for start in range(0, max(len(raw), 1), chunk):
-        try:
-            text = decoder.decode(raw[start:start + chunk], final=start + chunk >= len(raw))
-        except UnicodeDecodeError:
-            _decode(path, raw)  # raises, naming the offset and row in the whole file
-            raise
-        blank = blank and not text.strip()
-    # A NUL is one bad cell (a sloppy export), not a bad file: it is removed like any other control
-    # character, with a diagnostic for its row (see load_catalogue).
-    if blank:
-        raise InputError(path, "the file is empty")
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    _check_text(path, raw)
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    first_line_end = raw.find(b"\n") + 1 or len(raw)  # every other line break Python knows comes earlier, if at all
-    header = raw[:first_line_end].decode("utf-8").splitlines()[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
-    # The C parser reads bytes without a Python copy of the whole text; NULs (rare) need the text path.
-    source = io.StringIO(raw.decode("utf-8")) if b"\x00" in raw else io.BytesIO(raw)
-    try:
-        return pd.read_csv(
-            source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
-            skipinitialspace=False, engine="python" if delimiter != "," else "c",
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        row = int(match[1]) if match else None
-        raise InputError(path, f"malformed CSV: {str(exc).splitlines()[0]}", row=row) from None
-
-
 def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if not path.exists():
         raise InputError(path, "file not found")
@@ -114,7 +57,7 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv", ""):
-            return _read_csv(path)
+            return read_csv(path)
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, na_filter=False)
             return frame
@@ -128,63 +71,36 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     raise InputError(path, f"unsupported catalogue format {suffix!r} (use .csv, .xlsx or .json)")
 
 
-def read_table(path: str | Path, required: set[str], what: str) -> pd.DataFrame:
-    """A small CSV input (prices.csv, fx_rates.csv, size_chart.csv) read the way the catalogue is:
-    UTF-8 with or without a BOM, comma, semicolon or tab separated (Excel's Nordic export), errors
-    with row numbers. Column names are lower-cased, cells stripped; `source_row` is each row's line."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "file not found")
-    if path.is_dir():
-        raise InputError(path, f"is a directory, expected {what}")
-    try:
-        frame = _read_csv(path)
-    except OSError as exc:  # permissions, I/O errors: one line, not a traceback
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
-    missing = sorted(required - set(frame.columns))
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, column=missing[0])
-    frame = frame.apply(lambda column: column.str.strip()) if len(frame.columns) else frame
-    frame.insert(0, "source_row", range(2, len(frame) + 2))
-    for column in frame.columns[1:]:  # these values end up in feeds and pages, which cannot carry them
-        unsafe = frame[column].map(has_unsafe_characters)
-        if unsafe.any():
-            raise InputError(path, "contains a control character that XML and feeds cannot carry",
-                             row=int(frame.loc[unsafe, "source_row"].iloc[0]), column=column)
-    return frame
-
-
 # ----------------------------------------------------------------------------- value parsing
 def _money_column(frame: pd.DataFrame, column: str, diagnostics: list[Diagnostic], severity: str) -> pd.Series:
-    """Parse a money column; unusable values become None plus one diagnostic per SKU."""
-    distinct: dict[str, Decimal | None | str] = {}
+    """Parse a money column; unusable values become None plus one diagnostic per SKU. Each
+    distinct text is parsed and judged once (a style's sizes share their price)."""
+    problems = {
+        "invalid": "{column} {text!r} is not a number",
+        "ambiguous": "{column} {text!r} is ambiguous (thousands or decimals?): write it with its decimals, "
+                     "e.g. 2499.00, 2.499,00 or 2,499.00",
+        "not_positive": "{column} {text!r} must be greater than zero",
+        "too_large": "{column} {text!r} is not a plausible price (a GTIN or stock count in the wrong column?)",
+    }
+    verdicts: dict[str, Decimal | None | str] = {}
     for text in frame[column].unique():
         try:
-            distinct[text] = parse_decimal(text)
+            value = parse_decimal(text)
         except AmbiguousNumber:
-            distinct[text] = "ambiguous"
+            value = "ambiguous"
         except (ValueError, InvalidOperation):
-            distinct[text] = "invalid"
-    parsed = frame[column].map(distinct)
-    bad_text = parsed.eq("invalid")
-    ambiguous = parsed.eq("ambiguous")
-    not_positive = parsed.map(lambda v: isinstance(v, Decimal) and v <= 0)
-    too_large = parsed.map(lambda v: isinstance(v, Decimal) and v >= MAX_BASE_PRICE)
-    for sku, text in frame.loc[bad_text, ["sku", column]].itertuples(index=False):
-        diagnostics.append(Diagnostic(f"catalogue.{column}.invalid", severity, f"{column} {text!r} is not a number", sku=sku, field=column))
-    for sku, text in frame.loc[ambiguous, ["sku", column]].itertuples(index=False):
-        diagnostics.append(Diagnostic(
-            f"catalogue.{column}.ambiguous", severity,
-            f"{column} {text!r} is ambiguous (thousands or decimals?): write it with its decimals, e.g. 2499.00, 2.499,00 or 2,499.00",
-            sku=sku, field=column))
-    for sku, text in frame.loc[not_positive, ["sku", column]].itertuples(index=False):
-        diagnostics.append(Diagnostic(f"catalogue.{column}.not_positive", severity, f"{column} {text!r} must be greater than zero", sku=sku, field=column))
-    for sku, text in frame.loc[too_large, ["sku", column]].itertuples(index=False):
-        diagnostics.append(Diagnostic(f"catalogue.{column}.too_large", severity,
-                                      f"{column} {text!r} is not a plausible price (a GTIN or stock count in the wrong column?)",
-                                      sku=sku, field=column))
-    return parsed.where(~(bad_text | ambiguous | not_positive | too_large), None).astype(object)
+            value = "invalid"
+        if isinstance(value, Decimal):
+            value = "not_positive" if value <= 0 else "too_large" if value >= MAX_BASE_PRICE else value
+        verdicts[text] = value
+    parsed = frame[column].map(verdicts)
+    for problem, message in problems.items():  # one rule after the other, as reports list them
+        hit = parsed.eq(problem)
+        for sku, text in frame.loc[hit, ["sku", column]].itertuples(index=False):
+            diagnostics.append(Diagnostic(f"catalogue.{column}.{problem}", severity,
+                                          message.format(column=column, text=text), sku=sku, field=column))
+    usable = {text: value if isinstance(value, Decimal) else None for text, value in verdicts.items()}
+    return frame[column].map(usable).astype(object)
 
 
 def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
@@ -194,7 +110,7 @@ def _flag(frame, mask, rule, severity, field, message, diagnostics) -> None:
 
 # ----------------------------------------------------------------------------- validation
 def _check_structure(path: Path, frame: pd.DataFrame, source_rows: pd.Series | None = None) -> pd.DataFrame:
-    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
+    frame.columns = normalise_header(frame.columns)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         hint = "; for a shop export use --catalogue-format or a --mapping file" if len(missing) > 3 else ""

@@ -143,7 +143,7 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
     _apply_price_list(offers, sources.price_list, market)
     # A shelf price longer than a JSON number carries exactly (after FX, or from prices.csv) is no
     # price: an error for the item, which every channel then leaves out, instead of a crash in Amazon's writer.
-    too_large = offers["price"].map(lambda value: value is not None and not fits(value, market.currency))
+    too_large = map_distinct(offers["price"], lambda value: value is not None and not fits(value, market.currency))
     for sku in offers.loc[too_large, "sku"]:
         diagnostics.append(Diagnostic("price.too_large", "error", f"the {market.currency} price has more than "
                                       f"{MAX_DIGITS} digits", sku=sku, market=market.id, field="price"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from babel.numbers import get_currency_precision
 
+from feedgen.csvfile import read_table
 from feedgen.errors import InputError
 from feedgen.numbers import AmbiguousNumber, parse_decimal
 from feedgen.markets import Market, Project, RoundingRule
@@ -49,8 +50,6 @@ def load_fx_rates(path: str | Path, on: str = "latest") -> FxTable:
     """Read `date,currency,per_eur` rows and keep one date: the latest, or the one asked for.
 
     Rates are written with a point or a comma as the decimal mark, without thousands separators."""
-    from feedgen.catalogue import read_table  # local import: the catalogue module builds on pricing
-
     path = Path(path)
     frame = read_table(path, {"date", "currency", "per_eur"}, "the FX rates CSV")
     rates: dict[str, dict[str, Decimal]] = {}
@@ -146,8 +145,6 @@ def load_price_list(path: str | Path, market_ids: set[str]) -> pd.DataFrame:
     A row names either a SKU or a whole style. Prices are final: in the market's currency, tax
     as the market shows it, used exactly as written.
     """
-    from feedgen.catalogue import read_table  # local: catalogue builds on pricing
-
     path = Path(path)
     columns = ["market", "sku", "style_id", "price", "sale_price"]
     if not path.exists():
