@@ -242,7 +242,7 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     markets = config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
-    pages = _landing_pages(request, config, sources)
+    pages = _landing_pages(request, config)
     plan = {market.id: _channels_for(request, market) for market in markets}
     channels: dict[str, Channel] = {}
     for market in markets:
@@ -302,7 +302,7 @@ def _next_state(state: BuildState | None, keys: Keys, result: BuildResult, sourc
     return BuildState(key=keys.build, catalogue=list(catalogue), markets=markets)
 
 
-def _landing_pages(request: BuildRequest, config: MarketConfig, sources: Sources | None) -> LandingPages | None:
+def _landing_pages(request: BuildRequest, config: MarketConfig) -> LandingPages | None:
     """The landing-page stage, or None; its campaigns are checked now, before anything is written."""
     if not request.pages:
         return None

@@ -57,6 +57,11 @@ class Channel(Protocol):
       leave out delete messages (and anything else that only withdraws an item).
     - `track_removals: ClassVar[bool] = True`: `write` is then called with a keyword argument
       `removed: Removals` (see feedgen.release.removed_skus; needs `read_items`).
+    - `plan(markets)`: the markets this build gives the channel, before any is built (Meta decides
+      which market writes each language feed).
+    - `export_state(market_id) -> JSON-ready` / `import_state(market_id, state)`: what `finish`
+      needs from a market, handed back from a worker process or from the last build's state file
+      (feedgen.market_build, feedgen.incremental).
     """
 
     name: ClassVar[str]

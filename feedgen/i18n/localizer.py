@@ -21,11 +21,11 @@ from feedgen.i18n.catalogues import locale_chain, po_path, read_catalogue, statu
 from feedgen.i18n.checks import problems
 from feedgen.i18n.sources import FEATURE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features
 from feedgen.markets import Market
+from feedgen.offers import LOCALIZED_FIELDS
 from feedgen.text import clean_text
 
 RANK = {"reviewed": 0, "machine": 1, "source": 2}
 STATUS_BY_RANK = {rank: status for status, rank in RANK.items()}
-FIELD_ORDER = ("title", "description", "color", "material", "features")
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, r
     Each row's hit fields are packed into one integer (bit i = columns[i]), so the field list and
     message are built once per distinct pattern (a handful), not once per SKU."""
     diagnostics = []
-    columns = [field for field in FIELD_ORDER if field in ranks.columns]
+    columns = [field for field in LOCALIZED_FIELDS if field in ranks.columns]
     matrix = ranks[columns].to_numpy()
     bits = np.left_shift(1, np.arange(len(columns), dtype="int64"))
     skus = items["sku"].to_numpy(dtype=object)

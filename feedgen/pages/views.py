@@ -6,7 +6,7 @@ formatted; the page never computes a price of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from markupsafe import Markup
@@ -50,7 +50,6 @@ class StyleView:
     rating_value: float | None = None
     review_count: int | None = None
     review_count_text: str = ""
-    skus: list[str] = field(default_factory=list)  # every priced SKU (the JSON-LD variants)
 
     @property
     def size_first(self) -> str:
@@ -116,7 +115,6 @@ def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
         images=[url for url in [shown["image_link"], *str(shown["additional_image_links"]).split("|")] if url],
         description=_blocks(str(shown["description"]), ui, status),
         features=[ui.product_text(f, status) for f in str(shown["features"] or "").split("|") if f.strip()],
-        skus=list(rows["sku"]),
     )
     if pd.notna(shown["rating"]) and pd.notna(shown["review_count"]) and shown["review_count"] > 0:
         view.rating = format_number(float(shown["rating"]), market)

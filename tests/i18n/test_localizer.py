@@ -164,7 +164,7 @@ def test_lookups_run_once_per_distinct_text_not_per_row(translated, sample_items
 
 
 # One SKU per pattern, rows deliberately not in catalogue order: diagnostics follow the rows, all
-# untranslated (source) ones first, then the machine ones; each names its fields in FIELD_ORDER.
+# untranslated (source) ones first, then the machine ones; each names its fields in LOCALIZED_FIELDS order.
 MIXED_SKUS = ["AS-1028-NAV-40", "AS-1003-BRN-40", "AS-1004-GRY-36", "AS-1002-OLV-40", "AS-1001-GRY-36"]
 UNTRANSLATED = "no reviewed da translation; source text used"
 MACHINE = "unreviewed machine translation used (allowed in this market)"
