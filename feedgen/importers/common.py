@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from feedgen.catalogue import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.text import strip_html
 
@@ -72,8 +73,7 @@ def plain_text(value: str) -> str:
 
 
 def plain_text_column(values: pd.Series) -> pd.Series:
-    distinct = {text: plain_text(text) for text in values.unique()}
-    return values.map(distinct)
+    return map_distinct(values, plain_text)
 
 
 def option_kind(name: str) -> str:

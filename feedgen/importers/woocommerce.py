@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from feedgen.errors import InputError
+from feedgen.columns import map_distinct
 from feedgen.importers.common import (
-    ImportLog, eu_size, normalise_gender, option_kind, plain_text_column, resolve_gender_age, slugify, wordpress_slug,
+    ImportLog, eu_size, normalise_gender, option_kind, plain_text, resolve_gender_age, slugify, wordpress_slug,
 )
 from feedgen.importers.detect import header_key
 from feedgen.importers.settings import ImportSettings
@@ -139,9 +140,10 @@ def import_woocommerce(path: Path, raw: pd.DataFrame, settings: ImportSettings, 
         log.add("stock.untracked", "info", f"{int(unmanaged_in_stock.sum())} item(s) have no managed stock but are "
                 "marked in stock (or on backorder): listed as in stock", field_name="stock")
 
-    items["description"] = plain_text_column(items["description"].map(_unescape_newlines))
+    items["description"] = map_distinct(items["description"], lambda text: plain_text(_unescape_newlines(text)))
     short = items["description"].eq("") & items["short_description"].ne("")
-    items.loc[short, "description"] = plain_text_column(items.loc[short, "short_description"].map(_unescape_newlines))
+    items.loc[short, "description"] = map_distinct(items.loc[short, "short_description"],
+                                                   lambda text: plain_text(_unescape_newlines(text)))
     images = items["images"].map(split_list)
     items["image_link"] = images.map(lambda urls: urls[0] if urls else "")
     items["additional_image_links"] = images.map(lambda urls: "|".join(urls[1:]))
