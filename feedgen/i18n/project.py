@@ -12,7 +12,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.build import BuildRequest
+from feedgen.catalogue import load_catalogue
 from feedgen.errors import InputError
 from feedgen.i18n import MESSAGES, PRODUCTS
 from feedgen.i18n.catalogues import (
@@ -73,8 +74,12 @@ class I18nProject:
     @cached_property
     def product_sources(self) -> list[SourceText]:
         """From the catalogue as the build loads it (export formats, mapping, defaults): the msgids must be
-        the texts the build looks up."""
-        return product_sources(load_sources(self.request).catalogue.items)
+        the texts the build looks up. Only the catalogue: prices, FX rates or sizes cannot change them,
+        and a broken fx_rates.csv must not stop a translator."""
+        request = self.request
+        catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, request.mapping_path(),
+                                   defaults={"brand": self.config.project.brand})
+        return product_sources(catalogue.items)
 
     def sources(self, domain: str) -> list[Key]:
         if domain == PRODUCTS:

@@ -138,3 +138,14 @@ def test_translation_commands_read_a_mapped_catalogue_like_build(project):
     dry = CliRunner().invoke(main, ["translate", "--dry-run", "-l", "nb", "--data", str(data), "--catalogue",
                                     str(project / "erp.csv"), "--catalogue-mapping", str(project / "erp.toml")])
     assert dry.exit_code == 0, dry.output
+
+
+def test_status_reads_only_the_catalogue_not_prices_or_fx_rates(project):
+    # A translator's command needs the product text, nothing the build prices with: a broken
+    # fx_rates.csv is the build's problem (exit 2 there), not a reason to refuse `status`.
+    (project / "product_data" / "fx_rates.csv").write_text("date,currency,per_eur\n2026-11-01,NOK,eleven\n")
+    result = _cli(project, "status")
+    assert result.exit_code == 0, result.output
+    assert _row(result.output, "nb")
+    build = CliRunner().invoke(main, ["validate", "--data", str(project / "product_data")])
+    assert build.exit_code == 2 and "rate 'eleven' is not a number" in build.output
