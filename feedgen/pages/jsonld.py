@@ -87,8 +87,10 @@ def offer(row: Any, market: Market) -> dict[str, Any]:
     return data
 
 
-def _rated(row: Any) -> bool:
-    return pd.notna(row.rating) and pd.notna(row.review_count) and row.review_count > 0 and row.rating > 0
+def rated(rating: Any, review_count: Any) -> bool:
+    """Whether a style has a rating to show: the page and its aggregateRating use this one rule, as
+    Google wants them to match (a 0 rating is outside schema.org's default 1–5 worstRating/bestRating)."""
+    return pd.notna(rating) and pd.notna(review_count) and review_count > 0 and rating > 0
 
 
 def product_group(rows: pd.DataFrame, market: Market, page_url: str) -> dict[str, Any]:
@@ -106,7 +108,7 @@ def product_group(rows: pd.DataFrame, market: Market, page_url: str) -> dict[str
     }
     if first.material:
         group["material"] = first.material
-    if _rated(first):
+    if rated(first.rating, first.review_count):
         group["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": round(float(first.rating), 1),
                                     "reviewCount": int(first.review_count), "bestRating": 5}
     variants = []

@@ -12,6 +12,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from feedgen.markets import Market
+from feedgen.pages.jsonld import rated
 from feedgen.pages.money import discount_percent, format_day, format_number, format_price
 from feedgen.pages.texts import UiText
 from feedgen.pricing import plain_amount
@@ -116,7 +117,7 @@ def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
         description=_blocks(str(shown["description"]), ui, status),
         features=[ui.product_text(f, status) for f in str(shown["features"] or "").split("|") if f.strip()],
     )
-    if pd.notna(shown["rating"]) and pd.notna(shown["review_count"]) and shown["review_count"] > 0:
+    if rated(shown["rating"], shown["review_count"]):
         view.rating = format_number(float(shown["rating"]), market)
         view.rating_value = round(float(shown["rating"]), 1)
         view.review_count = int(shown["review_count"])

@@ -10,8 +10,8 @@ import pytest
 
 from feedgen.pages.money import read_price
 
-from ..conftest import AS_OF
-from ..helpers import google_items
+from ..conftest import AS_OF, write_catalogue
+from ..helpers import build_project, google_items
 from .pagetools import alternates, canonical, jsonld, parse, variant_offers, visible_prices
 
 NBSP = "\u00a0"
@@ -207,3 +207,18 @@ def test_pages_are_self_contained(built_sample) -> None:
         css = "".join(root.xpath("//style/text()"))
         assert "@import" not in css and "url(" not in css and "@font-face" not in css
         assert len(html.encode()) < 120_000
+
+
+def test_a_zero_rating_is_shown_neither_on_the_page_nor_in_json_ld(mini_project) -> None:
+    # One rule for both (pages.jsonld.rated): Google wants aggregateRating to match what the page
+    # shows, and a 0 is outside schema.org's default 1–5 rating scale.
+    base = {"style_id": "AS-1005", "rating": "0", "review_count": "12"}
+    write_catalogue(mini_project / "product_data" / "catalogue.csv", [
+        {**base, "sku": "AS-1005-BLK-38", "gtin": "7094512050007", "size": "38"},
+        {**base, "sku": "AS-1005-BLK-39", "gtin": "7094512050014", "size": "39"},
+    ])
+    build_project(mini_project, market_ids=["NO"])
+    root = parse((mini_project / "output" / "pages" / "no" / "winter-boots.html").read_text(encoding="utf-8"))
+    assert not root.xpath('//p[@class="rating"]')
+    [group] = jsonld(root)
+    assert "aggregateRating" not in group
