@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import CHANNELS, Market, MarketConfig
 from feedgen.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
@@ -50,7 +51,7 @@ class Template:
         result = pd.Series("", index=frame.index, dtype=object)
         some_empty = pd.Series(False, index=frame.index)
         for is_field, text in self.parts:
-            value = texts(column(frame, text)).map(_plain_number) if is_field else text
+            value = map_distinct(texts(column(frame, text)), _plain_number) if is_field else text
             if is_field:
                 some_empty |= value.str.strip().eq("")
             result = result + value

@@ -19,6 +19,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from feedgen.columns import map_distinct
+
 NUMBER_FIELDS = frozenset({
     "price", "sale_price", "current_price", "stock", "weight_g", "rating", "review_count", "shipping_price",
     "discount_percent",
@@ -103,7 +105,7 @@ def numbers(values: pd.Series) -> pd.Series:
             return float(str(value).replace(",", "."))
         except ValueError:
             return float("nan")
-    return values.map(one).astype(float)
+    return map_distinct(values, one).astype(float)  # equal values convert alike: once per distinct value
 
 
 def texts(values: pd.Series) -> pd.Series:
