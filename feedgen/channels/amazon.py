@@ -16,6 +16,8 @@ stock in its warehouses.
 
 Amazon keeps listings a feed stops mentioning, so SKUs gone from the catalogue since the last
 published feed are withdrawn in the next one, once (DELETE, or an ended offer): amazon_removals.
+Platform facts (enums, size values, number format) live in amazon_facts; the message text is
+assembled in amazon_messages.
 
 Prices are read from the resolved offer, never recomputed: our_price is what the shopper pays
 today (the sale price of a running sale without dates, as in every other channel, else the shelf
@@ -27,99 +29,29 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
-from decimal import Decimal
 from typing import ClassVar, Iterable, Iterator
 
 import pandas as pd
 
+from feedgen.channels.amazon_facts import (
+    AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER, footwear_size_value,
+)
+from feedgen.channels.amazon_messages import dumps, listing_messages
 from feedgen.channels.amazon_removals import read_items, removal_messages
 from feedgen.channels.base import Artifact, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.markets import MarketConfig
-from feedgen.pricing import plain_amount
 from feedgen.text import shorten
 
 SELLER_ID_ENV = "FEEDGEN_AMAZON_SELLER_ID"
 MAX_MESSAGES_PER_FEED = 25_000  # listings-feed-schema-v2.json messages.maxItems (changelog 6 May 2025)
-PRODUCT_TYPE = "SHOES"
-VARIATION_THEME = "SIZE/COLOR"  # in the PRODUCT schema's enum; public SHOES builders use it (research Q6, M)
 ISSUE_LOCALE = "en_US"  # processing-report language; Amazon falls back to en_US anyway
 MAX_SKU = 40  # Seller Central SKU limit (SPECS.md §4)
 ITEM_NAME_ADVISED = 200  # SPECS.md §4: ≈200 for shoes, UNVERIFIED; a warning only
 MAX_BULLETS, MAX_BULLET = 10, 700  # Product.json bullet_point maxUniqueItems / maxLength
 MAX_DESCRIPTION_BYTES = 10_000  # Product.json product_description maxUtf8ByteLength
-MAX_OTHER_IMAGES = 8  # other_product_image_locator_1 … _8
-
-# footwear_size (research Q5, M): size_system by the market's size system; size_class numeric;
-# size `numeric_<n>` with `_point_5` for halves; width medium; shoe-size gender men / women.
-FOOTWEAR_SIZE_SYSTEMS = {"EU": "eu_footwear_size_system", "UK": "uk_footwear_size_system", "US": "us_footwear_size_system"}
-SIZE_GENDER = {"women": "women", "men": "men"}  # from the size chart the size was read from
-# Shoe-size age group for kids' shoes by EU size: US conventions (toddler up to 10C, little kid
-# 10.5C–3Y, big kid 3.5Y–7Y) read through our size chart (EU 27 = US 10, EU 35 = US 3, EU 36 = US 4).
-# Evidence M for the spellings (research Q5), L for the bands: check them against the SHOES schema.
-KIDS_BANDS = ((Decimal(28), "toddler"), (Decimal(36), "little_kid"))  # below EU 28, below EU 36
-KIDS_ABOVE = "big_kid"
-AGE_BUCKETS = {"newborn": "infant", "infant": "infant", "toddler": "toddler", "adult": "adult"}
-
-# age_range_description and department are localized enums: the marketplace accepts only its own
-# language's values (issue amzn/selling-partner-api-models#5239). Evidence per language_tag:
-# en_US  H- for age ranges (a US SHOES rule dump quoted in public code, research Q6), L for departments;
-# en_GB, de_DE, nl_NL, sv_SE  L (single public samples or our translation; de_DE "Erwachsener" follows
-# the public samples). Confirm each against the marketplace's SHOES schema before going live.
-AGE_RANGES = {
-    "en_US": {"adult": "Adult", "big_kid": "Big Kid", "little_kid": "Little Kid", "toddler": "Toddler", "infant": "Infant"},
-    "en_GB": {"adult": "Adult", "big_kid": "Big Kid", "little_kid": "Little Kid", "toddler": "Toddler", "infant": "Infant"},
-    "de_DE": {"adult": "Erwachsener", "big_kid": "Kind", "little_kid": "Kind", "toddler": "Kleinkind", "infant": "Baby"},
-    "nl_NL": {"adult": "Volwassenen", "big_kid": "Kind", "little_kid": "Kind", "toddler": "Peuter", "infant": "Baby"},
-    "sv_SE": {"adult": "Vuxna", "big_kid": "Barn", "little_kid": "Barn", "toddler": "Småbarn", "infant": "Bebis"},
-}
-DEPARTMENTS = {  # (gender, adult?) -> text
-    "en_US": {("female", True): "Women", ("male", True): "Men", ("unisex", True): "Unisex",
-              ("female", False): "Girls", ("male", False): "Boys", ("unisex", False): "Unisex Kids"},
-    "en_GB": {("female", True): "Women", ("male", True): "Men", ("unisex", True): "Unisex",
-              ("female", False): "Girls", ("male", False): "Boys", ("unisex", False): "Unisex Kids"},
-    "de_DE": {("female", True): "Damen", ("male", True): "Herren", ("unisex", True): "Unisex",
-              ("female", False): "Mädchen", ("male", False): "Jungen", ("unisex", False): "Unisex Kinder"},
-    "nl_NL": {("female", True): "Dames", ("male", True): "Heren", ("unisex", True): "Uniseks",
-              ("female", False): "Meisjes", ("male", False): "Jongens", ("unisex", False): "Uniseks kinderen"},
-    "sv_SE": {("female", True): "Dam", ("male", True): "Herr", ("unisex", True): "Unisex",
-              ("female", False): "Flickor", ("male", False): "Pojkar", ("unisex", False): "Unisex barn"},
-}
-_NUMERIC_SIZE = re.compile(r"(\d{1,2})(?:[.,](0|5))?")
-
-
-def footwear_size_value(size: str) -> str | None:
-    """`9.5` -> `numeric_9_point_5`, `38` -> `numeric_38`; None for anything else."""
-    match = _NUMERIC_SIZE.fullmatch(size.strip())
-    if not match:
-        return None
-    return f"numeric_{int(match[1])}" + ("_point_5" if match[2] == "5" else "")
-
-
-def footwear_age_group(age_group: str, eu_size: str) -> str:
-    if age_group != "kids":
-        return AGE_BUCKETS.get(age_group, "adult")
-    try:
-        eu = Decimal(eu_size.replace(",", "."))
-    except ArithmeticError:  # decimal.InvalidOperation
-        return "little_kid"
-    for limit, bucket in KIDS_BANDS:
-        if eu < limit:
-            return bucket
-    return KIDS_ABOVE
-
-
-def json_number(value: Decimal, currency: str) -> float:
-    """A money Decimal as a JSON number with the currency's digits. The float must print back as
-    the same decimal, which holds for any price (< 15 significant digits); checked, not assumed."""
-    text = plain_amount(value, currency)
-    number = float(text)
-    if Decimal(repr(number)) != Decimal(text):  # pragma: no cover - needs a 16-digit price
-        raise ValueError(f"{text} cannot be written exactly as a JSON number")
-    return number
 
 
 def split_points(group_sizes: list[int], limit: int) -> list[int]:
@@ -157,7 +89,7 @@ class AmazonChannel:
         tag = market.amazon.language_tag
         if tag not in AGE_RANGES or tag not in DEPARTMENTS or market.size_system not in FOOTWEAR_SIZE_SYSTEMS:
             raise InputError(self.config.path, f"markets.{market.id}.amazon.language_tag: feedgen has no Amazon "
-                             f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon.py)")
+                             f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon_facts.py)")
         offers = market_offers.offers
         items = offers.loc[~blocked].copy()
         items["country_of_origin"] = items["country_of_origin"].str.upper().replace("UK", "GB")
@@ -224,8 +156,6 @@ class AmazonChannel:
         names = ([f"amazon/{market.id.lower()}.json"] if files == 1
                  else [f"amazon/{market.id.lower()}-{n:03d}.json" for n in range(1, files + 1)])
         header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
-        from feedgen.channels.amazon_messages import dumps, listing_messages  # it reads this module's platform facts
-
         messages = itertools.chain(listing_messages(items, groups, market), ((False, dumps(m)[1:]) for m in withdrawals))
         artifacts = []
         for index, name in enumerate(names):
