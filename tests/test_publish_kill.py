@@ -87,6 +87,8 @@ def killed_build(builds: dict, out: Path, point: str, code: str | None = None) -
             pytest.fail(f"the build never reached {point!r}:\n{''.join(seen)}")
         os.kill(child.pid, signal.SIGKILL)
     finally:
+        if child.poll() is None:  # a failed or timed-out wait must not leave a paused build behind
+            child.kill()
         child.wait()
         child.stderr.close()
     assert child.returncode == -signal.SIGKILL
