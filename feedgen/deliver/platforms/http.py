@@ -147,7 +147,7 @@ class ApiSession:
     def __post_init__(self) -> None:
         if self.client is None:
             # No redirects: a redirect could carry an Authorization header to another host.
-            self.client = httpx.Client(timeout=httpx.Timeout(self.timeout), follow_redirects=False, trust_env=False)
+            self.client = httpx.Client(timeout=httpx.Timeout(self.timeout), follow_redirects=False)
         self.limiter = RateLimiter(self.limits, self.backoff)
 
     def close(self) -> None:
@@ -179,14 +179,12 @@ class ApiSession:
             assert self.client is not None
             try:
                 response = self.client.request(method, url, **kwargs)
-            except httpx.ConnectError as error:
-                raise Transient(self.redact(f"{self.platform} {operation}: cannot connect ({type(error).__name__})"))
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing reached the server
+                raise Transient(self.redact(f"{self.platform} {operation}: cannot connect ({type(error).__name__})")) from None
             except httpx.TimeoutException as error:
-                self._lost(operation, idempotent, f"timed out ({type(error).__name__})")
-                raise AssertionError("unreachable")  # pragma: no cover
+                raise self._lost(operation, idempotent, f"timed out ({type(error).__name__})") from None
             except httpx.TransportError as error:
-                self._lost(operation, idempotent, f"connection failed ({type(error).__name__})")
-                raise AssertionError("unreachable")  # pragma: no cover
+                raise self._lost(operation, idempotent, f"connection failed ({type(error).__name__})") from None
             self.limiter.observe(operation, response.headers.get("x-amzn-RateLimit-Limit"))
             if response.status_code in accepted:
                 return response
@@ -204,12 +202,11 @@ class ApiSession:
 
         return call_with_retry(attempt, self.backoff)
 
-    def _lost(self, operation: str, idempotent: bool, what: str) -> None:
+    def _lost(self, operation: str, idempotent: bool, what: str) -> Exception:
+        """The request may have reached the server: retry only what is safe to repeat."""
         if idempotent:
-            raise Transient(self.redact(f"{self.platform} {operation}: {what}"))
-        raise self.fail(
-            operation, f"{what} after the request was sent; it may have been applied, so it is not sent again"
-        )
+            return Transient(self.redact(f"{self.platform} {operation}: {what}"))
+        return self.fail(operation, f"{what} after the request was sent; it may have been applied, so it is not sent again")
 
     def json(self, response: httpx.Response, operation: str) -> Any:
         try:

@@ -38,9 +38,9 @@ def feed_bytes(*skus: str) -> bytes:
 
 
 def client(sp_api, fake_clock, **overrides) -> FeedsClient:
-    settings = dict(client_id=sp_api.client_id, client_secret=sp_api.client_secret, refresh_token=sp_api.refresh_token)
+    settings = dict(client_id=sp_api.client_id, client_secret=sp_api.client_secret, refresh_token=sp_api.refresh_token, timeout=5.0)
     settings.update(overrides)
-    return FeedsClient(sp_api.url, sp_api.token_url, backoff=fake_clock.backoff(), timeout=5.0, **settings)
+    return FeedsClient(sp_api.url, sp_api.token_url, backoff=fake_clock.backoff(), **settings)
 
 
 def secrets_of(sp_api) -> list[str]:
@@ -333,3 +333,15 @@ def test_no_secret_in_logs_or_errors(sp_api, fake_clock, caplog):
     assert "presigned" in caplog.text  # the requests were logged …
     assert "***" in messages[0]
     assert not any(secret in text for secret in secrets_of(sp_api))  # … without a secret
+
+
+def test_every_call_has_a_timeout(sp_api, fake_clock):
+    """A server that does not answer in time: a read (getFeed) is retried; a createFeed is not (see above)."""
+    with client(sp_api, fake_clock, timeout=0.3) as feeds:
+        sp_api.fail("getFeed", 200, delay=1.5, body={"processingStatus": "DONE"})
+        feed_id = feeds.submit(feed_bytes("A"), [SE])
+        assert feeds.wait(feed_id, max_wait=600).status == "DONE"
+        assert len(sp_api.calls("getFeed")) >= 2
+        sp_api.fail("createFeed", 202, delay=1.5, body={"feedId": "1"})
+        with pytest.raises(DeliveryError, match=r"^amazon createFeed: timed out \(ReadTimeout\) after the request was sent"):
+            feeds.submit(feed_bytes("B"), [SE])
