@@ -26,13 +26,14 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import httpx
 
-from feedgen.deliver.errors import DeliveryError
+from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.retry import Backoff, Transient, call_with_retry
 
+T = TypeVar("T")
 MAX_MESSAGE = 300
 _QUERY = re.compile(r"\?[^\s\"']*")
 
@@ -233,3 +234,69 @@ def describe(response: httpx.Response) -> str:
             texts.append(error)
     texts = [t for t in texts if t]
     return f" ({'; '.join(texts)})" if texts else ""
+
+
+class PlatformClient:
+    """Base of the platform clients: owns an `ApiSession` (`self.http`) and closes it as a context manager."""
+
+    http: ApiSession
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def poll(check: Callable[[], T], pending: Callable[[T], bool], max_wait: float, backoff: Backoff, first: float, cap: float) -> T:
+    """Call `check` until its result is no longer `pending` or `max_wait` seconds have passed (0: once).
+
+    Intervals grow from `first` by half each time up to `cap`, on the backoff's clock and sleep; the last
+    check happens at the deadline, so a result that just finished is not reported as pending."""
+    deadline, interval = backoff.clock() + max_wait, first
+    while True:
+        result = check()
+        remaining = deadline - backoff.clock()
+        if not pending(result) or remaining <= 0:
+            return result
+        backoff.sleep(min(interval, remaining))
+        interval = min(interval * 1.5, cap)
+
+
+TOKEN_MARGIN_S = 60.0  # refresh an access token this long before its stated expiry
+
+
+def oauth_token(http: ApiSession, operation: str, url: str, form: dict[str, str], refused: str) -> tuple[str, float]:
+    """An OAuth 2.0 token request (RFC 6749 §4 / RFC 7523): → (access token, clock time to refresh it).
+
+    400/401/403 are refusals of the credentials (RFC 6749 §5.2: invalid_grant, invalid_client, …):
+    `AuthenticationError` naming the OAuth error code and `refused`, never retried. The token joins the
+    session's secrets at once."""
+
+    def classify(response: httpx.Response) -> Exception | None:
+        if response.status_code not in (400, 401, 403):
+            return None
+        try:
+            code = response.json().get("error", "")
+        except (ValueError, AttributeError):
+            code = ""
+        reason = f" ({code})" if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,40}", code) else ""
+        return AuthenticationError(http.redact(f"{http.platform} {operation}: HTTP {response.status_code}{reason}: {refused}"))
+
+    response = http.send(
+        operation, "POST", url, data=form, headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+        classify=classify,
+    )
+    body = http.json(response, operation)
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        raise http.fail(operation, "answer has no access_token")
+    http.redact.add(token)
+    try:
+        lifetime = float(body.get("expires_in", 3600))
+    except (TypeError, ValueError):
+        lifetime = 3600.0
+    return token, http.backoff.clock() + max(0.0, lifetime - TOKEN_MARGIN_S)
