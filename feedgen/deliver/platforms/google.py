@@ -128,6 +128,7 @@ class MerchantClient(PlatformClient):
             assertion = jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.private_key_id})
         except (ValueError, TypeError, jwt.PyJWTError):
             raise AuthenticationError("google: the service-account key's private_key is not a usable RSA key") from None
+        self.http.redact.add(assertion)  # exchangeable for a token until it expires: a credential too
         self._token, self._expires = oauth_token(
             self.http, "token", self.key.token_uri, {"grant_type": JWT_GRANT, "assertion": assertion},
             "the service-account key was refused",

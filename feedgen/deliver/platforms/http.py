@@ -35,6 +35,7 @@ from feedgen.deliver.retry import Backoff, Transient, call_with_retry
 
 T = TypeVar("T")
 MAX_MESSAGE = 300
+SLACK_S = 0.05
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 
@@ -118,7 +119,9 @@ class RateLimiter:
         bucket.tokens = min(float(bucket.limit.burst), bucket.tokens + (now - bucket.at) * bucket.limit.rate)
         bucket.at = now
         if bucket.tokens < 1.0:
-            wait = (1.0 - bucket.tokens) / bucket.limit.rate
+            # a hair more than the exact refill time: the platform's clock is not ours, and an exact wait
+            # meets rounding on its side (0.99999 tokens is a 429)
+            wait = (1.0 - bucket.tokens) / bucket.limit.rate + SLACK_S
             self._backoff.sleep(wait)
             bucket.tokens, bucket.at = 1.0, now + wait
         bucket.tokens -= 1.0

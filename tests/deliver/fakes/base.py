@@ -28,6 +28,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    status: int = 0  # what the fake answered (0: no answer, the connection was dropped)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -172,6 +173,7 @@ class FakeServer:
             with self._lock:
                 reply = route_handler(recorded, match)
         assert reply is not None
+        recorded.status = reply.status
         handler.send_response(reply.status)
         for name, value in reply.headers.items():
             handler.send_header(name, value)

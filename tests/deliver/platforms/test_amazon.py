@@ -181,6 +181,7 @@ def test_rate_limits_are_respected_without_429(sp_api, fake_clock):
         ids = [feeds.submit(feed_bytes(f"S{n}"), [SE]) for n in range(20)]
     assert len(set(ids)) == 20
     assert len(sp_api.calls("createFeed")) == 20  # no 429 → no repeat
+    assert [r for r in sp_api.requests if r.status == 429] == []
     assert fake_clock.now - 1000.0 >= 5 / 0.0083 * 0.99  # five over the burst had to wait for tokens
 
 
@@ -364,3 +365,15 @@ def test_sample_builds_amazon_feeds_go_through_whole(built_sample, sp_api, fake_
             assert sp_api.feeds[feed_id].marketplace_ids == [market.amazon.marketplace_id]
             assert outcome.status == "DONE" and outcome.diagnostics == [], outcome.diagnostics[:3]
             assert outcome.summary["messagesAccepted"] == len(json.loads(data)["messages"])
+
+
+def test_lower_announced_rate_is_adopted(sp_api, fake_clock):
+    """x-amzn-RateLimit-Limit ('Your rate limit (requests per second) for this operation'): a seller whose
+    getFeed plan is lower than the published default is polled at that rate, without meeting a 429."""
+    sp_api.rates["getFeed"] = (0.05, 15)
+    sp_api.script = ["IN_PROGRESS"] * 30 + ["DONE"]
+    with client(sp_api, fake_clock, poll_first=1.0, poll_cap=1.0) as feeds:
+        outcome = feeds.wait(feeds.submit(feed_bytes("A"), [SE]), max_wait=3600)
+    assert outcome.status == "DONE"
+    assert [r.status for r in sp_api.requests if r.status == 429] == []
+    assert fake_clock.now - 1000.0 >= 250  # 20 s apart once the burst of 15 is spent, not 1 s
