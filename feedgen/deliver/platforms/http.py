@@ -183,6 +183,8 @@ class ApiSession:
             assert self.client is not None
             try:
                 response = self.client.request(method, url, **kwargs)
+            except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL) as error:  # our mistake: final
+                raise self.fail(operation, f"unusable URL or request ({type(error).__name__})") from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing reached the server
                 raise Transient(self.redact(f"{self.platform} {operation}: cannot connect ({type(error).__name__})")) from None
             except httpx.TimeoutException as error:
@@ -197,7 +199,7 @@ class ApiSession:
                 if special is not None:
                     raise special
             what = f"HTTP {response.status_code}{describe(response)}"
-            if response.status_code == 429 or response.status_code >= 500:
+            if response.status_code == 429 or response.status_code >= 500:  # the server says it did not do it
                 raise Transient(
                     self.redact(f"{self.platform} {operation}: {what}"),
                     retry_after=retry_after(response.headers.get("Retry-After")),

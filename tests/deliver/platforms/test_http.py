@@ -1,12 +1,17 @@
-"""The shared HTTP rules: secret redaction, Retry-After (RFC 9110 §10.2.3), token-bucket rate limits."""
+"""The shared HTTP rules: secret redaction, Retry-After (RFC 9110 §10.2.3), token-bucket rate limits, which
+transport failures are retried."""
 
 from __future__ import annotations
 
 import email.utils
+import socket
 
 import httpx
+import pytest
 
-from feedgen.deliver.platforms.http import RateLimit, RateLimiter, Redactor, describe, retry_after
+from feedgen.deliver.errors import DeliveryError
+from feedgen.deliver.platforms.http import ApiSession, RateLimit, RateLimiter, Redactor, describe, retry_after
+from feedgen.deliver.retry import GaveUp
 from tests.deliver.fakes.fixtures import FakeClock
 
 
@@ -58,3 +63,26 @@ def test_describe_reads_the_platforms_error_shapes_only():
     assert describe(response(b'{"error": {"message": "Invalid OAuth access token", "code": 190}}')) == " (Invalid OAuth access token)"
     assert describe(response(b'{"error": "invalid_grant", "error_description": "x"}')) == " (invalid_grant)"
     assert describe(response(b"<html>oops</html>")) == ""
+
+
+def test_a_url_without_scheme_fails_at_once_and_nothing_is_retried():
+    """A configuration slip (a host without https://) is one final line, not five minutes of retries."""
+    clock = FakeClock()
+    session = ApiSession("amazon", backoff=clock.backoff(), timeout=1.0)
+    with pytest.raises(DeliveryError, match=r"^amazon getFeed: unusable URL or request \(UnsupportedProtocol\)$"):
+        session.send("getFeed", "GET", "sellingpartnerapi-eu.amazon.com/feeds/2021-06-30/feeds/1")
+    assert clock.sleeps == []
+    session.close()
+
+
+def test_connection_refused_is_transient():
+    """Nothing listens on the port: retried (the service may be restarting), then given up within the budget."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clock = FakeClock()
+    session = ApiSession("meta", backoff=clock.backoff(max_attempts=3), timeout=1.0)
+    with pytest.raises(GaveUp, match=r"^meta trigger upload: cannot connect \(ConnectError\) \(gave up after 3 attempt\(s\)\)$"):
+        session.send("trigger upload", "POST", f"http://127.0.0.1:{port}/v24.0/1/uploads")
+    assert len(clock.sleeps) == 2
+    session.close()
