@@ -6,7 +6,7 @@
     title matches '(?i)^alfa'
 
 Comparisons: == != < <= > >= (numbers, or text), contains / startswith / endswith (text),
-matches (a regular expression), in [..] / not in [..], between A and B (inclusive),
+matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..], between A and B (inclusive),
 is empty / is not empty; a boolean field alone is a condition. Combine with and, or, not and
 parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
 """
@@ -14,12 +14,13 @@ parentheses. Text comparisons ignore case; `matches` uses the pattern as written
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
 
 import pandas as pd
 
 from feedgen.columns import map_distinct
+from feedgen.rules_regex import PatternError, compile_pattern, search_column
 
 NUMBER_FIELDS = frozenset({
     "price", "sale_price", "current_price", "stock", "weight_g", "rating", "review_count", "shipping_price",
@@ -179,9 +180,6 @@ class Compare(Node):
                 return data.isin(value)
         else:
             data = texts(values).str.casefold()
-            if op == "matches":  # search each distinct text once (pandas warns about groups in str.contains)
-                pattern, raw = re.compile(value), texts(values)
-                return raw.map({text: pattern.search(text) is not None for text in raw.unique()}).astype(bool)
             if op in ("contains", "startswith", "endswith"):
                 method = {"contains": lambda s: s.str.contains(value.casefold(), regex=False),
                           "startswith": lambda s: s.str.startswith(value.casefold()),
@@ -191,6 +189,19 @@ class Compare(Node):
                 return data.isin([v.casefold() for v in value])
             value = value.casefold()
         return {"==": data.eq, "!=": data.ne, "<": data.lt, "<=": data.le, ">": data.gt, ">=": data.ge}[op](value).fillna(False)
+
+
+@dataclass(frozen=True)
+class Matches(Node):
+    """`field matches 'pattern'`: a search anywhere in the text, on RE2 (feedgen.rules_regex), so no
+    pattern and no product text can make it backtrack for ever."""
+
+    field: str
+    pattern: str  # as written in rules.toml
+    regex: object = dataclass_field(compare=False, repr=False)  # compiled once, when rules.toml is read
+
+    def evaluate(self, frame):
+        return search_column(self.regex, texts(column(frame, self.field)))
 
 
 # ----------------------------------------------------------------------------- the parser
@@ -275,9 +286,10 @@ class Parser:
             if not isinstance(value, str):
                 raise ExpressionError(f"{op} needs a 'text' value", value_token.column)
             if op == "matches":
+                self.checked(field, op, value, value_token)
                 try:
-                    re.compile(value)
-                except re.error as exc:
+                    return Matches(field, value, compile_pattern(value))
+                except PatternError as exc:
                     raise ExpressionError(f"bad regular expression {value!r}: {exc}", value_token.column) from None
             return self.checked(field, op, value, value_token)
         if self.word("in") or (self.word("not") and self.peek(1).kind == "word" and self.peek(1).text.lower() == "in"):
