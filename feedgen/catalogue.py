@@ -23,6 +23,7 @@ from feedgen.gtin import gtin_problem_column
 from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, needs_neutralising, strip_html
+from feedgen.workbook import read_workbook
 
 REQUIRED_COLUMNS = (
     "sku", "style_id", "gtin", "brand", "title", "description", "color", "size",
@@ -59,8 +60,7 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in (".csv", ".txt", ".tsv", ""):
             return read_csv(path)
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, na_filter=False)
-            return frame
+            return read_workbook(path, sheet)
         if suffix == ".json":
             frame = pd.read_json(path, orient="records", dtype=False)
             return frame.astype(object).where(frame.notna(), "").astype(str)
