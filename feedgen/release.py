@@ -37,7 +37,15 @@ def guard_output(out: Path, inputs: Iterable[Path]) -> None:
     build. So the output must not hold an input, and an existing folder must be empty or look
     like a feedgen output: a manifest.json, or only channel folders, pages, the report, dotfiles
     (.gitkeep) and README files."""
+    if out.is_symlink():  # the swap would replace the link with a folder and leave the folder it names stale
+        raise InputError(out, f"is a symbolic link (to {os.readlink(out)}): publishing replaces the output folder as a "
+                         "whole, which would replace the link; give the folder itself with -o")
     resolved = out.resolve()
+    ancestor = resolved.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(out, f"{ancestor} is not a directory, so it cannot hold the output folder")
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise InputError(out, "refusing to publish into the filesystem root or the home folder: "
                          "publishing replaces the whole output folder; use a folder of its own")
