@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import random
 import shutil
+
+from . import workbooks
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 CASES = Path(__file__).resolve().parent / "cases"
+LOCALES_SOURCE = Path(__file__).resolve().parents[2] / "locales"
 Step = Callable[[Path], list[str]]  # changes the project; returns extra CLI arguments
 
 BASE = ("AS-1005-BLK-38", "AS-1009-WHT-42", "AS-1022-BLK-28")
@@ -43,6 +46,7 @@ class Case:
     absent: tuple[str, ...] = ()  # text no output file may contain (e.g. an ignored column's payload)
     subprocess: bool = False  # also run as a real `python -m feedgen.cli` process
     previous: bool = False  # start from a published build of cases/base.csv (always for exit 2)
+    command: tuple[str, ...] = ("build",)  # another command gets `--data DATA` and the steps' arguments only
 
     def __str__(self) -> str:
         return self.name
@@ -99,6 +103,25 @@ def damage(relative: str, make: Callable[[bytes], bytes]) -> Step:
 def argument(*args: str) -> Step:
     def step(project: Path) -> list[str]:
         return [a.replace("{project}", str(project)) for a in args]
+    return step
+
+
+def write_text(relative: str, text: str) -> Step:
+    """Write (or create) a project file with this text."""
+    def step(project: Path) -> list[str]:
+        (project / relative).write_text(text, encoding="utf-8")
+        return []
+    return step
+
+
+def symlink(relative: str, target: str) -> Step:
+    """Make project/relative a symbolic link to target ({project} is filled in)."""
+    def step(project: Path) -> list[str]:
+        path = project / relative
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        path.symlink_to(target.replace("{project}", str(project)))
+        return []
     return step
 
 
@@ -170,9 +193,34 @@ def truncated_json() -> bytes:
     return b'[{"sku": "AS-1'
 
 
+def long_run_of_a() -> bytes:
+    """A description of 5,000 a's and a '!': `^(a+)+$` would backtrack on it for ever in Python's re."""
+    return _base_text().replace("Vinterly is the boot we reach for from the first frost until the snow melts.",
+                                "a" * 5000 + "!", 1).encode("utf-8")
+
+
+def latin1_po() -> bytes:
+    """A products.po saved as Latin-1 (what an old editor does) while its header says UTF-8."""
+    return (LOCALES_SOURCE / "nb" / "LC_MESSAGES" / "products.po").read_text(encoding="utf-8").encode("latin-1", "replace")
+
+
+MAPPING = """[columns]
+sku = "Varenr"
+style_id = "Modell"
+"""
+
+
 # ----------------------------------------------------------------------------- the corpus
 M = "product_data/markets.toml"
 LP = "product_data/landing_pages.toml"
+R = "product_data/rules.toml"
+RULE_WHEN = "when = \"product_type contains 'sandals'\""  # rule 2, line 19 of the sample's rules.toml
+C = "product_data/categories.toml"
+MP = "product_data/mapping.toml"
+FX = "product_data/fx_rates.csv"
+SC = "product_data/size_chart.csv"
+PL = "product_data/prices.csv"
+MINI_FX = "date,currency,per_eur\n2026-11-20,NOK,11.0000\n"
 NB_MESSAGES = "locales/nb/LC_MESSAGES/messages.po"
 NB_PRODUCTS = "locales/nb/LC_MESSAGES/products.po"
 NB_OFFER = 'msgstr "Tilbudet gjelder til og med %(date)s"'
@@ -252,6 +300,88 @@ CORPUS: list[Case] = [
          "the output path exists and is not a directory"),
     Case("output_is_a_foreign_folder", (argument("-o", "{project}/locales/nb"),), 2,
          "is not empty and not a feedgen output (it holds 'LC_MESSAGES'"),
+    # --- every other input file, one or more ways each (issue #20): exit 2, one line, nothing written
+    Case("markets_binary", (write_bytes(M, random_binary),), 2, "markets.toml: not UTF-8"),
+    Case("markets_directory", (make_directory(M),), 2, "markets.toml: is a directory"),
+    Case("markets_empty", (write_bytes(M, lambda: b""),), 2, "markets.toml"),
+    Case("markets_unknown_key", (replace(M, "vat_rate = 25\n", "vat_rate = 25\nvat = 25\n"),), 2, "markets.NO.vat: unknown key"),
+    Case("landing_syntax", (replace(LP, 'slug = "winter-boots"', 'slug = "winter-boots'),), 2, "landing_pages.toml, row"),
+    Case("landing_binary", (write_bytes(LP, random_binary),), 2, "landing_pages.toml: not UTF-8"),
+    Case("landing_hero_styles_text", (replace(LP, 'hero_styles = ["AS-1005", "AS-1006"]', 'hero_styles = "AS-1005"'),), 2,
+         "hero_styles must list"),
+    Case("rules_lookahead", (replace(R, RULE_WHEN, "when = \"title matches '^(?!Kids)'\""),), 2,
+         "rules.toml, row 19: rule 2 (Season: summer).when: bad regular expression '^(?!Kids)': look-ahead", subprocess=True),
+    Case("rules_backreference", (replace(R, RULE_WHEN, "when = \"title matches '(\\\\w)\\\\1'\""),), 2,
+         r"rules.toml, row 19: rule 2 (Season: summer).when: bad regular expression '(\\w)\\1': backreferences"),
+    Case("rules_check_lookahead", (replace(R, RULE_WHEN, "when = \"title matches '^(?!Kids)'\""),), 2,
+         "rules.toml, row 19: rule 2 (Season: summer).when: bad regular expression", command=("rules", "check")),
+    Case("rules_unknown_field", (replace(R, RULE_WHEN, "when = \"colour == 'red'\""),), 2, "unknown field 'colour'"),
+    Case("rules_directory", (make_directory(R),), 2, "rules.toml: is a directory"),
+    Case("rules_binary", (write_bytes(R, random_binary),), 2, "rules.toml: not UTF-8"),
+    Case("categories_syntax", (write_bytes(C, lambda: b"[default\ngoogle = 187\n"),), 2, "categories.toml, row 1, column 9: invalid TOML"),
+    Case("categories_directory", (make_directory(C),), 2, "categories.toml: is a directory"),
+    Case("categories_binary", (write_bytes(C, random_binary),), 2, "categories.toml: not UTF-8"),
+    Case("categories_wrong_type", (write_bytes(C, lambda: b"[default]\ngoogle = [187]\n"),), 2, "default.google"),
+    Case("mapping_syntax", (write_text(MP, "[columns\nsku = 'x'\n"),), 2, "mapping.toml, row 1, column 9: invalid TOML"),
+    Case("mapping_directory", (make_directory(MP),), 2, "mapping.toml: is a directory"),
+    Case("mapping_binary", (write_bytes(MP, random_binary),), 2, "mapping.toml: not UTF-8"),
+    Case("mapping_incomplete", (write_text(MP, MAPPING),), 2, "mapping.toml: [columns] has no gtin, title"),
+    Case("fx_binary", (write_bytes(FX, random_binary),), 2, "fx_rates.csv, row 1: not UTF-8"),
+    Case("fx_empty", (write_bytes(FX, lambda: b""),), 2, "fx_rates.csv: the file is empty"),
+    Case("fx_missing_column", (write_bytes(FX, lambda: b"date,currency,rate\n2026-11-20,NOK,11\n"),), 2,
+         "fx_rates.csv, row 1, column per_eur: missing column(s) per_eur"),
+    Case("fx_utf16", (write_bytes(FX, lambda: (MINI_FX).encode("utf-16")),), 2, "fx_rates.csv, row 1: contains NUL bytes"),
+    Case("fx_currency_missing", (replace(FX, "GBP,0.8750", "XXX,0.8750"),), 2, "GBP"),
+    Case("size_chart_binary", (write_bytes(SC, random_binary),), 2, "size_chart.csv, row 1: not UTF-8"),
+    Case("size_chart_empty", (write_bytes(SC, lambda: b""),), 2, "size_chart.csv: the file is empty"),
+    Case("size_chart_missing_column", (write_bytes(SC, lambda: b"group,eu,uk\nmen,42,8\n"),), 2, "missing column(s) us"),
+    Case("price_list_binary", (write_bytes(PL, random_binary),), 2, "prices.csv, row 1: not UTF-8"),
+    Case("price_list_missing_column", (write_bytes(PL, lambda: b"market,sku\nNO,AS-1009-WHT-42\n"),), 2, "prices.csv, row 1"),
+    Case("price_list_ambiguous", (write_bytes(PL, lambda: b"market,sku,price\nNO,AS-1009-WHT-42,\"2,499\"\n"),), 2,
+         "prices.csv, row 2, column price"),
+    Case("price_list_unknown_market", (write_bytes(PL, lambda: b"market,sku,price\nXX,AS-1009-WHT-42,100\n"),), 2,
+         "prices.csv, row 2, column market"),
+    Case("price_list_control_character", (write_bytes(PL, lambda: b"market,sku,price\nNO,AS-1009\x01,100\n"),), 2,
+         "prices.csv, row 2, column sku: contains a control character"),
+    Case("po_truncated", (write_bytes(NB_PRODUCTS, lambda: (LOCALES_SOURCE / NB_PRODUCTS.removeprefix("locales/"))
+                                      .read_bytes()[:5000] + b'msgstr "unterminated'),), 2, "products.po"),
+    Case("po_latin1", (write_bytes(NB_PRODUCTS, latin1_po),), 2, "products.po"),
+    Case("po_empty", (write_bytes(NB_MESSAGES, lambda: b""),), 0, built=BASE),
+    # --- workbooks (the catalogue and mapped imports read .xlsx): never a crash, a hang or all the memory
+    Case("xlsx_not_a_zip", (generated("catalogue.xlsx", workbooks.not_a_zip, as_option=True),), 2,
+         "catalogue.xlsx: cannot read .xlsx: not a zip file"),
+    Case("xlsx_zip_header_garbage", (generated("catalogue.xlsx", workbooks.zip_header_garbage, as_option=True),), 2,
+         "catalogue.xlsx: cannot read .xlsx"),
+    Case("xlsx_encrypted_ole", (generated("catalogue.xlsx", workbooks.encrypted_ole, as_option=True),), 2,
+         "cannot read .xlsx: an encrypted (password-protected) workbook or an old .xls file", subprocess=True),
+    Case("xlsx_encrypted_entry", (generated("catalogue.xlsx", workbooks.encrypted_entry, as_option=True),), 2,
+         "cannot read .xlsx: the workbook is encrypted"),
+    Case("xlsx_no_sheets", (generated("catalogue.xlsx", workbooks.no_sheets, as_option=True),), 2,
+         "cannot read .xlsx: the workbook has no worksheets"),
+    Case("xlsx_truncated_sheet", (generated("catalogue.xlsx", workbooks.truncated_sheet, as_option=True),), 2,
+         "cannot read .xlsx: xl/worksheets/sheet1.xml is damaged"),
+    Case("xlsx_zip_bomb", (generated("catalogue.xlsx", workbooks.zip_bomb, as_option=True),), 2,
+         "cannot read .xlsx: it unpacks to 300 MiB (xl/worksheets/sheet1.xml: 300 MiB from", subprocess=True),
+    Case("xlsx_sparse_grid", (generated("catalogue.xlsx", workbooks.sparse_grid, as_option=True),), 2,
+         "its cells span 1,048,576 rows × 16,384 columns", subprocess=True),
+    Case("xlsx_row_beyond_the_grid", (generated("catalogue.xlsx", workbooks.row_beyond_the_grid, as_option=True),), 2,
+         "row 99,999,999,999 is beyond Excel's last row"),
+    Case("xlsx_overfull_row", (generated("catalogue.xlsx", workbooks.overfull_row, as_option=True),), 2,
+         "row 1 has more than 16,384 cells"),
+    Case("xlsx_string_flood", (generated("catalogue.xlsx", workbooks.string_flood, as_option=True),), 2,
+         "xl/sharedStrings.xml: more than 2,000,000 shared strings"),
+    Case("xlsx_mapped_zip_bomb", (generated("export.xlsx", workbooks.zip_bomb, as_option=True), write_text(MP, MAPPING)), 2,
+         "export.xlsx: cannot read .xlsx: it unpacks to 300 MiB"),
+    Case("xlsx_missing_sheet", (generated("export.xlsx", workbooks.good, as_option=True),
+                                write_text(MP, '[import]\nsheet = "Products"\n')), 2,
+         "export.xlsx: cannot read .xlsx: Worksheet named 'Products' not found"),
+    # --- the output folder
+    Case("output_is_a_symlink", (symlink("elsewhere", "{project}/output"), argument("-o", "{project}/elsewhere")), 2,
+         "is a symbolic link"),
+    Case("output_dangling_symlink", (symlink("nowhere", "{project}/no-such-folder"), argument("-o", "{project}/nowhere")), 2,
+         "is a symbolic link"),
+    Case("output_below_a_file", (argument("-o", "{project}/product_data/rules.toml/output"),), 2,
+         "rules.toml is not a directory, so it cannot hold the output folder"),
     Case("report_is_a_folder", (argument("--report", "{project}/reports"),), 2, "is a directory; give a file name"),
 
     # --- problems confined to rows: diagnostics, the rest is built
@@ -328,6 +458,23 @@ CORPUS: list[Case] = [
          rules=("pages.text.bad_placeholder",), built=BASE),
     Case("po_markup", (replace(NB_MESSAGES, NB_OFFER, 'msgstr "<script>alert(1)</script> %(date)s"'),), 0,
          rules=("pages.text.bad_markup",), built=BASE),
+    # catastrophic patterns for Python's re run in linear time on RE2: the build finishes (the test has a time limit)
+    Case("rules_catastrophic_regex", (generated("catalogue.csv", long_run_of_a),
+                                      replace(R, RULE_WHEN, "when = \"description matches '^(a+)+$'\"")), 0, built=BASE,
+         subprocess=True),
+    Case("rules_catastrophic_words", (generated("catalogue.csv", huge_description),
+                                      replace(R, RULE_WHEN, "when = \"description matches '(\\\\w+\\\\s?)+$'\"")), 0,
+         built=BASE),
     Case("po_product_payloads", (replace(NB_PRODUCTS, NB_TITLE, 'msgstr "=HYPERLINK(1)</script><b onclick=x>\x01"'),),
          0, built=BASE),
 ]
+
+
+# The delivery file (DATA/delivery.toml, `feedgen deliver`, branch `deliver`): its hostile cases go
+# here, one Case each, e.g.
+#     Case("delivery_syntax", (write_text("product_data/delivery.toml", "[[target]\n"),), 2,
+#          "delivery.toml, row 1: invalid TOML", command=("deliver",)),
+# and test_corpus.py runs them like every other case (time limit, one error line, nothing written
+# outside the output folder). Empty until that command exists on main.
+DELIVERY_CASES: list[Case] = []
+CORPUS += DELIVERY_CASES
