@@ -7,8 +7,8 @@ declare a cell at row 1,048,576 column XFD that pandas pads every row out to, an
 table of millions of tiny strings becomes millions of Python objects. So before openpyxl reads
 anything, the zip's directory and then every XML part (streamed by lxml, a few seconds at the bound)
 are checked against the bounds below, chosen so that any catalogue a person keeps in a spreadsheet
-fits (the 100,000-SKU benchmark catalogue written by pandas unpacks to ~235 MB and 2.7 million
-cells) while memory stays well under a gigabyte at worst. Bigger catalogues belong in CSV, which is also
+fits (the 20,000-SKU benchmark catalogue written by pandas unpacks to 47 MB and 540,000 cells, so
+about 100,000 SKUs do) while memory stays well under a gigabyte at worst. Bigger catalogues belong in CSV, which is also
 read about fifty times faster. README "Exit codes and errors" lists them.
 """
 
@@ -28,7 +28,7 @@ MAX_UNPACKED = 256 << 20  # bytes, all parts together, as the zip's directory de
 MAX_PARTS = 10_000
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits: row 1,048,576, column XFD
 MAX_CELLS = 10_000_000  # the rows × columns a sheet spans (pandas pads every row to the widest)
-MAX_STRINGS = 2_000_000  # shared strings (the 100,000-SKU catalogue has about 300,000 distinct)
+MAX_STRINGS = 2_000_000  # shared strings, each a Python string for the whole read: several per SKU at 200,000 SKUs
 OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")  # an encrypted .xlsx or an old .xls (compound file)
 _SPREADSHEET_ML = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
 _ROW, _CELL, _STRING, _SHEET = ({f"{{{ns}}}{name}" for ns in _SPREADSHEET_ML} for name in ("row", "c", "si", "sheet"))
