@@ -168,7 +168,8 @@ def _rule(toml: TomlFile, number: int, data, config: MarketConfig) -> Rule:
         try:
             condition = parse_condition(when)
         except ExpressionError as exc:
-            raise toml.fail(f"{where}.when: {exc} (at character {exc.column} of {when!r})", **at, key="when") from None
+            shown = when if len(when) <= 120 else when[:117] + "…"  # the error stays one readable line
+            raise toml.fail(f"{where}.when: {exc} (at character {exc.column} of {shown!r})", **at, key="when") from None
     exclude = data.get("exclude", False)
     if not isinstance(exclude, bool):
         raise toml.fail(f"{where}.exclude: must be true or false", **at, key="exclude")

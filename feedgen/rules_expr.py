@@ -36,6 +36,7 @@ TEXT_FIELDS = frozenset({
 })
 FIELDS = NUMBER_FIELDS | BOOL_FIELDS | TEXT_FIELDS
 TEXT_OPERATORS = ("contains", "startswith", "endswith", "matches")
+MAX_DEPTH = 50  # nesting of 'not' and parentheses: deeper is a generated or garbled condition
 
 _TOKEN = re.compile(r"""
     \s*(?:
@@ -209,6 +210,7 @@ class Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.at = 0
+        self.depth = 0
 
     def peek(self, offset: int = 0) -> Token:
         return self.tokens[min(self.at + offset, len(self.tokens) - 1)]
@@ -250,13 +252,17 @@ class Parser:
         return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
     def negation(self) -> Node:
-        if self.word("not"):
-            self.take()
-            return Not(self.negation())
-        if self.peek().text == "(":
-            self.take()
-            node = self.either()
-            self.expect("op", ")", "')'")
+        if self.word("not") or self.peek().text == "(":
+            token = self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:  # the parser (and evaluation) recurse once per level
+                raise ExpressionError(f"'not' and parentheses nested more than {MAX_DEPTH} deep", token.column)
+            if token.text == "(":
+                node = self.either()
+                self.expect("op", ")", "')'")
+            else:
+                node = Not(self.negation())
+            self.depth -= 1
             return node
         return self.condition()
 

@@ -116,3 +116,6 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
         row, column = (int(match[1]), int(match[2])) if match else (None, None)
         raise InputError(path, f"invalid TOML: {message}", row=row, column=column) from None
+    except RecursionError:  # tomllib recurses per nested array or inline table: `x = [[[[…` a few thousand deep
+        row = next((n for n, line in enumerate(text.splitlines(), 1) if line.count("[") + line.count("{") > 100), None)
+        raise InputError(path, "invalid TOML: arrays or inline tables nested too deeply", row=row) from None
