@@ -120,6 +120,8 @@ def symlink(relative: str, target: str) -> Step:
         path = project / relative
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
         path.symlink_to(target.replace("{project}", str(project)))
         return []
     return step
@@ -390,6 +392,11 @@ CORPUS: list[Case] = [
          "is a symbolic link"),
     Case("output_below_a_file", (argument("-o", "{project}/product_data/rules.toml/output"),), 2,
          "rules.toml is not a directory, so it cannot hold the output folder"),
+    # symbolic links planted in the previous output must not lead the build outside it
+    Case("output_channel_folder_is_a_symlink", (make_directory("elsewhere"), symlink("output/google", "{project}/elsewhere")),
+         0, built=BASE, previous=True),
+    Case("output_feed_is_a_symlink_to_an_input", (symlink("output/google/no.xml", "{project}/product_data/markets.toml"),),
+         0, built=BASE, previous=True),
     Case("report_is_a_folder", (argument("--report", "{project}/reports"),), 2, "is a directory; give a file name"),
 
     # --- problems confined to rows: diagnostics, the rest is built
