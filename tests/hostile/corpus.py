@@ -195,6 +195,11 @@ def truncated_json() -> bytes:
     return b'[{"sku": "AS-1'
 
 
+def workbook_case(make: Callable[[], bytes], error: str, **options) -> Case:
+    """An unusable workbook from workbooks.py as the catalogue (--catalogue catalogue.xlsx): exit 2."""
+    return Case(f"xlsx_{make.__name__}", (generated("catalogue.xlsx", make, as_option=True),), 2, error, **options)
+
+
 def long_run_of_a() -> bytes:
     """A description of 5,000 a's and a '!': `^(a+)+$` would backtrack on it for ever in Python's re."""
     return _base_text().replace("Vinterly is the boot we reach for from the first frost until the snow melts.",
@@ -358,28 +363,19 @@ CORPUS: list[Case] = [
     Case("po_latin1", (write_bytes(NB_PRODUCTS, latin1_po),), 2, "products.po"),
     Case("po_empty", (write_bytes(NB_MESSAGES, lambda: b""),), 0, built=BASE),
     # --- workbooks (the catalogue and mapped imports read .xlsx): never a crash, a hang or all the memory
-    Case("xlsx_not_a_zip", (generated("catalogue.xlsx", workbooks.not_a_zip, as_option=True),), 2,
-         "catalogue.xlsx: cannot read .xlsx: not a zip file"),
-    Case("xlsx_zip_header_garbage", (generated("catalogue.xlsx", workbooks.zip_header_garbage, as_option=True),), 2,
-         "catalogue.xlsx: cannot read .xlsx"),
-    Case("xlsx_encrypted_ole", (generated("catalogue.xlsx", workbooks.encrypted_ole, as_option=True),), 2,
-         "cannot read .xlsx: an encrypted (password-protected) workbook or an old .xls file", subprocess=True),
-    Case("xlsx_encrypted_entry", (generated("catalogue.xlsx", workbooks.encrypted_entry, as_option=True),), 2,
-         "cannot read .xlsx: the workbook is encrypted"),
-    Case("xlsx_no_sheets", (generated("catalogue.xlsx", workbooks.no_sheets, as_option=True),), 2,
-         "cannot read .xlsx: the workbook has no worksheets"),
-    Case("xlsx_truncated_sheet", (generated("catalogue.xlsx", workbooks.truncated_sheet, as_option=True),), 2,
-         "cannot read .xlsx: xl/worksheets/sheet1.xml is damaged"),
-    Case("xlsx_zip_bomb", (generated("catalogue.xlsx", workbooks.zip_bomb, as_option=True),), 2,
-         "cannot read .xlsx: it unpacks to 300 MiB (xl/worksheets/sheet1.xml: 300 MiB from", subprocess=True),
-    Case("xlsx_sparse_grid", (generated("catalogue.xlsx", workbooks.sparse_grid, as_option=True),), 2,
-         "its cells span 1,048,576 rows × 16,384 columns", subprocess=True),
-    Case("xlsx_row_beyond_the_grid", (generated("catalogue.xlsx", workbooks.row_beyond_the_grid, as_option=True),), 2,
-         "row 99,999,999,999 is beyond Excel's last row"),
-    Case("xlsx_overfull_row", (generated("catalogue.xlsx", workbooks.overfull_row, as_option=True),), 2,
-         "row 1 has more than 16,384 cells"),
-    Case("xlsx_string_flood", (generated("catalogue.xlsx", workbooks.string_flood, as_option=True),), 2,
-         "xl/sharedStrings.xml: more than 2,000,000 shared strings"),
+    workbook_case(workbooks.not_a_zip, "catalogue.xlsx: cannot read .xlsx: not a zip file"),
+    workbook_case(workbooks.zip_header_garbage, "catalogue.xlsx: cannot read .xlsx"),
+    workbook_case(workbooks.encrypted_ole, "cannot read .xlsx: an encrypted (password-protected) workbook or an old .xls file",
+                  subprocess=True),
+    workbook_case(workbooks.encrypted_entry, "cannot read .xlsx: the workbook is encrypted"),
+    workbook_case(workbooks.no_sheets, "cannot read .xlsx: the workbook has no worksheets"),
+    workbook_case(workbooks.truncated_sheet, "cannot read .xlsx: xl/worksheets/sheet1.xml is damaged"),
+    workbook_case(workbooks.zip_bomb, "cannot read .xlsx: it unpacks to 300 MiB (xl/worksheets/sheet1.xml: 300 MiB from",
+                  subprocess=True),
+    workbook_case(workbooks.sparse_grid, "its cells span 1,048,576 rows × 16,384 columns", subprocess=True),
+    workbook_case(workbooks.row_beyond_the_grid, "row 99,999,999,999 is beyond Excel's last row"),
+    workbook_case(workbooks.overfull_row, "row 1 has more than 16,384 cells"),
+    workbook_case(workbooks.string_flood, "xl/sharedStrings.xml: more than 2,000,000 shared strings"),
     Case("xlsx_mapped_zip_bomb", (generated("export.xlsx", workbooks.zip_bomb, as_option=True), write_text(MP, MAPPING)), 2,
          "export.xlsx: cannot read .xlsx: it unpacks to 300 MiB"),
     Case("xlsx_missing_sheet", (generated("export.xlsx", workbooks.good, as_option=True),

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue, write_catalogue
 from feedgen.i18n import PRODUCTS
 
-from ..conftest import MINI, SAMPLE_DATA, SAMPLE_LOCALES
+from ..conftest import copy_sample
 from ..helpers import google_items
 from .outputs import check_tree, snapshot
 
@@ -40,12 +39,7 @@ HOSTILE_STYLE = "AS-1009"
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     """The sample project with the 7-SKU mini catalogue, inside tmp_path/shop."""
-    project = tmp_path / "shop"
-    shutil.copytree(SAMPLE_DATA, project / "product_data")
-    shutil.copytree(SAMPLE_LOCALES, project / "locales")
-    for name in ("catalogue.csv", "fx_rates.csv"):
-        shutil.copy(MINI / name, project / "product_data" / name)
-    return project
+    return copy_sample(tmp_path / "shop", mini=True)
 
 
 def _build(project: Path, *extra: str):

@@ -8,7 +8,6 @@ build's write calls; these prove the system's own errors take the same path. Mou
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 
 from feedgen.cli import main
 
-from ..conftest import MINI, SAMPLE_DATA, SAMPLE_LOCALES
+from ..conftest import copy_sample
 from .outputs import check_tree, snapshot
 
 AS_OF = "2026-11-22"
@@ -45,12 +44,8 @@ def volume(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
-    project = tmp_path / "shop"
-    shutil.copytree(SAMPLE_DATA, project / "product_data")
-    shutil.copytree(SAMPLE_LOCALES, project / "locales")
-    for name in ("catalogue.csv", "fx_rates.csv"):
-        shutil.copy(MINI / name, project / "product_data" / name)
-    return project
+    """The sample project with the 7-SKU mini catalogue, inside tmp_path/shop."""
+    return copy_sample(tmp_path / "shop", mini=True)
 
 
 def _build(shop: Path, out: Path):
