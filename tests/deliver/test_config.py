@@ -1,0 +1,76 @@
+"""delivery.toml is read strictly: every problem is one line naming file, line and key, exit 2,
+found before anything is sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import deliver, write_destinations
+
+GOOD = '''[[destination]]
+name = "gmc"
+channel = "google"
+url = "sftp://feeds-user@127.0.0.1:19321/"
+password_env = "GMC_SFTP_PASSWORD"
+known_hosts = "known_hosts"
+'''
+
+
+@pytest.mark.parametrize("text, line, words", [
+    (GOOD + 'pasword_env = "X"\n', 7, "unknown key 'pasword_env'"),
+    (GOOD.replace("sftp://feeds-user@", "ftp://feeds-user@"), 4, "the scheme must be one of"),
+    (GOOD.replace("feeds-user@", "feeds-user:hunter2@"), 4, "holds a password"),
+    (GOOD.replace('known_hosts = "known_hosts"\n', ""), 1, "needs known_hosts"),
+    (GOOD + 'remote_name = "{market}/{sku}.xml"\n', 7, "unknown field {sku}"),
+    (GOOD + 'remote_name = "../{name}"\n', 7, None),
+    (GOOD + GOOD, 8, "names must be unique"),
+    (GOOD + "max_drop = 120\n", 7, "from 0 to 100"),
+    (GOOD + 'markets = "NO"\n', 7, "non-empty list"),
+    ('[[destination]]\nname = "a"\nchannel = "amazon"\nurl = "sp-api://sellingpartnerapi-eu.amazon.com"\n',
+     1, "needs refresh_token_env"),
+    ('[[destination]]\nname = "x"\nchannel = "google"\nurl = "file://relative/folder"\n', 4, "file:///ABSOLUTE"),
+    ('[[destination]]\nname = "x"\nchannel = "google"\nurl = "s3://bucket/p/"\nendpoint_url = "localhost"\n',
+     5, "not an http(s) URL"),
+    ("[[destination]\n", 1, "invalid TOML"),
+])
+def test_bad_configuration_is_one_line_with_file_line_and_key(built, text, line, words):
+    path = write_destinations(built, text)
+    result = deliver(built, env={"GMC_SFTP_PASSWORD": "x"})
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}, row {line}"), lines
+    if words:
+        assert words in lines[0]
+    assert "hunter2" not in result.output
+
+
+def test_a_remote_name_that_would_escape_is_refused(built):
+    write_destinations(built, GOOD + 'remote_name = "a/../../{name}"\n')
+    result = deliver(built, env={"GMC_SFTP_PASSWORD": "x"})
+    assert result.exit_code == 2 and "'..' part" in result.output and ", row 7: " in result.output
+
+
+def test_a_missing_environment_variable_names_its_line_and_nothing_is_sent(built, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    path = write_destinations(built, f'[[destination]]\nname = "first"\nchannel = "google"\nurl = "file://{share}"\n'
+                                     + GOOD)
+    result = deliver(built, env={})
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"error: {path}, row 9: destination[2].password_env: the environment variable "
+                                     "GMC_SFTP_PASSWORD is not set or empty")
+    assert list(share.iterdir()) == []  # checked before the first destination was sent anything
+
+
+def test_unknown_to_and_a_market_that_was_not_built(built):
+    write_destinations(built, GOOD)
+    assert "--to nope: no such destination" in deliver(built, "--to", "nope", "--dry-run").output
+    write_destinations(built, GOOD + 'markets = ["XX"]\n')
+    result = deliver(built, "--dry-run")
+    assert result.exit_code == 2 and "market(s) XX have no 'google' files" in result.output
+
+
+def test_no_published_build(project):
+    write_destinations(project, GOOD)
+    result = deliver(project, "--dry-run")
+    assert result.exit_code == 2 and "no published build to deliver" in result.output
