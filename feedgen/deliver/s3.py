@@ -69,7 +69,8 @@ class S3Prefix:
             with file.local.open("rb") as body:
                 checkpoint("deliver:uploading")
                 self.client().put_object(Bucket=self.bucket, Key=key, Body=body, ContentLength=file.bytes,
-                                         ContentType=content_type(file.remote), ChecksumSHA256=checksum)
+                                         ContentType=content_type(file.remote), ChecksumAlgorithm="SHA256",
+                                         ChecksumSHA256=checksum)
             head = self.client().head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
         except botocore.exceptions.ClientError as error:
             raise self._classify(error, where) from None

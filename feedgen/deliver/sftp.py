@@ -54,6 +54,7 @@ class SftpFolder:
         self.base = "." if path in ("", "/~", "/~/") else path[3:] if path.startswith("/~/") else path
         self.strays: list[str] = []
         self.made: set[str] = set()
+        self.listed: dict[str, list[str]] = {}
 
     # --- connection -------------------------------------------------------------------------
     def _connect(self) -> paramiko.SFTPClient:
@@ -132,6 +133,7 @@ class SftpFolder:
         step = f"creating the folder {folder or '.'}"
         try:
             self._makedirs(sftp, folder)
+            self._sweep(sftp, folder, name)
             step = f"writing {temporary}"
             with sftp.open(temporary, "wb") as remote:
                 remote.set_pipelined(True)
@@ -146,8 +148,9 @@ class SftpFolder:
             step = f"checking {temporary}"
             size = sftp.stat(temporary).st_size
             if size != file.bytes:
-                raise DeliveryError(f"{self.destination.name}: {temporary} holds {size} bytes after the upload, "
-                                    f"not {file.bytes}; the final name was not touched")
+                raise DeliveryError(f"{self.destination.name}: the server kept {size} of {file.bytes} bytes of "
+                                    f"{temporary} (a full disk or an exceeded quota does this); the previous {name} "
+                                    "is untouched")
             step = f"renaming {temporary} to {name}"
             sftp.posix_rename(temporary, final)
             step = f"checking {final}"
@@ -179,6 +182,22 @@ class SftpFolder:
         except FileNotFoundError:
             sftp.mkdir(folder)
         self.made.add(folder)
+
+    def _sweep(self, sftp: paramiko.SFTPClient, folder: str, name: str) -> None:
+        """Remove temporary files of `name` that a killed run left (it could not clean up after itself).
+        Servers that do not allow listing are left alone: the strays are hidden and never processed."""
+        if folder not in self.listed:
+            try:
+                self.listed[folder] = sftp.listdir(folder or ".")
+            except OSError:
+                self.listed[folder] = []
+        prefix = f".{name}.feedgen-"
+        for entry in self.listed[folder]:
+            if entry.startswith(prefix) and entry.endswith(".tmp"):
+                try:
+                    sftp.remove(posixpath.join(folder, entry))
+                except OSError:
+                    pass
 
     def _discard(self, sftp: paramiko.SFTPClient, temporary: str) -> None:
         try:
