@@ -115,7 +115,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
     say, warn = (lambda line, _say=say: _say(scrub(line))), (lambda line, _warn=warn: _warn(scrub(line)))
     backoff = request.backoff or Backoff(budget=300.0)
     result = DeliveryResult()
-    context = {"data_dir": request.data_dir}
+    context = {"data_dir": request.data_dir, "status": request.status}
     if request.dry_run:
         published = read_published(request.out)
         for destination in destinations:
