@@ -24,10 +24,19 @@ _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 TEMPLATE_FIELDS = ("path", "name", "stem", "suffix", "market", "MARKET", "channel")
 
 COMMON = {"name", "channel", "url", "markets", "remote_name", "max_drop", "timeout"}
+# Optional read-back after an upload, as tables on sftp/s3/file destinations (feedgen.deliver.hooks):
+# which channel each serves, its keys, the required ones, and the table mapping remote names to remote ids.
+HOOKS: dict[str, dict[str, Any]] = {
+    "meta": {"channel": "meta", "keys": {"token_env", "file_url", "product_feeds", "graph_url", "max_wait",
+                                          "api_version"},
+             "required": ("token_env", "file_url", "product_feeds"), "ids": "product_feeds"},
+    "google": {"channel": "google", "keys": {"credentials_env", "account_id", "data_sources", "endpoint", "max_wait"},
+               "required": ("credentials_env", "account_id", "data_sources"), "ids": "data_sources"},
+}
 BY_SCHEME: dict[str, set[str]] = {
-    "sftp": {"password_env", "identity_file", "passphrase_env", "known_hosts", "check_host_key"},
-    "s3": {"endpoint_url", "region", "access_key_id_env", "secret_access_key_env", "session_token_env"},
-    "file": set(),
+    "sftp": {"password_env", "identity_file", "passphrase_env", "known_hosts", "check_host_key", *HOOKS},
+    "s3": {"endpoint_url", "region", "access_key_id_env", "secret_access_key_env", "session_token_env", *HOOKS},
+    "file": {*HOOKS},
     "sp-api": {"endpoint", "token_url", "refresh_token_env", "client_id_env", "client_secret_env", "max_wait"},
 }
 SECRET_KEYS = ("password_env", "passphrase_env", "access_key_id_env", "secret_access_key_env", "session_token_env",
@@ -166,7 +175,8 @@ def _destination(toml: TomlFile, index: int, table: Any) -> Destination:
             raise _fail(toml, index, key, f"unknown key {key!r} for a {parts.scheme}:// destination "
                         f"(allowed: {', '.join(sorted(allowed))})")
     for key, value in table.items():
-        if key not in ("markets", "max_drop", "timeout", "max_wait", "check_host_key") and not isinstance(value, str):
+        if key not in ("markets", "max_drop", "timeout", "max_wait", "check_host_key", *HOOKS) \
+                and not isinstance(value, str):
             raise _fail(toml, index, key, "must be a string")
     for key in SECRET_KEYS:
         if key in table and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", table[key]):
@@ -194,6 +204,11 @@ def _destination(toml: TomlFile, index: int, table: Any) -> Destination:
     for key in ("endpoint", "token_url", "endpoint_url"):
         if key in table and urlsplit(table[key]).scheme not in ("http", "https"):
             raise _fail(toml, index, key, f"{table[key]!r} is not an http(s) URL")
+    for hook in HOOKS:
+        if hook in table:
+            _hook(toml, index, table, hook, parts.scheme)
+    if "max_wait" in table:
+        _number(toml, index, table, "max_wait", 0, 86400, 0)
     options = {k: v for k, v in table.items() if k not in COMMON}
     return Destination(
         name=name, channel=channel, scheme=parts.scheme, url=url, parts=parts, options=options, path=toml.path,
@@ -201,6 +216,55 @@ def _destination(toml: TomlFile, index: int, table: Any) -> Destination:
         max_drop=_number(toml, index, table, "max_drop", 0, 100, 20.0),
         timeout=_number(toml, index, table, "timeout", 1, 3600, 30.0),
     )
+
+
+def _hook(toml: TomlFile, index: int, table: dict, hook: str, scheme: str) -> None:
+    """[destination.meta] / [destination.google]: strict like the rest; ids are digits (Graph and
+    Merchant API ids), and the remote names they map must be names this destination sends."""
+    spec, value = HOOKS[hook], table[hook]
+    where = hook
+    if not isinstance(value, dict):
+        raise _fail(toml, index, hook, "must be a table")
+    if table["channel"] != spec["channel"]:
+        raise _fail(toml, index, hook, f"a {hook} read-back needs channel = \"{spec['channel']}\"")
+    for key in value:
+        if key not in spec["keys"]:
+            raise _fail(toml, index, hook, f"{where}.{key}: unknown key (allowed: {', '.join(sorted(spec['keys']))})")
+    for key in spec["required"]:
+        if key not in value:
+            raise _fail(toml, index, hook, f"{where}: missing required key {key!r}")
+    for key, item in value.items():
+        if key == "max_wait":
+            if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 <= item <= 3600:
+                raise _fail(toml, index, hook, f"{where}.max_wait: must be seconds from 0 to 3600")
+        elif key == spec["ids"]:
+            if not isinstance(item, dict) or not item or not all(
+                    isinstance(v, str) and re.fullmatch(r"[0-9]{1,30}", v) for v in item.values()):
+                raise _fail(toml, index, hook, f"{where}.{key}: must map remote file names to numeric ids, "
+                            'e.g. { "main.csv" = "1234567890" }')
+        elif not isinstance(item, str) or not item.strip():
+            raise _fail(toml, index, hook, f"{where}.{key}: must be a non-empty string")
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value.get("token_env", value.get("credentials_env", "X"))):
+        raise _fail(toml, index, hook, f"{where}: not an environment variable name")
+    for key in ("graph_url", "endpoint"):
+        if key in value and urlsplit(value[key]).scheme not in ("http", "https"):
+            raise _fail(toml, index, hook, f"{where}.{key}: {value[key]!r} is not an http(s) URL")
+    if "file_url" in value:
+        unknown = [f for f in _TEMPLATE_FIELD.findall(value["file_url"]) if f not in (*TEMPLATE_FIELDS, "remote")]
+        if unknown:
+            raise _fail(toml, index, hook, f"{where}.file_url: unknown field {{{unknown[0]}}} (use {{remote}})")
+        if urlsplit(value["file_url"]).scheme != "https" and not value["file_url"].startswith("http://127.0.0.1"):
+            raise _fail(toml, index, hook, f"{where}.file_url: Meta fetches https:// URLs")
+
+
+def hook_secrets(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, variable) of the secrets the read-back tables name, e.g. ("meta.token_env", "META_TOKEN")."""
+    found = []
+    for hook in HOOKS:
+        for key in ("token_env", "credentials_env"):
+            if key in options.get(hook, {}):
+                found.append((f"{hook}.{key}", options[hook][key]))
+    return found
 
 
 def _url(toml: TomlFile, index: int, url: str) -> SplitResult:
@@ -266,15 +330,17 @@ def resolve_secrets(destination: Destination, environ: Mapping[str, str]) -> Des
     """Read the variables the destination names; a missing or empty one is an InputError at its line,
     raised before anything is sent to any destination."""
     secrets: dict[str, Secret] = {}
-    for key in SECRET_KEYS:
-        env = destination.options.get(key)
-        if env is None:
-            continue
+    named = [(key, destination.options[key]) for key in SECRET_KEYS if key in destination.options]
+    for key, env in named + hook_secrets(destination.options):
         value = environ.get(env, "")
         if not value:
-            raise destination.fail(key, f"the environment variable {env} is not set or empty")
+            raise destination.fail(key.split(".")[0], f"the environment variable {env} is not set or empty")
         secrets[key] = Secret(env, value)
     return destination.with_secrets(secrets)
+
+
+def needs_secrets(destination: Destination) -> bool:
+    return any(key in destination.options for key in SECRET_KEYS) or bool(hook_secrets(destination.options))
 
 
 def secret_values(destinations: list[Destination]) -> list[str]:

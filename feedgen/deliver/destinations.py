@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from feedgen.deliver.config import Destination
+from feedgen.deliver.config import HOOKS, Destination
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff
 from feedgen.diagnostics import Diagnostic
@@ -38,8 +38,17 @@ class Transport(Protocol):
 
 
 def open_destination(destination: Destination, backoff: Backoff, context: dict[str, Any]) -> Transport:
-    """The transport for `destination`'s scheme (credentials already resolved into it). Connecting
-    happens lazily on the first send, inside the retry loop."""
+    """The transport for `destination`'s scheme (credentials already resolved into it), with the
+    platform read-back when the destination has a [destination.meta] / [destination.google] table.
+    Connecting happens lazily on the first send, inside the retry loop."""
+    transport = _transport(destination, backoff, context)
+    if any(hook in destination.options for hook in HOOKS):
+        from feedgen.deliver.hooks import ReadBack
+        return ReadBack(transport, destination, backoff)
+    return transport
+
+
+def _transport(destination: Destination, backoff: Backoff, context: dict[str, Any]) -> Transport:
     if destination.scheme == "file":
         from feedgen.deliver.local import LocalFolder
         return LocalFolder(destination)

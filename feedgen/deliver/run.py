@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from feedgen.deliver.config import DELIVERY, Destination, load_destinations, resolve_secrets, secret_values
+from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, needs_secrets, resolve_secrets,
+                                    secret_values)
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
@@ -300,17 +301,21 @@ def _status(destination: Destination, receipt: Receipt, backoff: Backoff, contex
         row.outcome, row.confirmation = "never", "no delivery recorded"
         return
     pending = receipt.pending()
-    if pending and (destination.secrets or destination.scheme != "sp-api"):
+    if pending and (destination.secrets or not needs_secrets(destination)):
         transport = open_destination(destination, backoff, context)
         try:
             still = _poll_pending(destination, transport, receipt, backoff, result, say, out)
+        except (DeliveryError, GaveUp) as error:  # --status reports; it does not turn a delivery into a failure
+            still = set(pending)
+            say(f"{destination.name}: could not check the pending job(s): {error}")
+            result.diagnostics.add(Diagnostic("deliver.status_unknown", "warning", str(error),
+                                              channel=destination.channel))
         finally:
             transport.close()
         if not still:
             receipt.outcome = DELIVERED if all(r.get("status") == "delivered" for r in receipt.files.values()) \
                 else FAILED
             save_receipt(out, receipt)
-        pending = receipt.pending()
     elif pending:
         say(f"{destination.name}: {len(pending)} pending job(s); set the credentials' variables to poll them")
     row.outcome = receipt.outcome

@@ -32,6 +32,11 @@ known_hosts = "known_hosts"
     ('[[destination]]\nname = "x"\nchannel = "google"\nurl = "s3://bucket/p/"\nendpoint_url = "localhost"\n',
      5, "not an http(s) URL"),
     ("[[destination]\n", 1, "invalid TOML"),
+    (GOOD + '[destination.google]\ncredentials_env = "K"\naccount_id = "1"\ndata_sources = { "no.xml" = "x1" }\n',
+     1, "numeric ids"),
+    (GOOD + '[destination.meta]\ntoken_env = "T"\nfile_url = "https://x/{remote}"\nproduct_feeds = { "a" = "1" }\n',
+     1, 'needs channel = "meta"'),
+    (GOOD + '[destination.google]\ncredentials_env = "K"\naccount = "1"\n', 1, "google.account: unknown key"),
 ])
 def test_bad_configuration_is_one_line_with_file_line_and_key(built, text, line, words):
     path = write_destinations(built, text)
