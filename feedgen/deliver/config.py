@@ -336,6 +336,10 @@ def resolve_secrets(destination: Destination, environ: Mapping[str, str]) -> Des
         if not value:
             raise destination.fail(key.split(".")[0], f"the environment variable {env} is not set or empty")
         secrets[key] = Secret(env, value)
+    for key in ("identity_file", "known_hosts"):  # local files: missing is a configuration error, not a retry
+        if key in destination.options and (key != "known_hosts" or destination.options.get("check_host_key", True)):
+            if not destination.relative(destination.options[key]).is_file():
+                raise destination.fail(key, f"{destination.relative(destination.options[key])}: no such file")
     return destination.with_secrets(secrets)
 
 

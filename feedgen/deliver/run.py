@@ -14,13 +14,14 @@ Secrets are scrubbed from every line this module produces, as a second fence beh
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
 from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, needs_secrets, resolve_secrets,
                                     secret_values)
 from feedgen.deliver.errors import DeliveryError
+from feedgen.deliver.destinations import Sent, open_destination
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
 from feedgen.deliver.retry import Backoff, GaveUp, Transient, call_with_retry
@@ -134,17 +135,27 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             row = Row(destination.name, destination.channel, destination.url)
             try:
                 if request.status:
-                    _status(destination, receipt, backoff, context, row, result, say, request.out)
+                    _status(destination, receipt, backoff, context, row, result, say, request.out, scrub)
                 else:
                     _deliver_one(destination, plans[destination.name], published, receipt, request, backoff,
                                  context, row, result, say, scrub)
-            except (DeliveryError, GaveUp) as error:
-                row.outcome, row.confirmation = FAILED, scrub(str(error))
+            except (DeliveryError, GaveUp, Exception) as error:  # noqa: BLE001 - one destination never stops the others
+                if isinstance(error, OSError) and not isinstance(error, ConnectionError):
+                    raise  # our own disk (receipts): exit 4 for the whole run, as build does
+                text = str(error) if isinstance(error, (DeliveryError, GaveUp)) else (
+                    f"{destination.name}: internal error {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]} "
+                    "(a bug in feedgen: please report it with FEEDGEN_TRACEBACK=1)")
+                if not isinstance(error, (DeliveryError, GaveUp)) and os.environ.get("FEEDGEN_TRACEBACK"):
+                    raise
+                row.outcome, row.confirmation = FAILED, scrub(text)
                 receipt.outcome, receipt.message, receipt.time = FAILED, row.confirmation, now()
                 save_receipt(request.out, receipt)
                 result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
                                                   channel=destination.channel))
             result.rows.append(row)
+    result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
+    for row in result.rows:
+        row.confirmation = scrub(row.confirmation)
     return result
 
 
@@ -201,11 +212,9 @@ def _dropped(before: int, after: int) -> float:
 def _deliver_one(destination: Destination, files: list[OutFile], published: Published, receipt: Receipt,
                  request: DeliverRequest, backoff: Backoff, context: dict, row: Row, result: DeliveryResult,
                  say: Say, scrub: Callable[[str], str]) -> None:
-    from feedgen.deliver.destinations import open_destination
-
     transport = open_destination(destination, backoff, context)
     try:
-        pending_left = _poll_pending(destination, transport, receipt, backoff, result, say, request.out)
+        pending_left = _poll_pending(destination, transport, receipt, backoff, result, say, request.out, scrub)
         to_send = files if request.again else [f for f in files if not receipt.delivered(f.remote, f.sha256)]
         blocked = [f for f in to_send if f.remote in pending_left]
         if blocked:  # never pile a second feed on one the platform has not finished
@@ -235,7 +244,7 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
             if problem:
                 raise DeliveryError(f"{destination.name}: {problem}")
             say(f"… {destination.name}: {file.path} -> {file.remote} ({file.bytes:,} bytes)")
-            sent = call_with_retry(lambda file=file: transport.send(file), backoff)
+            sent = _scrubbed(call_with_retry(lambda file=file: transport.send(file), backoff), scrub)
             result.diagnostics.extend(sent.diagnostics)
             receipt.files[file.remote] = _record(file, sent)
             receipt.time = now()
@@ -256,7 +265,15 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
         transport.close()
 
 
-def _record(file: OutFile, sent) -> dict:
+def _scrubbed(sent: Sent, scrub: Callable[[str], str]) -> Sent:
+    """What a platform said, without any secret value, before it reaches a receipt or the console."""
+    sent.confirmation = scrub(sent.confirmation)
+    sent.failed = scrub(sent.failed) if sent.failed else None
+    sent.diagnostics = [replace(d, message=scrub(d.message)) for d in sent.diagnostics]
+    return sent
+
+
+def _record(file: OutFile, sent: Sent) -> dict:
     status = "failed" if sent.failed else "pending" if sent.pending else "delivered"
     record = {"path": file.path, "sha256": file.sha256, "bytes": file.bytes, "items": file.items,
               "market": file.market, "status": status, "confirmation": sent.confirmation, "time": now()}
@@ -267,7 +284,9 @@ def _record(file: OutFile, sent) -> dict:
 
 def _summarise(confirmations: list[str], pending: int, blocked: list[OutFile]) -> str:
     distinct = sorted(set(confirmations))
-    text = distinct[0] if len(distinct) == 1 else "; ".join(distinct[:3])
+    text = distinct[0] if len(distinct) == 1 else "; ".join(distinct[:3]) + ("; …" if len(distinct) > 3 else "")
+    if len(confirmations) > 1 and len(distinct) == 1:
+        text = f"each: {text}"
     if pending:
         text += f"; {pending} job(s) pending: `feedgen deliver --status` checks them"
     if blocked:
@@ -276,11 +295,11 @@ def _summarise(confirmations: list[str], pending: int, blocked: list[OutFile]) -
 
 
 def _poll_pending(destination: Destination, transport, receipt: Receipt, backoff: Backoff,
-                  result: DeliveryResult, say: Say, out: Path) -> set[str]:
+                  result: DeliveryResult, say: Say, out: Path, scrub: Callable[[str], str]) -> set[str]:
     """Check jobs the platform had not finished at the last run; returns the remote names still pending."""
     still: set[str] = set()
     for remote, record in sorted(receipt.pending().items()):
-        sent = call_with_retry(lambda: transport.poll(remote, record), backoff)
+        sent = _scrubbed(call_with_retry(lambda: transport.poll(remote, record), backoff), scrub)
         result.diagnostics.extend(sent.diagnostics)
         record.update(status="failed" if sent.failed else "pending" if sent.pending else "delivered",
                       confirmation=sent.failed or sent.confirmation, time=now())
@@ -292,10 +311,8 @@ def _poll_pending(destination: Destination, transport, receipt: Receipt, backoff
 
 
 def _status(destination: Destination, receipt: Receipt, backoff: Backoff, context: dict, row: Row,
-            result: DeliveryResult, say: Say, out: Path) -> None:
+            result: DeliveryResult, say: Say, out: Path, scrub: Callable[[str], str]) -> None:
     """The last delivery to `destination`, polling pending jobs when its credentials are at hand."""
-    from feedgen.deliver.destinations import open_destination
-
     row.files, row.bytes = len(receipt.files), sum(int(r.get("bytes", 0)) for r in receipt.files.values())
     if not receipt.time:
         row.outcome, row.confirmation = "never", "no delivery recorded"
@@ -304,7 +321,7 @@ def _status(destination: Destination, receipt: Receipt, backoff: Backoff, contex
     if pending and (destination.secrets or not needs_secrets(destination)):
         transport = open_destination(destination, backoff, context)
         try:
-            still = _poll_pending(destination, transport, receipt, backoff, result, say, out)
+            still = _poll_pending(destination, transport, receipt, backoff, result, say, out, scrub)
         except (DeliveryError, GaveUp) as error:  # --status reports; it does not turn a delivery into a failure
             still = set(pending)
             say(f"{destination.name}: could not check the pending job(s): {error}")

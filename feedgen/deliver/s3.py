@@ -90,8 +90,9 @@ class S3Prefix:
         if stored is not None and stored.split("-")[0] != checksum:
             raise DeliveryError(f"{self.destination.name}: {where}: the stored SHA-256 differs from the file's")
         how = "SHA-256 verified" if stored else "size verified (the store keeps no SHA-256)"
-        return Sent(remote=file.remote, confirmation=f"PUT {how}, ETag {head.get('ETag', '').strip(chr(34))}",
-                    remote_id=head.get("VersionId"))
+        etag = str(head.get("ETag", "")).strip('"')
+        return Sent(remote=file.remote, confirmation=f"PUT, {how}",
+                    remote_id=f"version {head['VersionId']}" if head.get("VersionId") else f"ETag {etag}")
 
     def _classify(self, error: botocore.exceptions.ClientError, where: str) -> Exception:
         code = str(error.response.get("Error", {}).get("Code", ""))

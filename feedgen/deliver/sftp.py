@@ -75,10 +75,10 @@ class SftpFolder:
             client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         port = d.parts.port or 22
         where = f"{d.host}:{port}"
+        key = self._identity()
         try:
             client.connect(d.host, port=port, username=d.parts.username, password=d.secret("password_env"),
-                           key_filename=str(d.relative(d.options["identity_file"])) if "identity_file" in d.options else None,
-                           passphrase=d.secret("passphrase_env"), timeout=d.timeout, banner_timeout=d.timeout,
+                           pkey=key, timeout=d.timeout, banner_timeout=d.timeout,
                            auth_timeout=d.timeout, channel_timeout=d.timeout, allow_agent=False, look_for_keys=False)
             sftp = client.open_sftp()
             sftp.get_channel().settimeout(d.timeout)
@@ -91,10 +91,8 @@ class SftpFolder:
             client.close()
             raise AuthenticationError(f"{d.name}: {where} refused the login of {d.parts.username!r} "
                                       "(wrong password or key?)") from None
-        except (paramiko.PasswordRequiredException, paramiko.ssh_exception.NoValidConnectionsError) as error:
+        except paramiko.ssh_exception.NoValidConnectionsError as error:
             client.close()
-            if isinstance(error, paramiko.PasswordRequiredException):
-                raise AuthenticationError(f"{d.name}: the identity_file is encrypted: set passphrase_env") from None
             raise Transient(f"{d.name}: cannot connect to {where} ({_reason(error)})") from None
         except (OSError, EOFError, paramiko.SSHException) as error:
             client.close()
@@ -110,6 +108,20 @@ class SftpFolder:
                 pass
         self.strays.clear()
         return sftp
+
+    def _identity(self) -> paramiko.PKey | None:
+        """The private key, read before connecting: an unreadable or encrypted key is a configuration
+        problem to report once, not a connection fault to retry."""
+        d = self.destination
+        if "identity_file" not in d.options:
+            return None
+        path = d.relative(d.options["identity_file"])
+        try:
+            return paramiko.PKey.from_path(path, d.secret("passphrase_env"))
+        except paramiko.PasswordRequiredException:
+            raise AuthenticationError(f"{d.name}: {path} is encrypted: set passphrase_env") from None
+        except (OSError, ValueError, paramiko.SSHException) as error:
+            raise DeliveryError(f"{d.name}: identity_file {path}: cannot use it ({_reason(error)})") from None
 
     def close(self) -> None:
         for closable in (self.sftp, self.client):

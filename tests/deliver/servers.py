@@ -262,3 +262,68 @@ class FaultySftp:
                 transport.start_server(server=_Auth(self.user, self.password, self.faults))
             except (paramiko.SSHException, EOFError, OSError):
                 transport.close()
+
+
+class S3Faults:
+    """An HTTP proxy in front of moto's S3 that answers the next PUTs with scripted S3 errors
+    (status, code, headers) — SlowDown with Retry-After, InternalError, InvalidAccessKeyId — and
+    forwards everything else unchanged. Error bodies are S3's documented XML Error shape."""
+
+    def __init__(self, upstream: str) -> None:
+        import http.client
+        import http.server
+        from urllib.parse import urlsplit
+
+        self.upstream = urlsplit(upstream)
+        self.script: list[tuple[int, str, dict[str, str]]] = []
+        self.puts = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else None
+                if self.command == "PUT" and "/" in self.path.strip("/"):
+                    proxy.puts += 1
+                    if proxy.script:
+                        status, code, headers = proxy.script.pop(0)
+                        data = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
+                                f"<Message>scripted {code}</Message></Error>").encode()
+                        self.send_response(status)
+                        for name, value in {"Content-Type": "application/xml", **headers}.items():
+                            self.send_header(name, value)
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                        return
+                connection = http.client.HTTPConnection(proxy.upstream.hostname, proxy.upstream.port, timeout=30)
+                connection.request(self.command, self.path, body=body, headers=dict(self.headers))
+                answer = connection.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                length = answer.getheader("content-length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", length or str(len(data)))  # HEAD: the object's size
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                connection.close()
+
+            do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "S3Faults":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import deliver, write_destinations
+from .conftest import deliver, write_destinations as _write_destinations
+
+
+def write_destinations(project, text):
+    """delivery.toml, with the known_hosts file GOOD names (an empty one: nothing connects here)."""
+    (project / "product_data" / "known_hosts").write_text("")
+    return _write_destinations(project, text)
 
 GOOD = '''[[destination]]
 name = "gmc"
@@ -79,3 +85,10 @@ def test_no_published_build(project):
     write_destinations(project, GOOD)
     result = deliver(project, "--dry-run")
     assert result.exit_code == 2 and "no published build to deliver" in result.output
+
+
+def test_a_missing_key_or_known_hosts_file_is_a_configuration_error_not_a_retry(built):
+    write_destinations(built, GOOD.replace('password_env = "GMC_SFTP_PASSWORD"', 'identity_file = "no-such-key"'))
+    result = deliver(built)
+    assert result.exit_code == 2 and ", row 5: destination[1].identity_file:" in result.output
+    assert "no such file" in result.output

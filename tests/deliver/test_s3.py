@@ -12,7 +12,11 @@ from pathlib import Path
 import boto3
 import pytest
 
+from feedgen.deliver.run import DeliverRequest, deliver as run_delivery
+from tests.deliver.fakes.fixtures import fake_clock  # noqa: F401
+
 from .conftest import deliver, everything_written, manifest_files, receipt, write_destinations
+from .servers import S3Faults
 
 pytestmark = pytest.mark.timeout(120)
 KEY_ID, SECRET_KEY = "AKIAFEEDGENTEST00001", "feedgen-s3-secret-key-never-printed"
@@ -52,7 +56,7 @@ def test_every_meta_feed_lands_in_the_bucket_with_its_checksum(built, s3_server,
         assert got["Body"].read() == local
         assert got["ContentType"] == "text/csv; charset=utf-8"
         assert got["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(local).digest()).decode()
-    assert all(r["confirmation"].startswith("PUT SHA-256 verified") for r in receipt(built, "meta-bucket")["files"].values())
+    assert all(r["confirmation"] == "PUT, SHA-256 verified" for r in receipt(built, "meta-bucket")["files"].values())
     second = deliver(built, env=ENV)
     assert second.exit_code == 0 and "up to date" in second.output
     assert SECRET_KEY.encode() not in everything_written(built / "output", report)
@@ -70,3 +74,27 @@ def test_a_missing_bucket_fails_that_destination_in_one_line(built, s3_server, t
     assert len(errors) == 1 and "NoSuchBucket" in errors[0] and "meta-bucket" in errors[0]
     assert receipt(built, "share")["outcome"] == "delivered"
     assert SECRET_KEY not in result.output
+
+
+def test_slow_down_and_5xx_are_retried_honouring_retry_after(built, s3_server, fake_clock):
+    _client(s3_server).create_bucket(Bucket="alfasko-feeds")
+    with S3Faults(s3_server) as proxy:
+        proxy.script = [(503, "SlowDown", {"Retry-After": "7"}), (500, "InternalError", {})]
+        _destination(built, proxy.url, extra='markets = ["NO"]\n')
+        result = run_delivery(DeliverRequest(data_dir=built / "product_data", out=built / "output", environ=ENV,
+                                             backoff=fake_clock.backoff()))
+    assert result.rows[0].outcome == "delivered", result.rows
+    assert fake_clock.sleeps and fake_clock.sleeps[0] >= 7  # the server's Retry-After, not less
+    assert len(fake_clock.sleeps) == 2
+
+
+def test_refused_credentials_are_not_retried(built, s3_server, fake_clock):
+    _client(s3_server).create_bucket(Bucket="alfasko-feeds")
+    with S3Faults(s3_server) as proxy:
+        proxy.script = [(403, "InvalidAccessKeyId", {})] * 3
+        _destination(built, proxy.url, extra='markets = ["NO"]\n')
+        result = run_delivery(DeliverRequest(data_dir=built / "product_data", out=built / "output", environ=ENV,
+                                             backoff=fake_clock.backoff()))
+        assert proxy.puts == 1
+    assert result.rows[0].outcome == "failed" and "InvalidAccessKeyId" in result.rows[0].confirmation
+    assert fake_clock.sleeps == [] and SECRET_KEY not in result.rows[0].confirmation
