@@ -180,7 +180,7 @@ class SftpFolder:
             raise Transient(f"{self.destination.name}: the connection broke while {step} ({_reason(error)})") from None
         if size != file.bytes:
             raise DeliveryError(f"{self.destination.name}: {final} holds {size} bytes after the rename, not {file.bytes}")
-        return Sent(remote=file.remote, confirmation=f"renamed into place, stat {size} bytes")
+        return Sent(remote=file.remote, confirmation="renamed into place, size checked with stat")
 
     def _makedirs(self, sftp: paramiko.SFTPClient, folder: str) -> None:
         """mkdir -p for the pages' sub-folders; the destination's own folder must exist."""
