@@ -32,7 +32,8 @@ from typing import Any, Sequence
 import httpx
 
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
-from feedgen.deliver.platforms.http import ApiSession, RateLimit, Redactor
+from feedgen.deliver.platforms.issues import rule_id
+from feedgen.deliver.platforms.http import ApiSession, PlatformClient, RateLimit, Redactor, oauth_token, poll
 from feedgen.deliver.retry import Backoff
 from feedgen.diagnostics import Diagnostic
 
@@ -51,7 +52,6 @@ RATE_LIMITS = {
     "getFeedDocument": RateLimit(0.0222, 10),
 }
 SEVERITIES = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
-TOKEN_MARGIN_S = 60.0  # refresh this long before the access token's stated expiry
 
 
 @dataclass
@@ -106,52 +106,21 @@ class LwaTokens:
             "client_secret": client_secret,
         }
         self._token: str | None = None
-        self._expires = 0.0
+        self._refresh_at = 0.0
 
     def get(self) -> str:
-        if self._token is None or self._http.backoff.clock() >= self._expires:
-            self._fetch()
-        assert self._token is not None
+        if self._token is None or self._http.backoff.clock() >= self._refresh_at:
+            self._token, self._refresh_at = oauth_token(
+                self._http, "Login with Amazon", self._url, self._form,
+                "the client id, client secret or refresh token was refused",
+            )
         return self._token
 
     def invalidate(self) -> None:
         self._token = None
 
-    def _fetch(self) -> None:
-        response = self._http.send(
-            "Login with Amazon",
-            "POST",
-            self._url,
-            data=self._form,
-            headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
-            classify=self._refused,
-        )
-        body = self._http.json(response, "Login with Amazon")
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            raise self._http.fail("Login with Amazon", "answer has no access_token")
-        self._http.redact.add(token)
-        self._token = token
-        expires_in = body.get("expires_in", 3600)
-        self._expires = self._http.backoff.clock() + max(0.0, float(expires_in) - TOKEN_MARGIN_S)
 
-    def _refused(self, response: httpx.Response) -> Exception | None:
-        if response.status_code in (400, 401, 403):
-            try:
-                code = response.json().get("error", "")
-            except (ValueError, AttributeError):
-                code = ""
-            reason = f" ({code})" if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,40}", code) else ""
-            return AuthenticationError(
-                self._http.redact(
-                    f"amazon Login with Amazon: HTTP {response.status_code}{reason}: the client id, client secret "
-                    "or refresh token was refused"
-                )
-            )
-        return None
-
-
-class FeedsClient:
+class FeedsClient(PlatformClient):
     """Submit feeds to one SP-API endpoint and read their outcome.
 
     `endpoint` is the regional host (https://sellingpartnerapi-eu.amazon.com), the sandbox, or a local
@@ -181,15 +150,6 @@ class FeedsClient:
         )
         self.tokens = LwaTokens(self.http, token_url, client_id, client_secret, refresh_token)
         self.poll_first, self.poll_cap = poll_first, poll_cap
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> FeedsClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---- submit -------------------------------------------------------------------------------
 
@@ -244,21 +204,17 @@ class FeedsClient:
         """Poll getFeed (growing intervals, within the rate limit) for at most `max_wait` seconds.
 
         `max_wait=0` asks once. A terminal status fetches and reads the processing report."""
-        clock, sleep = self.http.backoff.clock, self.http.backoff.sleep
-        deadline = clock() + max_wait
-        interval = self.poll_first
-        while True:
+        def check() -> dict:
             feed = self._api("getFeed", "GET", f"{API}/feeds/{feed_id}")
-            status = feed.get("processingStatus")
-            if status in TERMINAL:
-                return self._finished(feed_id, status, feed.get("resultFeedDocumentId"), market)
-            if status not in PENDING:
-                raise self.http.fail("getFeed", f"unknown processingStatus {str(status)[:40]!r}")
-            remaining = deadline - clock()
-            if remaining <= 0:
-                return FeedOutcome(feed_id, status)
-            sleep(min(interval, remaining))
-            interval = min(interval * 1.5, self.poll_cap)
+            if feed.get("processingStatus") not in TERMINAL | PENDING:
+                raise self.http.fail("getFeed", f"unknown processingStatus {str(feed.get('processingStatus'))[:40]!r}")
+            return feed
+
+        feed = poll(check, lambda f: f["processingStatus"] in PENDING, max_wait, self.http.backoff, self.poll_first, self.poll_cap)
+        status = feed["processingStatus"]
+        if status in PENDING:
+            return FeedOutcome(feed_id, status)
+        return self._finished(feed_id, status, feed.get("resultFeedDocumentId"), market)
 
     def _finished(self, feed_id: str, status: str, document_id: Any, market: str) -> FeedOutcome:
         outcome = FeedOutcome(feed_id, status)
@@ -379,13 +335,12 @@ def read_report(raw: bytes, *, feed_id: str, market: str = "") -> tuple[dict[str
         return unreadable(f"it is the report of feed {report['header']['feedId'][:40]}")
     diagnostics = []
     for issue in report["issues"]:
-        code = re.sub(r"[^A-Za-z0-9_]+", "_", issue.get("code", "")).strip("_")[:60] or "issue"
         message = issue["message"]
         if "messageId" in issue:
             message += f" (message {issue['messageId']})"
         diagnostics.append(
             Diagnostic(
-                f"amazon.report.{code}",
+                rule_id("amazon.report", issue.get("code", "")),
                 SEVERITIES[issue["severity"]],
                 message,
                 sku=issue.get("sku", ""),

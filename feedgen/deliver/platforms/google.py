@@ -30,7 +30,8 @@ import httpx
 import jwt
 
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
-from feedgen.deliver.platforms.http import ApiSession, Redactor
+from feedgen.deliver.platforms.issues import count, rule_id
+from feedgen.deliver.platforms.http import ApiSession, PlatformClient, Redactor, oauth_token, poll
 from feedgen.deliver.retry import Backoff
 from feedgen.diagnostics import Diagnostic
 
@@ -79,7 +80,7 @@ class ServiceAccountKey:
         return f"ServiceAccountKey({self.client_email})"
 
 
-class MerchantClient:
+class MerchantClient(PlatformClient):
     """Reads file uploads with either a service-account key JSON or an access token (`credentials`)."""
 
     def __init__(
@@ -115,15 +116,6 @@ class MerchantClient:
         else:
             raise DeliveryError("google: credentials must be a service-account key JSON or an access token")
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> MerchantClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ---- token --------------------------------------------------------------------------------
 
     def _access_token(self) -> str:
@@ -136,17 +128,12 @@ class MerchantClient:
             assertion = jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.private_key_id})
         except (ValueError, TypeError, jwt.PyJWTError):
             raise AuthenticationError("google: the service-account key's private_key is not a usable RSA key") from None
-        response = self.http.send(
-            "token", "POST", self.key.token_uri, data={"grant_type": JWT_GRANT, "assertion": assertion}, classify=_grant_refused,
+        self.http.redact.add(assertion)  # exchangeable for a token until it expires: a credential too
+        self._token, self._expires = oauth_token(
+            self.http, "token", self.key.token_uri, {"grant_type": JWT_GRANT, "assertion": assertion},
+            "the service-account key was refused",
         )
-        body = self.http.json(response, "token")
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            raise self.http.fail("token", "answer has no access_token")
-        self.http.redact.add(token)
-        self._token = token
-        self._expires = self.http.backoff.clock() + max(0.0, float(body.get("expires_in", 3600)) - 60.0)
-        return token
+        return self._token
 
     # ---- file uploads -------------------------------------------------------------------------
 
@@ -165,15 +152,10 @@ class MerchantClient:
     def wait(
         self, account_id: str, data_source_id: str, max_wait: float, *, market: str = "", since: datetime | None = None
     ) -> FileUploadResult:
-        clock, sleep = self.http.backoff.clock, self.http.backoff.sleep
-        deadline, interval = clock() + max_wait, self.poll_first
-        while True:
-            result = self.latest(account_id, data_source_id, market=market, since=since)
-            remaining = deadline - clock()
-            if not result.pending or remaining <= 0:
-                return result
-            sleep(min(interval, remaining))
-            interval = min(interval * 1.5, self.poll_cap)
+        return poll(
+            lambda: self.latest(account_id, data_source_id, market=market, since=since),
+            lambda result: result.pending, max_wait, self.http.backoff, self.poll_first, self.poll_cap,
+        )
 
 
 def latest_upload(
@@ -197,24 +179,6 @@ def _int64(value: str, what: str) -> str:
     if not re.fullmatch(r"[0-9]{1,19}", str(value)):
         raise DeliveryError(f"google: the {what} id must be digits, not {str(value)[:40]!r}")
     return str(value)
-
-
-def _count(value: Any) -> int:
-    try:
-        return max(0, int(value))  # int64 fields arrive as JSON strings
-    except (TypeError, ValueError):
-        return 0
-
-
-def _grant_refused(response: httpx.Response) -> Exception | None:
-    if response.status_code in (400, 401, 403):
-        try:
-            code = response.json().get("error", "")
-        except (ValueError, AttributeError):
-            code = ""
-        reason = f" ({code})" if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,40}", code) else ""
-        return AuthenticationError(f"google token: HTTP {response.status_code}{reason}: the service-account key was refused")
-    return None
 
 
 def _api_refused(response: httpx.Response) -> Exception | None:
@@ -244,9 +208,9 @@ def _result(upload: dict[str, Any], market: str, since: datetime | None) -> File
     result = FileUploadResult(
         state,
         pending=state not in FINISHED or stale,
-        items_total=_count(upload.get("itemsTotal")),
-        items_created=_count(upload.get("itemsCreated")),
-        items_updated=_count(upload.get("itemsUpdated")),
+        items_total=count(upload.get("itemsTotal")),
+        items_created=count(upload.get("itemsCreated")),
+        items_updated=count(upload.get("itemsUpdated")),
         upload_time=uploaded,
     )
     if result.pending:
@@ -264,12 +228,12 @@ def _result(upload: dict[str, Any], market: str, since: datetime | None) -> File
 
 def _diagnostic(issue: dict[str, Any], market: str) -> Diagnostic:
     code = str(issue.get("code") or "")
-    slug = re.sub(r"[^a-z0-9]+", "_", code.lower()).strip("_")[:60] or "unknown"
     title, description = str(issue.get("title") or "").strip(), str(issue.get("description") or "").strip()
     message = ": ".join(part for part in (title, description) if part) or f"issue {code or '?'}"
-    count = _count(issue.get("count"))
-    if count:
-        message += f" ({count} items)"
+    items = count(issue.get("count"))
+    if items:
+        message += f" ({items} items)"
     if issue.get("documentationUri"):
         message += f"; see {issue['documentationUri']}"
-    return Diagnostic(f"google.remote.{slug}", SEVERITIES.get(str(issue.get("severity")), "info"), message, market=market, channel="google")
+    severity = SEVERITIES.get(str(issue.get("severity")), "info")
+    return Diagnostic(rule_id("google.remote", code, "unknown"), severity, message, market=market, channel="google")

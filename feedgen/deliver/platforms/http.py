@@ -26,14 +26,16 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import httpx
 
-from feedgen.deliver.errors import DeliveryError
+from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.retry import Backoff, Transient, call_with_retry
 
+T = TypeVar("T")
 MAX_MESSAGE = 300
+SLACK_S = 0.05
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 
@@ -117,7 +119,9 @@ class RateLimiter:
         bucket.tokens = min(float(bucket.limit.burst), bucket.tokens + (now - bucket.at) * bucket.limit.rate)
         bucket.at = now
         if bucket.tokens < 1.0:
-            wait = (1.0 - bucket.tokens) / bucket.limit.rate
+            # a hair more than the exact refill time: the platform's clock is not ours, and an exact wait
+            # meets rounding on its side (0.99999 tokens is a 429)
+            wait = (1.0 - bucket.tokens) / bucket.limit.rate + SLACK_S
             self._backoff.sleep(wait)
             bucket.tokens, bucket.at = 1.0, now + wait
         bucket.tokens -= 1.0
@@ -147,7 +151,7 @@ class ApiSession:
     def __post_init__(self) -> None:
         if self.client is None:
             # No redirects: a redirect could carry an Authorization header to another host.
-            self.client = httpx.Client(timeout=httpx.Timeout(self.timeout), follow_redirects=False, trust_env=False)
+            self.client = httpx.Client(timeout=httpx.Timeout(self.timeout), follow_redirects=False)
         self.limiter = RateLimiter(self.limits, self.backoff)
 
     def close(self) -> None:
@@ -179,14 +183,14 @@ class ApiSession:
             assert self.client is not None
             try:
                 response = self.client.request(method, url, **kwargs)
-            except httpx.ConnectError as error:
-                raise Transient(self.redact(f"{self.platform} {operation}: cannot connect ({type(error).__name__})"))
+            except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL) as error:  # our mistake: final
+                raise self.fail(operation, f"unusable URL or request ({type(error).__name__})") from None
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing reached the server
+                raise Transient(self.redact(f"{self.platform} {operation}: cannot connect ({type(error).__name__})")) from None
             except httpx.TimeoutException as error:
-                self._lost(operation, idempotent, f"timed out ({type(error).__name__})")
-                raise AssertionError("unreachable")  # pragma: no cover
+                raise self._lost(operation, idempotent, f"timed out ({type(error).__name__})") from None
             except httpx.TransportError as error:
-                self._lost(operation, idempotent, f"connection failed ({type(error).__name__})")
-                raise AssertionError("unreachable")  # pragma: no cover
+                raise self._lost(operation, idempotent, f"connection failed ({type(error).__name__})") from None
             self.limiter.observe(operation, response.headers.get("x-amzn-RateLimit-Limit"))
             if response.status_code in accepted:
                 return response
@@ -195,7 +199,7 @@ class ApiSession:
                 if special is not None:
                     raise special
             what = f"HTTP {response.status_code}{describe(response)}"
-            if response.status_code == 429 or response.status_code >= 500:
+            if response.status_code == 429 or response.status_code >= 500:  # the server says it did not do it
                 raise Transient(
                     self.redact(f"{self.platform} {operation}: {what}"),
                     retry_after=retry_after(response.headers.get("Retry-After")),
@@ -204,12 +208,11 @@ class ApiSession:
 
         return call_with_retry(attempt, self.backoff)
 
-    def _lost(self, operation: str, idempotent: bool, what: str) -> None:
+    def _lost(self, operation: str, idempotent: bool, what: str) -> Exception:
+        """The request may have reached the server: retry only what is safe to repeat."""
         if idempotent:
-            raise Transient(self.redact(f"{self.platform} {operation}: {what}"))
-        raise self.fail(
-            operation, f"{what} after the request was sent; it may have been applied, so it is not sent again"
-        )
+            return Transient(self.redact(f"{self.platform} {operation}: {what}"))
+        return self.fail(operation, f"{what} after the request was sent; it may have been applied, so it is not sent again")
 
     def json(self, response: httpx.Response, operation: str) -> Any:
         try:
@@ -236,3 +239,69 @@ def describe(response: httpx.Response) -> str:
             texts.append(error)
     texts = [t for t in texts if t]
     return f" ({'; '.join(texts)})" if texts else ""
+
+
+class PlatformClient:
+    """Base of the platform clients: owns an `ApiSession` (`self.http`) and closes it as a context manager."""
+
+    http: ApiSession
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def poll(check: Callable[[], T], pending: Callable[[T], bool], max_wait: float, backoff: Backoff, first: float, cap: float) -> T:
+    """Call `check` until its result is no longer `pending` or `max_wait` seconds have passed (0: once).
+
+    Intervals grow from `first` by half each time up to `cap`, on the backoff's clock and sleep; the last
+    check happens at the deadline, so a result that just finished is not reported as pending."""
+    deadline, interval = backoff.clock() + max_wait, first
+    while True:
+        result = check()
+        remaining = deadline - backoff.clock()
+        if not pending(result) or remaining <= 0:
+            return result
+        backoff.sleep(min(interval, remaining))
+        interval = min(interval * 1.5, cap)
+
+
+TOKEN_MARGIN_S = 60.0  # refresh an access token this long before its stated expiry
+
+
+def oauth_token(http: ApiSession, operation: str, url: str, form: dict[str, str], refused: str) -> tuple[str, float]:
+    """An OAuth 2.0 token request (RFC 6749 §4 / RFC 7523): → (access token, clock time to refresh it).
+
+    400/401/403 are refusals of the credentials (RFC 6749 §5.2: invalid_grant, invalid_client, …):
+    `AuthenticationError` naming the OAuth error code and `refused`, never retried. The token joins the
+    session's secrets at once."""
+
+    def classify(response: httpx.Response) -> Exception | None:
+        if response.status_code not in (400, 401, 403):
+            return None
+        try:
+            code = response.json().get("error", "")
+        except (ValueError, AttributeError):
+            code = ""
+        reason = f" ({code})" if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,40}", code) else ""
+        return AuthenticationError(http.redact(f"{http.platform} {operation}: HTTP {response.status_code}{reason}: {refused}"))
+
+    response = http.send(
+        operation, "POST", url, data=form, headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+        classify=classify,
+    )
+    body = http.json(response, operation)
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        raise http.fail(operation, "answer has no access_token")
+    http.redact.add(token)
+    try:
+        lifetime = float(body.get("expires_in", 3600))
+    except (TypeError, ValueError):
+        lifetime = 3600.0
+    return token, http.backoff.clock() + max(0.0, lifetime - TOKEN_MARGIN_S)

@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
-from feedgen.deliver.platforms.http import ApiSession, Redactor
+from feedgen.deliver.platforms.issues import count, rule_id
+from feedgen.deliver.platforms.http import ApiSession, PlatformClient, Redactor, poll
 from feedgen.deliver.retry import Backoff, Transient
 from feedgen.diagnostics import Diagnostic
 
@@ -65,7 +66,7 @@ class UploadResult:
         )
 
 
-class GraphClient:
+class GraphClient(PlatformClient):
     """Graph API calls for product-feed uploads with one token (`graph_url` may be a local test server)."""
 
     def __init__(
@@ -84,15 +85,6 @@ class GraphClient:
         self.http = ApiSession("meta", backoff=backoff or Backoff(), timeout=timeout, redact=Redactor([token]))
         self.poll_first, self.poll_cap = poll_first, poll_cap
 
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> GraphClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def start_upload(self, product_feed_id: str, file_url: str, *, update_only: bool = False) -> str:
         """Ask the feed to fetch `file_url` now; returns the upload session id."""
         form = {"url": file_url}
@@ -106,20 +98,17 @@ class GraphClient:
 
     def wait(self, session_id: str, max_wait: float, *, market: str = "") -> UploadResult:
         """Poll the session until `end_time` is set or `max_wait` seconds pass (0: look once)."""
-        clock, sleep = self.http.backoff.clock, self.http.backoff.sleep
-        deadline, interval = clock() + max_wait, self.poll_first
-        while True:
-            session = self._call("read upload", "GET", f"/{_node(session_id)}", params={"fields": SESSION_FIELDS})
-            if session.get("end_time"):
-                return self._finished(session_id, session, market)
-            remaining = deadline - clock()
-            if remaining <= 0:
-                return UploadResult(session_id, pending=True)
-            sleep(min(interval, remaining))
-            interval = min(interval * 1.5, self.poll_cap)
+        session = poll(
+            lambda: self._call("read upload", "GET", f"/{_node(session_id)}", params={"fields": SESSION_FIELDS}),
+            lambda answer: not answer.get("end_time"),
+            max_wait, self.http.backoff, self.poll_first, self.poll_cap,
+        )
+        if not session.get("end_time"):
+            return UploadResult(session_id, pending=True)
+        return self._finished(session_id, session, market)
 
     def _finished(self, session_id: str, session: dict[str, Any], market: str) -> UploadResult:
-        counts = {name: _count(session.get(name)) for name in (
+        counts = {name: count(session.get(name)) for name in (
             "num_detected_items", "num_persisted_items", "num_deleted_items", "num_invalid_items", "error_count", "warning_count"
         )}
         result = UploadResult(session_id, pending=False, **counts)
@@ -212,20 +201,13 @@ def _node(node_id: str) -> str:
     return node_id
 
 
-def _count(value: Any) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
-
-
 def _diagnostic(error: dict[str, Any], market: str) -> Diagnostic:
     severity = SEVERITIES.get(str(error.get("severity", "")).lower(), "error")
     kind = str(error.get("error_type") or "") or str(error.get("severity") or "issue")
-    rule = "meta.remote." + (re.sub(r"[^a-z0-9]+", "_", kind.lower()).strip("_")[:60] or "issue")
+    rule = rule_id("meta.remote", kind)
     summary, description = str(error.get("summary") or "").strip(), str(error.get("description") or "").strip()
     message = ": ".join(part for part in (summary, description) if part) or "Meta reported an unnamed problem"
-    total = _count(error.get("total_count"))
+    total = count(error.get("total_count"))
     if total:
         message += f" ({total} items)"
     samples = [s for s in ((error.get("samples") or {}).get("data") or []) if isinstance(s, dict)]

@@ -91,6 +91,7 @@ class FakeSpApi(FakeServer):
     report_override: bytes | None = None
     gzip_reports: bool = False
     clock: Callable[[], float] | None = None  # given: rate limits and expiries run on it
+    rates: dict[str, tuple[float, int]] = field(default_factory=lambda: dict(RATES))  # this seller's usage plans
 
     def __post_init__(self) -> None:
         FakeServer.__init__(self)
@@ -154,8 +155,8 @@ class FakeSpApi(FakeServer):
             return error_list(403, "Unauthorized", "The access token you provided has expired.")
         if json_body and request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return error_list(415, "InvalidInput", "The request's Content-Type header is invalid.")
-        if self.clock is not None and operation in RATES:
-            rate, burst = RATES[operation]
+        if self.clock is not None and operation in self.rates:
+            rate, burst = self.rates[operation]
             tokens, at = self._buckets.get(operation, (float(burst), self.now()))
             tokens = min(float(burst), tokens + (self.now() - at) * rate)
             if tokens < 1.0:
@@ -163,6 +164,10 @@ class FakeSpApi(FakeServer):
                 return error_list(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
             self._buckets[operation] = (tokens - 1.0, self.now())
         return None
+
+    def _ok(self, operation: str, status: int, payload: Any) -> Reply:
+        """A success answer with the x-amzn-RateLimit-Limit header the model documents for it."""
+        return Reply.json(status, payload, **{"x-amzn-RateLimit-Limit": str(self.rates[operation][0])})
 
     def _body(self, request: Recorded, required: dict[str, type]) -> dict | Reply:
         try:
@@ -210,7 +215,7 @@ class FakeSpApi(FakeServer):
         if isinstance(body, Reply):
             return body
         document_id, document = self._new_document(body["contentType"])
-        return Reply.json(201, {"feedDocumentId": document_id, "url": self._url(document_id, document)})
+        return self._ok("createFeedDocument", 201, {"feedDocumentId": document_id, "url": self._url(document_id, document)})
 
     def _upload(self, request: Recorded, match) -> Reply:
         if "x-amz-access-token" in request.headers or "authorization" in request.headers:
@@ -241,7 +246,7 @@ class FakeSpApi(FakeServer):
             return error_list(400, "InvalidInput", "inputFeedDocumentId has no uploaded content.")
         feed_id = str(next(self._ids))
         self.feeds[feed_id] = Feed(body["feedType"], ids, body["inputFeedDocumentId"], "2026-12-07T09:00:00Z")
-        return Reply.json(202, {"feedId": feed_id})
+        return self._ok("createFeed", 202, {"feedId": feed_id})
 
     def _get_feed(self, request: Recorded, match) -> Reply:
         refused = self._refuse(request, "getFeed", json_body=False)
@@ -268,7 +273,7 @@ class FakeSpApi(FakeServer):
             answer["processingEndTime"] = "2026-12-07T09:05:00Z"
         if feed.result_document_id:
             answer["resultFeedDocumentId"] = feed.result_document_id
-        return Reply.json(200, answer)
+        return self._ok("getFeed", 200, answer)
 
     def _get_document(self, request: Recorded, match) -> Reply:
         refused = self._refuse(request, "getFeedDocument", json_body=False)
@@ -282,7 +287,7 @@ class FakeSpApi(FakeServer):
         answer = {"feedDocumentId": match["doc"], "url": self._url(match["doc"], document)}
         if document.compression:
             answer["compressionAlgorithm"] = document.compression
-        return Reply.json(200, answer)
+        return self._ok("getFeedDocument", 200, answer)
 
     def _download(self, request: Recorded, match) -> Reply:
         if "x-amz-access-token" in request.headers:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
@@ -27,6 +28,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    status: int = 0  # what the fake answered (0: no answer, the connection was dropped)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -51,6 +53,7 @@ class _Fault:
     operation: str
     reply: Reply | None  # None: drop the connection
     times: int
+    delay: float = 0.0
 
 
 Handler = Callable[[Recorded, re.Match], Reply]
@@ -109,9 +112,10 @@ class FakeServer:
 
     def fail(
         self, operation: str, status: int = 500, *, times: int = 1, body: Any = None, headers: dict[str, str] | None = None,
-        drop: bool = False,
+        drop: bool = False, delay: float = 0.0,
     ) -> None:
-        """The next `times` calls of `operation` get this answer instead of the real one."""
+        """The next `times` calls of `operation` get this answer instead of the real one; `delay` (real
+        seconds) holds the answer back first (to trip a client's timeout), `drop` sends none at all."""
         if drop:
             reply = None
         elif isinstance(body, (bytes, str)):
@@ -120,7 +124,7 @@ class FakeServer:
             payload = body if body is not None else {"errors": [{"code": "InternalFailure", "message": "scripted failure"}]}
             reply = Reply.json(status, payload, **(headers or {}))
         with self._lock:
-            self._faults.append(_Fault(operation, reply, times))
+            self._faults.append(_Fault(operation, reply, times, delay))
 
     def calls(self, operation: str) -> list[Recorded]:
         with self._lock:
@@ -155,6 +159,8 @@ class FakeServer:
             fault = next((f for f in self._faults if f.operation == operation and f.times > 0), None)
             if fault is not None:
                 fault.times -= 1
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
         if fault is not None and fault.reply is None:
             handler.close_connection = True
             handler.connection.shutdown(2)  # reset: no status line at all
@@ -167,6 +173,7 @@ class FakeServer:
             with self._lock:
                 reply = route_handler(recorded, match)
         assert reply is not None
+        recorded.status = reply.status
         handler.send_response(reply.status)
         for name, value in reply.headers.items():
             handler.send_header(name, value)

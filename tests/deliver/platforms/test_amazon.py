@@ -38,9 +38,9 @@ def feed_bytes(*skus: str) -> bytes:
 
 
 def client(sp_api, fake_clock, **overrides) -> FeedsClient:
-    settings = dict(client_id=sp_api.client_id, client_secret=sp_api.client_secret, refresh_token=sp_api.refresh_token)
+    settings = dict(client_id=sp_api.client_id, client_secret=sp_api.client_secret, refresh_token=sp_api.refresh_token, timeout=5.0)
     settings.update(overrides)
-    return FeedsClient(sp_api.url, sp_api.token_url, backoff=fake_clock.backoff(), timeout=5.0, **settings)
+    return FeedsClient(sp_api.url, sp_api.token_url, backoff=fake_clock.backoff(), **settings)
 
 
 def secrets_of(sp_api) -> list[str]:
@@ -181,6 +181,7 @@ def test_rate_limits_are_respected_without_429(sp_api, fake_clock):
         ids = [feeds.submit(feed_bytes(f"S{n}"), [SE]) for n in range(20)]
     assert len(set(ids)) == 20
     assert len(sp_api.calls("createFeed")) == 20  # no 429 → no repeat
+    assert [r for r in sp_api.requests if r.status == 429] == []
     assert fake_clock.now - 1000.0 >= 5 / 0.0083 * 0.99  # five over the burst had to wait for tokens
 
 
@@ -333,3 +334,46 @@ def test_no_secret_in_logs_or_errors(sp_api, fake_clock, caplog):
     assert "presigned" in caplog.text  # the requests were logged …
     assert "***" in messages[0]
     assert not any(secret in text for secret in secrets_of(sp_api))  # … without a secret
+
+
+def test_every_call_has_a_timeout(sp_api, fake_clock):
+    """A server that does not answer in time: a read (getFeed) is retried; a createFeed is not (see above)."""
+    with client(sp_api, fake_clock, timeout=0.3) as feeds:
+        sp_api.fail("getFeed", 200, delay=1.5, body={"processingStatus": "DONE"})
+        feed_id = feeds.submit(feed_bytes("A"), [SE])
+        assert feeds.wait(feed_id, max_wait=600).status == "DONE"
+        assert len(sp_api.calls("getFeed")) >= 2
+        sp_api.fail("createFeed", 202, delay=1.5, body={"feedId": "1"})
+        with pytest.raises(DeliveryError, match=r"^amazon createFeed: timed out \(ReadTimeout\) after the request was sent"):
+            feeds.submit(feed_bytes("B"), [SE])
+
+
+def test_sample_builds_amazon_feeds_go_through_whole(built_sample, sp_api, fake_clock):
+    """The sample project's published amazon/<market>.json files, each to its market's marketplace id (from
+    markets.toml): uploaded byte for byte, and every message passes the fake's check against
+    listings-feed-schema-v2.json, so Amazon's report accepts them all."""
+    markets = {m.id: m for m in built_sample.config.markets.values() if m.amazon is not None}
+    files = sorted((built_sample.out / "amazon").glob("*.json"))
+    assert files  # the markets whose channels include amazon
+    with client(sp_api, fake_clock) as feeds:
+        for path in files:
+            market = markets[path.stem.split("-")[0].upper()]
+            data = path.read_bytes()
+            feed_id = feeds.submit(data, [market.amazon.marketplace_id])
+            outcome = feeds.wait(feed_id, max_wait=600, market=market.id)
+            assert sp_api.uploaded(feed_id) == data
+            assert sp_api.feeds[feed_id].marketplace_ids == [market.amazon.marketplace_id]
+            assert outcome.status == "DONE" and outcome.diagnostics == [], outcome.diagnostics[:3]
+            assert outcome.summary["messagesAccepted"] == len(json.loads(data)["messages"])
+
+
+def test_lower_announced_rate_is_adopted(sp_api, fake_clock):
+    """x-amzn-RateLimit-Limit ('Your rate limit (requests per second) for this operation'): a seller whose
+    getFeed plan is lower than the published default is polled at that rate, without meeting a 429."""
+    sp_api.rates["getFeed"] = (0.05, 15)
+    sp_api.script = ["IN_PROGRESS"] * 30 + ["DONE"]
+    with client(sp_api, fake_clock, poll_first=1.0, poll_cap=1.0) as feeds:
+        outcome = feeds.wait(feeds.submit(feed_bytes("A"), [SE]), max_wait=3600)
+    assert outcome.status == "DONE"
+    assert [r.status for r in sp_api.requests if r.status == 429] == []
+    assert fake_clock.now - 1000.0 >= 250  # 20 s apart once the burst of 15 is spent, not 1 s

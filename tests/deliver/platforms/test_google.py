@@ -15,6 +15,7 @@ import pytest
 
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.platforms.google import MerchantClient, latest_upload
+from feedgen.deliver.retry import GaveUp
 from tests.deliver.fakes.fixtures import fake_clock, merchant_api  # noqa: F401
 from tests.deliver.fakes.google import upload
 
@@ -154,3 +155,23 @@ def test_bad_private_key_and_ids(merchant_api, fake_clock):
     with pytest.raises(DeliveryError, match="data source id must be digits"):
         latest_upload(merchant_api.url, merchant_api.account_id, "../x", merchant_api.key_json(), backoff=fake_clock.backoff())
     assert merchant_api.calls("latest") == []
+
+
+def test_no_secret_in_logs_or_errors(merchant_api, fake_clock, caplog):
+    """Key material, the signed assertion and the access token appear in no log line and no exception."""
+    caplog.set_level(logging.DEBUG)
+    key = merchant_api.key_info()
+    messages = []
+    merchant_api.fail("latest", 500, times=100, body={"error": {"code": 500, "status": "INTERNAL", "message": f"boom {key['private_key_id']}"}})
+    with pytest.raises(GaveUp) as raised:
+        read(merchant_api, fake_clock)
+    messages.append(str(raised.value))
+    info = key | {"client_email": "other@x.iam.gserviceaccount.com"}
+    with pytest.raises(AuthenticationError) as raised:
+        read(merchant_api, fake_clock, credentials=json.dumps(info))
+    messages.append(str(raised.value))
+    secrets = [key["private_key_id"], *merchant_api.tokens, *(line for line in key["private_key"].splitlines() if len(line) > 20)]
+    secrets += [r.form()["assertion"] for r in merchant_api.calls("token")]
+    text = caplog.text + "\n".join(messages)
+    assert "***" in messages[0] and "fileUploads.latest: HTTP 500" in messages[0]
+    assert not any(secret in text for secret in secrets)

@@ -119,3 +119,12 @@ def test_persistent_outage_gives_up_in_bounded_time(graph_api, fake_clock):
     with pytest.raises(GaveUp, match=r"^meta trigger upload: HTTP 503 \(gave up after \d+ attempt\(s\)\)$"):
         run(graph_api, fake_clock)
     assert fake_clock.now - 1000.0 <= 300  # Backoff's default budget
+
+
+def test_no_token_in_logs_or_errors_on_failure_paths(graph_api, fake_clock, caplog):
+    caplog.set_level(logging.DEBUG)
+    graph_api.fail("session", 400, times=1, body={"error": {"message": f"Bad token {graph_api.token}", "type": "OAuthException", "code": 100}})
+    with pytest.raises(DeliveryError) as raised:
+        run(graph_api, fake_clock)
+    assert "***" in str(raised.value) and graph_api.token not in str(raised.value)
+    assert graph_api.token not in caplog.text
