@@ -7,6 +7,7 @@ file or the whole new one. The copy is then read back and its sha256 compared.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
@@ -39,6 +40,8 @@ class LocalFolder:
             if not self.root.is_dir():
                 raise DeliveryError(f"{self.destination.name}: {self.root} is not a folder (is the share mounted?)")
             target.parent.mkdir(parents=True, exist_ok=True)
+            for stray in target.parent.glob(f".{glob.escape(target.name)}.*.feedgen-tmp"):  # a killed run's
+                stray.unlink(missing_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".feedgen-tmp", dir=target.parent)
             try:
                 with os.fdopen(fd, "wb") as handle, file.local.open("rb") as source:

@@ -24,7 +24,6 @@ from feedgen.deliver.destinations import Sent, no_poll
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff, Transient
-from feedgen.publish import checkpoint
 
 AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
               "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidClientTokenId"}
@@ -67,7 +66,6 @@ class S3Prefix:
         where = f"s3://{self.bucket}/{key}"
         try:
             with file.local.open("rb") as body:
-                checkpoint("deliver:uploading")
                 self.client().put_object(Bucket=self.bucket, Key=key, Body=body, ContentLength=file.bytes,
                                          ContentType=content_type(file.remote), ChecksumAlgorithm="SHA256",
                                          ChecksumSHA256=checksum)

@@ -145,3 +145,40 @@ def test_independent_destinations_one_failing_does_not_stop_the_other(built, tmp
     assert "error: gone:" in result.output and "is not a folder" in result.output
     assert receipt(built, "share")["outcome"] == "delivered"
     assert receipt(built, "gone")["outcome"] == "failed"
+
+
+def test_sigkill_after_the_copy_before_the_rename_leaves_the_previous_file(built, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    share = _share(built, tmp_path, extra='markets = ["NO"]\n')
+    (share / "no.xml").write_bytes(b"yesterday's whole feed")
+    env = {**os.environ, "FEEDGEN_TEST_PAUSE_AT": "deliver:uploaded"}
+    child = subprocess.Popen([sys.executable, "-m", "feedgen.cli", "deliver", "--data", str(built / "product_data"),
+                              "-o", str(built / "output")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for line in child.stderr:
+            if b"feedgen-test-paused-at deliver:uploaded" in line:
+                break
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert (share / "no.xml").read_bytes() == b"yesterday's whole feed"
+    assert [p.name for p in share.iterdir() if p.name.startswith(".no.xml.")]  # killed with its copy made
+    assert deliver(built).exit_code == 0
+    assert os.listdir(share) == ["no.xml"]  # the stray copy is swept
+    assert (share / "no.xml").read_bytes() == (built / "output" / "google" / "no.xml").read_bytes()
+
+
+def test_deliver_never_runs_while_a_build_holds_the_output(built, tmp_path):
+    from feedgen.lock import OutputLock
+
+    share = _share(built, tmp_path)
+    with OutputLock(built / "output"):
+        result = deliver(built)
+    assert result.exit_code == 2 and "is writing this output directory" in result.output
+    assert os.listdir(share) == []
