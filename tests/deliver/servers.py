@@ -210,7 +210,8 @@ class FaultySftp:
         self.root = root.resolve()
         self.user, self.password = user, password
         self.faults = Faults()
-        self.host_key = paramiko.Ed25519Key.from_private_key_file(self._keygen(keys_folder))
+        keys_folder.mkdir(parents=True, exist_ok=True)
+        self.host_key = paramiko.RSAKey.generate(2048)  # throwaway; paramiko makes it, no ssh-keygen needed
         self.port = free_port()
         self.known_hosts = keys_folder / "faulty_known_hosts"
         self.known_hosts.write_text(known_hosts_line(self.port, f"{self.host_key.get_name()} {self.host_key.get_base64()}"))
@@ -222,14 +223,6 @@ class FaultySftp:
         self.stopping = threading.Event()
         self.transports: list[paramiko.Transport] = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    @staticmethod
-    def _keygen(folder: Path) -> str:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "faulty_host_key"
-        if not path.exists():
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
-        return str(path)
 
     def __enter__(self) -> "FaultySftp":
         self.thread.start()
