@@ -24,7 +24,7 @@ from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.destinations import Sent, open_destination
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
-from feedgen.deliver.retry import Backoff, GaveUp, Transient, call_with_retry
+from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
 from feedgen.lock import OutputLock

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,6 +25,28 @@ def deliver(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
     """`feedgen deliver` on project/output with project/product_data/delivery.toml."""
     argv = ["deliver", "--data", str(project / "product_data"), "-o", str(project / "output"), *args]
     return CliRunner().invoke(main, argv, env=env or {}, catch_exceptions=False)
+
+
+@contextmanager
+def deliver_paused_at(project: Path, checkpoint: str) -> Iterator[None]:
+    """Run `feedgen deliver` as a real process until it reaches `checkpoint` (feedgen.publish.checkpoint),
+    let the body look at the remote mid-transfer, then SIGKILL it, as a power cut or OOM kill would."""
+    env = {**os.environ, "FEEDGEN_TEST_PAUSE_AT": checkpoint}
+    child = subprocess.Popen([sys.executable, "-m", "feedgen.cli", "deliver", "--data", str(project / "product_data"),
+                              "-o", str(project / "output")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for line in child.stderr:
+            if f"feedgen-test-paused-at {checkpoint}".encode() in line:
+                break
+        else:
+            pytest.fail(f"deliver exited with {child.wait(30)} before reaching {checkpoint}")
+        yield
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
 
 
 def write_destinations(project: Path, text: str) -> Path:

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from .conftest import deliver, manifest_files, receipt, write_destinations
+from .conftest import deliver, deliver_paused_at, manifest_files, receipt, write_destinations
 from ..publishing_helpers import build, edit_catalogue
 
 
@@ -148,25 +148,10 @@ def test_independent_destinations_one_failing_does_not_stop_the_other(built, tmp
 
 
 def test_sigkill_after_the_copy_before_the_rename_leaves_the_previous_file(built, tmp_path):
-    import signal
-    import subprocess
-    import sys
-
     share = _share(built, tmp_path, extra='markets = ["NO"]\n')
     (share / "no.xml").write_bytes(b"yesterday's whole feed")
-    env = {**os.environ, "FEEDGEN_TEST_PAUSE_AT": "deliver:uploaded"}
-    child = subprocess.Popen([sys.executable, "-m", "feedgen.cli", "deliver", "--data", str(built / "product_data"),
-                              "-o", str(built / "output")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        for line in child.stderr:
-            if b"feedgen-test-paused-at deliver:uploaded" in line:
-                break
-        child.send_signal(signal.SIGKILL)
-        child.wait(30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(30)
+    with deliver_paused_at(built, "deliver:uploaded"):
+        pass
     assert (share / "no.xml").read_bytes() == b"yesterday's whole feed"
     assert [p.name for p in share.iterdir() if p.name.startswith(".no.xml.")]  # killed with its copy made
     assert deliver(built).exit_code == 0

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SECRET, deliver, everything_written, manifest_files, receipt, write_destinations
+from .conftest import (SECRET, deliver, deliver_paused_at, everything_written, manifest_files, receipt,
+                       write_destinations)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -185,33 +186,15 @@ def _make_large_feed(project: Path, path: str, megabytes: int) -> bytes:
 
 
 def test_sigkill_during_a_large_upload_leaves_the_whole_previous_file(built, sshd, tmp_path):
-    import signal
-    import subprocess
-    import sys
-
     remote = tmp_path / "remote"
     remote.mkdir()
     previous = b"<rss>yesterday's complete feed</rss>\n"
     (remote / "de.xml").write_bytes(previous)
     new = _make_large_feed(built, "google/de.xml", 40)
     _sshd_destination(built, sshd, remote, 'markets = ["DE"]\n')
-    env = {**os.environ, "FEEDGEN_TEST_PAUSE_AT": "deliver:uploading"}
-    child = subprocess.Popen([sys.executable, "-m", "feedgen.cli", "deliver", "--data", str(built / "product_data"),
-                              "-o", str(built / "output")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        for line in child.stderr:  # wait until half of the feed went over the wire
-            if b"feedgen-test-paused-at deliver:uploading" in line:
-                break
-        else:
-            pytest.fail(f"deliver never reached the upload: {child.wait(30)}")
+    with deliver_paused_at(built, "deliver:uploading"):  # half of the feed went over the wire
         partial = [p for p in remote.iterdir() if p.name.startswith(".de.xml.feedgen-")]
         assert partial and 0 < partial[0].stat().st_size < len(new)  # mid-upload for real
-        child.send_signal(signal.SIGKILL)
-        child.wait(30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(30)
     assert (remote / "de.xml").read_bytes() == previous  # the whole old file, never a half new one
 
     result = deliver(built)  # the next run delivers the whole new file and sweeps the stray
