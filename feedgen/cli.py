@@ -283,6 +283,46 @@ def diff(old_dir: Path, new_dir: Path, as_json: bool, limit: int) -> None:
     click.echo(result.to_json() if as_json else format_text(result, limit), nl=False)
 
 
+EXIT_UNDELIVERED = 5  # deliver: a destination failed (the others were still delivered)
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True,
+              help="Project folder; its delivery.toml lists the destinations.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="The published output to deliver (read through its manifest.json).")
+@click.option("--config", type=click.Path(path_type=Path), help="Destination file; default DATA/delivery.toml.")
+@click.option("--to", "only", help="Comma-separated destination names; default: all.")
+@click.option("--dry-run", is_flag=True, help="Show what would go where, with sizes; offline, no credentials needed.")
+@click.option("--force", is_flag=True, help="Send even if the shrink guard objects (an empty or much shorter feed).")
+@click.option("--again", is_flag=True, help="Send files the destination already has from an earlier delivery.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write the delivery diagnostics as JSON to this file.")
+@click.option("--status", is_flag=True, help="Show the last delivery per destination and check pending remote jobs.")
+def deliver(data_dir, out, config, only, dry_run, force, again, report, status) -> None:
+    """Send the last published build to the destinations in DATA/delivery.toml (SFTP, S3, a folder, Amazon SP-API).
+
+    Exit codes: 0 every destination has the build (or a pending job), 1 the platform reported item errors,
+    2 bad configuration, 3 the shrink guard refused a destination, 5 a destination failed."""
+    from feedgen.deliver.run import DeliverRequest, deliver as run_delivery, format_summary
+
+    _check_targets(report, None)
+    request = DeliverRequest(data_dir=data_dir, out=out, config=config, only=_split(only), dry_run=dry_run,
+                             force=force, again=again, status=status)
+    try:
+        result = run_delivery(request, say=lambda line: click.echo(line, err=line.startswith("…")),
+                              warn=lambda line: click.echo(f"warning: {line}", err=True))
+    except InputError as error:
+        _fail(error)
+    click.echo(format_summary(result))
+    if report:
+        result.diagnostics.write_json(report)
+    for row in result.rows:
+        if row.outcome == "failed":
+            click.echo(f"error: {row.confirmation}", err=True)
+    code = EXIT_UNDELIVERED if result.failed else EXIT_REFUSED if result.refused else exit_code(result.diagnostics, False)
+    sys.exit(code)
+
+
 # Commands that live with their feature's code, registered here one line each.
 from feedgen.i18n.commands import translate, translations  # noqa: E402
 from feedgen.rules_commands import rules  # noqa: E402

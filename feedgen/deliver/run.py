@@ -1,0 +1,362 @@
+"""`feedgen deliver`: send the last published build to every destination in DATA/delivery.toml.
+
+Order of events, each chosen so a bad night loses nothing:
+1. delivery.toml is read and every needed environment variable checked before anything is sent
+   (a configuration problem is exit 2 with nothing touched);
+2. the output lock is taken (no build swaps output/ while its files are being read) and the
+   published build is read through manifest.json only, each file checked against its hash;
+3. per destination, independently: pending remote jobs are polled, files the remote already has
+   (per the receipt) are skipped, the shrink guard compares with what was *last delivered there*,
+   and the rest are sent one by one with retries; the receipt is updated after every file.
+Secrets are scrubbed from every line this module produces, as a second fence behind `Secret`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, needs_secrets, resolve_secrets,
+                                    secret_values)
+from feedgen.deliver.errors import DeliveryError
+from feedgen.deliver.destinations import Sent, open_destination
+from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
+from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
+from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
+from feedgen.diagnostics import Diagnostic, Diagnostics
+from feedgen.errors import InputError
+from feedgen.lock import OutputLock
+
+Say = Callable[[str], None]
+
+DELIVERED, UP_TO_DATE, PENDING, FAILED, REFUSED, DRY_RUN = (
+    "delivered", "up to date", "pending", "failed", "refused", "would send")
+
+
+@dataclass
+class DeliverRequest:
+    data_dir: Path = Path("product_data")
+    out: Path = Path("output")
+    config: Path | None = None  # default DATA/delivery.toml
+    only: list[str] | None = None  # --to
+    dry_run: bool = False
+    force: bool = False  # skip the shrink guard
+    again: bool = False  # resend files the remote already has
+    status: bool = False  # only report (and poll pending jobs)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    backoff: Backoff | None = None
+
+
+@dataclass
+class Row:
+    """One destination's line in the summary."""
+
+    name: str
+    channel: str
+    url: str
+    files: int = 0
+    bytes: int = 0
+    outcome: str = ""
+    confirmation: str = ""
+
+
+@dataclass
+class DeliveryResult:
+    rows: list[Row] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def failed(self) -> bool:
+        return any(row.outcome == FAILED for row in self.rows)
+
+    @property
+    def refused(self) -> bool:
+        return any(row.outcome == REFUSED for row in self.rows)
+
+
+class Scrubber:
+    """Replaces every secret value in a text by its variable's name: whatever a library put in an
+    exception message, it leaves this module without the secret."""
+
+    def __init__(self, destinations: list[Destination]) -> None:
+        self.pairs = [(value, f"${env}") for value, env in _secret_pairs(destinations)]
+
+    def __call__(self, text: str) -> str:
+        for value, name in self.pairs:
+            text = text.replace(value, name)
+        return text
+
+
+def _secret_pairs(destinations: list[Destination]) -> list[tuple[str, str]]:
+    values = set(secret_values(destinations))
+    pairs = {(s.reveal(), s.env) for d in destinations for s in d.secrets.values() if s.reveal() in values}
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def select(destinations: list[Destination], only: list[str] | None, config: Path) -> list[Destination]:
+    if not only:
+        return destinations
+    names = {d.name for d in destinations}
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise InputError(config, f"--to {unknown[0]}: no such destination (there are: {', '.join(sorted(names))})")
+    return [d for d in destinations if d.name in only]
+
+
+def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = lambda line: None) -> DeliveryResult:
+    """Deliver (or, with dry_run / status, describe) the published build. InputError: bad config."""
+    config = request.config or request.data_dir / DELIVERY
+    destinations = select(load_destinations(config), request.only, config)
+    if not request.dry_run and not request.status:
+        destinations = [resolve_secrets(d, request.environ) for d in destinations]
+    elif request.status:  # poll what can be polled; a destination without its variables is only shown
+        destinations = [_try_secrets(d, request.environ) for d in destinations]
+    scrub = Scrubber(destinations)
+    say, warn = (lambda line, _say=say: _say(scrub(line))), (lambda line, _warn=warn: _warn(scrub(line)))
+    backoff = request.backoff or Backoff(budget=300.0)
+    result = DeliveryResult()
+    context = {"data_dir": request.data_dir, "status": request.status}
+    if request.dry_run:
+        published = read_published(request.out)
+        for destination in destinations:
+            files = plan(destination, published)
+            receipt, _ = load_receipt(request.out, destination.name, destination.url)
+            result.rows.append(_dry_run(destination, files, receipt, request, say))
+        return result
+    with OutputLock(request.out, warn):
+        published = read_published(request.out)
+        plans = {d.name: plan(d, published) for d in destinations}  # every config problem before any send
+        for destination in destinations:
+            receipt, note = load_receipt(request.out, destination.name, destination.url)
+            if note:
+                warn(note)
+            row = Row(destination.name, destination.channel, destination.url)
+            try:
+                if request.status:
+                    _status(destination, receipt, backoff, context, row, result, say, request.out, scrub)
+                else:
+                    _deliver_one(destination, plans[destination.name], published, receipt, request, backoff,
+                                 context, row, result, say, scrub)
+            except (DeliveryError, GaveUp, Exception) as error:  # noqa: BLE001 - one destination never stops the others
+                if isinstance(error, OSError) and not isinstance(error, ConnectionError):
+                    raise  # our own disk (receipts): exit 4 for the whole run, as build does
+                text = str(error) if isinstance(error, (DeliveryError, GaveUp)) else (
+                    f"{destination.name}: internal error {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]} "
+                    "(a bug in feedgen: please report it with FEEDGEN_TRACEBACK=1)")
+                if not isinstance(error, (DeliveryError, GaveUp)) and os.environ.get("FEEDGEN_TRACEBACK"):
+                    raise
+                row.outcome, row.confirmation = FAILED, scrub(text)
+                receipt.outcome, receipt.message, receipt.time = FAILED, row.confirmation, now()
+                save_receipt(request.out, receipt)
+                result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
+                                                  channel=destination.channel))
+            result.rows.append(row)
+    result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
+    for row in result.rows:
+        row.confirmation = scrub(row.confirmation)
+    return result
+
+
+def _try_secrets(destination: Destination, environ: Mapping[str, str]) -> Destination:
+    try:
+        return resolve_secrets(destination, environ)
+    except InputError:
+        return destination
+
+
+def _dry_run(destination: Destination, files: list[OutFile], receipt: Receipt, request: DeliverRequest,
+             say: Say) -> Row:
+    """What would go where: offline, no credentials, nothing written (not even a receipt)."""
+    to_send = files if request.again else [f for f in files if not receipt.delivered(f.remote, f.sha256)]
+    refusal = None if request.force else shrink_guard(destination, files, receipt)
+    say(f"{destination.name} ({destination.scheme}, {destination.channel}) -> {destination.display_url}")
+    for file in files:
+        state = "send" if file in to_send else "has it"
+        say(f"  {state:6} {file.path} -> {file.remote} ({file.bytes:,} bytes, {file.items} items)")
+    if refusal:
+        say(f"  the shrink guard would refuse: {refusal}")
+    outcome = REFUSED if refusal else DRY_RUN if to_send else UP_TO_DATE
+    return Row(destination.name, destination.channel, destination.url, files=len(to_send),
+               bytes=sum(f.bytes for f in to_send), outcome=outcome,
+               confirmation=refusal or f"{len(files) - len(to_send)} already there")
+
+
+def shrink_guard(destination: Destination, files: list[OutFile], receipt: Receipt) -> str | None:
+    """Why sending `files` could wipe listings, compared with what the destination last received;
+    None if it is safe. Platforms read a feed as the whole truth: an empty or much shorter file
+    deletes items (Meta refuses an empty one; Merchant Center and Amazon act on it)."""
+    if destination.channel == "pages":  # pages carry no item counts: compare how many files go
+        before = sum(1 for record in receipt.files.values() if record.get("status") == "delivered")
+        if before and _dropped(before, len(files)) > destination.max_drop:
+            return (f"{len(files)} page file(s) instead of the {before} last delivered "
+                    f"(more than max_drop {destination.max_drop:g}% fewer); --force sends anyway")
+        return None
+    for file in files:
+        if file.items == 0:
+            return f"{file.path} has no items: sending it would delete every listing it feeds; --force sends anyway"
+        last = receipt.files.get(file.remote)
+        if last and last.get("status") in ("delivered", "pending") and isinstance(last.get("items"), int):
+            drop = _dropped(last["items"], file.items)
+            if drop > destination.max_drop:
+                return (f"{file.path} has {file.items} items, {drop:.0f}% fewer than the {last['items']} last "
+                        f"delivered here (max_drop {destination.max_drop:g}%); --force sends anyway")
+    return None
+
+
+def _dropped(before: int, after: int) -> float:
+    return 0.0 if before <= 0 or after >= before else 100.0 * (before - after) / before
+
+
+def _deliver_one(destination: Destination, files: list[OutFile], published: Published, receipt: Receipt,
+                 request: DeliverRequest, backoff: Backoff, context: dict, row: Row, result: DeliveryResult,
+                 say: Say, scrub: Callable[[str], str]) -> None:
+    transport = open_destination(destination, backoff, context)
+    try:
+        pending_left = _poll_pending(destination, transport, receipt, backoff, result, say, request.out, scrub)
+        to_send = files if request.again else [f for f in files if not receipt.delivered(f.remote, f.sha256)]
+        blocked = [f for f in to_send if f.remote in pending_left]
+        if blocked:  # never pile a second feed on one the platform has not finished
+            to_send = [f for f in to_send if f.remote not in pending_left]
+            say(f"{destination.name}: {len(blocked)} file(s) wait for the pending job(s) before them")
+        if not to_send and not blocked:
+            row.outcome = PENDING if pending_left else UP_TO_DATE
+            row.confirmation = (f"{len(pending_left)} job(s) still pending" if pending_left
+                                else f"all {len(files)} file(s) already delivered")
+            receipt.outcome, receipt.message, receipt.time = row.outcome, row.confirmation, now()
+            if not pending_left:
+                receipt.manifest_sha256 = published.manifest_sha256
+            save_receipt(request.out, receipt)
+            return
+        refusal = None if request.force else shrink_guard(destination, files, receipt)
+        if refusal:
+            row.outcome, row.confirmation = REFUSED, f"shrink guard: {refusal}"
+            receipt.outcome, receipt.message, receipt.time = REFUSED, row.confirmation, now()
+            save_receipt(request.out, receipt)
+            result.diagnostics.add(Diagnostic("deliver.shrink_guard", "error", f"{destination.name}: {refusal}",
+                                              channel=destination.channel))
+            return
+        confirmations: list[str] = []
+        pending = 0
+        for file in to_send:
+            problem = check_local(file)
+            if problem:
+                raise DeliveryError(f"{destination.name}: {problem}")
+            say(f"… {destination.name}: {file.path} -> {file.remote} ({file.bytes:,} bytes)")
+            sent = _scrubbed(call_with_retry(lambda file=file: transport.send(file), backoff), scrub)
+            result.diagnostics.extend(sent.diagnostics)
+            receipt.files[file.remote] = _record(file, sent)
+            receipt.time = now()
+            save_receipt(request.out, receipt)
+            if sent.failed:
+                raise DeliveryError(f"{destination.name}: {file.path}: {sent.failed}")
+            pending += sent.pending
+            confirmations.append(sent.confirmation)
+            row.files += 1
+            row.bytes += file.bytes
+        row.outcome = PENDING if pending or blocked else DELIVERED
+        row.confirmation = _summarise(confirmations, pending, blocked)
+        receipt.outcome, receipt.message = row.outcome, row.confirmation
+        if row.outcome == DELIVERED:
+            receipt.manifest_sha256 = published.manifest_sha256
+        save_receipt(request.out, receipt)
+    finally:
+        transport.close()
+
+
+def _scrubbed(sent: Sent, scrub: Callable[[str], str]) -> Sent:
+    """What a platform said, without any secret value, before it reaches a receipt or the console."""
+    sent.confirmation = scrub(sent.confirmation)
+    sent.failed = scrub(sent.failed) if sent.failed else None
+    sent.diagnostics = [replace(d, message=scrub(d.message)) for d in sent.diagnostics]
+    return sent
+
+
+def _record(file: OutFile, sent: Sent) -> dict:
+    status = "failed" if sent.failed else "pending" if sent.pending else "delivered"
+    record = {"path": file.path, "sha256": file.sha256, "bytes": file.bytes, "items": file.items,
+              "market": file.market, "status": status, "confirmation": sent.confirmation, "time": now()}
+    if sent.remote_id:
+        record["remote_id"] = sent.remote_id
+    return record
+
+
+def _summarise(confirmations: list[str], pending: int, blocked: list[OutFile]) -> str:
+    distinct = sorted(set(confirmations))
+    text = distinct[0] if len(distinct) == 1 else "; ".join(distinct[:3]) + ("; …" if len(distinct) > 3 else "")
+    if len(confirmations) > 1 and len(distinct) == 1:
+        text = f"each: {text}"
+    if pending:
+        text += f"; {pending} job(s) pending: `feedgen deliver --status` checks them"
+    if blocked:
+        text += f"; {len(blocked)} file(s) held back behind pending jobs"
+    return text
+
+
+def _poll_pending(destination: Destination, transport, receipt: Receipt, backoff: Backoff,
+                  result: DeliveryResult, say: Say, out: Path, scrub: Callable[[str], str]) -> set[str]:
+    """Check jobs the platform had not finished at the last run; returns the remote names still pending."""
+    still: set[str] = set()
+    for remote, record in sorted(receipt.pending().items()):
+        sent = _scrubbed(call_with_retry(lambda: transport.poll(remote, record), backoff), scrub)
+        result.diagnostics.extend(sent.diagnostics)
+        record.update(status="failed" if sent.failed else "pending" if sent.pending else "delivered",
+                      confirmation=sent.failed or sent.confirmation, time=now())
+        save_receipt(out, receipt)
+        say(f"… {destination.name}: {remote} {record['confirmation']}")
+        if sent.pending:
+            still.add(remote)
+    return still
+
+
+def _status(destination: Destination, receipt: Receipt, backoff: Backoff, context: dict, row: Row,
+            result: DeliveryResult, say: Say, out: Path, scrub: Callable[[str], str]) -> None:
+    """The last delivery to `destination`, polling pending jobs when its credentials are at hand."""
+    row.files, row.bytes = len(receipt.files), sum(int(r.get("bytes", 0)) for r in receipt.files.values())
+    if not receipt.time:
+        row.outcome, row.confirmation = "never", "no delivery recorded"
+        return
+    pending = receipt.pending()
+    if pending and (destination.secrets or not needs_secrets(destination)):
+        transport = open_destination(destination, backoff, context)
+        try:
+            still = _poll_pending(destination, transport, receipt, backoff, result, say, out, scrub)
+        except (DeliveryError, GaveUp) as error:  # --status reports; it does not turn a delivery into a failure
+            still = set(pending)
+            say(f"{destination.name}: could not check the pending job(s): {error}")
+            result.diagnostics.add(Diagnostic("deliver.status_unknown", "warning", str(error),
+                                              channel=destination.channel))
+        finally:
+            transport.close()
+        if not still:
+            receipt.outcome = DELIVERED if all(r.get("status") == "delivered" for r in receipt.files.values()) \
+                else FAILED
+            save_receipt(out, receipt)
+    elif pending:
+        say(f"{destination.name}: {len(pending)} pending job(s); set the credentials' variables to poll them")
+    row.outcome = receipt.outcome
+    row.confirmation = f"last {receipt.time}: {receipt.message}" if receipt.message else f"last {receipt.time}"
+    for remote, record in sorted(receipt.files.items()):
+        say(f"{destination.name}: {remote} {record.get('status')} {record.get('time', '')} "
+            f"{record.get('remote_id', '')} {record.get('confirmation', '')}".rstrip())
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return str(count)  # pragma: no cover
+
+
+def format_summary(result: DeliveryResult) -> str:
+    """The table the command ends with: one line per destination."""
+    lines = [f"\n{'destination':16} {'channel':8} {'files':>5} {'bytes':>9}  {'outcome':10}  confirmation"]
+    for row in result.rows:
+        lines.append(f"{row.name:16} {row.channel:8} {row.files:>5} {_size(row.bytes):>9}  {row.outcome:10}  "
+                     f"{row.confirmation}")
+    counts = {outcome: sum(1 for r in result.rows if r.outcome == outcome) for outcome in
+              (DELIVERED, UP_TO_DATE, PENDING, REFUSED, FAILED, DRY_RUN)}
+    lines.append("\n" + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n) or "nothing to deliver")
+    return "\n".join(lines)
