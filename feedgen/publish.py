@@ -47,6 +47,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STAGING = ".feedgen-staging-"
 ASIDE = ".feedgen-old-"
 JOURNAL = ".feedgen-journal-"
+PAUSE_MARKER = "feedgen-test-paused-at "
 Warn = Callable[[str], None]
 
 
@@ -58,9 +59,15 @@ def safe_name(text: str) -> str:
 
 def checkpoint(name: str) -> None:
     """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
-    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise."""
+    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise.
+
+    The marker goes out in ONE write(2) of under PIPE_BUF bytes, which a pipe never splits or
+    interleaves: `print()` writes the text and its newline separately when stderr is unbuffered
+    (`python -u`, PYTHONUNBUFFERED=1), and the parent's progress line, or another market
+    worker's, sharing the same pipe, could land between the two and hide the marker."""
     if os.environ.get("FEEDGEN_TEST_PAUSE_AT") == name:
-        print(f"feedgen-test-paused-at {name}", file=sys.stderr, flush=True)
+        sys.stderr.flush()  # whatever this process printed before comes before the marker
+        os.write(2, f"{PAUSE_MARKER}{name}\n".encode("utf-8"))
         while True:
             time.sleep(3600)
 

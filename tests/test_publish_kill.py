@@ -1,7 +1,8 @@
 """SIGKILL a real build at named points: the output is always the complete old or complete new build.
 
-The build runs as `python -m feedgen.cli build` in a subprocess with FEEDGEN_TEST_PAUSE_AT=<point>;
-it announces the pause on stderr and waits there, so the kill lands exactly at that point.
+The build runs as `python -m feedgen build` in a subprocess with FEEDGEN_TEST_PAUSE_AT=<point>;
+it announces the pause on stderr and waits there, so the kill lands exactly at that point
+(`publishing_helpers.paused_build`: read with a deadline, never a blocking readline).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pytest
 
 from feedgen.gtin import check_digit
 from feedgen.lock import LOCK
-from .publishing_helpers import (AS_OF, REPO, build, edit_catalogue, feed_files, leftovers, parse_feeds, small_project,
-                                 snapshot)
+from feedgen.publish import PAUSE_MARKER
+from .publishing_helpers import (REPO, build, build_argv, edit_catalogue, feed_files, leftovers, parse_feeds,
+                                 paused_build, small_project, snapshot)
 
 FALLBACK = "import feedgen.publish as p; p._exchange = lambda a, b: False; from feedgen.cli import main; main()"
 
@@ -71,27 +73,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def killed_build(builds: dict, out: Path, point: str, code: str | None = None) -> None:
-    """Start build B into `out`, wait until it pauses at `point`, SIGKILL it."""
-    program = ["-c", code] if code else ["-m", "feedgen.cli"]
-    argv = [sys.executable, *program, "build", "--data", str(builds["root"] / "product_data"),
-            "--catalogue", str(builds["catalogue_b"]), "-o", str(out), "--as-of", AS_OF]
-    env = dict(os.environ, FEEDGEN_TEST_PAUSE_AT=point, PYTHONPATH=str(REPO))
-    child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        seen = []
-        for line in child.stderr:
-            seen.append(line)
-            if line.strip() == f"feedgen-test-paused-at {point}":
-                break
-        else:
-            pytest.fail(f"the build never reached {point!r}:\n{''.join(seen)}")
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        if child.poll() is None:  # a failed or timed-out wait must not leave a paused build behind
-            child.kill()
-        child.wait()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    """Start build B into `out`, wait until it pauses at `point`, SIGKILL it (the build process
+    only, as the OOM killer would: its market workers must die with it)."""
+    argv = build_argv(builds["root"], out, "--catalogue", str(builds["catalogue_b"]), code=code)
+    with paused_build(argv, point) as paused:
+        os.kill(paused.process.pid, signal.SIGKILL)
+        status, _ = paused.finish()
+    assert status == -signal.SIGKILL
 
 
 @pytest.mark.parametrize(("point", "expected"), [
@@ -158,3 +146,30 @@ def test_a_build_waits_for_no_one_it_refuses_while_another_holds_the_lock(builds
     assert taken.exit_code == 0, taken.output
     assert f"taking over the lock of {out} from pid {holder.pid} on" in taken.output
     assert snapshot(out) == builds["new"]
+
+
+# Issue 14, defect 6: under `python -u` / PYTHONUNBUFFERED=1 (xdist's workers, many CI images) the
+# marker used to go out as two write(2)s, text and newline, and a line from another process of the
+# build (the parent's progress, another market worker) sharing the stderr pipe could land between
+# them; the test's reading loop never saw the marker and waited on the pipe forever.
+CHATTY = """
+import os, sys, time
+from feedgen.publish import checkpoint
+if os.fork() == 0:  # another process of the build, writing progress lines to the same pipe
+    while True:
+        os.write(2, "\\u2026 resolving another market\\n".encode())
+for n in range(40):  # forty processes pausing while it writes: each marker must arrive whole
+    os.environ["FEEDGEN_TEST_PAUSE_AT"] = f"p{n}"
+    if os.fork() == 0:
+        print("about to pause", file=sys.stderr, flush=True)
+        checkpoint(f"p{n}")
+time.sleep(3600)
+"""
+
+
+def test_the_pause_marker_arrives_whole_while_other_processes_write_to_the_same_pipe() -> None:
+    argv = [sys.executable, "-u", "-c", CHATTY]
+    with paused_build(argv, "p0", env=dict(os.environ, PYTHONUNBUFFERED="1")) as paused:
+        markers = [f"{PAUSE_MARKER}p{n}\n".encode() for n in range(40)]
+        assert paused.read_until(lambda: all(marker in paused.seen for marker in markers)), \
+            [marker for marker in markers if marker not in paused.seen]
