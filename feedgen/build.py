@@ -309,18 +309,6 @@ def _landing_pages(request: BuildRequest, config: MarketConfig) -> LandingPages 
     return LandingPages.from_config(config, request.as_of or date.today(), request.data_dir, request.locales_path())
 
 
-def summarize(result: BuildResult) -> list[tuple[str, str, int]]:
-    """(channel, market or file, items) rows for the end-of-build table.
-
-    Files that belong to one market are summed per market; cross-market files (Meta's main and
-    language feeds, the pages index) are listed by name, so no number adds unlike things."""
-    rows: dict[tuple[str, str], int] = {}
-    for artifact in result.artifacts:
-        key = (artifact.channel, artifact.market or artifact.path.rsplit("/", 1)[-1])
-        rows[key] = rows.get(key, 0) + artifact.items
-    return sorted((channel, where, items) for (channel, where), items in rows.items())
-
-
 def exit_code(diagnostics: Diagnostics, strict: bool) -> int:
     """0 clean, 1 item errors (with strict, warnings too). Unusable input (2) never gets here."""
     if diagnostics.errors or (strict and diagnostics.warnings):
@@ -328,4 +316,4 @@ def exit_code(diagnostics: Diagnostics, strict: bool) -> int:
     return 0
 
 
-__all__ = ["BuildRequest", "BuildResult", "Diagnostic", "exit_code", "load_sources", "run", "summarize"]
+__all__ = ["BuildRequest", "BuildResult", "Diagnostic", "exit_code", "load_sources", "run"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from feedgen import __version__
-from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
+from feedgen.build import BuildRequest, BuildResult, exit_code, run
 from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
@@ -27,6 +27,7 @@ from feedgen.junit import write_junit
 from feedgen.markets import load_markets
 from feedgen.pages.serve import serve_command
 from feedgen.release import ReleaseOptions
+from feedgen.summary import summary_lines
 
 EXIT_INPUT = 2
 EXIT_REFUSED = 3
@@ -99,27 +100,8 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
 
 
 def _print_summary(result: BuildResult, verbose: bool) -> None:
-    rows = summarize(result)
-    market_ids = [m.id for m in result.markets]
-    channels = sorted({channel for channel, _, _ in rows})
-    grid = {(channel, where): items for channel, where, items in rows}
-    if rows:  # markets × channels, items per cell; cross-market files listed below the grid
-        click.echo("\n" + f"{'items':8}" + "".join(f"{channel:>9}" for channel in channels))
-        for market_id in market_ids:
-            cells = (grid.get((channel, market_id)) for channel in channels)
-            click.echo(f"{market_id:8}" + "".join(f"{'-' if n is None else n:>9}" for n in cells))
-        for channel, where, items in rows:
-            if where not in market_ids:
-                click.echo(f"  {channel}: {where} ({items} items)")
-    diagnostics = result.diagnostics
-    if verbose:
-        for diagnostic in diagnostics:
-            click.echo(diagnostic.one_line())
-    if len(diagnostics):
-        click.echo(f"\n{'severity':8} {'rule':40} {'count':>6}")
-        for rule, severity, count in diagnostics.by_rule():
-            click.echo(f"{severity:8} {rule:40} {count:>6}")
-    click.echo(f"\n{diagnostics.errors} error(s), {diagnostics.warnings} warning(s)")
+    for line in summary_lines(result, verbose):
+        click.echo(line)
 
 
 class _OneLineErrors(click.Group):
