@@ -3,7 +3,7 @@
 It parses options, calls the library, prints, and turns the outcome into an exit code:
 0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,
 3 the publish gate refused the build (the previous output is untouched), 4 the system refused a
-read or write (disk full, permissions), 70 an internal error (a bug). Every error is one line on
+read or write (disk full, permissions), 70 an internal error (a bug), 130 interrupted (Ctrl-C). Every error is one line on
 stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1 shows one for a bug report).
 """
 
@@ -23,6 +23,7 @@ from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
 from feedgen.importers import FORMATS
+from feedgen.interrupt import EXIT_INTERRUPTED, Interrupted, interruptible
 from feedgen.junit import write_junit
 from feedgen.markets import load_markets
 from feedgen.pages.serve import serve_command
@@ -111,10 +112,15 @@ class _OneLineErrors(click.Group):
     job's log then says what broke instead of forty lines of stack."""
 
     def invoke(self, ctx: click.Context):
+        interruptible()
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt as interrupt:  # Ctrl-C: the stage is gone, the lock released (feedgen.interrupt)
+            line = interrupt.one_line() if isinstance(interrupt, Interrupted) else "error: interrupted (Ctrl-C)"
+            click.echo(line, err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except OSError as error:
             if os.environ.get("FEEDGEN_TRACEBACK"):
                 raise

@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterator
 
 from feedgen.errors import InputError
+from feedgen.interrupt import deferred
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STAGING = ".feedgen-staging-"
@@ -60,7 +61,9 @@ def safe_name(text: str) -> str:
 
 def checkpoint(name: str) -> None:
     """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
-    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise.
+    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise. The
+    points inside the swap (`publish:exchanged`, `publish:moved-aside`) hold Ctrl-C back like the
+    swap itself: only a SIGKILL ends a build paused there.
 
     The marker goes out in ONE write(2) of under PIPE_BUF bytes, which a pipe never splits or
     interleaves: `print()` writes the text and its newline separately when stderr is unbuffered
@@ -234,6 +237,7 @@ class Stage:
             self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out_dir.name}.", dir=out_dir.parent))
         self.files: list[str] = []
         self.carried: set[str] = set()  # files of the output carried over unchanged (carry_over)
+        self.published = False  # publish() has made it the output
         self.written: dict[str, tuple[int, str]] = {}  # relative path -> (bytes, sha256), hashed while written
 
     def path(self, relative: str) -> Path:
@@ -295,29 +299,31 @@ class Stage:
         for folder, _, _ in os.walk(self.root):
             _fsync_dir(Path(folder))
         checkpoint("publish")
-        if not out.exists():
-            os.rename(self.root, out)
-            mode = "rename"
-        else:
-            try:
-                if os.path.ismount(out):  # another filesystem: renaming it would fail with EBUSY
-                    raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
-                if _exchange(self.root, out):
-                    checkpoint("publish:exchanged")
-                    mode = "exchange"
-                else:
-                    self._publish_journaled()
-                    mode = "journal"
-            except OSError as error:
-                # A mount point (a Docker volume, a bind mount, which ismount cannot see when it
-                # comes from the same filesystem) cannot be renamed or swapped: EBUSY, or EXDEV
-                # when the stage beside it is on another filesystem. Nothing has moved yet.
-                if error.errno not in (errno.EBUSY, errno.EXDEV):
-                    raise
-                warn(f"{out} is a mount point and cannot be swapped as a whole: replacing files one by one "
-                     "(use a subdirectory of it as --out for an all-or-nothing publish)")
-                self._publish_per_file()
-                mode = "per-file"
+        with deferred():  # Ctrl-C waits until the output is the old build or the new one, not a mix
+            if not out.exists():
+                os.rename(self.root, out)
+                mode = "rename"
+            else:
+                try:
+                    if os.path.ismount(out):  # another filesystem: renaming it would fail with EBUSY
+                        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
+                    if _exchange(self.root, out):
+                        checkpoint("publish:exchanged")
+                        mode = "exchange"
+                    else:
+                        self._publish_journaled()
+                        mode = "journal"
+                except OSError as error:
+                    # A mount point (a Docker volume, a bind mount, which ismount cannot see when it
+                    # comes from the same filesystem) cannot be renamed or swapped: EBUSY, or EXDEV
+                    # when the stage beside it is on another filesystem. Nothing has moved yet.
+                    if error.errno not in (errno.EBUSY, errno.EXDEV):
+                        raise
+                    warn(f"{out} is a mount point and cannot be swapped as a whole: replacing files one by one "
+                         "(use a subdirectory of it as --out for an all-or-nothing publish)")
+                    self._publish_per_file()
+                    mode = "per-file"
+            self.published = True
         _fsync_dir(out.parent)
         self.discard()  # after a swap this is the previous build
         return mode
@@ -367,4 +373,7 @@ class Stage:
             _fsync_dir(folder)
 
     def discard(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Remove the stage (after a swap: the previous build). Not cut short by Ctrl-C, whose
+        promise is that nothing is left behind (feedgen.interrupt)."""
+        with deferred():
+            shutil.rmtree(self.root, ignore_errors=True)
