@@ -3,8 +3,9 @@
 It parses options, calls the library, prints, and turns the outcome into an exit code:
 0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,
 3 the publish gate refused the build (the previous output is untouched), 4 the system refused a
-read or write (disk full, permissions), 70 an internal error (a bug), 130 interrupted (Ctrl-C). Every error is one line on
-stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1 shows one for a bug report).
+read or write (disk full, permissions), 70 an internal error (a bug), 130 interrupted (Ctrl-C).
+Every error is one line on stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1
+shows one for a bug report).
 """
 
 from __future__ import annotations
