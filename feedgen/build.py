@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from feedgen.importers.prices import rebase_prices
 from feedgen.lock import OutputLock
 from feedgen.manifest import Manifest, input_hashes
 from feedgen.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
+from feedgen.interrupt import Interrupted
 from feedgen.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
 from feedgen.markets import Market, MarketConfig, load_markets
 from feedgen.offers import Localizer, SourceTextLocalizer, Sources
@@ -184,44 +186,56 @@ def run(
     # an output folder whose swap would destroy inputs or unrelated files is refused first
     guard_output(request.out, [request.data_dir, request.input_path("catalogue.csv"), request.input_path("markets.toml"),
                                request.locales_path()])
-    with OutputLock(request.out, warn) as lock:
-        recover(request.out, warn)
-        checkpoint("locked")
-        previous = Manifest.read(request.out, warn)
-        started = time.perf_counter()
-        config = load_markets(request.input_path("markets.toml"))
-        inputs = input_hashes({key: path for key, path in input_files(request).items() if path.is_file()})
-        markets = config.select(request.market_ids)
-        keys = build_keys(config=config, markets=markets, inputs=inputs, as_of=request.as_of or date.today(),
-                          options=_output_options(request), markets_file=input_key(request, request.input_path("markets.toml")))
-        state = BuildState.read(request.out) if request.incremental and request.localizer is None else None
-        plan = {market.id: _channels_for(request, market) for market in markets}
-        reuse = reusable_parts(state, keys, plan, request.pages, previous, request.out)
-        everything = state is not None and state.key == keys.build and all(
-            set(reuse.get(m.id, {})) >= set(part_names(plan[m.id], request.pages)) for m in markets)
-        sources = None if everything else load_sources(request)
-        loaded = time.perf_counter() - started
-        stage = Stage(request.out, config.project.brand)
-        try:
-            result = _render(request, config, sources, stage, previous, progress, close_fds=(lock.fd,), reuse=reuse,
-                             catalogue=state.catalogue if sources is None else None)
-            result.timings["load"] = loaded
-            progress("writing manifest and report")
-            with result.timed("release"):
-                if request.localizer is None:  # a custom localizer is not among the keys: never reuse its output
-                    stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
-                result.release = prepare(
-                    stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
-                    previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
-                    inputs=inputs, options=options or ReleaseOptions(), reused=result.reused,
-                )
-            if not dry_run and not result.release.gate.refused:
-                progress("publishing")
-                with result.timed("publish"):
-                    result.publish_mode = stage.publish(warn)
-                result.published = True
-        finally:
-            stage.discard()
+    stages: list[Stage] = []  # this build's stage, to tell after a Ctrl-C whether it was published
+    try:
+        with OutputLock(request.out, warn) as lock:
+            return _build_locked(request, lock, stages, dry_run, options, progress, warn)
+    except KeyboardInterrupt:  # Ctrl-C: by now the stage is gone and the lock released
+        raise Interrupted(any(stage.published for stage in stages), request.out) from None
+
+
+def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], dry_run: bool,
+                  options: ReleaseOptions | None, progress: Callable[[str], None],
+                  warn: Callable[[str], None]) -> BuildResult:
+    """run()'s publishing build, under the output lock."""
+    recover(request.out, warn)
+    checkpoint("locked")
+    previous = Manifest.read(request.out, warn)
+    started = time.perf_counter()
+    config = load_markets(request.input_path("markets.toml"))
+    inputs = input_hashes({key: path for key, path in input_files(request).items() if path.is_file()})
+    markets = config.select(request.market_ids)
+    keys = build_keys(config=config, markets=markets, inputs=inputs, as_of=request.as_of or date.today(),
+                      options=_output_options(request), markets_file=input_key(request, request.input_path("markets.toml")))
+    state = BuildState.read(request.out) if request.incremental and request.localizer is None else None
+    plan = {market.id: _channels_for(request, market) for market in markets}
+    reuse = reusable_parts(state, keys, plan, request.pages, previous, request.out)
+    everything = state is not None and state.key == keys.build and all(
+        set(reuse.get(m.id, {})) >= set(part_names(plan[m.id], request.pages)) for m in markets)
+    sources = None if everything else load_sources(request)
+    loaded = time.perf_counter() - started
+    stage = Stage(request.out, config.project.brand)
+    stages.append(stage)
+    try:
+        result = _render(request, config, sources, stage, previous, progress, close_fds=(lock.fd,), reuse=reuse,
+                         catalogue=state.catalogue if sources is None else None)
+        result.timings["load"] = loaded
+        progress("writing manifest and report")
+        with result.timed("release"):
+            if request.localizer is None:  # a custom localizer is not among the keys: never reuse its output
+                stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
+            result.release = prepare(
+                stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
+                previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
+                inputs=inputs, options=options or ReleaseOptions(), reused=result.reused,
+            )
+        if not dry_run and not result.release.gate.refused:
+            progress("publishing")
+            with result.timed("publish"):
+                result.publish_mode = stage.publish(warn)
+            result.published = True
+    finally:
+        stage.discard()
     return result
 
 
@@ -255,9 +269,10 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     to_build = [market for market in markets if not job.fully_reused(market)]
     built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
                     cost=lambda market: len(plan[market.id]))  # markets with more channels start first
-    for market in markets:
-        market_build = next(built) if market in to_build else reused_market(job, market)
-        _absorb(result, market_build, job, stage, previous)
+    with closing(built):  # on an exception (Ctrl-C), the workers are stopped before the stage is removed
+        for market in markets:
+            market_build = next(built) if market in to_build else reused_market(job, market)
+            _absorb(result, market_build, job, stage, previous)
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)
@@ -309,18 +324,6 @@ def _landing_pages(request: BuildRequest, config: MarketConfig) -> LandingPages 
     return LandingPages.from_config(config, request.as_of or date.today(), request.data_dir, request.locales_path())
 
 
-def summarize(result: BuildResult) -> list[tuple[str, str, int]]:
-    """(channel, market or file, items) rows for the end-of-build table.
-
-    Files that belong to one market are summed per market; cross-market files (Meta's main and
-    language feeds, the pages index) are listed by name, so no number adds unlike things."""
-    rows: dict[tuple[str, str], int] = {}
-    for artifact in result.artifacts:
-        key = (artifact.channel, artifact.market or artifact.path.rsplit("/", 1)[-1])
-        rows[key] = rows.get(key, 0) + artifact.items
-    return sorted((channel, where, items) for (channel, where), items in rows.items())
-
-
 def exit_code(diagnostics: Diagnostics, strict: bool) -> int:
     """0 clean, 1 item errors (with strict, warnings too). Unusable input (2) never gets here."""
     if diagnostics.errors or (strict and diagnostics.warnings):
@@ -328,4 +331,4 @@ def exit_code(diagnostics: Diagnostics, strict: bool) -> int:
     return 0
 
 
-__all__ = ["BuildRequest", "BuildResult", "Diagnostic", "exit_code", "load_sources", "run", "summarize"]
+__all__ = ["BuildRequest", "BuildResult", "Diagnostic", "exit_code", "load_sources", "run"]

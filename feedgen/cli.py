@@ -3,8 +3,9 @@
 It parses options, calls the library, prints, and turns the outcome into an exit code:
 0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,
 3 the publish gate refused the build (the previous output is untouched), 4 the system refused a
-read or write (disk full, permissions), 70 an internal error (a bug). Every error is one line on
-stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1 shows one for a bug report).
+read or write (disk full, permissions), 70 an internal error (a bug), 130 interrupted (Ctrl-C).
+Every error is one line on stderr, `error: WHERE: what`; never a traceback (FEEDGEN_TRACEBACK=1
+shows one for a bug report).
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from pathlib import Path
 import click
 
 from feedgen import __version__
-from feedgen.build import BuildRequest, BuildResult, exit_code, run, summarize
+from feedgen.build import BuildRequest, BuildResult, exit_code, run
 from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
 from feedgen.importers import FORMATS
+from feedgen.interrupt import EXIT_INTERRUPTED, Interrupted, interruptible
 from feedgen.junit import write_junit
 from feedgen.markets import load_markets
 from feedgen.pages.serve import serve_command
 from feedgen.release import ReleaseOptions
+from feedgen.summary import summary_lines
 
 EXIT_INPUT = 2
 EXIT_REFUSED = 3
@@ -99,27 +102,8 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
 
 
 def _print_summary(result: BuildResult, verbose: bool) -> None:
-    rows = summarize(result)
-    market_ids = [m.id for m in result.markets]
-    channels = sorted({channel for channel, _, _ in rows})
-    grid = {(channel, where): items for channel, where, items in rows}
-    if rows:  # markets × channels, items per cell; cross-market files listed below the grid
-        click.echo("\n" + f"{'items':8}" + "".join(f"{channel:>9}" for channel in channels))
-        for market_id in market_ids:
-            cells = (grid.get((channel, market_id)) for channel in channels)
-            click.echo(f"{market_id:8}" + "".join(f"{'-' if n is None else n:>9}" for n in cells))
-        for channel, where, items in rows:
-            if where not in market_ids:
-                click.echo(f"  {channel}: {where} ({items} items)")
-    diagnostics = result.diagnostics
-    if verbose:
-        for diagnostic in diagnostics:
-            click.echo(diagnostic.one_line())
-    if len(diagnostics):
-        click.echo(f"\n{'severity':8} {'rule':40} {'count':>6}")
-        for rule, severity, count in diagnostics.by_rule():
-            click.echo(f"{severity:8} {rule:40} {count:>6}")
-    click.echo(f"\n{diagnostics.errors} error(s), {diagnostics.warnings} warning(s)")
+    for line in summary_lines(result, verbose):
+        click.echo(line)
 
 
 class _OneLineErrors(click.Group):
@@ -129,10 +113,15 @@ class _OneLineErrors(click.Group):
     job's log then says what broke instead of forty lines of stack."""
 
     def invoke(self, ctx: click.Context):
+        interruptible()
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt as interrupt:  # Ctrl-C: the stage is gone, the lock released (feedgen.interrupt)
+            line = interrupt.one_line() if isinstance(interrupt, Interrupted) else "error: interrupted (Ctrl-C)"
+            click.echo(line, err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except OSError as error:
             if os.environ.get("FEEDGEN_TRACEBACK"):
                 raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -33,6 +33,27 @@ class Diagnostic:
     def one_line(self) -> str:
         scope = "/".join(part for part in (self.channel, self.market, self.sku) if part)
         return f"{self.severity.upper():7} {self.rule_id:32} {scope}: {self.message}"
+
+
+@dataclass
+class RuleGroup:
+    """Every diagnostic of one rule and severity as one summary line. A catalogue problem repeats
+    per market and channel, so a thousand lines are often one cause: the count, the SKUs and
+    markets it touches and a few example SKUs say that in one line, and the first message (with
+    where it is) says what is wrong and where to fix it."""
+
+    rule: str
+    severity: Severity
+    count: int = 0
+    first: Diagnostic | None = None  # the first in report order: its message stands for the group
+    examples: list[str] = field(default_factory=list)  # up to `limit` distinct SKUs, in report order
+    skus: set[str] = field(default_factory=set)
+    markets: set[str] = field(default_factory=set)
+    channels: set[str] = field(default_factory=set)
+
+    @property
+    def message(self) -> str:
+        return self.first.message if self.first else ""
 
 
 class Diagnostics:
@@ -72,6 +93,25 @@ class Diagnostics:
             key=lambda row: (SEVERITY_ORDER[row[1]], row[0]),
         )
 
+    def groups(self, examples: int = 3) -> list[RuleGroup]:
+        """One RuleGroup per (rule, severity): errors first, then the most frequent."""
+        groups: dict[tuple[str, str], RuleGroup] = {}
+        for diagnostic in self:
+            group = groups.get((diagnostic.rule_id, diagnostic.severity))
+            if group is None:
+                group = groups[(diagnostic.rule_id, diagnostic.severity)] = RuleGroup(
+                    diagnostic.rule_id, diagnostic.severity, first=diagnostic)
+            group.count += 1
+            if diagnostic.sku and diagnostic.sku not in group.skus:
+                group.skus.add(diagnostic.sku)
+                if len(group.examples) < examples:
+                    group.examples.append(diagnostic.sku)
+            if diagnostic.market:
+                group.markets.add(diagnostic.market)
+            if diagnostic.channel:
+                group.channels.add(diagnostic.channel)
+        return sorted(groups.values(), key=lambda g: (SEVERITY_ORDER[g.severity], -g.count, g.rule))
+
     def to_json(self) -> str:
         payload = {
             "summary": {"errors": self.errors, "warnings": self.warnings, "info": self.count("info")},
@@ -83,3 +123,16 @@ class Diagnostics:
         from feedgen.publish import write_text_atomic
 
         write_text_atomic(path, self.to_json())
+
+
+def empty_reasons(diagnostics: Iterable[Diagnostic], channel: str, market: str, limit: int = 3) -> list[tuple[str, int]]:
+    """Why a channel has no items in a market: the rules that left items out of it there (errors,
+    and `rules.toml` exclusions), each with the number of SKUs it left out, most first. Catalogue
+    errors count too: they keep a SKU out of every channel that needs the field."""
+    skus: dict[str, set[str]] = {}
+    for d in diagnostics:
+        if (d.severity == "error" or d.rule_id == "rules.excluded") and d.channel in ("", channel) \
+                and d.market in ("", market):
+            skus.setdefault(d.rule_id, set()).add(d.sku)
+    ranked = sorted(((rule, len(found)) for rule, found in skus.items()), key=lambda row: (-row[1], row[0]))
+    return ranked[:limit]

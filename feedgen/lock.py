@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Callable
 
 from feedgen.errors import InputError
+from feedgen.interrupt import deferred
 
 try:
     import fcntl
@@ -57,11 +58,12 @@ class OutputLock:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
         if self.fd is None:
             return
-        os.ftruncate(self.fd, 0)  # an empty file means "released cleanly"
-        if fcntl is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-        self.fd = None
+        with deferred():  # released whole even while Ctrl-C stops the build
+            os.ftruncate(self.fd, 0)  # an empty file means "released cleanly"
+            if fcntl is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
 
 
 def _read(fd: int) -> str:

@@ -6,7 +6,8 @@ the parent needs (artifacts, diagnostics, per-channel state for `finish`). Resul
 market order, so a parallel build assembles exactly what a serial one does.
 
 A worker dies with its parent (PR_SET_PDEATHSIG on Linux) and closes the parent's output lock
-first, so a killed build never leaves a child running or holding the lock.
+first, so a killed build never leaves a child running or holding the lock. It ignores Ctrl-C,
+which the terminal sends to every process of the group: the parent stops it (feedgen.interrupt).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import traceback
 from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+
+from feedgen.interrupt import deferred, ignore_in_worker
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -62,7 +65,8 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
             connection, theirs = context.Pipe()
             process = context.Process(target=_worker, args=(work, items, theirs, tuple(close_fds), os.getpid()),
                                       daemon=True)
-            process.start()
+            with deferred():  # the worker starts with Ctrl-C blocked, until it ignores it
+                process.start()
             theirs.close()
             workers[connection] = process
             connection.send(pending.popleft())
@@ -100,6 +104,7 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
 
 def _worker(work: Work, items: Sequence[Item], connection: Connection, close_fds: tuple[int, ...], parent: int) -> None:
     """Build the items the parent names, one at a time, until it sends None."""
+    ignore_in_worker()  # Ctrl-C reaches the whole process group: the parent stops the workers
     _die_with_parent(parent)
     for fd in close_fds:
         try:

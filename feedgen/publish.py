@@ -42,11 +42,14 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterator
 
 from feedgen.errors import InputError
+from feedgen.interrupt import deferred
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 STAGING = ".feedgen-staging-"
 ASIDE = ".feedgen-old-"
 JOURNAL = ".feedgen-journal-"
+PART = ".feedgen-part-"  # a file being copied into a mount-point output; a killed run's is removed
+PAUSE_MARKER = "feedgen-test-paused-at "
 Warn = Callable[[str], None]
 
 
@@ -58,9 +61,17 @@ def safe_name(text: str) -> str:
 
 def checkpoint(name: str) -> None:
     """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
-    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise."""
+    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise. The
+    points inside the swap (`publish:exchanged`, `publish:moved-aside`) hold Ctrl-C back like the
+    swap itself: only a SIGKILL ends a build paused there.
+
+    The marker goes out in ONE write(2) of under PIPE_BUF bytes, which a pipe never splits or
+    interleaves: `print()` writes the text and its newline separately when stderr is unbuffered
+    (`python -u`, PYTHONUNBUFFERED=1), and the parent's progress line, or another market
+    worker's, sharing the same pipe, could land between the two and hide the marker."""
     if os.environ.get("FEEDGEN_TEST_PAUSE_AT") == name:
-        print(f"feedgen-test-paused-at {name}", file=sys.stderr, flush=True)
+        sys.stderr.flush()  # whatever this process printed before comes before the marker
+        os.write(2, f"{PAUSE_MARKER}{name}\n".encode("utf-8"))
         while True:
             time.sleep(3600)
 
@@ -160,6 +171,29 @@ def recover(out_dir: Path, warn: Warn) -> None:
     _fsync_dir(parent)
 
 
+def _replace_across(source: Path, target: Path) -> None:
+    """`os.replace`, also onto another filesystem (EXDEV): the file is then copied to a temporary
+    name beside the target, flushed to disk and renamed over it, so a reader of the output sees
+    the old file or the new one, never a half-copied one."""
+    try:
+        os.replace(source, target)
+        return
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+    fd, temporary = tempfile.mkstemp(prefix=PART, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, source.open("rb") as original:
+            shutil.copyfileobj(original, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, source.stat().st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class _Hashed(io.BufferedIOBase):
     """A staged file being written: every byte also goes through sha256, so the manifest never
     has to read a multi-gigabyte build back."""
@@ -202,6 +236,8 @@ class Stage:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out_dir.name}.", dir=out_dir.parent))
         self.files: list[str] = []
+        self.carried: set[str] = set()  # files of the output carried over unchanged (carry_over)
+        self.published = False  # publish() has made it the output
         self.written: dict[str, tuple[int, str]] = {}  # relative path -> (bytes, sha256), hashed while written
 
     def path(self, relative: str) -> Path:
@@ -240,7 +276,7 @@ class Stage:
             for name in sorted(files) + [d for d in sorted(dirs) if (Path(folder) / d).is_symlink()]:
                 relative = (base / name).as_posix()
                 source, target = Path(folder) / name, self.path(relative)
-                if target.exists() or target.is_symlink() or not keep(relative):
+                if target.exists() or target.is_symlink() or name.startswith(PART) or not keep(relative):
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if source.is_symlink():
@@ -251,6 +287,7 @@ class Stage:
                 except OSError:
                     shutil.copy2(source, target)
                 carried.append(relative)
+        self.carried.update(carried)
         return sorted(carried)
 
     def publish(self, warn: Warn = lambda message: None) -> str:
@@ -262,20 +299,31 @@ class Stage:
         for folder, _, _ in os.walk(self.root):
             _fsync_dir(Path(folder))
         checkpoint("publish")
-        if not out.exists():
-            os.rename(self.root, out)
-            mode = "rename"
-        elif os.path.ismount(out):
-            warn(f"{out} is a mount point and cannot be swapped as a whole: replacing files one by one "
-                 "(use a subdirectory of it as --out for an all-or-nothing publish)")
-            self._publish_per_file()
-            mode = "per-file"
-        elif _exchange(self.root, out):
-            checkpoint("publish:exchanged")
-            mode = "exchange"
-        else:
-            self._publish_journaled()
-            mode = "journal"
+        with deferred():  # Ctrl-C waits until the output is the old build or the new one, not a mix
+            if not out.exists():
+                os.rename(self.root, out)
+                mode = "rename"
+            else:
+                try:
+                    if os.path.ismount(out):  # another filesystem: renaming it would fail with EBUSY
+                        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
+                    if _exchange(self.root, out):
+                        checkpoint("publish:exchanged")
+                        mode = "exchange"
+                    else:
+                        self._publish_journaled()
+                        mode = "journal"
+                except OSError as error:
+                    # A mount point (a Docker volume, a bind mount, which ismount cannot see when it
+                    # comes from the same filesystem) cannot be renamed or swapped: EBUSY, or EXDEV
+                    # when the stage beside it is on another filesystem. Nothing has moved yet.
+                    if error.errno not in (errno.EBUSY, errno.EXDEV):
+                        raise
+                    warn(f"{out} is a mount point and cannot be swapped as a whole: replacing files one by one "
+                         "(use a subdirectory of it as --out for an all-or-nothing publish)")
+                    self._publish_per_file()
+                    mode = "per-file"
+            self.published = True
         _fsync_dir(out.parent)
         self.discard()  # after a swap this is the previous build
         return mode
@@ -285,7 +333,11 @@ class Stage:
         aside = parent / (ASIDE + self.root.name[len(STAGING):])
         journal = parent / f"{JOURNAL}{out.name}"
         write_text_atomic(journal, json.dumps({"new": self.root.name, "old": aside.name}))
-        os.rename(out, aside)
+        try:
+            os.rename(out, aside)
+        except OSError:  # nothing moved (a mount point: EBUSY): nothing for the journal to finish
+            journal.unlink()
+            raise
         checkpoint("publish:moved-aside")
         os.rename(self.root, out)
         _fsync_dir(parent)
@@ -293,21 +345,35 @@ class Stage:
         shutil.rmtree(aside, ignore_errors=True)
 
     def _publish_per_file(self) -> None:
+        """Replace the output's files one by one, each atomically, then remove the files the new
+        build no longer has. The stage is beside the output, so on a mount point usually on another
+        filesystem: a file that cannot be renamed across is first copied next to its target."""
         staged = set()
         for folder, _, files in os.walk(self.root):
             for name in files:
                 staged.add((Path(folder) / name).relative_to(self.root).as_posix())
+        touched = {self.out_dir}
         for relative in sorted(staged):
             target = self.out_dir.joinpath(*PurePosixPath(relative).parts)
+            if relative in self.carried and target.is_file():
+                continue  # the output's own file, carried over unchanged: leave it where it is
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.path(relative), target)
+            _replace_across(self.path(relative), target)
+            touched.add(target.parent)
         for folder, _, files in os.walk(self.out_dir, topdown=False):
             for name in files:
                 path = Path(folder) / name
                 if path.relative_to(self.out_dir).as_posix() not in staged:
                     path.unlink()
+                    touched.add(path.parent)
             if Path(folder) != self.out_dir and not os.listdir(folder):
                 os.rmdir(folder)
+                touched.discard(Path(folder))
+        for folder in sorted(touched):
+            _fsync_dir(folder)
 
     def discard(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Remove the stage (after a swap: the previous build). Not cut short by Ctrl-C, whose
+        promise is that nothing is left behind (feedgen.interrupt)."""
+        with deferred():
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from feedgen.channels import CHANNELS
-from feedgen.diagnostics import SEVERITY_ORDER, Diagnostics
+from feedgen.diagnostics import Diagnostics, empty_reasons
 from feedgen.diff import BuildDiff
 from feedgen.gate import GateResult
 from feedgen.manifest import Manifest
@@ -31,6 +31,7 @@ class Cell:
     errors: int = 0
     warnings: int = 0
     paths: list[tuple[str, int]] = field(default_factory=list)
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # for an empty cell: why (rule, items)
 
     @property
     def items(self) -> int:
@@ -41,16 +42,6 @@ class Cell:
         """The file to open for this cell: a market's index page if it has one, else its first file."""
         paths = [path for path, _ in self.paths]
         return next((path for path in paths if path.endswith("/index.html")), paths[0] if paths else "")
-
-
-@dataclass
-class RuleGroup:
-    rule: str
-    severity: str
-    count: int = 0
-    message: str = ""
-    examples: list[str] = field(default_factory=list)
-    markets: set[str] = field(default_factory=set)
 
 
 def _environment() -> Environment:
@@ -74,21 +65,11 @@ def _grid(markets: list[Market], manifest: Manifest, diagnostics: Diagnostics) -
             cell = cells.get(diagnostic.channel, own) if diagnostic.channel else own
             cell.errors += diagnostic.severity == "error"
             cell.warnings += diagnostic.severity == "warning"
+        for name, cell in cells.items():
+            if cell.configured and not cell.items:
+                cell.reasons = empty_reasons(diagnostics, name, market.id)
         rows.append({"market": market, "cells": [cells[name] for name in channels], "own": own})
     return channels, rows
-
-
-def _rules(diagnostics: Diagnostics) -> list[RuleGroup]:
-    groups: dict[tuple[str, str], RuleGroup] = {}
-    for diagnostic in diagnostics:
-        group = groups.setdefault((diagnostic.rule_id, diagnostic.severity),
-                                  RuleGroup(diagnostic.rule_id, diagnostic.severity, message=diagnostic.message))
-        group.count += 1
-        if diagnostic.sku and diagnostic.sku not in group.examples and len(group.examples) < EXAMPLES:
-            group.examples.append(diagnostic.sku)
-        if diagnostic.market:
-            group.markets.add(diagnostic.market)
-    return sorted(groups.values(), key=lambda g: (SEVERITY_ORDER[g.severity], -g.count, g.rule))
 
 
 def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagnostics: Diagnostics,
@@ -104,7 +85,7 @@ def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagno
     else:
         status = "ready"
     return _environment().get_template("report/report.html.j2").render(
-        brand=brand, manifest=manifest, channels=channels, rows=rows, rules=_rules(diagnostics),
+        brand=brand, manifest=manifest, channels=channels, rows=rows, rules=diagnostics.groups(EXAMPLES),
         errors=diagnostics.errors, warnings=diagnostics.warnings,
         catalogue_errors=sum(d.severity == "error" for d in catalogue),
         catalogue_warnings=sum(d.severity == "warning" for d in catalogue),

@@ -5,14 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import selectors
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from click.testing import CliRunner, Result
 from lxml import etree
 
 from feedgen.cli import main
+from feedgen.publish import PAUSE_MARKER
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-22"
@@ -20,6 +28,9 @@ AS_OF = "2026-11-22"
 SMALL_STYLES = ("AS-1001", "AS-1005", "AS-1026")
 
 Rows = list[dict[str, str]]
+# How long a test waits for a build to reach its pause point. A small build gets there in seconds;
+# this only bounds a build that never will (far below pytest-timeout's 300 s per test).
+PAUSE_TIMEOUT = 120.0
 
 
 def small_project(root: Path) -> Path:
@@ -99,3 +110,77 @@ def feed_files(files: dict[str, bytes]) -> list[str]:
 def leftovers(parent: Path) -> list[str]:
     """Staging, aside and journal entries feedgen left in `parent` (the lock file is meant to stay)."""
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".feedgen-") and not p.name.startswith(".feedgen-lock-"))
+
+
+def build_argv(project: Path, out: Path, *args: str, code: str | None = None) -> list[str]:
+    """`feedgen build` of `project` into `out` as a real process: the command's own entry point
+    (`python -m feedgen`, which `feedgen` runs), or `python -c code` for a patched one."""
+    program = ["-c", code] if code else ["-m", "feedgen"]
+    return [sys.executable, *program, "build", "--data", str(project / "product_data"), "-o", str(out),
+            "--as-of", AS_OF, *args]
+
+
+class Paused:
+    """A build process waiting at its pause point, and the stderr it wrote so far."""
+
+    def __init__(self, process: subprocess.Popen, seen: bytearray) -> None:
+        self.process = process
+        self.seen = seen
+
+    def read_until(self, done: Callable[[], bool], timeout: float = PAUSE_TIMEOUT) -> bool:
+        """Read stderr into `seen` until `done()`; False if the pipe ends or `timeout` passes first."""
+        return _read_until(self.process, self.seen, done, time.monotonic() + timeout)
+
+    def finish(self, timeout: float = PAUSE_TIMEOUT) -> tuple[int, str]:
+        """Read the rest of stderr until the process (and every worker sharing the pipe) is gone,
+        within `timeout`; returns (exit status, everything it wrote on stderr)."""
+        _read_until(self.process, self.seen, lambda: False, time.monotonic() + timeout)
+        return self.process.wait(timeout=timeout), self.seen.decode("utf-8", "replace")
+
+
+@contextmanager
+def paused_build(argv: list[str], point: str, env: dict[str, str] | None = None,
+                 timeout: float = PAUSE_TIMEOUT) -> Iterator[Paused]:
+    """Run `argv` with FEEDGEN_TEST_PAUSE_AT=point and yield once it announces the pause.
+
+    Never hangs: stderr is read with a deadline (select on the pipe, not a blocking readline), and
+    the marker is found in the raw bytes wherever it lands, because other processes of the build
+    (the parent's progress lines, other market workers) share the pipe. The build runs in a session
+    of its own, so whatever happens, the whole process group is SIGKILLed on the way out: a paused
+    worker must not outlive a failed test."""
+    env = dict(os.environ if env is None else env, FEEDGEN_TEST_PAUSE_AT=point, PYTHONPATH=str(REPO))
+    process = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    seen = bytearray()
+    marker = f"{PAUSE_MARKER}{point}\n".encode("utf-8")
+    try:
+        if not _read_until(process, seen, lambda: marker in seen, time.monotonic() + timeout):
+            raise AssertionError(f"the build never reached {point!r} within {timeout:.0f} s "
+                                 f"(exit status {process.poll()}):\n{seen.decode('utf-8', 'replace')[-3000:]}")
+        yield Paused(process, seen)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=timeout)
+        process.stderr.close()
+
+
+def _read_until(process: subprocess.Popen, seen: bytearray, done: Callable[[], bool], deadline: float) -> bool:
+    """Append what the process writes on stderr to `seen` until `done()` (True), or the end of the
+    pipe or the deadline (False unless done by then)."""
+    fd = process.stderr.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if not selector.select(left):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return done()
+            seen += chunk
+    return True

@@ -1,7 +1,8 @@
 """SIGKILL a real build at named points: the output is always the complete old or complete new build.
 
-The build runs as `python -m feedgen.cli build` in a subprocess with FEEDGEN_TEST_PAUSE_AT=<point>;
-it announces the pause on stderr and waits there, so the kill lands exactly at that point.
+The build runs as `python -m feedgen build` in a subprocess with FEEDGEN_TEST_PAUSE_AT=<point>;
+it announces the pause on stderr and waits there, so the kill lands exactly at that point
+(`publishing_helpers.paused_build`: read with a deadline, never a blocking readline).
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from feedgen.gtin import check_digit
 from feedgen.lock import LOCK
-from .publishing_helpers import (AS_OF, REPO, build, edit_catalogue, feed_files, leftovers, parse_feeds, small_project,
-                                 snapshot)
+from feedgen.publish import PAUSE_MARKER
+from .publishing_helpers import (PAUSE_TIMEOUT, REPO, build, build_argv, edit_catalogue, feed_files, leftovers,
+                                 parse_feeds, paused_build, small_project, snapshot)
 
 FALLBACK = "import feedgen.publish as p; p._exchange = lambda a, b: False; from feedgen.cli import main; main()"
 
@@ -71,27 +74,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def killed_build(builds: dict, out: Path, point: str, code: str | None = None) -> None:
-    """Start build B into `out`, wait until it pauses at `point`, SIGKILL it."""
-    program = ["-c", code] if code else ["-m", "feedgen.cli"]
-    argv = [sys.executable, *program, "build", "--data", str(builds["root"] / "product_data"),
-            "--catalogue", str(builds["catalogue_b"]), "-o", str(out), "--as-of", AS_OF]
-    env = dict(os.environ, FEEDGEN_TEST_PAUSE_AT=point, PYTHONPATH=str(REPO))
-    child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        seen = []
-        for line in child.stderr:
-            seen.append(line)
-            if line.strip() == f"feedgen-test-paused-at {point}":
-                break
-        else:
-            pytest.fail(f"the build never reached {point!r}:\n{''.join(seen)}")
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        if child.poll() is None:  # a failed or timed-out wait must not leave a paused build behind
-            child.kill()
-        child.wait()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    """Start build B into `out`, wait until it pauses at `point`, SIGKILL it (the build process
+    only, as the OOM killer would: its market workers must die with it)."""
+    argv = build_argv(builds["root"], out, "--catalogue", str(builds["catalogue_b"]), code=code)
+    with paused_build(argv, point) as paused:
+        os.kill(paused.process.pid, signal.SIGKILL)
+        status, _ = paused.finish()
+    assert status == -signal.SIGKILL
 
 
 @pytest.mark.parametrize(("point", "expected"), [
@@ -158,3 +147,122 @@ def test_a_build_waits_for_no_one_it_refuses_while_another_holds_the_lock(builds
     assert taken.exit_code == 0, taken.output
     assert f"taking over the lock of {out} from pid {holder.pid} on" in taken.output
     assert snapshot(out) == builds["new"]
+
+
+# Issue 14, defect 6: under `python -u` / PYTHONUNBUFFERED=1 (xdist's workers, many CI images) the
+# marker used to go out as two write(2)s, text and newline, and a line from another process of the
+# build (the parent's progress, another market worker) sharing the stderr pipe could land between
+# them; the test's reading loop never saw the marker and waited on the pipe forever.
+CHATTY = """
+import os, sys, time
+from feedgen.publish import checkpoint
+if os.fork() == 0:  # another process of the build, writing progress lines to the same pipe
+    while True:
+        os.write(2, "\\u2026 resolving another market\\n".encode())
+for n in range(40):  # forty processes pausing while it writes: each marker must arrive whole
+    os.environ["FEEDGEN_TEST_PAUSE_AT"] = f"p{n}"
+    if os.fork() == 0:
+        print("about to pause", file=sys.stderr, flush=True)
+        checkpoint(f"p{n}")
+time.sleep(3600)
+"""
+
+
+def test_the_pause_marker_arrives_whole_while_other_processes_write_to_the_same_pipe() -> None:
+    argv = [sys.executable, "-u", "-c", CHATTY]
+    with paused_build(argv, "p0", env=dict(os.environ, PYTHONUNBUFFERED="1")) as paused:
+        markers = [f"{PAUSE_MARKER}p{n}\n".encode() for n in range(40)]
+        assert paused.read_until(lambda: all(marker in paused.seen for marker in markers)), \
+            [marker for marker in markers if marker not in paused.seen]
+
+
+# Issue 14, defect 8: Ctrl-C used to exit 1 (the code for item errors) with click's "Aborted!", or
+# a traceback while the modules were still being imported. The terminal sends SIGINT to the whole
+# process group (the build and its market workers), so the tests do the same.
+INTERRUPTED = "error: interrupted (Ctrl-C); nothing was published, {out}/ is unchanged"
+
+
+def interrupted(paused, out: Path, tmp_path: Path) -> list[str]:
+    """SIGINT the paused build's process group; check it ended at once with exit 130, no traceback
+    and nothing left behind; return its stderr lines after the pause marker."""
+    os.killpg(paused.process.pid, signal.SIGINT)
+    status, stderr = paused.finish()
+    assert status == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr and "Aborted" not in stderr, stderr
+    with pytest.raises(ProcessLookupError):  # no worker outlived it
+        os.killpg(paused.process.pid, 0)
+    assert leftovers(tmp_path) == []  # no stage, aside folder or journal
+    assert (tmp_path / f"{LOCK}output").read_text() == ""  # released cleanly, not just dropped by the kernel
+    return stderr.splitlines()
+
+
+@pytest.mark.parametrize("point", [
+    "locked",                # the lock taken, nothing built
+    "write:google/se.xml",   # a market worker is writing; the other is busy too
+    "write:amazon/us.json",  # the last feed
+    "publish",               # staged, manifest and report written, the gate passed: not swapped
+])
+def test_ctrl_c_exits_130_with_one_line_and_leaves_the_old_build(builds: dict, tmp_path: Path, point: str) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(builds["old_dir"], out)
+    argv = build_argv(builds["root"], out, "--catalogue", str(builds["catalogue_b"]), "-j", "2")
+    with paused_build(argv, point, env=dict(os.environ, PYTHONUNBUFFERED="1")) as paused:
+        lines = interrupted(paused, out, tmp_path)
+    assert [line for line in lines if line.startswith("error")] == [INTERRUPTED.format(out=out)]
+    assert lines[-1] == INTERRUPTED.format(out=out)
+    assert snapshot(out) == builds["old"]
+
+    again = build(builds["root"], "--catalogue", str(builds["catalogue_b"]), out=out)
+    assert again.exit_code == 0, again.output
+    assert "taking over the lock" not in again.output  # the interrupted build released it
+    assert snapshot(out) == builds["new"]
+
+
+# While the command imports pandas, lxml and the rest (half a second), Ctrl-C must not show a
+# traceback out of some import. The interrupt is sent while the process is provably inside those
+# imports: once /proc/PID/maps shows the extension module being loaded.
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc/PID/maps (Linux)")
+@pytest.mark.parametrize("loading", ["numpy/_core/_multiarray_umath", "lxml/etree"])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(builds: dict, tmp_path: Path, loading: str) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(builds["old_dir"], out)
+    process = subprocess.Popen(build_argv(builds["root"], out), cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + PAUSE_TIMEOUT
+        maps = Path(f"/proc/{process.pid}/maps")
+        while loading not in maps.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, "the build ended before loading " + loading
+            time.sleep(0.002)
+        os.killpg(process.pid, signal.SIGINT)
+        stderr = process.communicate(timeout=PAUSE_TIMEOUT)[1].decode()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines() == ["error: interrupted (Ctrl-C) while starting; nothing was done"]
+    assert snapshot(out) == builds["old"] and leftovers(tmp_path) == []
+
+
+# A Ctrl-C during the swap is held back until the output is the whole new build: the build then
+# says it was published, and the previous build (in the stage's place after the swap) is removed.
+SIGINT_IN_SWAP = ("import os, signal; import feedgen.publish as p; exchange = p._exchange\n"
+                  "def interrupted_exchange(a, b):\n"
+                  "    os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, arriving mid-publish\n"
+                  "    return exchange(a, b)\n"
+                  "p._exchange = interrupted_exchange\n"
+                  "from feedgen.__main__ import run; run()")
+
+
+def test_ctrl_c_during_the_swap_waits_for_it_and_says_the_build_was_published(builds: dict, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(builds["old_dir"], out)
+    argv = build_argv(builds["root"], out, "--catalogue", str(builds["catalogue_b"]), code=SIGINT_IN_SWAP)
+    done = subprocess.run(argv, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True,
+                          timeout=PAUSE_TIMEOUT)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.splitlines()[-1] == f"error: interrupted (Ctrl-C) after publishing; {out}/ holds the new build"
+    assert "Traceback" not in done.stderr
+    assert snapshot(out) == builds["new"]
+    assert leftovers(tmp_path) == [] and (tmp_path / f"{LOCK}output").read_text() == ""

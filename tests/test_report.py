@@ -61,7 +61,8 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     gtin = [tr for tr in rules.xpath("tr") if "catalogue.gtin.invalid" in tr.text_content()][0]
     cells = [td.text_content() for td in gtin.xpath("td")]
     assert cells[0] == "error" and cells[2] == "2"
-    assert "AS-1001-BRN-37" in cells[4] and "AS-<b>bold</b>" in cells[4]
+    assert cells[3] == "2"  # SKUs
+    assert "AS-1001-BRN-37" in cells[5] and "AS-<b>bold</b>" in cells[5]
 
     assert "Published, but 2 error(s)" in text
     prices = document.xpath("//h3[.='Price changes']/following-sibling::table[1]")[0]
