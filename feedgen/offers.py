@@ -142,6 +142,12 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
     offers["language"] = market.language
     offers["price"] = convert_column(offers["price"], project, market, sources.fx)
     offers["sale_price"] = convert_column(offers["sale_price"], project, market, sources.fx)
+    kept = [column for column in ("shop_price", "shop_sale_price") if column in offers.columns]
+    if sources.catalogue.prices_market == market.id and kept:
+        # The file holds this market's shelf prices: they are the shop's own, kept to the cent, not
+        # re-rounded by the market's rule (which only shapes the prices derived for other markets).
+        offers["price"], offers["sale_price"] = offers["shop_price"], offers["shop_sale_price"]
+    offers = offers.drop(columns=kept)
     _apply_price_list(offers, sources.price_list, market)
     # A shelf price longer than a JSON number carries exactly (after FX, or from prices.csv) is no
     # price: an error for the item, which every channel then leaves out, instead of a crash in Amazon's writer.

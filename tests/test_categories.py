@@ -106,13 +106,13 @@ def test_sample_file_maps_every_sample_product_type() -> None:
 
 
 def test_empty_categories_are_filled_in_the_feed(project) -> None:
-    """The sample's categories.toml sets a [default] (a shoe shop's choice), so 'Umbrellas' gets it, with a warning."""
+    """The sample's categories.toml has no [default]: 'Umbrellas' is sent without a category, with a warning."""
     write_catalogue(project / "product_data" / "catalogue.csv", [
         {"sku": "A", "google_product_category": "", "product_type": "Shoes > Sneakers"},
         {"sku": "B", "google_product_category": "", "product_type": "Umbrellas"},
     ])
     result = build_project(project, channels=["google"], market_ids=["NO"])
     feed = google_items(project / "output" / "google" / "no.xml")
-    assert feed["A"]["google_product_category"] == ["187"] and feed["B"]["google_product_category"] == ["187"]
+    assert feed["A"]["google_product_category"] == ["187"] and "google_product_category" not in feed["B"]
     unmapped = [d for d in result.diagnostics if d.rule_id == "category.unmapped"]
     assert len(unmapped) == 1 and "'Umbrellas'" in unmapped[0].message

@@ -112,6 +112,8 @@ class AmazonChannel:
         check.flag(items["style_id"].isin(set(offers["sku"])), "amazon.parent_sku.collides", "error", "style_id",
                    "style_id {value} is also a variant SKU, so it cannot be the parent SKU")
         check.missing("color", "amazon.color.missing")
+        check.missing("gender", "amazon.target_gender.missing", why=" (target_gender)")
+        check.missing("age_group", "amazon.age_range_description.missing", why=" (age_range_description)")
         check.flag(~items["country_of_origin"].str.fullmatch(r"[A-Z]{2}"), "amazon.country_of_origin.missing", "error",
                    "country_of_origin", "country_of_origin {value!r} is not an ISO country code; Amazon requires one" + fix("country_of_origin"))
         check.missing("size", "amazon.size.missing")
