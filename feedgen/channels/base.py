@@ -140,13 +140,13 @@ class RuleCheck:
         group: the platform would show two identical choices (Google: variants differ in colour, size,
         material, pattern, age group or gender, GMC 6324507). Run it last, over what the other checks accept."""
         names = [name for name in attributes if name in self.items.columns]
-        live = self.items.loc[~self.rejected].sort_values("sku", kind="stable")
-        if live.empty:
+        columns = ["style_id", *names]
+        live = self.items.loc[~self.rejected, ["sku", *columns]]
+        if not live.duplicated(subset=columns).any():  # hashed per column: the usual case costs one pass
             return
-        key = live[["style_id", *names]].astype(str).agg("\x1f".join, axis=1)
-        first = live["sku"].groupby(key).transform("first")
-        repeated = first.ne(live["sku"])
-        for index in live.index[repeated]:
+        live = live.sort_values("sku", kind="stable")
+        first = live.groupby(columns, sort=False, dropna=False)["sku"].transform("first")
+        for index in live.index[first.ne(live["sku"])]:
             row = live.loc[index]
             shown = ", ".join(f"{name} {row[name]!r}" for name in names if str(row[name]))
             self.diagnostics.append(Diagnostic(
