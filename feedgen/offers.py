@@ -25,6 +25,7 @@ from feedgen.pricing import MAX_DIGITS, FxTable, convert_column, fits
 from feedgen.sizes import SIZE_COLUMNS, SizeChart, size_group
 
 LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
+CHART_NAMES = {"women": "women's", "men": "men's", "kids": "kids'", "unisex": "men's or women's"}  # for size.unmapped
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib.parse.quote(value, safe="") never changes
 
 
@@ -182,12 +183,12 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
     for column in SIZE_COLUMNS:
         offers[column] = sizes[column]
     unmapped = shoes & offers["size"].eq("") & offers["eu_size"].ne("")
-    groups = size_group(offers["gender"], offers["age_group"]).map(
-        {"women": "women's", "men": "men's", "kids": "kids'", "unisex": "men's or women's"})
-    for sku, size, group in offers.loc[unmapped, ["sku", "eu_size", "gender"]].assign(gender=groups[unmapped]).itertuples(index=False):
-        diagnostics.append(Diagnostic("size.unmapped", "error", f"EU size {size} has no {market.size_system} equivalent "
-                                      f"in the size chart; fix: add a row for EU {size} to the {group} chart in size_chart.csv",
-                                      sku=sku, market=market.id, field="size"))
+    if unmapped.any():
+        charts = size_group(offers.loc[unmapped, "gender"], offers.loc[unmapped, "age_group"]).map(CHART_NAMES)
+        for sku, size, chart in zip(offers.loc[unmapped, "sku"], offers.loc[unmapped, "eu_size"], charts):
+            diagnostics.append(Diagnostic("size.unmapped", "error", f"EU size {size} has no {market.size_system} equivalent "
+                                          f"in the size chart; fix: add a row for EU {size} to the {chart} chart in size_chart.csv",
+                                          sku=sku, market=market.id, field="size"))
 
     offers["link"] = fill_template(market.storefront_url, offers)
     offers["condition"] = "new"
