@@ -47,6 +47,8 @@ class Catalogue:
     diagnostics: list[Diagnostic]
     format: str = "native"  # or the export it was imported from (feedgen.importers)
     prices_market: str = ""  # set when the file holds that market's shelf prices, not base prices
+    currency: str = ""  # the currency an export's mapping file declares ([import] currency); '' = not said
+    mapping: Path | None = None  # the mapping file read with it, if any
 
 
 # ----------------------------------------------------------------------------- reading
@@ -196,7 +198,9 @@ def load_catalogue(
 
     for column, allowed in (("gender", GENDERS), ("age_group", AGE_GROUPS)):
         frame[column] = frame[column].str.lower()
-        unknown = ~frame[column].isin(allowed)
+        # Empty is no error here: whether an item needs a gender or age group depends on its Google category
+        # (apparel only), which the channels judge; a value that is none of the platforms' words is an error.
+        unknown = frame[column].ne("") & ~frame[column].isin(allowed)
         _flag(frame, unknown, f"catalogue.{column}.invalid", "error", column,
               "{value!r} is not one of " + ", ".join(allowed), diagnostics)
         frame.loc[unknown, column] = ""
@@ -224,7 +228,8 @@ def load_catalogue(
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         if column not in UNIQUE_COLUMNS and frame[column].dtype != "float64":
             frame[column] = share_equal(frame[column])
-    return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market)
+    return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market,
+                     currency=settings.currency, mapping=settings.path)
 
 
 _WEB_URL = re.compile(r"^https?://\S+$")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from feedgen.channels import Channel
-from feedgen.channels.base import blocked_by_catalogue
+from feedgen.channels.base import blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
 from feedgen.incremental import RESOLVE, Part
 from feedgen.manifest import Manifest
@@ -94,6 +94,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
         market_offers = resolve(sources, market)
     built.parts[RESOLVE] = Part(diagnostics=list(market_offers.diagnostics))
     errors = errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
+    reported = reported_errors(errors)
     for name in job.plan[market.id]:
         if name in stored:
             built.parts[name] = stored[name]
@@ -106,7 +107,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
             offers, rule_diagnostics = apply_rules(job.rules, market_offers.offers, market, name)
             part.diagnostics.extend(rule_diagnostics)
             excluded = frozenset(market_offers.offers["sku"]) - frozenset(offers["sku"])
-            view = MarketOffers(market, offers, market_offers.diagnostics, excluded)
+            view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
             blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
             accepted, diagnostics = channel.prepare(view, blocked)
             part.diagnostics.extend(diagnostics)

@@ -17,13 +17,15 @@ from urllib.parse import quote
 import pandas as pd
 
 from feedgen.catalogue import Catalogue
+from feedgen.categories import kind_column
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import Market, MarketConfig
 from feedgen.pricing import MAX_DIGITS, FxTable, convert_column, fits
-from feedgen.sizes import SizeChart, size_group
+from feedgen.sizes import SIZE_COLUMNS, SizeChart, size_group
 
 LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
+CHART_NAMES = {"women": "women's", "men": "men's", "kids": "kids'", "unisex": "men's or women's"}  # for size.unmapped
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib.parse.quote(value, safe="") never changes
 
 
@@ -74,6 +76,7 @@ class MarketOffers:
     offers: pd.DataFrame
     diagnostics: list[Diagnostic]
     excluded: frozenset[str] = frozenset()  # SKUs rules.toml left out of this channel's view of the market
+    reported: frozenset[tuple[str, str]] = frozenset()  # (sku, field) of errors reported before the channels
 
 
 def fill_template(template: str, frame: pd.DataFrame) -> pd.Series:
@@ -140,6 +143,12 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
     offers["language"] = market.language
     offers["price"] = convert_column(offers["price"], project, market, sources.fx)
     offers["sale_price"] = convert_column(offers["sale_price"], project, market, sources.fx)
+    kept = [column for column in ("shop_price", "shop_sale_price") if column in offers.columns]
+    if sources.catalogue.prices_market == market.id and kept:
+        # The file holds this market's shelf prices: they are the shop's own, kept to the cent, not
+        # re-rounded by the market's rule (which only shapes the prices derived for other markets).
+        offers["price"], offers["sale_price"] = offers["shop_price"], offers["shop_sale_price"]
+    offers = offers.drop(columns=kept)
     _apply_price_list(offers, sources.price_list, market)
     # A shelf price longer than a JSON number carries exactly (after FX, or from prices.csv) is no
     # price: an error for the item, which every channel then leaves out, instead of a crash in Amazon's writer.
@@ -168,14 +177,18 @@ def resolve(sources: Sources, market: Market) -> MarketOffers:
 
     offers["availability"] = offers["stock"].gt(0).map({True: "in_stock", False: "out_of_stock"})
     offers["eu_size"] = offers["size"]
-    groups = size_group(offers["gender"], offers["age_group"])
-    offers["size"] = sources.sizes.convert(offers["eu_size"], groups, market.size_system)
-    offers["size_chart"] = sources.sizes.charts(offers["eu_size"], groups)  # whose scale: women / men / kids
-    offers["size_system"] = market.size_system
-    unmapped = offers["size"].eq("") & offers["eu_size"].ne("")
-    for sku, size in offers.loc[unmapped, ["sku", "eu_size"]].itertuples(index=False):
-        diagnostics.append(Diagnostic("size.unmapped", "error", f"EU size {size} has no {market.size_system} equivalent in the size chart",
-                                      sku=sku, market=market.id, field="size"))
+    # Only shoes are converted: a size is an EU shoe size only when the item's Google category says Shoes.
+    shoes = kind_column(offers["google_product_category"]).eq("shoes")
+    sizes = sources.sizes.market_sizes(offers["eu_size"], offers["gender"], offers["age_group"], market.size_system, shoes)
+    for column in SIZE_COLUMNS:
+        offers[column] = sizes[column]
+    unmapped = shoes & offers["size"].eq("") & offers["eu_size"].ne("")
+    if unmapped.any():
+        charts = size_group(offers.loc[unmapped, "gender"], offers.loc[unmapped, "age_group"]).map(CHART_NAMES)
+        for sku, size, chart in zip(offers.loc[unmapped, "sku"], offers.loc[unmapped, "eu_size"], charts):
+            diagnostics.append(Diagnostic("size.unmapped", "error", f"EU size {size} has no {market.size_system} equivalent "
+                                          f"in the size chart; fix: add a row for EU {size} to the {chart} chart in size_chart.csv",
+                                          sku=sku, market=market.id, field="size"))
 
     offers["link"] = fill_template(market.storefront_url, offers)
     offers["condition"] = "new"

@@ -1,4 +1,7 @@
-"""EU shoe sizes -> the size system a market shops in, from product_data/size_chart.csv."""
+"""EU shoe sizes -> the size system a market shops in, from product_data/size_chart.csv.
+
+Only shoes are converted (the caller says which items are shoes, from their Google category); a
+unisex adult shoe carries its men's and its women's size where the two differ."""
 
 from __future__ import annotations
 
@@ -16,34 +19,61 @@ CHILD_AGE_GROUPS = ("newborn", "infant", "toddler", "kids")  # catalogue age gro
 SYSTEM_COLUMNS = {"EU": "eu", "UK": "uk", "US": "us"}
 
 
+# A unisex adult shoe in a system where men's and women's sizes differ (US, and UK in places) carries both,
+# so two EU sizes can never show the same size: EU 38 is "M 6 / W 7.5" in the US, EU 36 (below the men's
+# run) "W 6". Where both charts agree (UK 5 for EU 38) the one number is the size. Google's size is free
+# text (GMC 6324492, 1-100 characters); Amazon gets both values as footwear_size entries (SPECS.md §3.3).
+UNISEX_BOTH = "M {men} / W {women}"
+UNISEX_ONE = {"men": "M {size}", "women": "W {size}"}
+SIZE_COLUMNS = ("size", "size_system", "size_chart", "size_men", "size_women")
+
+
 @dataclass(frozen=True)
 class SizeChart:
     path: Path
     rows: dict[tuple[str, str], dict[str, str]]  # (group, eu size) -> {"eu": .., "uk": .., "us": ..}
 
-    def charts(self, eu_sizes: pd.Series, groups: pd.Series) -> pd.Series:
-        """Which chart each size is read from: 'women', 'men', 'kids', or '' when none has it.
-
-        Unisex adult styles use the men's chart, and the women's below where the men's run ends.
-        Amazon needs this to say whose scale a unisex shoe's size is in.
-        """
-        eu = map_distinct(eu_sizes, _normalise)
-        known = {f"{group}|{size}" for group, size in self.rows}
-        chart = pd.Series("", index=eu_sizes.index, dtype=object)
-        for group in ("men", "women", "kids"):
-            candidates = groups.eq(group) | (groups.eq("unisex") & (group != "kids"))
-            found = (group + "|" + eu).isin(known)
-            chart[candidates & found & chart.eq("")] = group
-        return chart
-
-    def convert(self, eu_sizes: pd.Series, groups: pd.Series, system: str) -> pd.Series:
-        """Sizes in `system`; '' where the chart has no entry (the caller reports those)."""
-        if system == "EU":
-            return eu_sizes.copy()
+    def lookup(self, group: str, eu_sizes: pd.Series, system: str) -> pd.Series:
+        """Each EU size on `group`'s chart in `system`; '' where the chart has no entry."""
         column = SYSTEM_COLUMNS[system]
-        lookup = {f"{group}|{eu}": row[column] for (group, eu), row in self.rows.items()}
-        keys = self.charts(eu_sizes, groups) + "|" + map_distinct(eu_sizes, _normalise)
-        return keys.map(lookup).fillna("").astype(object)
+        table = {eu: row[column] for (chart, eu), row in self.rows.items() if chart == group}
+        return map_distinct(eu_sizes, lambda size: table.get(_normalise(size), ""))
+
+    def market_sizes(self, eu_sizes: pd.Series, gender: pd.Series, age_group: pd.Series, system: str,
+                     shoes: pd.Series | None = None) -> pd.DataFrame:
+        """The SIZE_COLUMNS of one market's offers.
+
+        `shoes` marks the items whose size is an EU shoe size (their Google category is Shoes): only
+        those are converted and get a size_system; any other size ("Large", "50 x 70 cm") passes
+        through as written, without a system it would not mean. `size_chart` says whose scale the
+        size is on (women / men / kids, or unisex when both adult charts have it); `size_men` and
+        `size_women` hold a unisex adult size on each scale (Amazon lists both)."""
+        shoes = pd.Series(True, index=eu_sizes.index) if shoes is None else shoes.astype(bool)
+        groups = size_group(gender, age_group)
+        out = pd.DataFrame({"size": eu_sizes.astype(object), "size_system": "", "size_chart": "", "size_men": "",
+                            "size_women": ""}, index=eu_sizes.index).astype(object)
+        out.loc[shoes, "size_system"] = system
+        for group in GROUPS:
+            rows = shoes & groups.eq(group)
+            if not rows.any():
+                continue
+            found = self.lookup(group, eu_sizes[rows], system)
+            out.loc[rows, "size_chart"] = found.ne("").map({True: group, False: ""})
+            if system != "EU":  # an EU size is the catalogue's own (an EU market needs no chart)
+                out.loc[rows, "size"] = found
+        unisex = shoes & groups.eq("unisex")
+        if unisex.any():
+            men = self.lookup("men", eu_sizes[unisex], system)
+            women = self.lookup("women", eu_sizes[unisex], system)
+            out.loc[unisex, "size_men"], out.loc[unisex, "size_women"] = men, women
+            out.loc[unisex, "size_chart"] = [
+                "unisex" if m and w else "men" if m else "women" if w else "" for m, w in zip(men, women)]
+            if system != "EU":
+                labels = [m if m == w else UNISEX_BOTH.format(men=m, women=w) if m and w
+                          else UNISEX_ONE["men"].format(size=m) if m else UNISEX_ONE["women"].format(size=w) if w else ""
+                          for m, w in zip(men, women)]
+                out.loc[unisex, "size"] = labels
+        return out
 
 
 def size_group(gender: pd.Series, age_group: pd.Series) -> pd.Series:

@@ -129,7 +129,10 @@ def mini_project(project: Path) -> Path:
 
 
 def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / "catalogue.csv") -> Path:
-    """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV."""
+    """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV.
+
+    A row that names no style_id is a product of its own (style `G-<sku>`): rows that share the
+    template's style, colour and size would be duplicate variants, which every channel refuses."""
     import csv
 
     with base.open(encoding="utf-8") as handle:
@@ -138,5 +141,6 @@ def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / 
         writer = csv.DictWriter(handle, fieldnames=list(template), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({**template, **row})
+            own_style = {} if "style_id" in row or "sku" not in row else {"style_id": f"G-{row['sku']}"[:40]}
+            writer.writerow({**template, **own_style, **row})
     return path

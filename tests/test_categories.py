@@ -48,17 +48,41 @@ meta = "Clothing & Accessories"
         "187", "Apparel & Accessories > Clothing > Underwear & Socks > Socks", "166", "166", "1604"]
     assert list(frame["fb_product_category"]) == ["shoes-path", "", "kids-path", "Clothing & Accessories", "shoes-path"]
     assert [(d.rule_id, d.severity) for d in diagnostics] == [("category.unmapped", "warning")] * 2
-    assert "1 item(s) with product_type 'Shoessss' have no category mapping in categories.toml: sent with google_product_category 166" in [
-        d.message for d in diagnostics]
+    message = next(d.message for d in diagnostics if "'Shoessss'" in d.message)
+    assert message.startswith("1 item(s) with product_type 'Shoessss' have no Google category: sent with the [default] "
+                              "google_product_category 166; fix: map the product type under [product_types] in categories.toml")
 
 
-def test_without_a_file_shoes_is_the_default(tmp_path) -> None:
+def test_without_a_file_nothing_is_invented(tmp_path) -> None:
+    """Issue #14, defect 2: product types that map to nothing were sent as Shoes (187). Without a mapping
+    or a [default], google_product_category stays empty: Google assigns one (GMC 6324436)."""
     categories = load_categories(tmp_path / "categories.toml")
-    frame = items(("Sneakers", ""), ("Sneakers", ""), ("Boots", "187"))
+    frame = items(("Sneakers", ""), ("Sneakers", ""), ("Boots", "187"), ("Home & Garden > Decor > Vases", ""))
     diagnostics = apply_categories(frame, categories)
-    assert list(frame["google_product_category"]) == ["187", "187", "187"]
+    # a product type that is a Google taxonomy path (Shopify's Product Category names) is that category
+    assert list(frame["google_product_category"]) == ["", "", "187", "602"]
     assert len(diagnostics) == 1 and "2 item(s) with product_type 'Sneakers'" in diagnostics[0].message
-    assert "(no categories.toml)" in diagnostics[0].message
+    assert "sent without google_product_category (Google assigns one" in diagnostics[0].message
+    assert diagnostics[0].message.endswith("fix: map the product type under [product_types] in categories.toml, "
+                                           "e.g. 'Sneakers' = { google = 187 }")
+
+
+def test_a_category_outside_the_taxonomy_is_a_warning(tmp_path) -> None:
+    frame = items(("Boots", "99999"), ("Boots", "Apparel & Accessories > Shoes"))
+    diagnostics = apply_categories(frame, load_categories(tmp_path / "categories.toml"))
+    assert [(d.rule_id, d.severity) for d in diagnostics] == [("category.unknown", "warning")]
+    assert "'99999', which is not in Google's product taxonomy" in diagnostics[0].message
+
+
+@pytest.mark.parametrize("category, kind", [
+    ("187", "shoes"), ("Apparel & Accessories > Shoes", "shoes"), ("1604", "clothing"), ("212", "clothing"),
+    ("188", "apparel"),                       # Jewelry is Apparel & Accessories: colour, gender, age group
+    ("5123", "accessory"),                    # watch bands: gender and age group optional (GMC 6324479)
+    ("536", ""), ("Home & Garden > Decor", ""), ("", ""), ("99999", ""),
+])
+def test_category_kind_follows_the_taxonomy_subtree(category, kind) -> None:
+    from feedgen.categories import category_kind
+    assert category_kind(category) == kind
 
 
 @pytest.mark.parametrize("text, message, row", [
@@ -82,12 +106,13 @@ def test_sample_file_maps_every_sample_product_type() -> None:
 
 
 def test_empty_categories_are_filled_in_the_feed(project) -> None:
+    """The sample's categories.toml has no [default]: 'Umbrellas' is sent without a category, with a warning."""
     write_catalogue(project / "product_data" / "catalogue.csv", [
         {"sku": "A", "google_product_category": "", "product_type": "Shoes > Sneakers"},
         {"sku": "B", "google_product_category": "", "product_type": "Umbrellas"},
     ])
     result = build_project(project, channels=["google"], market_ids=["NO"])
     feed = google_items(project / "output" / "google" / "no.xml")
-    assert feed["A"]["google_product_category"] == ["187"] and feed["B"]["google_product_category"] == ["187"]
+    assert feed["A"]["google_product_category"] == ["187"] and "google_product_category" not in feed["B"]
     unmapped = [d for d in result.diagnostics if d.rule_id == "category.unmapped"]
     assert len(unmapped) == 1 and "'Umbrellas'" in unmapped[0].message

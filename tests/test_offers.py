@@ -106,5 +106,7 @@ def test_unmapped_size_is_an_error_for_that_market_only(sources) -> None:
     sources.catalogue.items.loc[sources.catalogue.items["sku"] == "AS-1026-BRN-40", "size"] = "61"
     _, us_diagnostics = offers_for(sources, "US")
     assert [(d.rule_id, d.sku) for d in us_diagnostics if d.severity == "error"] == [("size.unmapped", "AS-1026-BRN-40")]
+    message = next(d.message for d in us_diagnostics if d.rule_id == "size.unmapped")
+    assert message.endswith("fix: add a row for EU 61 to the men's or women's chart in size_chart.csv")  # issue #14, defect 4
     _, no_diagnostics = offers_for(sources, "NO")
     assert not [d for d in no_diagnostics if d.severity == "error"]

@@ -36,7 +36,8 @@ def change_b(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     for row in rows:
         if row["style_id"] == "AS-1001":
             row["price"] = "2599.00"
-    added = dict(rows[-1], sku=rows[-1]["sku"] + "X", gtin=NEW_GTIN)
+    # in a new colour: an exact copy of a variant would be a duplicate variant, an error (issue #14)
+    added = dict(rows[-1], sku=rows[-1]["sku"] + "X", gtin=NEW_GTIN, color="Black")
     return [r for r in rows if r["sku"] != GONE] + [added]
 
 

@@ -38,10 +38,12 @@ from feedgen.channels.amazon_facts import (
 )
 from feedgen.channels.amazon_messages import dumps, listing_messages
 from feedgen.channels.amazon_removals import read_items, removal_messages
+from feedgen.categories import kind_column
 from feedgen.channels.base import Artifact, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
+from feedgen.fixes import fix
 from feedgen.markets import MarketConfig
 from feedgen.text import shorten
 
@@ -91,25 +93,43 @@ class AmazonChannel:
             raise InputError(self.config.path, f"markets.{market.id}.amazon.language_tag: feedgen has no Amazon "
                              f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon_facts.py)")
         offers = market_offers.offers
-        items = offers.loc[~blocked].copy()
+        items = offers.copy()
         items["country_of_origin"] = items["country_of_origin"].str.upper().replace("UK", "GB")
-        check = RuleCheck(items, self.name, market.id)
+        check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "amazon.price.missing")
+        # feedgen lists on Amazon with the SHOES product type only: anything else would be a wrong listing.
+        not_shoes = kind_column(items["google_product_category"]).ne("shoes")
+        check.flag(not_shoes, "amazon.product_type.unsupported", "error",
+                   "google_product_category", "feedgen lists only shoes on Amazon (product type SHOES) and this item's "
+                   "google_product_category {value!r} is not Apparel & Accessories > Shoes; fix: if it is a shoe, map its "
+                   "product type to 187 under [product_types] in categories.toml, else leave it out of Amazon "
+                   "(rules.toml: exclude = true with channels = [\"amazon\"])")
+        check.skip(not_shoes)
         check.flag(items["gtin"].eq(""), "amazon.gtin.missing", "error", "gtin",
-                   "no GTIN: Amazon needs an EAN/UPC to list (or a brand's GTIN exemption)")
+                   "no GTIN: Amazon needs an EAN/UPC to list (or a brand's GTIN exemption)" + fix("gtin"))
         check.too_long("sku", MAX_SKU, "amazon.sku.too_long")
         check.too_long("style_id", MAX_SKU, "amazon.parent_sku.too_long")
         check.flag(items["style_id"].isin(set(offers["sku"])), "amazon.parent_sku.collides", "error", "style_id",
                    "style_id {value} is also a variant SKU, so it cannot be the parent SKU")
         check.missing("color", "amazon.color.missing")
+        check.missing("gender", "amazon.target_gender.missing", why=" (target_gender)")
+        check.missing("age_group", "amazon.age_range_description.missing", why=" (age_range_description)")
         check.flag(~items["country_of_origin"].str.fullmatch(r"[A-Z]{2}"), "amazon.country_of_origin.missing", "error",
-                   "country_of_origin", "country_of_origin {value!r} is not an ISO country code; Amazon requires one")
+                   "country_of_origin", "country_of_origin {value!r} is not an ISO country code; Amazon requires one" + fix("country_of_origin"))
         check.missing("size", "amazon.size.missing")
-        check.flag(map_distinct(items["size"], footwear_size_value).isna(), "amazon.footwear_size.not_numeric", "error", "size",
-                   "size {value!r} is not a whole or half numeric shoe size")
         adult_unisex = items["gender"].eq("unisex") & items["age_group"].eq("adult")
-        check.flag(adult_unisex & ~items["size_chart"].isin(list(SIZE_GENDER)), "amazon.footwear_size.gender_unknown",
-                   "error", "size", "unisex adult size {value} is in neither the men's nor the women's size chart")
+        numeric = map_distinct(items["size"], footwear_size_value).notna()
+        # a unisex adult size is sent once per shoe-size gender: each of those values must be numeric
+        unisex_numeric = pd.Series(True, index=items.index)
+        for column in ("size_men", "size_women"):
+            value = items[column]
+            unisex_numeric &= value.eq("") | map_distinct(value, footwear_size_value).notna()
+        numeric = numeric.where(~adult_unisex, unisex_numeric)
+        check.flag(items["size"].ne("") & ~numeric, "amazon.footwear_size.not_numeric", "error", "size",
+                   "size {value!r} is not a whole or half numeric shoe size")
+        check.flag(adult_unisex & ~items["size_chart"].isin([*SIZE_GENDER, "unisex"]), "amazon.footwear_size.gender_unknown",
+                   "error", "size", "unisex adult size {value} is in neither the men's nor the women's size chart; "
+                   "fix: add it to size_chart.csv")
         check.flag(items["title"].str.len() > ITEM_NAME_ADVISED, "amazon.item_name.long", "warning", "title",
                    f"item_name is longer than the {ITEM_NAME_ADVISED} characters Amazon advises for shoes")
         long = map_distinct(items["description"], lambda text: len(text.encode("utf-8")) > MAX_DESCRIPTION_BYTES)
@@ -135,6 +155,7 @@ class AmazonChannel:
         check.flag(open_sale & ~items["sale_active"], "amazon.discounted_price.no_window", "warning", "sale_price",
                    "future sale without an end date: Amazon's discounted_price needs both dates, so it is sent "
                    "once it has started, as our_price")
+        check.duplicate_variants("amazon.variant.duplicate")
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files

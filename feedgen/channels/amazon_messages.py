@@ -60,7 +60,7 @@ def _messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Ite
     mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
     column = {name: items[name].tolist() for name in (
         "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
-        "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "image_link",
+        "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "size_men", "size_women", "image_link",
         "additional_image_links", "country_of_origin")}
     rows = len(items)
 
@@ -107,8 +107,8 @@ def _messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Ite
         common["product_description"], common["bullet_point"],
         attribute("color", text, "color"),
         attribute("size", text, "size"),
-        attribute("footwear_size", lambda *size: [_footwear(market, *size)],
-                  "age_group", "eu_size", "gender", "size_chart", "size"),
+        attribute("footwear_size", lambda *size: _footwear(market, *size),
+                  "age_group", "eu_size", "gender", "size_chart", "size", "size_men", "size_women"),
         common["target_gender"], common["age_range_description"], common["department"],
         constant("parentage_level", plain("child")),
         attribute("child_parent_sku_relationship", lambda style: [
@@ -145,13 +145,22 @@ def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, activ
     return offer
 
 
-def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str, size: str) -> dict:
-    footwear = {"marketplace_id": market.amazon.marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
-                "age_group": footwear_age_group(age_group, eu_size)}
-    if age_group == "adult":
-        footwear["gender"] = {"female": "women", "male": "men"}.get(gender) or SIZE_GENDER[size_chart]
-    footwear.update(size_class="numeric", width="medium", size=footwear_size_value(size))
-    return footwear
+def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str, size: str, men: str,
+              women: str) -> list[dict]:
+    """footwear_size entries. A unisex adult shoe gets one per shoe-size gender its size exists in: Amazon
+    wants "size values for both male and female" when target_gender is unisex, and a shoe-size gender
+    (men / women) on each adult size (SPECS.md §3.3; developer-docs.amazon.com/sp-api/docs/
+    listings-items-guidance-for-complex-attributes)."""
+    base = {"marketplace_id": market.amazon.marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
+            "age_group": footwear_age_group(age_group, eu_size)}
+    if age_group != "adult":
+        return [{**base, "size_class": "numeric", "width": "medium", "size": footwear_size_value(size)}]
+    if gender in ("female", "male"):
+        sizes = [({"female": "women", "male": "men"}[gender], size)]
+    else:
+        sizes = [(SIZE_GENDER[chart], value) for chart, value in (("men", men), ("women", women)) if value]
+    return [{**base, "gender": shoe_gender, "size_class": "numeric", "width": "medium", "size": footwear_size_value(value)}
+            for shoe_gender, value in sizes]
 
 
 def _other_images(links: list[str], mp: str) -> list[str]:

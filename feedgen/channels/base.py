@@ -10,6 +10,7 @@ import pandas as pd
 
 from feedgen.channels.csvout import cell
 from feedgen.diagnostics import Diagnostic, Severity
+from feedgen.fixes import fix
 
 if TYPE_CHECKING:
     from feedgen.markets import MarketConfig
@@ -26,6 +27,10 @@ class Artifact:
     path: str  # relative to the output directory, POSIX separators
     items: int
 
+
+# What tells two variants of one item group apart (GMC 6324507: colour, size, material, pattern, age
+# group, gender; the size system belongs to the size). Two variants equal in all of them are one choice.
+VARIANT_ATTRIBUTES = ("color", "size", "size_system", "gender", "age_group", "material", "pattern")
 
 RemovedAction = Literal["delete", "zero_stock"]
 
@@ -77,21 +82,34 @@ class Channel(Protocol):
 
 
 class RuleCheck:
-    """Collects diagnostics from boolean masks and remembers which rows an error rejects."""
+    """Collects diagnostics from boolean masks and remembers which rows an error rejects.
 
-    def __init__(self, items: pd.DataFrame, channel: str, market: str) -> None:
+    Every error of an item is reported, not only the first (issue #14: fixing one problem must not
+    just reveal the next). Rows `blocked` upstream (a catalogue error on a field the channel needs) start
+    rejected and are still checked, so their other problems show in the same build; a (sku, field)
+    already `reported` upstream is not reported again, and blocked rows get no warnings (they are not sent)."""
+
+    def __init__(self, items: pd.DataFrame, channel: str, market: str, blocked: pd.Series | None = None,
+                 reported: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.items = items
         self.channel = channel
         self.market = market
-        self.rejected = pd.Series(False, index=items.index)
+        self.blocked = pd.Series(False, index=items.index) if blocked is None else blocked.reindex(items.index, fill_value=False)
+        self.rejected = self.blocked.copy()
+        self.skipped = pd.Series(False, index=items.index)
+        self.reported = reported
         self.diagnostics: list[Diagnostic] = []
 
     def flag(self, mask: pd.Series, rule_id: str, severity: Severity, field: str, message: str) -> None:
         """`message` may use {value} for the offending value."""
-        mask = mask & ~self.rejected if severity == "error" else mask
+        mask = mask & ~self.skipped
+        if severity != "error":
+            mask = mask & ~self.blocked
         if not mask.any():
             return
         for sku, value in self.items.loc[mask, ["sku", field]].itertuples(index=False):
+            if severity == "error" and (sku, field) in self.reported:
+                continue
             self.diagnostics.append(
                 Diagnostic(rule_id, severity, message.format(value=value), sku=sku,
                            market=self.market, channel=self.channel, field=field)
@@ -99,16 +117,53 @@ class RuleCheck:
         if severity == "error":
             self.rejected |= mask
 
+    def skip(self, mask: pd.Series) -> None:
+        """Leave these rows out, unchecked from now on: the channel cannot take them at all, so their
+        other problems would only be noise."""
+        self.rejected |= mask
+        self.skipped |= mask
+
     def too_long(self, field: str, limit: int, rule_id: str, severity: Severity = "error") -> None:
         lengths = self.items[field].astype(str).str.len()
         self.flag(lengths > limit, rule_id, severity, field, f"{field} is longer than {limit} characters")
 
-    def missing(self, field: str, rule_id: str, severity: Severity = "error") -> None:
+    def missing(self, field: str, rule_id: str, severity: Severity = "error", why: str = "",
+                only: pd.Series | None = None) -> None:
+        """Flag rows without `field` (among `only`, where the field is required of some items only)."""
         column = self.items[field]
-        self.flag(column.isna() | column.astype(str).eq(""), rule_id, severity, field, f"{field} is required")
+        empty = column.isna() | column.astype(str).eq("")
+        self.flag(empty if only is None else empty & only, rule_id, severity, field,
+                  f"{field} is required{why}{fix(field)}")  # the fix hints hold no {braces}
+
+    def duplicate_variants(self, rule_id: str, attributes: tuple[str, ...] = VARIANT_ATTRIBUTES) -> None:
+        """An error for each item that repeats every variant attribute of an earlier item (by SKU) of its
+        group: the platform would show two identical choices (Google: variants differ in colour, size,
+        material, pattern, age group or gender, GMC 6324507). Run it last, over what the other checks accept."""
+        names = [name for name in attributes if name in self.items.columns]
+        columns = ["style_id", *names]
+        live = self.items.loc[~self.rejected, ["sku", *columns]]
+        if not live.duplicated(subset=columns).any():  # hashed per column: the usual case costs one pass
+            return
+        live = live.sort_values("sku", kind="stable")
+        first = live.groupby(columns, sort=False, dropna=False)["sku"].transform("first")
+        for index in live.index[first.ne(live["sku"])]:
+            row = live.loc[index]
+            shown = ", ".join(f"{name} {row[name]!r}" for name in names if str(row[name]))
+            self.diagnostics.append(Diagnostic(
+                rule_id, "error",
+                f"{row['sku']} and {first[index]} in item group {row['style_id']!r} have the same variant attributes "
+                f"({shown}): a shopper would see two identical choices, so {row['sku']} is left out; fix: give them "
+                "different values in the catalogue (a size: check size_chart.csv, two EU sizes give one size here)",
+                sku=row["sku"], market=self.market, channel=self.channel, field="size"))
+            self.rejected[index] = True
 
     def accepted(self) -> pd.DataFrame:
         return self.items.loc[~self.rejected]
+
+
+def reported_errors(errors: dict[str, set[str]]) -> frozenset[tuple[str, str]]:
+    """(sku, field) of every upstream error, so a channel does not report the same problem again."""
+    return frozenset((sku, field) for field, skus in errors.items() for sku in skus)
 
 
 def blocked_by_catalogue(items: pd.DataFrame, errors: dict[str, set[str]], fields: tuple[str, ...]) -> pd.Series:

@@ -12,6 +12,7 @@ from typing import ClassVar
 import pandas as pd
 from lxml import etree
 
+from feedgen.categories import kind_column
 from feedgen.channels.base import Artifact, RuleCheck
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
@@ -24,6 +25,15 @@ G = "http://base.google.com/ns/1.0"
 # Google requires colour, size, gender and age group for apparel only when targeting these
 # countries (GMC 6324487, 6324492, 6324479, 6324463); elsewhere a missing one limits the item.
 APPAREL_STRICT_COUNTRIES = frozenset({"BR", "FR", "DE", "JP", "GB", "US"})
+# ... and only for items in these parts of the taxonomy (feedgen.categories.category_kind): colour, gender
+# and age group for Apparel & Accessories (166; gender and age group optional for a few accessories),
+# size for Clothing (1604) and Shoes (187) only (SPECS.md §1.1-1.2).
+APPAREL_FIELDS: dict[str, frozenset[str]] = {
+    "color": frozenset({"shoes", "clothing", "apparel", "accessory"}),
+    "gender": frozenset({"shoes", "clothing", "apparel"}),
+    "age_group": frozenset({"shoes", "clothing", "apparel"}),
+    "size": frozenset({"shoes", "clothing"}),
+}
 MAX_ADDITIONAL_IMAGES = 10
 CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
 CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
@@ -42,8 +52,8 @@ class GoogleChannel:
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
-        items = market_offers.offers.loc[~blocked].copy()
-        check = RuleCheck(items, self.name, market.id)
+        items = market_offers.offers.copy()
+        check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "google.price.missing")
         check.too_long("sku", 50, "google.id.too_long")
         check.too_long("style_id", 50, "google.item_group_id.too_long")
@@ -59,8 +69,12 @@ class GoogleChannel:
         check.flag(no_identifier, "google.identifier.missing", "warning", "gtin",
                    "no gtin and no mpn: sent with identifier_exists = no, which limits the item")
         strict = market.country in APPAREL_STRICT_COUNTRIES
-        for field in ("color", "size", "gender", "age_group"):
-            check.missing(field, f"google.{field}.missing", "error" if strict else "warning")
+        kinds = kind_column(items["google_product_category"])
+        for field, needed_by in APPAREL_FIELDS.items():
+            what = "Clothing and Shoes" if field == "size" else "Apparel & Accessories"
+            where = f" in {market.country}" if strict else f" (in {market.country} a missing one limits the item)"
+            check.missing(field, f"google.{field}.missing", "error" if strict else "warning",
+                          why=f" for {what} items{where}", only=kinds.isin(needed_by))
         colours = map_distinct(items["color"], lambda color: color.split("/"))
         check.flag(colours.map(len) > 3, "google.color.too_many", "error", "color", "at most 3 colours separated by /")
         check.flag(colours.map(lambda parts: any(len(p) > 40 for p in parts)), "google.color.too_long", "error",
@@ -90,6 +104,7 @@ class GoogleChannel:
         image_count = map_distinct(items["additional_image_links"], lambda links: links.count("|") + (links != ""))
         check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
+        check.duplicate_variants("google.variant.duplicate")
         return check.accepted(), check.diagnostics
 
     def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:

@@ -44,6 +44,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from feedgen.categories import kind_column
 from feedgen.channels.base import Artifact, RuleCheck, text_list
 from feedgen.channels.csvout import needs_neutralising, restore, write_columns
 from feedgen.columns import map_distinct
@@ -70,6 +71,12 @@ LIMITS = {  # Meta catalog "Supported fields – products" (SPECS.md §2.2)
     "color": 200, "size": 200, "material": 200, "product_type": 750,
 }
 SHORTENED = {"title": 200, "description": 9999}
+# Which items Shops wants size, colour and gender of (feedgen.categories.category_kind).
+APPAREL_FIELDS: dict[str, frozenset[str]] = {
+    "size": frozenset({"shoes", "clothing"}),
+    "color": frozenset({"shoes", "clothing", "apparel", "accessory"}),
+    "gender": frozenset({"shoes", "clothing", "apparel"}),
+}
 
 FULL_COLUMNS = (
     "id", "title", "description", "availability", "condition", "price", "sale_price",
@@ -135,9 +142,9 @@ class MetaChannel:
             raise InputError(self.config.path, f"markets.{market.id}.language: Meta has no language override code for "
                              f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta.py); "
                              "use [meta] layout = \"per_market\" or add the code")
-        items = market_offers.offers.loc[~blocked].copy()
+        items = market_offers.offers.copy()
         items["description"] = map_distinct(items["description"], strip_html)  # Meta wants plain text
-        check = RuleCheck(items, self.name, market.id)
+        check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "meta.price.missing")
         check.missing("link", "meta.link.missing")
         for field, limit in LIMITS.items():
@@ -155,8 +162,10 @@ class MetaChannel:
         check.flag(map_distinct(items["style_id"], needs_neutralising), "meta.item_group_id.formula_prefix",
                    "warning", "style_id", "item_group_id {value!r} starts with = + - or @ and is sent as '{value}, "
                    "which differs from the other channels and from product_group content_ids")
-        for field in ("size", "color", "gender"):  # required by Shops for apparel and shoes
-            check.missing(field, f"meta.{field}.missing", "warning")
+        kinds = kind_column(items["google_product_category"])
+        for field, needed_by in APPAREL_FIELDS.items():  # required by Shops for apparel and shoes (SPECS.md §2.2)
+            check.missing(field, f"meta.{field}.missing", "warning", why=" by Shops for apparel and shoes",
+                          only=kinds.isin(needed_by))
         check.flag(~items["link"].str.startswith("https://"), "meta.link.not_https", "warning", "link",
                    "link should use https")
         check.flag(items["image_link"].ne("") & ~items["image_link"].str.startswith("https://"),
@@ -172,6 +181,7 @@ class MetaChannel:
         for field in TEXT_FIELDS:
             check.flag(map_distinct(items[field].astype(str), needs_neutralising), f"meta.{field}.formula_like", "warning", field,
                        "starts with = + - or @: written with a leading apostrophe so spreadsheets do not run it")
+        check.duplicate_variants("meta.variant.duplicate")
         # Archived in the country feed, so Meta never falls back to main's (another country's) price:
         # what our checks rejected, what catalogue errors blocked, and what rules left out for Meta here.
         blocked_skus = set(market_offers.offers.loc[blocked, "sku"])

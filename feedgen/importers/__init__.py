@@ -43,9 +43,10 @@ def import_frame(
         return raw, [], fmt
     if raw.empty:  # a header-only export: the importers' string operations need at least one row
         raise InputError(path, f"read as a {fmt} export, but it has no rows below the header", row=2)
-    log = ImportLog(fmt)
+    log = ImportLog(fmt, defaults={**defaults, **settings.defaults},
+                    mapping=str(settings.path) if settings.path else "mapping.toml (--mapping)")
     frame = IMPORTERS[fmt](path, raw, settings, log)
-    frame = finish(frame, {**defaults, **settings.defaults}, log)
+    frame = finish(frame, log.defaults, log)
     if frame.empty:
         raise InputError(path, f"read as a {fmt} export, but it has no products to import", row=2)
     return frame, log.diagnostics, fmt

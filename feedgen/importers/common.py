@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from feedgen.catalogue import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from feedgen.categories import kind_column, known_category
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.text import strip_html
@@ -25,11 +26,13 @@ NATIVE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 SIZE_NAMES = frozenset({
     "size", "shoe size", "eu size", "størrelse", "storlek", "storlek eu", "skostørrelse", "koko", "kenkäkoko",
     "größe", "grösse", "groesse", "schuhgröße", "maat", "schoenmaat", "taille", "pointure", "talla", "taglia", "misura",
+    "ring size", "ringstørrelse", "ringstorlek", "ringgröße",
 })
 COLOR_NAMES = frozenset({
     "color", "colour", "farge", "färg", "farve", "väri", "farbe", "kleur", "couleur", "colore",
 })
-MATERIAL_NAMES = frozenset({"material", "materiale", "materiaali", "materiaal", "matériau", "materiale principale"})
+MATERIAL_NAMES = frozenset({"material", "materiale", "materiaali", "materiaal", "matériau", "materiale principale",
+                            "metal", "metal type"})  # jewellery shops name the material "Metal"
 GENDER_NAMES = frozenset({"gender", "kjønn", "kön", "køn", "sukupuoli", "geschlecht", "geslacht"})
 
 # Words that say who a product is for, whole words only, case-folded.
@@ -56,6 +59,12 @@ class ImportLog:
 
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    defaults: dict[str, str] = field(default_factory=dict)  # [defaults] of the mapping file (and the project brand)
+    mapping: str = "mapping.toml"  # the mapping file's name, for messages that say where a default goes
+
+    def default_hint(self, field_name: str, example: str) -> str:
+        """'; fix: …' naming the [defaults] line that settles a field for the whole export."""
+        return f"; fix: set it in the shop, or for the whole export add {field_name} = \"{example}\" under [defaults] in {self.mapping}"
 
     def add(self, rule: str, severity: str, message: str, sku: str = "", field_name: str = "") -> None:
         self.diagnostics.append(Diagnostic(f"import.{rule}", severity, message, sku=sku, field=field_name))
@@ -148,7 +157,10 @@ def inherit(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 
 def resolve_gender_age(frame: pd.DataFrame, hints: pd.Series, log: ImportLog) -> None:
-    """Fill `age_group` and `gender` where the export left them blank, from words in `hints`."""
+    """Fill `age_group` and `gender` where the export left them blank, from words in `hints`.
+
+    A field with a [defaults] value is left blank here for `finish` to fill, without a guess and
+    without a warning: once the user has set the default, the warning that asked for it is gone."""
     blank_age = frame["age_group"].eq("")
     age = infer_age_group(hints)
     found = blank_age & age.ne("")
@@ -156,21 +168,28 @@ def resolve_gender_age(frame: pd.DataFrame, hints: pd.Series, log: ImportLog) ->
     log.per_sku("age_group.inferred", "info", frame.loc[found, "sku"],
                 "age group inferred from the product's type, tags or title", "age_group")
     assumed = blank_age & age.eq("")
-    frame.loc[assumed, "age_group"] = "adult"
-    log.per_sku("age_group.assumed", "info", frame.loc[assumed, "sku"],
-                "no age group in the export and no kids' words: assumed adult", "age_group")
+    if "age_group" not in log.defaults:
+        frame.loc[assumed, "age_group"] = "adult"
+        log.per_sku("age_group.assumed", "info", frame.loc[assumed, "sku"],
+                    "no age group in the export and no kids' words: assumed adult" + log.default_hint("age_group", "adult"),
+                    "age_group")
 
     blank_gender = frame["gender"].eq("")
     guessed = infer_gender(hints)
-    children = blank_gender & guessed.eq("") & frame["age_group"].ne("adult")
+    children = blank_gender & guessed.eq("") & frame["age_group"].isin(["newborn", "infant", "toddler", "kids"])
     guessed[children] = "unisex"  # children's shoes that name neither boys nor girls are for both
     found = blank_gender & guessed.ne("")
     frame.loc[found, "gender"] = guessed[found]
     log.per_sku("gender.inferred", "info", frame.loc[found, "sku"],
                 "gender inferred from the product's type, tags or title", "gender")
     unknown = blank_gender & guessed.eq("")
-    log.per_sku("gender.unknown", "warning", frame.loc[unknown, "sku"],
-                "no gender in the export and none in the product's type, tags or title", "gender")
+    if "google_product_category" in frame.columns:  # a known category outside apparel needs no gender (GMC 6324479)
+        category = frame["google_product_category"].astype(str)
+        unknown &= ~(map_distinct(category, known_category) & kind_column(category).eq(""))
+    if "gender" not in log.defaults:
+        log.per_sku("gender.unknown", "warning", frame.loc[unknown, "sku"],
+                    "no gender in the export and none in the product's type, tags or title"
+                    + log.default_hint("gender", "unisex"), "gender")
 
 
 def unique_skus(frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 
     [import]
     sheet = "Products"          # XLSX sheet (default: the first)
-    prices_market = "NO"        # the file holds this market's shelf prices (default: the project's base prices)
+    currency = "USD"            # the currency of the file's prices (default: the project's base_currency, with a warning)
+    prices_market = "US"        # the market whose shelf prices the file holds (default: the one market in `currency`)
 
     [defaults]                  # used where an export leaves a field empty
     age_group = "adult"
@@ -19,6 +20,7 @@ naming the line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -58,6 +60,7 @@ class ImportSettings:
     path: Path | None = None
     sheet: str | None = None
     prices_market: str = ""
+    currency: str = ""  # ISO 4217, as declared under [import]; '' when the file does not say
     defaults: dict[str, str] = field(default_factory=dict)
     columns: dict[str, FieldSpec] = field(default_factory=dict)
 
@@ -136,9 +139,14 @@ def load_settings(path: str | Path) -> ImportSettings:
         if table in data and not isinstance(data[table], dict):
             raise toml.fail(f"{table} must be a table [{table}]", key=table)
     settings = data.get("import", {})
-    bad = sorted(set(settings) - {"sheet", "prices_market"})
+    bad = sorted(set(settings) - {"sheet", "prices_market", "currency"})
     if bad:
-        raise toml.fail(f"import.{bad[0]}: unknown key (allowed: prices_market, sheet)", header="[import]", key=bad[0])
+        raise toml.fail(f"import.{bad[0]}: unknown key (allowed: currency, prices_market, sheet)", header="[import]", key=bad[0])
+    currency = _string(toml, settings["currency"], "import.currency", header="[import]", key="currency").strip().upper() \
+        if "currency" in settings else ""
+    if "currency" in settings and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise toml.fail(f"import.currency: {settings['currency']!r} is not an ISO 4217 currency code such as \"USD\"",
+                        header="[import]", key="currency")
     defaults: dict[str, str] = {}
     for name, value in data.get("defaults", {}).items():
         if name not in NATIVE_COLUMNS or name in NOT_DEFAULTABLE:
@@ -150,6 +158,7 @@ def load_settings(path: str | Path) -> ImportSettings:
         path=toml.path,
         sheet=_string(toml, settings["sheet"], "import.sheet", header="[import]", key="sheet") if "sheet" in settings else None,
         prices_market=str(settings.get("prices_market", "")).strip().upper(),
+        currency=currency,
         defaults=defaults,
         columns=columns,
     )

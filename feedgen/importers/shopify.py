@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from feedgen.categories import google_taxonomy
+from feedgen.columns import map_distinct
 from feedgen.numbers import parse_decimal
 from feedgen.errors import InputError
 from feedgen.importers.common import (
@@ -204,6 +206,16 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
     items["brand"] = items["vendor"]
     items["product_type"] = items["type"].where(items["type"].ne(""), items["product_category"])
     items["google_product_category"] = items["google_category"]
+    # Shopify's Product Category uses the names of Google's taxonomy (Shopify Standard Product Taxonomy):
+    # where it is a Google path, it is the item's Google category (the deepest level both share).
+    taxonomy = google_taxonomy()
+    from_shop = items["google_product_category"].eq("") & items["product_category"].ne("")
+    category = map_distinct(items.loc[from_shop, "product_category"], taxonomy.prefix_id)
+    items.loc[category.index[category.ne("")], "google_product_category"] = category[category.ne("")]
+    if category.ne("").any():
+        log.add("google_product_category.from_product_category", "info", f"{int(category.ne('').sum())} variant(s) "
+                "without a Google Shopping / Google Product Category take the Google category their Product Category "
+                "names", field_name="google_product_category")
     items["style_id"] = items["handle"]
 
     items["gender"] = items["google_gender"].map(normalise_gender)
@@ -213,7 +225,8 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
     items["age_group"] = age.where(age.isin(AGE_VALUES), "")
     hints = items["type"] + " " + items["product_category"] + " " + items["tags"] + " " + items["title"]
     resolve_gender_age(items, hints, log)
-    no_colour = items.loc[items["color"].eq(""), "handle"].unique()
+    no_colour = items.loc[items["color"].eq(""), "handle"].unique() if "color" not in log.defaults else []
     for handle in no_colour:
-        log.add("color.missing", "warning", f"product {handle!r} has no colour option (Color, Colour, Farge …)", field_name="color")
+        log.add("color.missing", "warning", f"product {handle!r} has no colour option (Color, Colour, Farge …)"
+                + log.default_hint("color", "Black"), field_name="color")
     return items

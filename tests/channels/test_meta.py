@@ -244,11 +244,11 @@ def test_formula_like_ids_are_never_rewritten(project) -> None:
     left out of Meta with an error. Google (XML) carries it unchanged. item_group_id only groups
     the variants inside Meta, which a consistently prefixed value still does: a warning that says so."""
     write_catalogue(project / "product_data" / "catalogue.csv", [
-        {"sku": "=A1", "style_id": "AS-1005"},
-        {"sku": "@HOME-1", "style_id": "AS-1005"},
-        {"sku": "-5", "style_id": "AS-1005"},  # a plain number: not neutralised, so Meta gets it unchanged
+        {"sku": "=A1", "style_id": "AS-1005", "size": "38"},
+        {"sku": "@HOME-1", "style_id": "AS-1005", "size": "39"},
+        {"sku": "-5", "style_id": "AS-1005", "size": "40"},  # a plain number: not neutralised, so Meta gets it unchanged
         {"sku": "GROUP-1", "style_id": "-STYLE"},
-        {"sku": "OK-1", "style_id": "AS-1005"},
+        {"sku": "OK-1", "style_id": "AS-1005", "size": "41"},
     ])
     result = build_project(project, channels=["meta", "google"], market_ids=["GB", "SE"])
     out = project / "output" / "meta"
