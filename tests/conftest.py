@@ -6,6 +6,7 @@ test may change (put back, byte for byte and at the same path, before every test
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,16 @@ def use_mini(project: Path) -> Path:
     """Swap in the 7-SKU catalogue and round FX rates of tests/fixtures/mini; returns project."""
     for name in ("catalogue.csv", "fx_rates.csv"):
         shutil.copy(MINI / name, project / "product_data" / name)
+    return publish_source_text(project)
+
+
+def publish_source_text(project: Path) -> Path:
+    """Set `untranslated = "source"` on every market of project/product_data/markets.toml: for test
+    projects whose catalogue the shipped translations do not cover (mini, small, hostile), so their
+    foreign markets carry the English text instead of leaving every item out (the default, "omit")."""
+    path = project / "product_data" / "markets.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(\[markets\.[A-Z]{2}\]\n)", '\\1untranslated = "source"\n', text), encoding="utf-8")
     return project
 
 

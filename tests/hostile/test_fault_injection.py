@@ -29,7 +29,7 @@ from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue, write_catalogue
 from feedgen.i18n import PRODUCTS
 
-from ..conftest import MINI, SAMPLE_DATA, SAMPLE_LOCALES
+from ..conftest import MINI, SAMPLE_DATA, SAMPLE_LOCALES, publish_source_text
 from ..helpers import google_items
 from .outputs import check_tree, snapshot
 
@@ -45,7 +45,7 @@ def shop(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE_LOCALES, project / "locales")
     for name in ("catalogue.csv", "fx_rates.csv"):
         shutil.copy(MINI / name, project / "product_data" / name)
-    return project
+    return publish_source_text(project)
 
 
 def _build(project: Path, *extra: str):
