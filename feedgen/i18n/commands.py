@@ -118,8 +118,12 @@ def _report_write(path: Path, changed: bool, detail: str) -> None:
               help="Which catalogues: product text, UI strings (messages) or both.")
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets'.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if any language is less than this % reviewed.")
-def status(domain, languages, fail_under, **options) -> None:
-    """Per language: reviewed / machine / fuzzy / missing counts against the current source texts."""
+@click.option("--list", "list_entries", is_flag=True, help="Also name every entry that is not reviewed (msgctxt, status, text).")
+def status(domain, languages, fail_under, list_entries, **options) -> None:
+    """Per language: reviewed / machine / fuzzy / missing counts against the current source texts.
+
+    Regional catalogues a market reads (en_US, en_GB, nb_NO over nb) are overrides: they are counted
+    over the entries they hold, so their percentage says how much of the override is reviewed."""
     project = _project(options)
     failing = []
     try:
@@ -129,14 +133,25 @@ def status(domain, languages, fail_under, **options) -> None:
             keys = project.sources(name)
             click.echo(f"{name}: {len(keys)} source texts ({project.source_language})")
             click.echo(f"{'language':9} {'reviewed':>8} {'machine':>8} {'fuzzy':>6} {'missing':>8} {'unused':>7} {'reviewed %':>11}")
-            for language in project.languages(name, _split(languages)):
-                row = language_status(project.locales, language, name, keys)
+            requested = _split(languages)
+            listed = []
+            for language in project.languages(name, requested) + ([] if requested else project.variant_folders(name)):
+                override = project.is_override(language, name)
+                row = language_status(project.locales, language, name, keys, override=override)
                 counts = row.counts
                 note = "" if row.exists else "  (no catalogue)"
+                note += f"  (override of {language.split('_')[0]}: counts the {row.total} entries it holds)" if override else ""
+                listed.append(row)
                 click.echo(f"{language:9} {counts['reviewed']:>8} {counts['machine']:>8} {counts['fuzzy']:>6} "
                            f"{counts['missing']:>8} {row.unused:>7} {row.reviewed_percent:>10.1f}%{note}")
                 if fail_under is not None and row.reviewed_percent < fail_under:
                     failing.append(f"{name}/{language} {row.reviewed_percent:.1f}%")
+            if list_entries:
+                for row in listed:
+                    for (context, msgid), state in row.unreviewed:
+                        text = msgid.replace("\n", " ⏎ ")
+                        preview = text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
+                        click.echo(f"  {row.language:6} {state:8} {context or '-':32} {preview}")
             for folder in project.unused_folders(name):
                 click.echo(f"warning: {po_path(project.locales, folder, name)} is read by no market "
                            f"(market languages: {', '.join(project.market_languages())})")
