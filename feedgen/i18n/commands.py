@@ -16,7 +16,7 @@ import click
 from feedgen.errors import InputError
 from feedgen.i18n import DOMAINS, MESSAGES, PRODUCTS
 from feedgen.i18n.backends import ENGINES, BackendError, make_backend
-from feedgen.i18n.catalogues import catalogue_languages, po_path, pot_path, write_catalogue
+from feedgen.i18n.catalogues import approve, catalogue_languages, po_path, pot_path, status_of, write_catalogue
 from feedgen.i18n.masking import Masker
 from feedgen.i18n.project import I18nProject
 from feedgen.i18n.review import compile_catalogue, language_status, lint_catalogue
@@ -188,6 +188,35 @@ def check(data_dir, locales, domain) -> None:
     sys.exit(1 if errors else 0)
 
 
+@translations.command("approve")
+@project_options
+@click.option("-l", "--languages", required=True, help="Comma-separated languages whose machine translations you reviewed.")
+@click.option("--reviewer", required=True, help="Your name, as it should stand in `# Reviewed: NAME DATE`.")
+@click.option("--domain", type=click.Choice(DOMAINS), default=PRODUCTS, show_default=True)
+@click.option("--context", "prefix", default="", help="Only entries whose msgctxt starts with this, e.g. AS-1009: or campaign:.")
+def approve_command(languages, reviewer, domain, prefix, **options) -> None:
+    """Mark the machine translations you have reviewed as reviewed, keeping where they came from.
+
+    Clears the fuzzy flag of each machine entry (fuzzy + `# MT:`, for the current source text) and adds
+    `# Reviewed: REVIEWER DATE` beside the `# MT:` line. Entries fuzzy for any other reason (a changed
+    source text) are left alone: they need an edit, not a stamp."""
+    project = _project(options)
+    if not reviewer.strip():
+        raise click.BadParameter("must name a person", param_hint="--reviewer")
+    try:
+        for language in _split(languages) or []:
+            catalog = project.catalogue(language, domain)
+            chosen = [m for m in catalog if m.id and status_of(m) == "machine" and (m.context or "").startswith(prefix)]
+            for message in chosen:
+                approve(message, reviewer.strip(), _today())
+            path = po_path(project.locales, language, domain)
+            if chosen:
+                write_catalogue(path, catalog, domain)
+            click.echo(f"{language}: {len(chosen)} machine translation(s) approved by {reviewer.strip()} in {path}")
+    except InputError as error:
+        _fail(error)
+
+
 @translations.command("compile")
 @folder_options
 def compile_command(data_dir, locales, domain) -> None:
@@ -251,6 +280,14 @@ def translate(languages, backend, domain, dry_run, limit, engine_options, pause,
         sys.exit(EXIT_INPUT)
     if dry_run:
         _print_plan(plans, backend)
+        try:
+            stale = project.out_of_date(domain, template, targets)
+        except InputError as error:
+            _fail(error)
+        if stale:
+            click.echo("\nrun `feedgen translations extract` first: the catalogues on disk are behind the source texts")
+            for note in stale:
+                click.echo(f"  {note}")
         return
     if ENGINES[backend].note:
         click.echo(f"note: {backend}: {ENGINES[backend].note}", err=True)

@@ -8,7 +8,7 @@ so the cost does not grow with the number of sizes per style.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -167,6 +167,13 @@ class CatalogueLocalizer:
             f"({machine} machine, {len(pending) - machine} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
             "see `feedgen translations status`",
         )
+
+
+def for_review(market: Market) -> Market:
+    """The market as `feedgen serve --review` renders it: text without a usable translation is shown
+    (in the source language, marked missing) instead of leaving its item out, whatever the market's
+    `untranslated` policy: a reviewer has to see what needs a human."""
+    return replace(market, untranslated="source")
 
 
 def _preference(entry: Entry) -> int:

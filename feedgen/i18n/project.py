@@ -128,6 +128,25 @@ class I18nProject:
             self._catalogs[cache_key] = catalog
         return self._catalogs[cache_key]
 
+    def out_of_date(self, domain: str, template: Catalog, languages: list[str]) -> list[str]:
+        """Why `feedgen translations extract` should run first: the files on disk lag the current source
+        texts (a translator's tool would not show the entries a translate run is about to fill)."""
+        wanted = {key_of(message) for message in template if message.id}
+        notes = []
+        path = pot_path(self.locales, domain)
+        on_disk = {key_of(m) for m in read_catalogue(path, domain) if m.id} if path.exists() else set()
+        if on_disk != wanted:
+            notes.append(f"{path}: {len(wanted - on_disk)} new and {len(on_disk - wanted)} vanished source text(s)"
+                         if path.exists() else f"{path} does not exist")
+        for language in languages:
+            po = po_path(self.locales, language, domain)
+            if self.is_override(language, domain):
+                continue
+            held = {key_of(m) for m in read_catalogue(po, domain, language) if m.id} if po.exists() else set()
+            if wanted - held:
+                notes.append(f"{po}: {len(wanted - held)} source text(s) not in the file yet")
+        return notes
+
     def terms(self) -> list[str]:
         """Never machine-translated: the brand and the lines of locales/do-not-translate.txt."""
         terms = [self.config.project.brand]
@@ -142,9 +161,11 @@ def _keep_overrides_only(catalog: Catalog, held: set[Key], template: Catalog) ->
     """An override after an update keeps what it held (fuzzy where its source text changed), never
     the template's other entries: not as empty ones, nor as fuzzy near-copies of an entry it still has."""
     current = {message.id for message in template if message.id}
+    contexts = {context for context, _ in held}
     for message in [m for m in catalog if m.id]:
         if key_of(message) in held:
             continue
-        renamed = bool(message.previous_id) and message.previous_id[0] not in current
+        # the source text of an entry it held changed: same msgctxt, and the old text is gone
+        renamed = bool(message.previous_id) and message.previous_id[0] not in current and (message.context or "") in contexts
         if status_of(message) == "missing" or not renamed:
             catalog.delete(message.id, context=message.context)

@@ -23,7 +23,9 @@ from feedgen.i18n import PRODUCTS
 from feedgen.i18n.catalogues import (
     Key,
     Status,
+    approved_by,
     count_statuses,
+    is_machine,
     key_of,
     po_path,
     pot_path,
@@ -117,6 +119,10 @@ def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
         if not message.id or status_of(message) == "missing":
             continue
         context = key_of(message)[0]
+        if status_of(message) == "reviewed" and is_machine(message) and not approved_by(message):
+            findings.append(Finding(str(path), message.lineno or 0, "warning",
+                                    f"{context or message.id!r}: machine translation approved without a named reviewer "
+                                    "(`feedgen translations approve --reviewer NAME` adds `# Reviewed: NAME DATE`)"))
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
         for index, string in enumerate(strings):
