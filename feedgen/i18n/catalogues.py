@@ -76,6 +76,9 @@ def read_catalogue(path: Path, domain: str, language: str | None = None) -> Cata
     for message in catalog:
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
+        # Babel's reader also keeps each `#| msgid` line as a translator comment "| msgid …", which
+        # its writer then prints as "# | msgid …" beside the real `#|` line, once more on every round trip
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     if catalog.locale is None and language:
         try:
             catalog.locale = Locale.parse(language)

@@ -19,7 +19,10 @@ from feedgen.errors import InputError
 from feedgen.i18n import PRODUCTS
 from feedgen.i18n.catalogues import locale_chain, po_path, read_catalogue, status_of
 from feedgen.i18n.checks import problems
-from feedgen.i18n.sources import FEATURE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features
+from feedgen.columns import map_distinct
+from feedgen.i18n.sources import (
+    FEATURE_SEPARATOR, PRODUCT_TYPE, PRODUCT_TYPE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features, split_product_type,
+)
 from feedgen.markets import Market
 from feedgen.offers import LOCALIZED_FIELDS
 from feedgen.text import clean_text
@@ -117,6 +120,37 @@ class CatalogueLocalizer:
         if untranslated.any() and market.untranslated == "omit":
             items = items.loc[~untranslated]
         return items, diagnostics
+
+    def localize_product_type(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
+        """product_type in the market's language, level by level (msgctxt "product_type").
+
+        Run after rules.toml, whose conditions read the source path ("product_type contains 'winter'")
+        and may append a level. An untranslated level and everything below it is cut unless the
+        market publishes source text (untranslated = "source"): "Schuhe > Stiefel" rather than
+        "Schuhe > Stiefel > Hiking Boots"; the attribute is the shop's own taxonomy and optional."""
+        table, _ = self._lookup(market)
+        keep_source = market.language == self.source_language or market.untranslated == "source"
+        if keep_source and not any(context == PRODUCT_TYPE for context, _ in table):
+            return offers
+
+        def level(text: str) -> str | None:
+            entry = table.get((PRODUCT_TYPE, text))
+            if entry is not None and (entry.status == "reviewed" or (entry.status == "machine" and market.allow_machine_translation)):
+                return entry.text
+            return text if keep_source else None
+
+        def path(value: str) -> str:
+            done: list[str] = []
+            for text in split_product_type(value):
+                translated = level(text)
+                if translated is None:
+                    break
+                done.append(translated)
+            return PRODUCT_TYPE_SEPARATOR.join(done)
+
+        offers = offers.copy()
+        offers[PRODUCT_TYPE] = map_distinct(offers[PRODUCT_TYPE], path)
+        return offers
 
     def _untranslated_market(self, items, market, diagnostics):
         """No catalogue for the market's language at all: the market's policy decides, once for all items."""

@@ -242,3 +242,46 @@ def test_translate_dry_run_says_when_extract_must_run_first(project) -> None:
     assert _cli(project, "translations", "extract").exit_code == 0
     again = CliRunner().invoke(main, ["translate", "--dry-run", "-l", "nb", "--data", str(project / "product_data")])
     assert "extract` first" not in again.output
+
+
+# ----------------------------------------------------------------------------- product_type
+def test_product_type_is_localized_after_the_rules_read_it(built_sample) -> None:
+    def types(market: str) -> set[str]:
+        feed = etree.parse(str(built_sample.out / "google" / f"{market}.xml"))
+        return {item.findtext(f"{G}product_type") for item in feed.iter("item")}
+
+    assert "Schuhe > Stiefel > Wanderstiefel" in types("de") and "Sko > Barn > Gummistøvler" in types("no")
+    assert "Shoes > Trainers" in types("gb") and "Shoes > Sneakers" in types("us")
+    assert not any(path.startswith("Shoes") for path in types("de"))
+    # rules.toml matched the source path ("product_type contains 'winter'") in every market alike
+
+    def winter(market: str) -> set[str]:
+        feed = etree.parse(str(built_sample.out / "google" / f"{market}.xml"))
+        return {item.findtext(f"{G}item_group_id") for item in feed.iter("item")
+                if item.findtext(f"{G}custom_label_0") == "winter"}
+
+    assert winter("de") and winter("de") == winter("gb") == winter("no")
+
+
+def test_an_untranslated_product_type_level_is_cut_not_published_in_english(tmp_path, sample_items, sample_markets) -> None:
+    locales = tmp_path / "l10n"
+    write_po(locales / "de" / "LC_MESSAGES" / "products.po", "de",
+             [("product_type", "Shoes", "Schuhe"), ("product_type", "Boots", "Stiefel")])
+    localizer = CatalogueLocalizer(locales, "en")
+    offers = sample_items.loc[sample_items["product_type"] == "Shoes > Boots > Hiking Boots"].head(2)
+    assert set(localizer.localize_product_type(offers, sample_markets["DE"])["product_type"]) == {"Schuhe > Stiefel"}
+    source = replace(sample_markets["DE"], untranslated="source")
+    assert set(localizer.localize_product_type(offers, source)["product_type"]) == {"Schuhe > Stiefel > Hiking Boots"}
+
+
+def test_a_fuzzy_entry_round_trips_without_a_copied_previous_line(tmp_path) -> None:
+    """Babel's reader also keeps `#| msgid` as a translator comment; written back it became a second,
+    spaced `# | msgid` line, one more per round trip."""
+    from feedgen.i18n.catalogues import render_catalogue
+    path = tmp_path / "products.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                    '#, fuzzy\n#| msgid "Old"\nmsgctxt "c"\nmsgid "New"\nmsgstr "Ny"\n', encoding="utf-8")
+    once = render_catalogue(read_catalogue(path, "products", "nb"), "products")
+    path.write_bytes(once)
+    assert render_catalogue(read_catalogue(path, "products", "nb"), "products") == once
+    assert b"# | msgid" not in once and once.count(b'#| msgid "Old"') == 1
