@@ -140,7 +140,10 @@ def mini_project(project: Path) -> Path:
 
 
 def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / "catalogue.csv") -> Path:
-    """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV."""
+    """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV.
+
+    Written as a project's catalogue.csv (next to a markets.toml), its made-up texts have no
+    translations: the project's markets then publish them in English (untranslated = "source")."""
     import csv
 
     with base.open(encoding="utf-8") as handle:
@@ -150,4 +153,6 @@ def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / 
         writer.writeheader()
         for row in rows:
             writer.writerow({**template, **row})
+    if (path.parent / "markets.toml").exists() and path.name == "catalogue.csv":
+        publish_source_text(path.parent.parent)
     return path
