@@ -100,8 +100,9 @@ class CatalogueLocalizer:
         ranks["features"], bullet_statuses = resolver.apply_features(items)
         rank_frame = pd.DataFrame(ranks, index=items.index)
         items["text_status"] = rank_frame.max(axis=1).map(STATUS_BY_RANK)
+        names = np.array([STATUS_BY_RANK[rank] for rank in range(len(RANK))], dtype=object)
         for field in ranks:  # per field, so review mode marks the one changed text, not the whole item
-            items[f"{STATUS_PREFIX}{field}"] = rank_frame[field].map(STATUS_BY_RANK).astype(object)
+            items[f"{STATUS_PREFIX}{field}"] = names[rank_frame[field].to_numpy()]
         items[f"{STATUS_PREFIX}features"] = bullet_statuses
 
         diagnostics.extend(resolver.invalid_diagnostics(market))
@@ -261,10 +262,11 @@ class _Resolver:
             statuses[(style, value)] = FEATURE_SEPARATOR.join(STATUS_BY_RANK[rank] for _, rank in done)
             return FEATURE_SEPARATOR.join(text for text, _ in done), max((rank for _, rank in done), default=0)
 
-        pairs = list(zip(items["style_id"].tolist(), items["features"].tolist()))
+        pairs = zip(items["style_id"].tolist(), items["features"].tolist())
         texts, ranks = _map_pairs(items["style_id"], items["features"], bullets)
+        row_statuses = np.array([statuses[pair] for pair in pairs], dtype=object)
         items["features"] = pd.Series(texts, index=items.index).astype(items["features"].dtype)
-        return ranks, np.array([statuses[pair] for pair in pairs], dtype=object)
+        return ranks, row_statuses
 
     def invalid_diagnostics(self, market: Market) -> list[Diagnostic]:
         return [
