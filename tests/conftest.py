@@ -40,10 +40,11 @@ def use_mini(project: Path) -> Path:
 def publish_source_text(project: Path) -> Path:
     """Set `untranslated = "source"` on every market of project/product_data/markets.toml: for test
     projects whose catalogue the shipped translations do not cover (mini, small, hostile), so their
-    foreign markets carry the English text instead of leaving every item out (the default, "omit")."""
+    foreign markets carry the English text instead of leaving every item out (the default, "omit").
+    Idempotent: a market that already says so is left as it is."""
     path = project / "product_data" / "markets.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^(\[markets\.[A-Z]{2}\]\n)", '\\1untranslated = "source"\n', text), encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(\[markets\.[A-Z]{2}\]\n)(?!untranslated = )", '\\1untranslated = "source"\n', text), encoding="utf-8")
     return project
 
 
