@@ -73,11 +73,15 @@ def write_catalogue(path: Path, skus: int, seed: int = 7) -> int:
 
 def write_project(data_dir: Path, skus: int, sample: Path) -> int:
     """A project folder: the sample's markets, FX rates and size chart, `skus` synthetic SKUs, and
-    the sample's landing-page campaigns pointed at synthetic styles. No translations, so foreign
-    markets use the source text (one warning each) and the pages' English UI text."""
+    the sample's landing-page campaigns pointed at synthetic styles. No translations: every market
+    says untranslated = "source", so foreign markets carry every item in the source text (one
+    warning each) and the build does the full work of each market."""
     data_dir.mkdir(parents=True, exist_ok=True)
     for name in ("markets.toml", "fx_rates.csv", "size_chart.csv"):
         shutil.copy(sample / name, data_dir / name)
+    markets = data_dir / "markets.toml"
+    markets.write_text(re.sub(r"(?m)^(\[markets\.[A-Z]{2}\]\n)", '\\1untranslated = "source"\n',
+                              markets.read_text(encoding="utf-8")), encoding="utf-8")
     campaigns = (sample / "landing_pages.toml").read_text(encoding="utf-8")
     styles = iter(f"SY-{n:06d}" for n in range(1, 100))
     campaigns = re.sub(r'"AS-\d+"', lambda match: f'"{next(styles)}"', campaigns)

@@ -24,7 +24,7 @@ from feedgen.incremental import STATE, BuildState, Keys, Part, build_keys, reusa
 from feedgen.interrupt import Interrupted
 from feedgen.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
 from feedgen.markets import Market, MarketConfig, load_markets
-from feedgen.offers import Localizer, SourceTextLocalizer, Sources
+from feedgen.offers import Localizer, Sources
 from feedgen.pages import LandingPages
 from feedgen.parallel import default_jobs, run_all
 from feedgen.pricing import load_fx_rates, load_price_list
@@ -114,13 +114,12 @@ def load_sources(request: BuildRequest) -> Sources:
 
 
 def _localizer(request: BuildRequest, source_language: str) -> Localizer:
-    """The gettext catalogues when the project has them (or reviewed text is required), else source text."""
+    """The gettext catalogues; without a locales folder every foreign market has none, and its
+    `untranslated` policy (markets.toml) decides what happens to its items."""
     locales = request.locales_path()
     if request.locales_dir is not None and not locales.is_dir():
         raise InputError(locales, "locales folder not found")
-    if locales.is_dir() or request.require_reviewed:
-        return CatalogueLocalizer(locales, source_language, require_reviewed=request.require_reviewed)
-    return SourceTextLocalizer(source_language)
+    return CatalogueLocalizer(locales, source_language, require_reviewed=request.require_reviewed)
 
 
 def _channels_for(request: BuildRequest, market: Market) -> list[str]:

@@ -105,6 +105,8 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
         with timed(built.timings, name):
             # rules.toml: this channel's view of the market (labels, templates, exclusions)
             offers, rule_diagnostics = apply_rules(job.rules, market_offers.offers, market, name)
+            if hasattr(sources.localizer, "localize_product_type"):  # after the rules, which read the source path
+                offers = sources.localizer.localize_product_type(offers, market)
             part.diagnostics.extend(rule_diagnostics)
             excluded = frozenset(market_offers.offers["sku"]) - frozenset(offers["sku"])
             view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)

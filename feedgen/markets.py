@@ -27,6 +27,9 @@ RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
 RETURN_METHODS = ("by_mail", "in_store", "kiosk")
 PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
 META_LAYOUTS = ("localized", "per_market")
+# What a market does with an item whose text has no usable translation (README "Localisation"):
+# leave the item out of the market's channels (default), publish the source text, or stop the build.
+UNTRANSLATED_POLICIES = ("omit", "source", "fail")
 URL_PLACEHOLDERS = ("handle", "sku", "style_id")  # storefront_url {placeholders}: offer columns, URL-encoded
 
 
@@ -90,6 +93,7 @@ class Market:
     payment_methods: tuple[PaymentMethod, ...]
     amazon: AmazonMarketplace | None = None
     landing_url: str = ""  # public URL pattern of campaign landing pages, with {slug}
+    untranslated: str = "omit"  # UNTRANSLATED_POLICIES: text with no usable translation in this market
 
     def landing_page_url(self, slug: str) -> str:
         return self.landing_url.replace("{slug}", slug)
@@ -221,7 +225,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
             "prices_include_tax", "size_system", "channels", "storefront_url", "rounding",
             "returns", "shipping", "payments",
         },
-        optional={"allow_machine_translation", "display", "amazon", "landing_url"},
+        optional={"allow_machine_translation", "display", "amazon", "landing_url", "untranslated"},
     )
     if not re.fullmatch(r"[A-Z]{2}", market_id):
         raise reader.fail(dotted, f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
@@ -345,6 +349,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         payment_methods=tuple(payments[m] for m in methods),
         amazon=amazon,
         landing_url=landing_url,
+        untranslated=reader.text(data, dotted, "untranslated", UNTRANSLATED_POLICIES) if "untranslated" in data else "omit",
     )
 
 

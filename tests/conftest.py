@@ -6,6 +6,7 @@ test may change (put back, byte for byte and at the same path, before every test
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,17 @@ def use_mini(project: Path) -> Path:
     """Swap in the 7-SKU catalogue and round FX rates of tests/fixtures/mini; returns project."""
     for name in ("catalogue.csv", "fx_rates.csv"):
         shutil.copy(MINI / name, project / "product_data" / name)
+    return publish_source_text(project)
+
+
+def publish_source_text(project: Path) -> Path:
+    """Set `untranslated = "source"` on every market of project/product_data/markets.toml: for test
+    projects whose catalogue the shipped translations do not cover (mini, small, hostile), so their
+    foreign markets carry the English text instead of leaving every item out (the default, "omit").
+    Idempotent: a market that already says so is left as it is."""
+    path = project / "product_data" / "markets.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(\[markets\.[A-Z]{2}\]\n)(?!untranslated = )", '\\1untranslated = "source"\n', text), encoding="utf-8")
     return project
 
 
@@ -132,7 +144,9 @@ def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / 
     """Write rows (dicts overriding a template row from the mini catalogue) as a native catalogue CSV.
 
     A row that names no style_id is a product of its own (style `G-<sku>`): rows that share the
-    template's style, colour and size would be duplicate variants, which every channel refuses."""
+    template's style, colour and size would be duplicate variants, which every channel refuses.
+    Written as a project's catalogue.csv (next to a markets.toml), its made-up texts have no
+    translations: the project's markets then publish them in English (untranslated = "source")."""
     import csv
 
     with base.open(encoding="utf-8") as handle:
@@ -143,4 +157,6 @@ def write_catalogue(path: Path, rows: list[dict[str, str]], base: Path = MINI / 
         for row in rows:
             own_style = {} if "style_id" in row or "sku" not in row else {"style_id": f"G-{row['sku']}"[:40]}
             writer.writerow({**template, **own_style, **row})
+    if (path.parent / "markets.toml").exists() and path.name == "catalogue.csv":
+        publish_source_text(path.parent.parent)
     return path

@@ -22,6 +22,8 @@ from lxml import etree
 from feedgen.cli import main
 from feedgen.publish import PAUSE_MARKER
 
+from .conftest import publish_source_text
+
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-22"
 # Three styles keep builds fast: one plain, one on sale (AS-1005), one with "&" in its title (AS-1026).
@@ -37,7 +39,7 @@ def small_project(root: Path) -> Path:
     """root/product_data with the sample's markets and a catalogue of SMALL_STYLES; returns root."""
     shutil.copytree(REPO / "product_data", root / "product_data")
     edit_catalogue(root, lambda rows: [r for r in rows if r["style_id"] in SMALL_STYLES])
-    return root
+    return publish_source_text(root)  # no locales/: foreign markets publish the English text
 
 
 def edit_catalogue(project: Path, change: Callable[[Rows], Rows], name: str = "catalogue.csv") -> Path:

@@ -24,6 +24,7 @@ from feedgen.publish import write_bytes_atomic
 Status = Literal["reviewed", "machine", "fuzzy", "missing"]
 STATUSES: tuple[Status, ...] = ("reviewed", "machine", "fuzzy", "missing")
 MT_TAG = "MT:"  # translator comment on machine output: "# MT: google 2026-11-22"
+REVIEWED_TAG = "Reviewed:"  # added on approval, next to the MT line: "# Reviewed: Kari Nordmann 2026-11-23"
 Key = tuple[str, str]  # (msgctxt, msgid); msgctxt "" when there is none
 
 _DATE_HEADERS = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"\n', re.MULTILINE)
@@ -75,6 +76,9 @@ def read_catalogue(path: Path, domain: str, language: str | None = None) -> Cata
     for message in catalog:
         if message.lineno in previous:
             message.previous_id = [previous[message.lineno]]
+        # Babel's reader also keeps each `#| msgid` line as a translator comment "| msgid …", which
+        # its writer then prints as "# | msgid …" beside the real `#|` line, once more on every round trip
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     if catalog.locale is None and language:
         try:
             catalog.locale = Locale.parse(language)
@@ -201,6 +205,18 @@ def mark_machine(message: Message, text: str, engine: str, day: date, note: str 
     message.previous_id = []
     comment = f"{MT_TAG} {engine} {day.isoformat()}" + (f" ({note})" if note else "")
     message.user_comments = [c for c in message.user_comments if not c.startswith(MT_TAG)] + [comment]
+
+
+def approve(message: Message, reviewer: str, day: date) -> None:
+    """A reviewer's approval of machine output: no longer fuzzy, and its history kept (the `# MT:`
+    line stays, `# Reviewed: reviewer date` is added), so anyone can see what a person checked."""
+    message.flags.discard("fuzzy")
+    comment = f"{REVIEWED_TAG} {reviewer} {day.isoformat()}"
+    message.user_comments = [c for c in message.user_comments if not c.startswith(REVIEWED_TAG)] + [comment]
+
+
+def approved_by(message: Message) -> str:
+    return next((c[len(REVIEWED_TAG):].strip() for c in message.user_comments if c.startswith(REVIEWED_TAG)), "")
 
 
 def translations_by_key(catalog: Catalog) -> dict[Key, Message]:

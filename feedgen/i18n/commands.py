@@ -16,7 +16,7 @@ import click
 from feedgen.errors import InputError
 from feedgen.i18n import DOMAINS, MESSAGES, PRODUCTS
 from feedgen.i18n.backends import ENGINES, BackendError, make_backend
-from feedgen.i18n.catalogues import catalogue_languages, po_path, pot_path, write_catalogue
+from feedgen.i18n.catalogues import approve, catalogue_languages, po_path, pot_path, status_of, write_catalogue
 from feedgen.i18n.masking import Masker
 from feedgen.i18n.project import I18nProject
 from feedgen.i18n.review import compile_catalogue, language_status, lint_catalogue
@@ -118,8 +118,12 @@ def _report_write(path: Path, changed: bool, detail: str) -> None:
               help="Which catalogues: product text, UI strings (messages) or both.")
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets'.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if any language is less than this % reviewed.")
-def status(domain, languages, fail_under, **options) -> None:
-    """Per language: reviewed / machine / fuzzy / missing counts against the current source texts."""
+@click.option("--list", "list_entries", is_flag=True, help="Also name every entry that is not reviewed (msgctxt, status, text).")
+def status(domain, languages, fail_under, list_entries, **options) -> None:
+    """Per language: reviewed / machine / fuzzy / missing counts against the current source texts.
+
+    Regional catalogues a market reads (en_US, en_GB, nb_NO over nb) are overrides: they are counted
+    over the entries they hold, so their percentage says how much of the override is reviewed."""
     project = _project(options)
     failing = []
     try:
@@ -129,14 +133,25 @@ def status(domain, languages, fail_under, **options) -> None:
             keys = project.sources(name)
             click.echo(f"{name}: {len(keys)} source texts ({project.source_language})")
             click.echo(f"{'language':9} {'reviewed':>8} {'machine':>8} {'fuzzy':>6} {'missing':>8} {'unused':>7} {'reviewed %':>11}")
-            for language in project.languages(name, _split(languages)):
-                row = language_status(project.locales, language, name, keys)
+            requested = _split(languages)
+            listed = []
+            for language in project.languages(name, requested) + ([] if requested else project.variant_folders(name)):
+                override = project.is_override(language, name)
+                row = language_status(project.locales, language, name, keys, override=override)
                 counts = row.counts
                 note = "" if row.exists else "  (no catalogue)"
+                note += f"  (override of {language.split('_')[0]}: counts the {row.total} entries it holds)" if override else ""
+                listed.append(row)
                 click.echo(f"{language:9} {counts['reviewed']:>8} {counts['machine']:>8} {counts['fuzzy']:>6} "
                            f"{counts['missing']:>8} {row.unused:>7} {row.reviewed_percent:>10.1f}%{note}")
                 if fail_under is not None and row.reviewed_percent < fail_under:
                     failing.append(f"{name}/{language} {row.reviewed_percent:.1f}%")
+            if list_entries:
+                for row in listed:
+                    for (context, msgid), state in row.unreviewed:
+                        text = msgid.replace("\n", " ⏎ ")
+                        preview = text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
+                        click.echo(f"  {row.language:6} {state:8} {context or '-':32} {preview}")
             for folder in project.unused_folders(name):
                 click.echo(f"warning: {po_path(project.locales, folder, name)} is read by no market "
                            f"(market languages: {', '.join(project.market_languages())})")
@@ -171,6 +186,35 @@ def check(data_dir, locales, domain) -> None:
     errors = sum(1 for f in findings if f.severity == "error")
     click.echo(f"{len(files)} catalogue(s) checked: {errors} error(s), {len(findings) - errors} warning(s)")
     sys.exit(1 if errors else 0)
+
+
+@translations.command("approve")
+@project_options
+@click.option("-l", "--languages", required=True, help="Comma-separated languages whose machine translations you reviewed.")
+@click.option("--reviewer", required=True, help="Your name, as it should stand in `# Reviewed: NAME DATE`.")
+@click.option("--domain", type=click.Choice(DOMAINS), default=PRODUCTS, show_default=True)
+@click.option("--context", "prefix", default="", help="Only entries whose msgctxt starts with this, e.g. AS-1009: or campaign:.")
+def approve_command(languages, reviewer, domain, prefix, **options) -> None:
+    """Mark the machine translations you have reviewed as reviewed, keeping where they came from.
+
+    Clears the fuzzy flag of each machine entry (fuzzy + `# MT:`, for the current source text) and adds
+    `# Reviewed: REVIEWER DATE` beside the `# MT:` line. Entries fuzzy for any other reason (a changed
+    source text) are left alone: they need an edit, not a stamp."""
+    project = _project(options)
+    if not reviewer.strip():
+        raise click.BadParameter("must name a person", param_hint="--reviewer")
+    try:
+        for language in _split(languages) or []:
+            catalog = project.catalogue(language, domain)
+            chosen = [m for m in catalog if m.id and status_of(m) == "machine" and (m.context or "").startswith(prefix)]
+            for message in chosen:
+                approve(message, reviewer.strip(), _today())
+            path = po_path(project.locales, language, domain)
+            if chosen:
+                write_catalogue(path, catalog, domain)
+            click.echo(f"{language}: {len(chosen)} machine translation(s) approved by {reviewer.strip()} in {path}")
+    except InputError as error:
+        _fail(error)
 
 
 @translations.command("compile")
@@ -236,6 +280,14 @@ def translate(languages, backend, domain, dry_run, limit, engine_options, pause,
         sys.exit(EXIT_INPUT)
     if dry_run:
         _print_plan(plans, backend)
+        try:
+            stale = project.out_of_date(domain, template, targets)
+        except InputError as error:
+            _fail(error)
+        if stale:
+            click.echo("\nrun `feedgen translations extract` first: the catalogues on disk are behind the source texts")
+            for note in stale:
+                click.echo(f"  {note}")
         return
     if ENGINES[backend].note:
         click.echo(f"note: {backend}: {ENGINES[backend].note}", err=True)

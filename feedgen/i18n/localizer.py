@@ -8,7 +8,7 @@ so the cost does not grow with the number of sizes per style.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +19,16 @@ from feedgen.errors import InputError
 from feedgen.i18n import PRODUCTS
 from feedgen.i18n.catalogues import locale_chain, po_path, read_catalogue, status_of
 from feedgen.i18n.checks import problems
-from feedgen.i18n.sources import FEATURE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features
+from feedgen.columns import map_distinct
+from feedgen.i18n.sources import (
+    FEATURE_SEPARATOR, PRODUCT_TYPE, PRODUCT_TYPE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features, split_product_type,
+)
 from feedgen.markets import Market
 from feedgen.offers import LOCALIZED_FIELDS
 from feedgen.text import clean_text
 
 RANK = {"reviewed": 0, "machine": 1, "source": 2}
+STATUS_PREFIX = "status_"  # status_title, status_features ("reviewed|source|…", one per bullet), …
 STATUS_BY_RANK = {rank: status for status, rank in RANK.items()}
 
 
@@ -84,7 +88,6 @@ class CatalogueLocalizer:
         table, found = self._lookup(market)
         diagnostics: list[Diagnostic] = []
         if not found and not source_market:
-            items["text_status"] = "source"
             return self._untranslated_market(items, market, diagnostics)
 
         fallback = "reviewed" if source_market else "source"
@@ -94,9 +97,13 @@ class CatalogueLocalizer:
             ranks[field] = resolver.apply(items, field, items["style_id"] + ":" + field)
         for field in VALUE_FIELDS:
             ranks[field] = resolver.apply(items, field, pd.Series(field, index=items.index))
-        ranks["features"] = resolver.apply_features(items)
+        ranks["features"], bullet_statuses = resolver.apply_features(items)
         rank_frame = pd.DataFrame(ranks, index=items.index)
         items["text_status"] = rank_frame.max(axis=1).map(STATUS_BY_RANK)
+        names = np.array([STATUS_BY_RANK[rank] for rank in range(len(RANK))], dtype=object)
+        for field in ranks:  # per field, so review mode marks the one changed text, not the whole item
+            items[f"{STATUS_PREFIX}{field}"] = names[rank_frame[field].to_numpy()]
+        items[f"{STATUS_PREFIX}features"] = bullet_statuses
 
         diagnostics.extend(resolver.invalid_diagnostics(market))
         if resolver.machine_refused:
@@ -105,24 +112,83 @@ class CatalogueLocalizer:
                 f"{len(resolver.machine_refused)} machine translation(s) not used: allow_machine_translation is false",
                 market=market.id,
             ))
-        diagnostics.extend(_row_diagnostics(items, rank_frame, market, resolver))
         if self.require_reviewed:
             self._require_reviewed(resolver, market, found)
+        untranslated = items["text_status"].eq("source")
+        if untranslated.any() and market.untranslated == "fail":
+            self._fail_untranslated(resolver, market, found)
+        diagnostics.extend(_row_diagnostics(items, rank_frame, market, omit=market.untranslated == "omit"))
+        if untranslated.any() and market.untranslated == "omit":
+            items = items.loc[~untranslated]
         return items, diagnostics
 
+    def localize_product_type(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
+        """product_type in the market's language, level by level (msgctxt "product_type").
+
+        Run after rules.toml, whose conditions read the source path ("product_type contains 'winter'")
+        and may append a level. An untranslated level and everything below it is cut unless the
+        market publishes source text (untranslated = "source"): "Schuhe > Stiefel" rather than
+        "Schuhe > Stiefel > Hiking Boots"; the attribute is the shop's own taxonomy and optional."""
+        table, _ = self._lookup(market)
+        keep_source = market.language == self.source_language or market.untranslated == "source"
+        if keep_source and not any(context == PRODUCT_TYPE for context, _ in table):
+            return offers
+
+        def level(text: str) -> str | None:
+            entry = table.get((PRODUCT_TYPE, text))
+            if entry is not None and (entry.status == "reviewed" or (entry.status == "machine" and market.allow_machine_translation)):
+                return entry.text
+            return text if keep_source else None
+
+        def path(value: str) -> str:
+            done: list[str] = []
+            for text in split_product_type(value):
+                translated = level(text)
+                if translated is None:
+                    break
+                done.append(translated)
+            return PRODUCT_TYPE_SEPARATOR.join(done)
+
+        offers = offers.copy()
+        offers[PRODUCT_TYPE] = map_distinct(offers[PRODUCT_TYPE], path)
+        return offers
+
     def _untranslated_market(self, items, market, diagnostics):
+        """No catalogue for the market's language at all: the market's policy decides, once for all items."""
         others = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{PRODUCTS}.po"))
         hint = f" (catalogues found for: {', '.join(others)})" if others else ""
         expected = po_path(self.locales, market.language, PRODUCTS)
         if self.require_reviewed:
             raise InputError(expected, f"market {market.id} requires reviewed {market.language} text "
                                        f"(--require-reviewed) but there is no catalogue{hint}")
+        if market.untranslated == "fail":
+            raise InputError(expected, f"market {market.id} has untranslated = \"fail\" but there is no "
+                                       f"{market.language} catalogue{hint}")
+        items["text_status"] = "source"
+        if market.untranslated == "omit":
+            diagnostics.append(Diagnostic(
+                "i18n.catalogue.missing", "warning",
+                f"no {expected.as_posix()}{hint}: all {len(items)} items left out of this market "
+                f"(untranslated = \"omit\"); translate them, or set untranslated = \"source\" to publish "
+                f"{self.source_language} text", market=market.id,
+            ))
+            return items.iloc[0:0], diagnostics
         diagnostics.append(Diagnostic(
             "i18n.catalogue.missing", "warning",
             f"no {expected.as_posix()}{hint}: {len(items)} items use the {self.source_language} source text",
             market=market.id,
         ))
         return items, diagnostics
+
+    def _fail_untranslated(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
+        pending = sorted((context, text, status) for context, text, status in resolver.unreviewed
+                         if (context, text) not in resolver.machine_used)
+        example = pending[0] if pending else ("", "", "")
+        raise InputError(
+            found[-1] if found else po_path(self.locales, market.language, PRODUCTS),
+            f"market {market.id} has untranslated = \"fail\": {len(pending)} text(s) have no usable "
+            f"{market.language} translation, e.g. msgctxt {example[0]!r}; see `feedgen translations status --list`",
+        )
 
     def _require_reviewed(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
         pending = sorted(resolver.unreviewed)
@@ -136,6 +202,13 @@ class CatalogueLocalizer:
             f"({machine} machine, {len(pending) - machine} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
             "see `feedgen translations status`",
         )
+
+
+def for_review(market: Market) -> Market:
+    """The market as `feedgen serve --review` renders it: text without a usable translation is shown
+    (in the source language, marked missing) instead of leaving its item out, whatever the market's
+    `untranslated` policy: a reviewer has to see what needs a human."""
+    return replace(market, untranslated="source")
 
 
 def _preference(entry: Entry) -> int:
@@ -152,6 +225,7 @@ class _Resolver:
         self.unreviewed: set[tuple[str, str, str]] = set()  # (msgctxt, msgid, status)
         self.invalid: dict[tuple[str, str], Entry] = {}
         self.machine_refused: set[tuple[str, str]] = set()
+        self.machine_used: set[tuple[str, str]] = set()
 
     def resolve(self, context: str, text: str) -> tuple[str, int]:
         if not text:
@@ -166,6 +240,7 @@ class _Resolver:
         if entry is not None and entry.status == "machine":
             self.unreviewed.add((context, text, "machine"))
             if self.allow_machine:
+                self.machine_used.add((context, text))
                 return entry.text, RANK["machine"]
             self.machine_refused.add((context, text))
         else:
@@ -178,14 +253,20 @@ class _Resolver:
         items[field] = pd.Series(texts, index=items.index).astype(items[field].dtype)
         return ranks
 
-    def apply_features(self, items: pd.DataFrame) -> np.ndarray:
+    def apply_features(self, items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Localize the bullets in place; returns each row's worst rank and its per-bullet statuses ("a|b")."""
+        statuses: dict[tuple[str, str], str] = {}
+
         def bullets(style: str, value: str) -> tuple[str, int]:
             done = [self.resolve(f"{style}:feature", bullet) for bullet in split_features(value)]
+            statuses[(style, value)] = FEATURE_SEPARATOR.join(STATUS_BY_RANK[rank] for _, rank in done)
             return FEATURE_SEPARATOR.join(text for text, _ in done), max((rank for _, rank in done), default=0)
 
+        pairs = zip(items["style_id"].tolist(), items["features"].tolist())
         texts, ranks = _map_pairs(items["style_id"], items["features"], bullets)
+        row_statuses = np.array([statuses[pair] for pair in pairs], dtype=object)
         items["features"] = pd.Series(texts, index=items.index).astype(items["features"].dtype)
-        return ranks
+        return ranks, row_statuses
 
     def invalid_diagnostics(self, market: Market) -> list[Diagnostic]:
         return [
@@ -207,7 +288,7 @@ def _map_pairs(first: pd.Series, second: pd.Series, function) -> tuple[np.ndarra
     return merged["text"].to_numpy(dtype=object), merged["rank"].to_numpy(dtype="int64")
 
 
-def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, resolver: _Resolver) -> list[Diagnostic]:
+def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, *, omit: bool = False) -> list[Diagnostic]:
     """One diagnostic per SKU and kind, naming the fields (source text: warning; machine text: info).
 
     Each row's hit fields are packed into one integer (bit i = columns[i]), so the field list and
@@ -225,7 +306,10 @@ def _row_diagnostics(items: pd.DataFrame, ranks: pd.DataFrame, market: Market, r
         texts = {}
         for pattern in np.unique(patterns[rows]).tolist():
             fields = [column for bit, column in enumerate(columns) if pattern >> bit & 1]
-            if kind == "source":
+            if kind == "source" and omit:
+                message = (f"{', '.join(fields)}: no reviewed {market.language} translation; item left out of this "
+                           'market (untranslated = "omit")')
+            elif kind == "source":
                 message = f"{', '.join(fields)}: no reviewed {market.language} translation; source text used"
             else:
                 message = f"{', '.join(fields)}: unreviewed machine translation used (allowed in this market)"

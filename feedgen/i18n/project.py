@@ -19,10 +19,12 @@ from feedgen.i18n import MESSAGES, PRODUCTS
 from feedgen.i18n.catalogues import (
     Key,
     catalogue_languages,
+    key_of,
     new_catalogue,
     po_path,
     pot_path,
     read_catalogue,
+    status_of,
     update_catalogue,
 )
 from feedgen.i18n.sources import SourceText, product_sources, product_template
@@ -66,6 +68,19 @@ class I18nProject:
         found = catalogue_languages(self.locales, domain) if present else []
         return list(dict.fromkeys(self.market_languages() + found))
 
+    def variant_folders(self, domain: str) -> list[str]:
+        """Regional catalogue folders a market reads (en_US, en_GB, de_AT …): overrides of their language."""
+        locales = {m.locale for m in self.config.markets.values() if "_" in m.locale}
+        return [lang for lang in catalogue_languages(self.locales, domain) if lang in locales]
+
+    def is_override(self, language: str, domain: str) -> bool:
+        """en_US over the source language, or nb_NO over an nb catalogue: it holds only the entries whose
+        wording differs, so extract never fills it with empty entries and status counts only what it has."""
+        if "_" not in language:
+            return False
+        base = language.split("_")[0]
+        return base == self.source_language or po_path(self.locales, base, domain).exists()
+
     def unused_folders(self, domain: str) -> list[str]:
         """Catalogue folders no market reads (e.g. `no/` when markets say nb)."""
         wanted = {m.locale for m in self.config.markets.values()} | {m.language for m in self.config.markets.values()}
@@ -105,9 +120,32 @@ class I18nProject:
             path = po_path(self.locales, language, domain)
             catalog = read_catalogue(path, domain, language) if path.exists() else new_catalogue(
                 language, self.project_name(domain), domain)
-            update_catalogue(catalog, template if template is not None else self.template(domain))
+            template = template if template is not None else self.template(domain)
+            held = {key_of(message) for message in catalog if message.id}
+            update_catalogue(catalog, template)
+            if self.is_override(language, domain):
+                _keep_overrides_only(catalog, held, template)
             self._catalogs[cache_key] = catalog
         return self._catalogs[cache_key]
+
+    def out_of_date(self, domain: str, template: Catalog, languages: list[str]) -> list[str]:
+        """Why `feedgen translations extract` should run first: the files on disk lag the current source
+        texts (a translator's tool would not show the entries a translate run is about to fill)."""
+        wanted = {key_of(message) for message in template if message.id}
+        notes = []
+        path = pot_path(self.locales, domain)
+        on_disk = {key_of(m) for m in read_catalogue(path, domain) if m.id} if path.exists() else set()
+        if on_disk != wanted:
+            notes.append(f"{path}: {len(wanted - on_disk)} new and {len(on_disk - wanted)} vanished source text(s)"
+                         if path.exists() else f"{path} does not exist")
+        for language in languages:
+            po = po_path(self.locales, language, domain)
+            if self.is_override(language, domain):
+                continue
+            held = {key_of(m) for m in read_catalogue(po, domain, language) if m.id} if po.exists() else set()
+            if wanted - held:
+                notes.append(f"{po}: {len(wanted - held)} source text(s) not in the file yet")
+        return notes
 
     def terms(self) -> list[str]:
         """Never machine-translated: the brand and the lines of locales/do-not-translate.txt."""
@@ -117,3 +155,17 @@ class I18nProject:
             lines = path.read_text(encoding="utf-8").splitlines()
             terms += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
         return terms
+
+
+def _keep_overrides_only(catalog: Catalog, held: set[Key], template: Catalog) -> None:
+    """An override after an update keeps what it held (fuzzy where its source text changed), never
+    the template's other entries: not as empty ones, nor as fuzzy near-copies of an entry it still has."""
+    current = {message.id for message in template if message.id}
+    contexts = {context for context, _ in held}
+    for message in [m for m in catalog if m.id]:
+        if key_of(message) in held:
+            continue
+        # the source text of an entry it held changed: same msgctxt, and the old text is gone
+        renamed = bool(message.previous_id) and message.previous_id[0] not in current and (message.context or "") in contexts
+        if status_of(message) == "missing" or not renamed:
+            catalog.delete(message.id, context=message.context)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -23,15 +23,19 @@ from feedgen.i18n import PRODUCTS
 from feedgen.i18n.catalogues import (
     Key,
     Status,
+    approved_by,
     count_statuses,
+    is_machine,
     key_of,
     po_path,
+    pot_path,
     read_catalogue,
     status_of,
     translations_by_key,
 )
 from feedgen.i18n.checks import advisories, problems
 from feedgen.i18n.sources import channel_limits
+from feedgen.i18n.termbase import check_entry, termbases_for
 from feedgen.publish import write_bytes_atomic
 
 
@@ -42,6 +46,7 @@ class LanguageStatus:
     exists: bool
     counts: dict[Status, int]
     unused: int  # translations whose source text no longer exists (stale keys, obsolete entries)
+    unreviewed: list[tuple[Key, Status]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -52,16 +57,27 @@ class LanguageStatus:
         return 100.0 if not self.total else 100.0 * self.counts["reviewed"] / self.total
 
 
-def language_status(locales: Path, language: str, domain: str, keys: list[Key]) -> LanguageStatus:
+def language_status(locales: Path, language: str, domain: str, keys: list[Key], *,
+                    override: bool = False) -> LanguageStatus:
+    """Counts over `keys`; for an override catalogue (en_US over the source, nb_NO over nb) only over
+    the keys it translates: 3 reviewed overrides are 100 %, not 1 % of the catalogue."""
     path = po_path(locales, language, domain)
     if not path.exists():
-        return LanguageStatus(language, path, False, count_statuses(keys, {}), 0)
+        keys = [] if override else keys
+        return LanguageStatus(language, path, False, count_statuses(keys, {}), 0, pending(keys, {}))
     catalog = read_catalogue(path, domain, language)
     messages = translations_by_key(catalog)
     wanted = set(keys)
+    if override:
+        keys = [key for key in keys if key in messages and messages[key].string]
     unused = sum(1 for key, message in messages.items() if key not in wanted and message.string)
     unused += sum(1 for message in catalog.obsolete.values() if message.string)
-    return LanguageStatus(language, path, True, count_statuses(keys, messages), unused)
+    return LanguageStatus(language, path, True, count_statuses(keys, messages), unused, pending(keys, messages))
+
+
+def pending(keys: list[Key], messages: dict[Key, Message]) -> list[tuple[Key, Status]]:
+    """The keys a reviewer still has to look at, with their status, in source order."""
+    return [(key, status) for key in keys if (status := status_of(messages.get(key))) != "reviewed"]
 
 
 # ----------------------------------------------------------------------------- lint
@@ -95,20 +111,50 @@ def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
         for error in errors:
             findings.append(Finding(str(path), message.lineno or 0, "error", f"{key_of(message)[0]}: {error}"))
     limits = channel_limits() if domain == PRODUCTS else {}
+    try:  # locales/<lang>/LC_MESSAGES/<domain>.po: the termbase sits in locales/<lang>/
+        termbases = termbases_for(path.parents[2], language)
+    except InputError as error:
+        return [Finding(str(error.path), error.row or 0, "error", error.message)]
     for message in catalog:
         if not message.id or status_of(message) == "missing":
             continue
         context = key_of(message)[0]
+        if status_of(message) == "reviewed" and is_machine(message) and not approved_by(message):
+            findings.append(Finding(str(path), message.lineno or 0, "warning",
+                                    f"{context or message.id!r}: machine translation approved without a named reviewer "
+                                    "(`feedgen translations approve --reviewer NAME` adds `# Reviewed: NAME DATE`)"))
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
         for index, string in enumerate(strings):
             source = ids[min(index, len(ids) - 1)]
-            for problem in problems(source, string, domain):
+            for problem in problems(source, string, domain) + check_entry(termbases, source, string):
                 findings.append(Finding(str(path), message.lineno or 0, "error", f"{context}: {problem}"))
             if domain == PRODUCTS:
                 for advice in advisories(context, source, string, limits):
                     findings.append(Finding(str(path), message.lineno or 0, "warning", f"{context}: {advice}"))
+    findings += _source_not_overridden(path, domain, language, catalog, termbases)
     return findings + msgfmt_check(path)
+
+
+def _source_not_overridden(path: Path, domain: str, language: str, catalog: Catalog, termbases: list) -> list[Finding]:
+    """For a regional variant of the source language (en_US, whose base folder has no catalogue): the
+    source texts it does not override are what its shoppers read, so they answer to its termbase too
+    ("colour" left in a US page means an en_US entry is missing)."""
+    locales = path.parents[2]
+    template_path = pot_path(locales, domain)
+    own = [t for t in termbases if t.path.parent.name == language]
+    if "_" not in language or not own or po_path(locales, language.split("_")[0], domain).exists() or not template_path.exists():
+        return []
+    held = {key_of(message) for message in catalog if message.id and status_of(message) != "missing"}
+    findings = []
+    for message in read_catalogue(template_path, domain):
+        if not message.id or key_of(message) in held:
+            continue
+        for source in ([message.id] if isinstance(message.id, str) else list(message.id)):
+            for problem in check_entry(own, source, source):
+                findings.append(Finding(str(path), 0, "error", f"{key_of(message)[0] or source[:40]!r} is not overridden "
+                                        f"and its source text breaks the {language} {problem}"))
+    return findings
 
 
 def msgfmt_check(path: Path) -> list[Finding]:

@@ -22,13 +22,17 @@ from feedgen.i18n.catalogues import Key, new_catalogue
 
 FEATURE_SEPARATOR = "|"
 STYLE_FIELDS = ("title", "description")  # one entry per distinct text of a style; features one per bullet
-VALUE_FIELDS = ("color", "material")  # one entry per distinct value, shared by every style
+VALUE_FIELDS = ("color", "material")
+PRODUCT_TYPE = "product_type"  # msgctxt of one level of a product_type path ("Shoes > Boots"): one entry per level
+PRODUCT_TYPE_SEPARATOR = " > "  # one entry per distinct value, shared by every style
 FIELD_NOTES = {
     "title": "product title",
     "description": 'description, plain text; keep the line breaks and the "• " list bullets',
     "feature": "feature bullet",
     "color": 'colour name; "A/B" names two colours, keep the "/"',
     "material": 'material; "A/B" names two materials, keep the "/"',
+    PRODUCT_TYPE: 'one level of the shop\'s product type path (Google/Meta product_type, e.g. "Shoes > Boots"); '
+                  "a plural category name, no \">\"",
 }
 MAX_STYLES_NAMED = 6
 
@@ -94,7 +98,15 @@ def product_sources(items: pd.DataFrame) -> list[SourceText]:
             ids = sorted(group)
             named = ", ".join(ids[:MAX_STYLES_NAMED]) + (f" (+{len(ids) - MAX_STYLES_NAMED} more)" if len(ids) > MAX_STYLES_NAMED else "")
             add(field, value, f"{FIELD_NOTES[field]}.{_limit_note(field, limits)} Used by {named}.")
+    if PRODUCT_TYPE in items.columns:
+        levels = sorted({level for path in items[PRODUCT_TYPE].unique() for level in split_product_type(path)})
+        for level in levels:
+            add(PRODUCT_TYPE, level, FIELD_NOTES[PRODUCT_TYPE] + ".")
     return list(sources.values())
+
+
+def split_product_type(path: str) -> list[str]:
+    return [level.strip() for level in str(path or "").split(">") if level.strip()]
 
 
 def product_template(sources: list[SourceText], project: str) -> Catalog:

@@ -39,8 +39,9 @@ def ui_catalogue_paths(locales: Path, locale: str, language: str) -> list[Path]:
     project's own catalogue, with its own review status, is never mixed with the package's)."""
     found = [po_path(locales, folder, MESSAGES) for folder in locale_chain(locale, language)]
     found = [path for path in found if path.is_file()]
-    if not found:
-        found = [path for path in (po_path(PACKAGE_LOCALES, language, MESSAGES),) if path.is_file()]
+    if not found:  # the package's: en_US or en_GB wording for the source language, else the language's
+        found = [path for path in (po_path(PACKAGE_LOCALES, folder, MESSAGES) for folder in locale_chain(locale, language))
+                 if path.is_file()][:1]
     return found
 
 

@@ -32,12 +32,15 @@ def _whole_pattern(locale: Locale) -> str:
     return _FRACTION.sub("", locale.currency_formats["standard"].pattern)
 
 
-def format_price(value: Decimal, market: Market) -> str:
-    """`1 699 kr` (nb, whole units), `1.299,95 €` (de), `£89.99` (en_GB); half-up, never banker's."""
+def format_price(value: Decimal, market: Market, *, whole: bool = False) -> str:
+    """`1 699 kr` (nb, whole units), `1.299,95 €` (de), `£89.99` (en_GB); half-up, never banker's.
+
+    `whole`: a round amount without decimals in any market (a threshold such as free delivery from
+    89 €: no price of an item, so it cannot disagree with the feed)."""
     locale = _locale(market)
     with localcontext() as context:
         context.rounding = ROUND_HALF_UP
-        if market.whole_units and value == value.to_integral_value():
+        if (market.whole_units or whole) and value == value.to_integral_value():
             return format_currency(value, market.currency, format=_whole_pattern(locale), locale=locale,
                                    currency_digits=False)
         return format_currency(value, market.currency, locale=locale)

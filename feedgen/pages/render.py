@@ -82,7 +82,7 @@ def trust(market: Market, ui: UiText) -> dict:
         "return_fees": market.returns.fees,
         "return_fee": format_price(market.returns.fee_amount, market) if market.returns.fee_amount is not None else "",
         "shipping_price": format_price(shipping.price, market),
-        "free_over": format_price(shipping.free_over, market) if shipping.free_over is not None else "",
+        "free_over": format_price(shipping.free_over, market, whole=True) if shipping.free_over is not None else "",
         "service": shipping.service,
         "days_min": shipping.handling_days[0] + shipping.transit_days[0],
         "days_max": shipping.handling_days[1] + shipping.transit_days[1],

@@ -26,6 +26,7 @@ import click
 from feedgen.build import BuildRequest, load_sources
 from feedgen.errors import InputError
 from feedgen.markets import load_markets
+from feedgen.i18n.localizer import for_review
 from feedgen.offers import Sources, resolve
 from feedgen.pages.campaigns import FILE_NAME, load_campaigns
 from feedgen.pages.render import environment, render_site_index
@@ -77,7 +78,8 @@ class Project:
             if market is None:
                 return None
             if market.id not in self._markets:
-                self._markets[market.id] = pages.render_market(resolve(self._sources, market))
+                shown = for_review(market) if self.review else market  # untranslated text marked, not left out
+                self._markets[market.id] = pages.render_market(resolve(self._sources, shown))
             return self._markets[market.id]
 
     def index(self) -> str:

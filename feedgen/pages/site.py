@@ -24,6 +24,7 @@ from feedgen.pages.check import CHANNEL, check_page
 from feedgen.pages.render import (
     RenderedPage, environment, page_path, render_campaign, render_market_index, render_site_index,
 )
+from feedgen.i18n.termbase import lower_in_sentence
 from feedgen.i18n.ui import ui_catalogue
 from feedgen.pages.texts import UiText, summarize
 from feedgen.pages.views import priced
@@ -63,8 +64,10 @@ class LandingPages:
         return cls(config, campaigns, locales, as_of, config.project.source_language, review)
 
     def ui_for(self, market: Market) -> UiText:
-        catalog = None if market.language == self.source_language else ui_catalogue(self.locales, market.locale, market.language)
-        return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review)
+        # the source language too: en_US / en_GB catalogues hold the wording that differs from the source
+        catalog = ui_catalogue(self.locales, market.locale, market.language)
+        return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review,
+                      lower_in_sentence=lower_in_sentence(self.locales, market.locale, market.language))
 
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
         market = market_offers.market

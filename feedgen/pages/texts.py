@@ -52,6 +52,7 @@ class UiText:
     use_fuzzy: bool
     review: bool = False
     flagged: list[Flagged] = field(default_factory=list)
+    lower_in_sentence: frozenset[str] = frozenset()  # product fields written lower-case mid-sentence (termbase)
     broken: list[tuple[str, str]] = field(default_factory=list)  # (text, why its translation is not used)
 
     def __post_init__(self) -> None:
@@ -80,8 +81,9 @@ class UiText:
         return flagged
 
     def _state(self, context: str, msgid: str) -> str:
-        if self.is_source:
-            return "reviewed"
+        if self.is_source:  # the source text is reviewed; only an unreviewed en_US/en_GB override shown needs a human
+            shown = self.status.get((context, msgid)) == "fuzzy" and (self.use_fuzzy or self.review)
+            return "fuzzy" if shown else "reviewed"
         return self.status.get((context, msgid), "missing")
 
     def _finish(self, context: str, msgid: str, translated: str) -> Markup:
@@ -116,12 +118,31 @@ class UiText:
         """A translatable string from configuration (campaign texts, payment method names)."""
         return self.pgettext(context, message)
 
+    def in_sentence(self, field: str, text: str) -> str:
+        """A product value as it reads inside a sentence: "brun og sand" in nb, "Braun und Sand" in de."""
+        return text.lower() if field in self.lower_in_sentence else text
+
     def product_text(self, text: str, text_status: str) -> Markup:
         """Product text from the offer frame, highlighted by the offer's own text_status."""
         state = "reviewed" if self.is_source else PRODUCT_STATUS.get(text_status, "missing")
         if state == "reviewed" or not text:
             return escape(text)
         return self._flag(state, text, text, "product")
+
+
+def field_status(row, field: str, bullet: int | None = None) -> str:
+    """The review status of one localized field of an offer row (of one bullet, for features).
+
+    feedgen.i18n.localizer records it per field (`status_title`, `status_features` = "reviewed|source|…"),
+    so one changed title marks the title, not the item's every text; a localizer that records only
+    the row's `text_status` gets that for every field."""
+    value = row.get(f"status_{field}")
+    if not isinstance(value, str) or not value:
+        return str(row["text_status"])
+    if bullet is None:
+        return value
+    parts = value.split("|")
+    return parts[bullet] if bullet < len(parts) else str(row["text_status"])
 
 
 def plain(value: str) -> Markup:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from feedgen.markets import Market
 from feedgen.pages.jsonld import rated
 from feedgen.pages.money import discount_percent, format_day, format_number, format_price
-from feedgen.pages.texts import UiText
+from feedgen.pages.texts import UiText, field_status
 from feedgen.pricing import plain_amount
 
 
@@ -40,7 +40,8 @@ class StyleView:
     sale_ends: str | None
     in_stock: bool
     colour: Markup
-    other_colours: list[Markup]
+    colour_in_sentence: Markup  # as it reads mid-sentence (alt texts): lower case where the language wants it
+    other_colours: list[Markup]  # only ever shown mid-sentence ("also available in …")
     material: Markup
     size_system: str
     sizes: list[tuple[str, bool]]  # (size in the market's system, in stock)
@@ -93,13 +94,13 @@ def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
     in_stock = ordered[ordered["stock"] > 0]
     shown = (in_stock if len(in_stock) else ordered).sort_values("sku", kind="stable").iloc[0]
     colour_rows = ordered[ordered["color"] == shown["color"]]
-    status = str(shown["text_status"])
+    colours = ordered.drop_duplicates("color")  # each other colour marked by its own review status
     now = shown["current_price"]
     on_sale = bool(shown["sale_active"]) and shown["sale_price"] is not None
     view = StyleView(
         style_id=str(shown["style_id"]),
         sku=str(shown["sku"]),
-        title=ui.product_text(str(shown["title"]), status),
+        title=ui.product_text(str(shown["title"]), field_status(shown, "title")),
         link=str(shown["link"]),
         price_now=format_price(now, market),
         price_now_value=plain_amount(now, market.currency),
@@ -108,14 +109,17 @@ def style_view(rows: pd.DataFrame, market: Market, ui: UiText) -> StyleView:
         discount=discount_percent(shown["price"], now, market) if on_sale else None,
         sale_ends=format_day(shown["sale_end"], market) if on_sale and shown["sale_end"] is not None else None,
         in_stock=bool(shown["stock"] > 0),
-        colour=ui.product_text(str(shown["color"]), status),
-        other_colours=[ui.product_text(c, status) for c in dict.fromkeys(ordered["color"]) if c != shown["color"]],
-        material=ui.product_text(str(shown["material"] or ""), status),
+        colour=ui.product_text(str(shown["color"]), field_status(shown, "color")),
+        colour_in_sentence=ui.product_text(ui.in_sentence("color", str(shown["color"])), field_status(shown, "color")),
+        other_colours=[ui.product_text(ui.in_sentence("color", row["color"]), field_status(row, "color"))
+                       for _, row in colours.iterrows() if row["color"] != shown["color"]],
+        material=ui.product_text(str(shown["material"] or ""), field_status(shown, "material")),
         size_system=str(shown["size_system"]),
         sizes=[(str(size), bool(stock > 0)) for size, stock in zip(colour_rows["size"], colour_rows["stock"])],
         images=[url for url in [shown["image_link"], *str(shown["additional_image_links"]).split("|")] if url],
-        description=_blocks(str(shown["description"]), ui, status),
-        features=[ui.product_text(f, status) for f in str(shown["features"] or "").split("|") if f.strip()],
+        description=_blocks(str(shown["description"]), ui, field_status(shown, "description")),
+        features=[ui.product_text(f, field_status(shown, "features", number))
+                  for number, f in enumerate(f for f in str(shown["features"] or "").split("|") if f.strip())],
     )
     if rated(shown["rating"], shown["review_count"]):
         view.rating = format_number(float(shown["rating"]), market)

@@ -24,7 +24,7 @@ from feedgen.channels.google import GoogleChannel
 from feedgen.channels.meta import MetaChannel
 from feedgen.cli import main
 
-from ..conftest import MINI, REPO, SAMPLE_DATA, SAMPLE_LOCALES
+from ..conftest import MINI, REPO, SAMPLE_DATA, SAMPLE_LOCALES, publish_source_text
 from .corpus import CASES, CORPUS, Case
 from .outputs import check_tree, snapshot
 
@@ -48,7 +48,7 @@ def _project(root: Path) -> Path:
     shutil.copy(MINI / "fx_rates.csv", project / "product_data" / "fx_rates.csv")
     shutil.copy(CASES / "base.csv", project / "product_data" / "catalogue.csv")
     (project / "reports").mkdir()
-    return project
+    return publish_source_text(project)  # the corpus is not all translated: English, not empty feeds
 
 
 def _arguments(project: Path, extra: list[str], command: tuple[str, ...] = ("build",)) -> list[str]:

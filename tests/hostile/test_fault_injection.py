@@ -28,7 +28,7 @@ from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue, write_catalogue
 from feedgen.i18n import PRODUCTS
 
-from ..conftest import copy_sample
+from ..conftest import copy_sample, publish_source_text
 from ..helpers import google_items
 from .outputs import check_tree, snapshot
 
@@ -39,7 +39,7 @@ HOSTILE_STYLE = "AS-1009"
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     """The sample project with the 7-SKU mini catalogue, inside tmp_path/shop."""
-    return copy_sample(tmp_path / "shop", mini=True)
+    return publish_source_text(copy_sample(tmp_path / "shop", mini=True))
 
 
 def _build(project: Path, *extra: str):

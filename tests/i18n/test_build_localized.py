@@ -11,6 +11,8 @@ from lxml import etree
 from feedgen.build import BuildRequest, run
 from feedgen.cli import main
 
+from tests.conftest import publish_source_text
+
 G = "{http://base.google.com/ns/1.0}"
 MARKET_LANGUAGE = {"NO": "nb", "SE": "sv", "DK": "da", "FI": "fi", "DE": "de", "NL": "nl"}
 
@@ -58,6 +60,7 @@ def test_translated_title_over_the_google_limit_is_shortened_with_a_warning(proj
 
 def test_offers_record_language_and_text_status(project, translated):
     translated(["nb"], skip=lambda source: source.context == "AS-1001:title")
+    publish_source_text(project)  # keep the untranslated style in the market, to see its status
     from feedgen.build import load_sources
     from feedgen.offers import resolve
 

@@ -130,7 +130,8 @@ def test_the_package_ships_ui_catalogues_for_projects_without_their_own(tmp_path
 
 def test_the_shipped_ui_catalogues_are_the_sample_projects():
     """One source of truth: feedgen/locales/ is a copy of the sample's locales/<lang>/…/messages.po.
-    After editing those, run: for l in nb sv da fi de nl; do cp locales/$l/LC_MESSAGES/messages.po feedgen/locales/$l/LC_MESSAGES/; done"""
+    After editing those, run: for l in nb sv da fi de nl en_GB en_US; do mkdir -p feedgen/locales/$l/LC_MESSAGES;
+    cp locales/$l/LC_MESSAGES/messages.po feedgen/locales/$l/LC_MESSAGES/; done"""
     project = {p.relative_to(REPO / "locales") for p in (REPO / "locales").glob("*/LC_MESSAGES/messages.po")}
     package = {p.relative_to(ui.PACKAGE_LOCALES) for p in ui.PACKAGE_LOCALES.rglob("*") if p.is_file()}
     assert project and package == project

@@ -15,7 +15,7 @@ import pytest
 from feedgen.catalogue import load_catalogue
 from feedgen.errors import InputError
 
-from ..conftest import REPO
+from ..conftest import REPO, publish_source_text
 from ..helpers import google_items
 from ..test_cli import invoke
 
@@ -159,6 +159,7 @@ def test_export_without_a_price_column_is_unusable(tmp_path) -> None:
 
 
 def test_shopify_export_builds_google_feeds_with_no_hand_editing(project, tmp_path) -> None:
+    publish_source_text(project)  # the shop's own products: no translations in the sample's catalogues
     out = tmp_path / "out"
     result = invoke(project, "build", "--catalogue", str(EXPORT), "--catalogue-format", "shopify", "-c", "google",
                     "--as-of", "2026-11-22", "-o", str(out))

@@ -17,7 +17,7 @@ from feedgen.catalogue import load_catalogue
 from feedgen.errors import InputError
 from feedgen.importers.woocommerce import split_list
 
-from ..conftest import REPO
+from ..conftest import REPO, publish_source_text
 from ..helpers import google_items
 from ..test_cli import invoke
 
@@ -102,6 +102,7 @@ def test_export_without_regular_price_is_unusable(tmp_path) -> None:
 
 
 def test_woocommerce_export_builds_google_feeds(project, tmp_path) -> None:
+    publish_source_text(project)  # the shop's own products: no translations in the sample's catalogues
     out = tmp_path / "out"
     result = invoke(project, "build", "--catalogue", str(EXPORT), "-c", "google", "-m", "no,de", "--as-of", "2026-11-22",
                     "-o", str(out))

@@ -32,7 +32,7 @@ from feedgen.pages.texts import UiText
 from feedgen.publish import Stage
 from feedgen.text import clean_text, has_unsafe_characters
 
-from ..conftest import MINI, SAMPLE_DATA
+from ..conftest import MINI, SAMPLE_DATA, publish_source_text
 from .profile import PROPERTY, profile
 
 FIELDS = ("title", "description", "color")
@@ -52,6 +52,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, MarketOffers
     shutil.copytree(SAMPLE_DATA, root / "product_data")
     for name in ("catalogue.csv", "fx_rates.csv"):
         shutil.copy(MINI / name, root / "product_data" / name)
+    publish_source_text(root)
     sources = load_sources(BuildRequest(data_dir=root / "product_data", out=root / "output", as_of=date(2026, 11, 22)))
     return {market: resolve(sources, sources.config.markets[market]) for market in ("GB", "US")} | {
         "config": sources.config}
