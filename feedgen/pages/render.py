@@ -123,7 +123,7 @@ def render_campaign(
     url = market.landing_page_url(campaign.slug)
     links, x_default = alternates(campaign, config)
     story = ui.data_text(campaign.context("story"), campaign.story)
-    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url) for s in styles]
+    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url, references) for s in styles]
     html = env.get_template("campaign.html").render(
         lang=hreflang(market),
         brand=config.project.brand,

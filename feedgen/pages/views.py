@@ -138,7 +138,7 @@ def _claim(price, now, reference: Reference | None, market: Market, on_sale: boo
     if market.page_rules.reference_price == "lowest_30_days":
         if reference is None or reference.lowest is None or reference.lowest <= now:
             return None, None, None
-        price = reference.lowest
+        price = reference.lowest  # jsonld.strikethrough makes the same claim
     return format_price(price, market), plain_amount(price, market.currency), discount_percent(price, now, market)
 
 
