@@ -41,12 +41,14 @@ CREATE TABLE IF NOT EXISTS prices (
     currency TEXT NOT NULL,
     price TEXT NOT NULL,          -- the shelf price, decimal text
     sale_price TEXT,              -- the sale price charged on those days, NULL when none was active
+    sale_start TEXT,              -- the first day of that sale as the catalogue declared it (ISO date), or NULL
     PRIMARY KEY (market, sku, first_day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS prices_last_day ON prices (market, last_day);
 """
 _VERSION = 1
-_SAME = "t.price = prices.price AND t.sale_price IS prices.sale_price AND t.currency = prices.currency"
+_SAME = ("t.price = prices.price AND t.sale_price IS prices.sale_price AND t.sale_start IS prices.sale_start "
+         "AND t.currency = prices.currency")
 _COVERS = ("EXISTS (SELECT 1 FROM prices c WHERE c.market = :market AND c.sku = {sku} "
            "AND c.first_day <= :day AND c.last_day >= :day)")
 
@@ -59,6 +61,7 @@ class DayPrice:
     currency: str
     price: Decimal
     sale_price: Decimal | None  # only when a sale was active that day
+    sale_start: date | None = None  # the catalogue's first day of that sale, when it names one
 
     @property
     def charged(self) -> Decimal:
@@ -76,6 +79,7 @@ class Run:
     currency: str
     price: Decimal
     sale_price: Decimal | None
+    sale_start: date | None = None
 
     @property
     def charged(self) -> Decimal:
@@ -101,10 +105,13 @@ def _text(amount: Decimal | None) -> str | None:
     return None if amount is None else format(amount.normalize(), "f")
 
 
+_COLUMNS = "market, sku, first_day, last_day, currency, price, sale_price, sale_start"
+
+
 def _run(row: tuple) -> Run:
-    market, sku, first, last, currency, price, sale = row
+    market, sku, first, last, currency, price, sale, start = row
     return Run(market, sku, date.fromisoformat(first), date.fromisoformat(last), currency, Decimal(price),
-               None if sale is None else Decimal(sale))
+               None if sale is None else Decimal(sale), None if start is None else date.fromisoformat(start))
 
 
 class PriceHistory:
@@ -139,17 +146,19 @@ class PriceHistory:
     # ------------------------------------------------------------------ writing
     def record(self, market: str, day: date, prices: Iterable[DayPrice]) -> int:
         """Record one market's prices of `day`; a day recorded again takes the newer prices. Returns the rows given."""
-        rows = [(p.sku, p.currency, _text(p.price), _text(p.sale_price)) for p in prices]
+        rows = [(p.sku, p.currency, _text(p.price), _text(p.sale_price),
+                 p.sale_start.isoformat() if p.sale_price is not None and p.sale_start is not None else None) for p in prices]
         values = {"market": market, "day": day.isoformat(), "prev": (day - timedelta(days=1)).isoformat(),
                   "next": (day + timedelta(days=1)).isoformat()}
         db = self.db
         with db:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, sale_price TEXT)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, sale_price TEXT, "
+                       "sale_start TEXT)")
             db.execute("DELETE FROM today")
-            db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?, ?)", rows)
             # a day recorded before with other prices: cut it out of its run (rare: a second build the same day)
             stale = db.execute(
-                "SELECT market, sku, first_day, last_day, currency, price, sale_price FROM prices WHERE market = :market "
+                f"SELECT {_COLUMNS} FROM prices WHERE market = :market "
                 "AND first_day <= :day AND last_day >= :day AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku "
                 f"AND NOT ({_SAME}))", values).fetchall()
             for row in stale:
@@ -157,7 +166,7 @@ class PriceHistory:
                 db.execute("DELETE FROM prices WHERE market = ? AND sku = ? AND first_day = ?", (market, run.sku, row[2]))
                 for first, last in ((run.first_day, day - timedelta(days=1)), (day + timedelta(days=1), run.last_day)):
                     if first <= last:
-                        db.execute("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        db.execute("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                    (market, run.sku, first.isoformat(), last.isoformat(), *row[4:]))
             db.execute(f"UPDATE prices SET last_day = :day WHERE market = :market AND last_day = :prev "
                        f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
@@ -165,14 +174,14 @@ class PriceHistory:
             db.execute(f"UPDATE prices SET first_day = :day WHERE market = :market AND first_day = :next "
                        f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
                        f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
-            db.execute(f"INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price "
+            db.execute(f"INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, t.sale_start "
                        f"FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
         return len(rows)
 
     # ------------------------------------------------------------------ reading
     def runs(self, sku: str, market: str | None = None) -> list[Run]:
         """A SKU's record, by market and day."""
-        query = "SELECT market, sku, first_day, last_day, currency, price, sale_price FROM prices WHERE sku = ?"
+        query = f"SELECT {_COLUMNS} FROM prices WHERE sku = ?"
         arguments: list = [sku]
         if market is not None:
             query += " AND market = ?"
@@ -183,13 +192,14 @@ class PriceHistory:
         for start in range(0, len(skus), 500):  # SQLite's bound-parameter limit
             chunk = skus[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            query = ("SELECT market, sku, first_day, last_day, currency, price, sale_price FROM prices "
+            query = (f"SELECT {_COLUMNS} FROM prices "
                      f"WHERE market = ? AND sku IN ({marks}) AND first_day <= ? AND last_day >= ?")
             for row in self.db.execute(query, [market, *chunk, last.isoformat(), first.isoformat()]):
                 yield _run(row)
 
     def sale_started(self, market: str, sku: str, day: date) -> date | None:
-        """The first day of the uninterrupted recorded sale that includes `day` (None: not on sale that day).
+        """The first day of the sale running on `day` (None: not on sale that day): the day the
+        catalogue declared, or the first day of the uninterrupted recorded sale, whichever is earlier.
 
         Where a reduction deepened step by step, the prior price is the one before the first step
         (prisopplysningsforskriften §9a; Commission guidance 2021/C 526/02, 2.3), so the run goes back
@@ -197,10 +207,11 @@ class PriceHistory:
         start = None
         runs = {r.last_day: r for r in self.runs(sku, market) if r.first_day <= day}
         current = next((r for r in runs.values() if r.first_day <= day <= r.last_day), None)
+        declared = current.sale_start if current is not None and current.sale_price is not None else None
         while current is not None and current.sale_price is not None:
             start = current.first_day
             current = runs.get(current.first_day - timedelta(days=1))
-        return start
+        return min(day for day in (start, declared) if day is not None) if start is not None else None
 
     def references(self, market: str, starts: dict[str, date], currency: str) -> dict[str, Reference]:
         """Per SKU: the lowest price charged in the WINDOW_DAYS before its sale started (`starts`)."""
@@ -241,8 +252,9 @@ def record_offers(path: Path, market: str, currency: str, offers, day: date) -> 
     the sale price where a sale is active that day. SKUs without a valid price are not offered, so
     not recorded."""
     priced = offers[offers["price"].notna()]
-    prices = [DayPrice(str(sku), currency, price, sale if active and sale is not None else None)
-              for sku, price, sale, active in zip(priced["sku"], priced["price"], priced["sale_price"], priced["sale_active"])]
+    prices = [DayPrice(str(sku), currency, price, sale if active and sale is not None else None, start)
+              for sku, price, sale, active, start in zip(priced["sku"], priced["price"], priced["sale_price"],
+                                                         priced["sale_active"], priced["sale_start"])]
     with PriceHistory(path) as history:
         return history.record(market, day, prices)
 
