@@ -176,6 +176,15 @@ class PriceHistory:
                        f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
             db.execute(f"INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, t.sale_start "
                        f"FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
+            # a day that closed a gap: the run ending on it and the run starting the next day become one
+            _same_pair = ("b.market = prices.market AND b.sku = prices.sku AND b.price = prices.price AND "
+                          "b.sale_price IS prices.sale_price AND b.sale_start IS prices.sale_start AND b.currency = prices.currency")
+            db.execute(f"UPDATE prices SET last_day = (SELECT b.last_day FROM prices b WHERE b.first_day = :next AND {_same_pair}) "
+                       f"WHERE market = :market AND last_day = :day AND sku IN (SELECT sku FROM today) "
+                       f"AND EXISTS (SELECT 1 FROM prices b WHERE b.first_day = :next AND {_same_pair})", values)
+            db.execute("DELETE FROM prices WHERE market = :market AND first_day = :next AND sku IN (SELECT sku FROM today) "
+                       "AND EXISTS (SELECT 1 FROM prices a WHERE a.market = prices.market AND a.sku = prices.sku "
+                       "AND a.first_day < prices.first_day AND a.last_day >= prices.first_day)", values)
         return len(rows)
 
     # ------------------------------------------------------------------ reading
