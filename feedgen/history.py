@@ -151,6 +151,13 @@ class PriceHistory:
         values = {"market": market, "day": day.isoformat(), "prev": (day - timedelta(days=1)).isoformat(),
                   "next": (day + timedelta(days=1)).isoformat()}
         db = self.db
+        # BEGIN IMMEDIATE takes the write lock first: a deferred transaction that read before writing
+        # could not upgrade while a parallel market build writes, and would fail at once (SQLITE_BUSY)
+        # instead of waiting for the busy timeout.
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, "
+                   "sale_price TEXT, sale_start TEXT)")
+        db.commit()
+        db.execute("BEGIN IMMEDIATE")
         with db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, sale_price TEXT, "
                        "sale_start TEXT)")

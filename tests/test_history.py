@@ -140,3 +140,26 @@ def test_the_history_survives_the_swap_and_is_never_listed_as_output(mini_projec
     assert FILE not in manifest
     rows = sqlite3.connect(out / FILE).execute("SELECT count(DISTINCT first_day) FROM prices").fetchone()[0]
     assert rows == 2
+
+
+def _record_days(path: Path, market: str) -> None:
+    with PriceHistory(path) as history:
+        for n in range(30):
+            history.record(market, day(n), [DayPrice(f"S{i}", "NOK", Decimal(100 + n % 3), None) for i in range(300)])
+
+
+def test_parallel_market_builds_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:
+    """Markets are built in parallel processes (feedgen.parallel), each recording into the same file."""
+    import multiprocessing
+
+    path = tmp_path / FILE
+    PriceHistory(path).close()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_record_days, args=(path, market)) for market in ("NO", "SE", "DK")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    with PriceHistory(path, read_only=True) as history:
+        assert len(history.runs("S7")) == 3 * 30  # the price changes every day: one run per day and market
