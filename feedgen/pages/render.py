@@ -165,7 +165,8 @@ def render_market_index(market: Market, campaigns: list[tuple[Campaign, Rendered
         entries.append({
             "href": f"{campaign.slug}.html",
             "headline": ui.data_text(campaign.context("headline"), campaign.headline),
-            "valid_until": format_day(campaign.valid_until, market),
+            # an end date only for an offer: a campaign without a discount has none to end
+            "valid_until": format_day(campaign.valid_until, market) if any(s.discounted for s in page.styles) else "",
             "flagged": summarize(page.flagged),
         })
     ui.reset()

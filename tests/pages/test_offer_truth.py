@@ -138,6 +138,9 @@ def test_sale_badge_only_over_the_discounted_style_and_one_end_date(built_sample
     for slug in ("city-sneakers", "kids-winter-boots"):  # nothing discounted on 22 November
         root = parse(built_sample.page("NO", slug))
         assert not root.xpath('//p[@class="valid"] | //span[@class="badge"] | //p[@class="eyebrow"]'), slug
+    index = parse(built_sample.out / "pages" / "no" / "index.html")
+    dated = [li.xpath("a/@href")[0] for li in index.xpath('//ul[@class="campaigns"]/li') if li.xpath('span[@class="valid"]')]
+    assert dated == ["winter-boots.html"]  # the market index gives an end date only to the discounted campaign
 
 
 def test_german_pages_have_the_vat_and_delivery_note_by_the_price_and_every_legal_link(built_sample) -> None:
