@@ -16,7 +16,7 @@ from feedgen.channels import CHANNELS, Artifact, Channel
 from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
-from feedgen.history import stage_copy
+from feedgen.history import PriceHistory, stage_copy
 from feedgen.i18n.localizer import CatalogueLocalizer
 from feedgen.importers.prices import rebase_prices
 from feedgen.lock import OutputLock
@@ -277,6 +277,9 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         for market in markets:
             market_build = next(built) if market in to_build else reused_market(job, market)
             _absorb(result, market_build, job, stage, previous)
+            if market_build.prices is not None:  # opened per market: no connection is open while workers fork
+                with result.timed("history"), PriceHistory(history) as record:
+                    record.record(market.id, sources.as_of, market_build.prices)
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)

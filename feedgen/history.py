@@ -123,13 +123,14 @@ class PriceHistory:
             if read_only:
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
             else:
-                self.db = sqlite3.connect(path, timeout=60)  # parallel market builds wait for each other
-                self.db.executescript(_SCHEMA)
+                self.db = sqlite3.connect(path, timeout=60)
                 version = self.db.execute("PRAGMA user_version").fetchone()[0]
                 if version not in (0, _VERSION):
                     raise InputError(path, f"price history format {version} is newer than this feedgen ({_VERSION})")
-                self.db.execute(f"PRAGMA user_version = {_VERSION}")
-                self.db.commit()
+                if version == 0:  # a new file; an existing one is not written just by opening it (same bytes)
+                    self.db.executescript(_SCHEMA)
+                    self.db.execute(f"PRAGMA user_version = {_VERSION}")
+                    self.db.commit()
             self.db.execute("SELECT 1 FROM prices LIMIT 1").fetchall()
         except sqlite3.DatabaseError as error:
             raise InputError(path, f"not a usable price history database ({error})") from None
@@ -213,21 +214,27 @@ class PriceHistory:
             for row in self.db.execute(query, [market, *chunk, last.isoformat(), first.isoformat()]):
                 yield _run(row)
 
-    def sale_started(self, market: str, sku: str, day: date) -> date | None:
-        """The first day of the sale running on `day` (None: not on sale that day): the day the
-        catalogue declared, or the first day of the uninterrupted recorded sale, whichever is earlier.
+    def sale_started(self, market: str, sku: str, day: date, declared: date | None = None) -> date:
+        """The first day of a sale running on `day`: the day the catalogue declared (`declared`, or as
+        recorded with it), or the first day of the uninterrupted recorded sale leading up to `day`,
+        whichever is earlier; `day` itself when neither says otherwise.
 
         Where a reduction deepened step by step, the prior price is the one before the first step
         (prisopplysningsforskriften §9a; Commission guidance 2021/C 526/02, 2.3), so the run goes back
-        over every consecutive day with a sale price, whatever its amount."""
-        start = None
+        over every consecutive day with a sale price, whatever its amount. `day` need not be recorded
+        yet (a build reads the record before it adds its own day)."""
         runs = {r.last_day: r for r in self.runs(sku, market) if r.first_day <= day}
-        current = next((r for r in runs.values() if r.first_day <= day <= r.last_day), None)
-        declared = current.sale_start if current is not None and current.sale_price is not None else None
+        covering = next((r for r in runs.values() if r.first_day <= day <= r.last_day), None)
+        start = day
+        if covering is not None and covering.sale_price is not None:
+            start = covering.first_day
+            declared = min(d for d in (declared, covering.sale_start) if d is not None) if declared or covering.sale_start else None
+        current = runs.get(start - timedelta(days=1))
         while current is not None and current.sale_price is not None:
             start = current.first_day
+            declared = min(d for d in (declared, current.sale_start) if d is not None) if declared or current.sale_start else None
             current = runs.get(current.first_day - timedelta(days=1))
-        return min(day for day in (start, declared) if day is not None) if start is not None else None
+        return min(start, declared) if declared is not None else start
 
     def references(self, market: str, starts: dict[str, date], currency: str) -> dict[str, Reference]:
         """Per SKU: the lowest price charged in the WINDOW_DAYS before its sale started (`starts`)."""
@@ -263,16 +270,14 @@ def read_history(out_dir: Path) -> PriceHistory | None:
     return read_history_file(out_dir / FILE)
 
 
-def record_offers(path: Path, market: str, currency: str, offers, day: date) -> int:
-    """Record a market's resolved offers (the rows the feeds write) for `day`: the shelf price, and
-    the sale price where a sale is active that day. SKUs without a valid price are not offered, so
+def day_prices(offers, currency: str) -> list[DayPrice]:
+    """A market's resolved offers (the rows the feeds write) as the record of one day: the shelf
+    price, and the sale price where a sale is active. SKUs without a valid price are not offered, so
     not recorded."""
     priced = offers[offers["price"].notna()]
-    prices = [DayPrice(str(sku), currency, price, sale if active and sale is not None else None, start)
-              for sku, price, sale, active, start in zip(priced["sku"], priced["price"], priced["sale_price"],
-                                                         priced["sale_active"], priced["sale_start"])]
-    with PriceHistory(path) as history:
-        return history.record(market, day, prices)
+    return [DayPrice(str(sku), currency, price, sale if active and sale is not None else None, start)
+            for sku, price, sale, active, start in zip(priced["sku"], priced["price"], priced["sale_price"],
+                                                       priced["sale_active"], priced["sale_start"])]
 
 
 def read_history_file(path: Path | None) -> PriceHistory | None:

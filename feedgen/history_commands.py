@@ -33,9 +33,9 @@ def history_lines(out: Path, sku: str, market: str | None = None, as_of: date | 
         for market_id in dict.fromkeys(run.market for run in runs):
             mine = [run for run in runs if run.market == market_id]
             day = as_of or mine[-1].last_day
+            if not any(run.first_day <= day <= run.last_day and run.sale_price is not None for run in mine):
+                continue  # not on sale that day (or not recorded)
             start = history.sale_started(market_id, sku, day)
-            if start is None:
-                continue
             reference = history.references(market_id, {sku: start}, mine[-1].currency)[sku]
             first, last = reference.window
             lowest = "no day recorded" if reference.lowest is None else f"{reference.lowest} {mine[-1].currency}"

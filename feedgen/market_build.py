@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from feedgen.channels import Channel
 from feedgen.channels.base import blocked_by_catalogue
 from feedgen.diagnostics import Diagnostic
-from feedgen.history import record_offers
+from feedgen.history import DayPrice, day_prices
 from feedgen.incremental import RESOLVE, Part
 from feedgen.manifest import Manifest
 from feedgen.markets import Market
@@ -49,6 +49,7 @@ class MarketBuild:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # staged file -> (bytes, sha256)
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
+    prices: list[DayPrice] | None = None  # the day's prices for the history (feedgen.history); None: reused
 
 
 @dataclass
@@ -96,9 +97,8 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     with timed(built.timings, "resolve"):
         market_offers = resolve(sources, market)
     built.parts[RESOLVE] = Part(diagnostics=list(market_offers.diagnostics))
-    if job.history is not None:
-        with timed(built.timings, "history"):
-            record_offers(job.history, market.id, market.currency, market_offers.offers, sources.as_of)
+    if job.history is not None:  # recorded by build.run in market order, so the file is the same whatever the workers
+        built.prices = day_prices(market_offers.offers, market.currency)
     errors = errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
     for name in job.plan[market.id]:
         if name in stored:

@@ -82,7 +82,8 @@ def test_a_sale_that_deepens_keeps_the_price_before_its_first_step(db) -> None:
     assert db.references("NO", {"A": day(1)}, "NOK")["A"].lowest == Decimal("200")
     record(db, 3, "200", "150", start=day(-5))  # the catalogue says the sale began earlier
     assert db.sale_started("NO", "A", day(3)) == day(-5)
-    assert db.sale_started("NO", "A", day(0)) is None
+    assert db.sale_started("NO", "A", day(4)) == day(-5)  # a build reads the record before adding its own day
+    assert db.sale_started("NO", "A", day(4), declared=day(-9)) == day(-9)
 
 
 def test_a_file_that_is_not_a_database_is_one_line_exit_2(tmp_path: Path, project: Path) -> None:

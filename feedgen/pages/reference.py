@@ -52,9 +52,9 @@ def references(history: Path | None, market: Market, offers: pd.DataFrame, as_of
     try:
         starts: dict[str, date] = {}
         for sku, start in zip(on_sale["sku"], on_sale["sale_start"]):
-            recorded = db.sale_started(market.id, str(sku), as_of) if db is not None else None
-            candidates = [day for day in (start, recorded) if day is not None]
-            starts[str(sku)] = min(candidates) if candidates else as_of
+            declared = start if start is not None and start <= as_of else None
+            starts[str(sku)] = (db.sale_started(market.id, str(sku), as_of, declared) if db is not None
+                                else declared or as_of)
         if db is None:
             return {sku: Reference(start, None) for sku, start in starts.items()}
         return db.references(market.id, starts, market.currency)
