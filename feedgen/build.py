@@ -16,6 +16,7 @@ from feedgen.channels import CHANNELS, Artifact, Channel
 from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
+from feedgen.history import PriceHistory, stage_copy
 from feedgen.i18n.localizer import CatalogueLocalizer
 from feedgen.importers.prices import rebase_prices
 from feedgen.lock import OutputLock
@@ -256,6 +257,9 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
     pages = _landing_pages(request, config)
+    history = stage_copy(request.out, stage.root)  # recorded in the stage: published with the feeds, or not at all
+    if pages is not None:
+        pages.history = history
     plan = {market.id: _channels_for(request, market) for market in markets}
     channels: dict[str, Channel] = {}
     for market in markets:
@@ -264,7 +268,7 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     for name, channel in channels.items():
         if hasattr(channel, "plan"):
             channel.plan([market for market in markets if name in plan[market.id]])
-    job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {})
+    job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {}, history)
     to_build = [market for market in markets if not job.fully_reused(market)]
     built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
                     cost=lambda market: len(plan[market.id]))  # markets with more channels start first
@@ -272,6 +276,9 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         for market in markets:
             market_build = next(built) if market in to_build else reused_market(job, market)
             _absorb(result, market_build, job, stage, previous)
+            if market_build.prices is not None:  # opened per market: no connection is open while workers fork
+                with result.timed("history"), PriceHistory(history) as record:
+                    record.record(market.id, sources.as_of, market_build.prices)
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)

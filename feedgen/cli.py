@@ -23,6 +23,7 @@ from feedgen.build import BuildRequest, BuildResult, exit_code, run
 from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy
+from feedgen.history_commands import prices
 from feedgen.importers import FORMATS
 from feedgen.interrupt import EXIT_INTERRUPTED, Interrupted, interruptible
 from feedgen.junit import write_junit
@@ -320,6 +321,7 @@ main.add_command(translate)
 main.add_command(translations)
 main.add_command(serve_command)
 main.add_command(rules)
+main.add_command(prices)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,7 @@
 What a market's outputs depend on, and so what its key hashes:
 - the whole build: every input file but markets.toml and the translations (catalogue, fx rates,
   size chart, prices, rules, categories, mapping, landing pages), the [project]
-  settings, which markets and channels this build selects, every market's locale and landing URL
+  settings and [pages] image template, which markets and channels this build selects, every market's locale and landing URL
   (a page links to the other markets' versions), the build date (sale windows), the
   options that change output (--on-removed, --require-reviewed, --catalogue-format), the Amazon
   seller id, and feedgen itself (its version and a hash of its own files, so an upgrade or a
@@ -125,6 +125,7 @@ def build_keys(*, config: MarketConfig, markets: list[Market], inputs: dict[str,
     seller = os.environ.get("FEEDGEN_AMAZON_SELLER_ID", "").strip() or config.project.amazon_seller_id.strip()
     build = _digest({
         "feedgen": code_fingerprint(), "inputs": shared, "project": repr(config.project), "as_of": as_of.isoformat(),
+        "images": repr(config.images),  # markets.toml [pages]: every page's image URLs
         "options": options, "seller": hashlib.sha256(seller.encode()).hexdigest(),
         "selection": [(market.id, market.channels) for market in markets],
         # every page links to the other markets' versions (hreflang, x-default): their URLs and locales

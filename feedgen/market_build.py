@@ -10,6 +10,7 @@ the files written), so a parallel or incremental build is assembled exactly like
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -17,6 +18,7 @@ from typing import Callable, Iterator
 from feedgen.channels import Channel
 from feedgen.channels.base import blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
+from feedgen.history import DayPrice, day_prices
 from feedgen.incremental import RESOLVE, Part
 from feedgen.manifest import Manifest
 from feedgen.markets import Market
@@ -47,6 +49,7 @@ class MarketBuild:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # staged file -> (bytes, sha256)
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
+    prices: list[DayPrice] | None = None  # the day's prices for the history (feedgen.history); None: reused
 
 
 @dataclass
@@ -62,6 +65,7 @@ class MarketJob:
     plan: dict[str, list[str]]  # market id -> its channels in this build
     pages: LandingPages | None
     reuse: dict[str, dict[str, Part]] = field(default_factory=dict)  # market -> parts to take over
+    history: Path | None = None  # the staged price history (feedgen.history); None: not recorded
 
     def names(self, market: Market) -> list[str]:
         return part_names(self.plan[market.id], self.pages is not None)
@@ -93,6 +97,8 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     with timed(built.timings, "resolve"):
         market_offers = resolve(sources, market)
     built.parts[RESOLVE] = Part(diagnostics=list(market_offers.diagnostics))
+    if job.history is not None:  # recorded by build.run in market order, so the file is the same whatever the workers
+        built.prices = day_prices(market_offers.offers, market.currency)
     errors = errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
     reported = reported_errors(errors)
     for name in job.plan[market.id]:

@@ -71,6 +71,29 @@ class AmazonMarketplace:
     fulfillment_channel: str
 
 
+REFERENCE_PRICE_RULES = ("none", "lowest_30_days")  # lowest_30_days: 98/6/EC Art. 6a, PAngV §11, NO §9a
+TAX_NOTE_PLACES = ("footer", "with_price")  # with_price: PAngV §3 / §6 — "inkl. MwSt., zzgl. Versand" by the price
+PAGE_LINKS = ("imprint", "terms", "privacy", "withdrawal", "contact")  # the legal/trust frame, in footer order
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """[markets.XX.pages]: what a market's law and shoppers want on its landing pages."""
+
+    reference_price: str = "none"
+    tax_note: str = "footer"
+    links: tuple[tuple[str, str], ...] = ()  # (PAGE_LINKS name, https URL), in PAGE_LINKS order
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """[pages] image_url: most image CDNs resize by URL (Shopify, imgix, Cloudinary)."""
+
+    url: str = ""  # template with {url} (the catalogue's image URL) and {width}; "" = no srcset
+    widths: tuple[int, ...] = ()
+    size: tuple[int, int] | None = None  # width, height of the largest rendition (for width/height)
+
+
 @dataclass(frozen=True)
 class Market:
     id: str
@@ -94,6 +117,7 @@ class Market:
     amazon: AmazonMarketplace | None = None
     landing_url: str = ""  # public URL pattern of campaign landing pages, with {slug}
     untranslated: str = "omit"  # UNTRANSLATED_POLICIES: text with no usable translation in this market
+    page_rules: PageRules = PageRules()
 
     def landing_page_url(self, slug: str) -> str:
         return self.landing_url.replace("{slug}", slug)
@@ -126,6 +150,7 @@ class MarketConfig:
     path: Path
     project: Project
     markets: dict[str, Market]
+    images: PageImages = PageImages()
 
     def select(self, ids: list[str] | None) -> list[Market]:
         """Markets by id, case-insensitively, in file order; all of them when ids is empty."""
@@ -225,7 +250,7 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
             "prices_include_tax", "size_system", "channels", "storefront_url", "rounding",
             "returns", "shipping", "payments",
         },
-        optional={"allow_machine_translation", "display", "amazon", "landing_url", "untranslated"},
+        optional={"allow_machine_translation", "display", "amazon", "landing_url", "untranslated", "pages"},
     )
     if not re.fullmatch(r"[A-Z]{2}", market_id):
         raise reader.fail(dotted, f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
@@ -350,14 +375,50 @@ def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, Payme
         amazon=amazon,
         landing_url=landing_url,
         untranslated=reader.text(data, dotted, "untranslated", UNTRANSLATED_POLICIES) if "untranslated" in data else "omit",
+        page_rules=_page_rules(reader, dotted, data.get("pages", {})),
     )
+
+
+def _https(reader: _Reader, data: dict, dotted: str, key: str) -> str:
+    value = reader.text(data, dotted, key)
+    if not value.startswith("https://") or any(c.isspace() for c in value):
+        raise reader.fail(f"{dotted}.{key}", "must be an https:// URL")
+    return value
+
+
+def _page_rules(reader: _Reader, market: str, raw: Any) -> PageRules:
+    dotted = f"{market}.pages"
+    data = reader.table(raw, dotted, set(), {"reference_price", "tax_note", "links"})
+    links = reader.table(data.get("links", {}), f"{dotted}.links", set(), set(PAGE_LINKS))
+    return PageRules(
+        reference_price=reader.text(data, dotted, "reference_price", REFERENCE_PRICE_RULES) if "reference_price" in data else "none",
+        tax_note=reader.text(data, dotted, "tax_note", TAX_NOTE_PLACES) if "tax_note" in data else "footer",
+        links=tuple((name, _https(reader, links, f"{dotted}.links", name)) for name in PAGE_LINKS if name in links),
+    )
+
+
+def _page_images(reader: _Reader, raw: Any) -> PageImages:
+    data = reader.table(raw, "pages", set(), {"image_url", "image_widths", "image_size"})
+    if "image_url" not in data:
+        return PageImages()
+    url = reader.text(data, "pages", "image_url")
+    if "{url}" not in url or "{width}" not in url or set(re.findall(r"\{([a-z_]+)\}", url)) - {"url", "width", "height"}:
+        raise reader.fail("pages.image_url", "must contain {url} and {width} (and may contain {height}), e.g. \"{url}?width={width}\"")
+    widths, size = data.get("image_widths"), data.get("image_size")
+    if not isinstance(widths, list) or not widths or not all(
+            isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths) or widths != sorted(set(widths)):
+        raise reader.fail("pages.image_widths", "must list increasing pixel widths 16–8192, e.g. [400, 800, 1200]")
+    if not isinstance(size, list) or len(size) != 2 or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 8192 for v in size):
+        raise reader.fail("pages.image_size", "must be [width, height] of the largest image in pixels, e.g. [1200, 1200]")
+    return PageImages(url=url, widths=tuple(widths), size=(size[0], size[1]))
 
 
 def load_markets(path: str | Path) -> MarketConfig:
     """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
     toml = read_toml(path, "markets.toml")
     data, reader = toml.data, _Reader(toml)
-    top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta"})
+    top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta", "pages"})
     project = reader.table(
         top["project"], "project",
         {"brand", "base_currency", "base_vat_rate", "source_language", "default_market"},
@@ -397,4 +458,5 @@ def load_markets(path: str | Path) -> MarketConfig:
             meta_layout=reader.text(meta, "meta", "layout", META_LAYOUTS) if "layout" in meta else "localized",
         ),
         markets=markets,
+        images=_page_images(reader, top.get("pages", {})),
     )

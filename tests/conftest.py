@@ -19,6 +19,7 @@ SAMPLE_LOCALES = REPO / "locales"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 AS_OF = date(2026, 11, 22)  # fixed build date: sale windows are judged against it
+BEFORE_SALE = date(2026, 11, 1)  # a build date before the sample's winter sale (20 Nov): its prices are the 30-day reference
 
 
 def copy_sample(root: Path, *, mini: bool = False) -> Path:
@@ -90,11 +91,13 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """One build of the whole sample project (all markets and channels, landing pages), shared by the
-    tests that only read its output."""
+    """The whole sample project (all markets and channels, landing pages) built on AS_OF, after a
+    build on BEFORE_SALE recorded the prices the 30-day reference rule needs; shared by the tests
+    that only read its output."""
     from .helpers import build_project
 
     root = copy_sample(tmp_path_factory.mktemp("sample"))
+    build_project(root, as_of=BEFORE_SALE)
     return Built(root, build_project(root))
 
 

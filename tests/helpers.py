@@ -15,7 +15,8 @@ G = "{http://base.google.com/ns/1.0}"
 
 
 def build_project(project: Path, **options) -> BuildResult:
-    request = BuildRequest(data_dir=project / "product_data", out=project / "output", as_of=AS_OF, **options)
+    options.setdefault("as_of", AS_OF)
+    request = BuildRequest(data_dir=project / "product_data", out=project / "output", **options)
     return run(request)
 
 

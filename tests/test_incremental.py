@@ -153,3 +153,13 @@ def test_full_builds_everything(built: Path) -> None:
 def test_a_build_of_some_channels_keeps_what_the_others_remember(built: Path) -> None:
     assert rebuilt(build_lib(built, built / "output", channels=["google"])) == {"pages/index.html"}
     assert rebuilt(build_lib(built, built / "output")) == {"pages/index.html"}  # Meta and Amazon still known
+
+
+def test_a_changed_image_template_rebuilds_every_page(built: Path) -> None:
+    # markets.toml [pages] image_url is outside any [markets.XX] table, yet every page's srcset uses it
+    markets = built / "product_data" / "markets.toml"
+    text = markets.read_text(encoding="utf-8")
+    markets.write_text(text.replace('image_url = "{url}?width={width}"', 'image_url = "{url}?w={width}"'), encoding="utf-8")
+    against_full(built)
+    page = (built / "output" / "pages" / "fi" / "city-sneakers.html").read_text(encoding="utf-8")
+    assert "?w=400 400w" in page and "?width=" not in page

@@ -66,6 +66,16 @@ def test_market_selection_is_case_insensitive() -> None:
          "markets.NO.display.whole_units: must be true or false"),
         ("credit_first_allowed = false", 'credit_first_allowed = "false"',
          "markets.SE.payments.credit_first_allowed: must be true or false"),
+        # landing-page rules (issue #18)
+        ('reference_price = "lowest_30_days", tax_note = "with_price"', 'reference_price = "lowest_90_days", tax_note = "with_price"',
+         "markets.DE.pages.reference_price: 'lowest_90_days' is not one of none, lowest_30_days"),
+        ('imprint = "https://www.alfasko.de/impressum"', 'imprint = "http://www.alfasko.de/impressum"',
+         "markets.DE.pages.links.imprint: must be an https:// URL"),
+        ('withdrawal = "https://www.alfasko.de/widerruf"', 'widerruf = "https://www.alfasko.de/widerruf"',
+         "markets.DE.pages.links.widerruf: unknown key 'widerruf'"),
+        ('image_url = "{url}?width={width}"', 'image_url = "{url}?w=800"',
+         "pages.image_url: must contain {url} and {width}"),
+        ("image_widths = [400, 800, 1200]", "image_widths = [800, 400]", "pages.image_widths: must list increasing"),
     ],
 )
 def test_configuration_mistakes_name_key_and_line(tmp_path, sample_text, old, new, message) -> None:

@@ -47,7 +47,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     document = page(project)
     text = document.text_content()
 
-    grid = document.xpath("//h2[.='Markets × channels']/following-sibling::table[1]")[0]
+    grid = document.xpath("//h2[.='Markets × channels']/following::table[1]")[0]
     header = [th.text_content() for th in grid.xpath("tr[1]/th")]
     assert header == ["Market", "google", "meta", "amazon", "pages", "Market data"]
     rows = {tr.xpath("th")[0].text_content().split()[0]: [td.text_content() for td in tr.xpath("td")]
@@ -57,7 +57,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     assert rows["NO"][1].startswith("57 items")  # Meta does not need a GTIN: its country feed keeps them
     assert rows["NO"][2] == "—" and rows["DE"][2].startswith("55 items")  # Amazon: DE and US only, GTIN required
 
-    rules = document.xpath("//h2[.='Diagnostics by rule']/following-sibling::table[1]")[0]
+    rules = document.xpath("//h2[.='Diagnostics by rule']/following::table[1]")[0]
     gtin = [tr for tr in rules.xpath("tr") if "catalogue.gtin.invalid" in tr.text_content()][0]
     cells = [td.text_content() for td in gtin.xpath("td")]
     assert cells[0] == "error" and cells[2] == "2"
@@ -65,7 +65,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     assert "AS-1001-BRN-37" in cells[5] and "AS-<b>bold</b>" in cells[5]
 
     assert "Published, but 2 error(s)" in text
-    prices = document.xpath("//h3[.='Price changes']/following-sibling::table[1]")[0]
+    prices = document.xpath("//h3[.='Price changes']/following::table[1]")[0]
     price_rows = [[td.text_content() for td in tr.xpath("td")] for tr in prices.xpath("tr[td]")]
     for row in (["NO", "google", "AS-1001-BRN-36", "price", "2499.00 NOK", "2999.00 NOK"],
                 ["NO", "meta", "AS-1001-BRN-36", "price", "2499.00 NOK", "2999.00 NOK"],  # country-no.csv

@@ -63,7 +63,21 @@ def shipping_details(market: Market, shipping_price) -> dict[str, Any]:
     }
 
 
-def offer(row: Any, market: Market) -> dict[str, Any]:
+def strikethrough(row: Any, market: Market, references: dict | None):
+    """The struck-through price a SKU's offer may claim: the regular price, or where the market's
+    rule is the 30-day lowest price, that price (None when it is unknown or not above the sale
+    price) - the same claim the visible page makes (feedgen.pages.views)."""
+    if not (row.sale_active and row.sale_price is not None):
+        return None
+    if market.page_rules.reference_price != "lowest_30_days":
+        return row.price
+    reference = (references or {}).get(row.sku)
+    if reference is None or reference.lowest is None or reference.lowest <= row.current_price:
+        return None
+    return reference.lowest
+
+
+def offer(row: Any, market: Market, references: dict | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@type": "Offer",
         "url": row.link,
@@ -75,10 +89,11 @@ def offer(row: Any, market: Market) -> dict[str, Any]:
     }
     if row.gtin and row.gtin_valid:
         data["gtin"] = row.gtin
-    if row.sale_active and row.sale_price is not None:
+    struck = strikethrough(row, market, references)
+    if struck is not None:
         data["priceSpecification"] = {
             "@type": "UnitPriceSpecification", "priceType": SCHEMA + "StrikethroughPrice",
-            "price": plain_amount(row.price, market.currency), "priceCurrency": market.currency,
+            "price": plain_amount(struck, market.currency), "priceCurrency": market.currency,
         }
         if row.sale_end is not None:
             data["priceValidUntil"] = row.sale_end.isoformat()
@@ -93,7 +108,7 @@ def rated(rating: Any, review_count: Any) -> bool:
     return pd.notna(rating) and pd.notna(review_count) and review_count > 0 and rating > 0
 
 
-def product_group(rows: pd.DataFrame, market: Market, page_url: str) -> dict[str, Any]:
+def product_group(rows: pd.DataFrame, market: Market, page_url: str, references: dict | None = None) -> dict[str, Any]:
     """The style as a ProductGroup varying by size and colour, each SKU a Product with its Offer."""
     first = next(rows.itertuples(index=False))
     group: dict[str, Any] = {
@@ -120,7 +135,7 @@ def product_group(rows: pd.DataFrame, market: Market, page_url: str) -> dict[str
             "image": row.image_link,  # the variant's own colour; the gallery is on the page
             "color": row.color,
             "size": row.size,
-            "offers": offer(row, market),
+            "offers": offer(row, market, references),
         }
         if row.gtin and row.gtin_valid:
             variant["gtin"] = row.gtin

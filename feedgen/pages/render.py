@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from feedgen.i18n import ui as gettext_runtime  # the gettext options babel.cfg extracts with
 
+from feedgen.history import Reference
 from feedgen.markets import Market, MarketConfig
 from feedgen.offers import MarketOffers
 from feedgen.pages.campaigns import Campaign
@@ -26,6 +27,9 @@ from feedgen.pages.views import StyleView, priced, style_view
 from feedgen.text import shorten
 
 REVIEW_PANEL = "<!-- review-panel -->"
+# The brand mark as an inline SVG favicon: no request, so no 404 and no third-party host.
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' "
+           "height='32' rx='7' fill='%231f4d3a'/%3E%3Cpath d='M9 24 16 7l7 17h-4l-3-8-3 8z' fill='%23fff'/%3E%3C/svg%3E")
 
 
 @lru_cache(maxsize=None)
@@ -88,6 +92,8 @@ def trust(market: Market, ui: UiText) -> dict:
         "days_max": shipping.handling_days[1] + shipping.transit_days[1],
         "payments": [ui.data_text("payment method", method.name) for method in market.payment_methods],
         "tax_included": market.prices_include_tax,
+        "tax_with_price": market.page_rules.tax_note == "with_price",
+        "links": list(market.page_rules.links),
     }
 
 
@@ -97,22 +103,27 @@ def render_campaign(
     config: MarketConfig,
     ui: UiText,
     env: Environment,
+    references: dict[str, Reference] | None = None,
 ) -> RenderedPage | None:
-    """One market's page for one campaign, or None when none of its hero styles can be offered."""
+    """One market's page for one campaign, or None when none of its hero styles can be offered.
+    `references`: the 30-day lowest prices of its SKUs on sale (feedgen.pages.reference)."""
     market = market_offers.market
     offers = priced(market_offers.offers)
     ui.reset()
     styles = [
-        style_view(offers[offers["style_id"] == style], market, ui)
+        style_view(offers[offers["style_id"] == style], market, ui, references, config.images)
         for style in campaign.hero_styles
         if (offers["style_id"] == style).any()
     ]
     if not styles:
         return None
+    discounted = [s for s in styles if s.discounted]
+    # "offer valid until" once, and only over a discount: the earliest day a shown sale price ends
+    ends = [s.sale_end_day for s in discounted if s.sale_end_day is not None] + [campaign.valid_until]
     url = market.landing_page_url(campaign.slug)
     links, x_default = alternates(campaign, config)
     story = ui.data_text(campaign.context("story"), campaign.story)
-    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url) for s in styles]
+    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url, references) for s in styles]
     html = env.get_template("campaign.html").render(
         lang=hreflang(market),
         brand=config.project.brand,
@@ -123,8 +134,12 @@ def render_campaign(
         offer=ui.data_text(campaign.context("offer"), campaign.offer),
         story=story,
         description=shorten(plain(story).unescape(), 155),
-        valid_until=format_day(campaign.valid_until, market),
-        valid_until_iso=campaign.valid_until.isoformat(),
+        valid_until=format_day(min(ends), market) if discounted else None,
+        valid_until_iso=min(ends).isoformat(),
+        discounted=bool(discounted),
+        valid_style=discounted[0].style_id if discounted else "",
+        home=market.home_url,
+        favicon=FAVICON,
         styles=styles,
         trust=trust(market, ui),
         jsonld=[Markup(script_json(group)) for group in groups],
@@ -150,12 +165,13 @@ def render_market_index(market: Market, campaigns: list[tuple[Campaign, Rendered
         entries.append({
             "href": f"{campaign.slug}.html",
             "headline": ui.data_text(campaign.context("headline"), campaign.headline),
-            "valid_until": format_day(campaign.valid_until, market),
+            # an end date only for an offer: a campaign without a discount has none to end
+            "valid_until": format_day(campaign.valid_until, market) if any(s.discounted for s in page.styles) else "",
             "flagged": summarize(page.flagged),
         })
     ui.reset()
     return env.get_template("market_index.html").render(
-        lang=hreflang(market), brand=brand, market=market, entries=entries,
+        lang=hreflang(market), brand=brand, market=market, entries=entries, favicon=FAVICON, home=market.home_url,
         css=_css(ui.review), review=ui.review,
     )
 
@@ -166,5 +182,5 @@ def render_site_index(columns: list[str], rows: list[dict], brand: str, env: Env
 
     rows: {"market": Market, "cells": {slug: {"href": ..., "flagged": Counter} | None}}."""
     return env.get_template("index.html").render(
-        brand=brand, columns=columns, rows=rows, review=review, report_href=report_href, css=_css(review),
+        brand=brand, columns=columns, rows=rows, review=review, report_href=report_href, css=_css(review), favicon=FAVICON,
     )

@@ -13,6 +13,8 @@ catalogues in locales/), so a reviewer edits a .po file and reloads the page.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +27,7 @@ import click
 
 from feedgen.build import BuildRequest, load_sources
 from feedgen.errors import InputError
+from feedgen.history import FILE as HISTORY
 from feedgen.markets import load_markets
 from feedgen.i18n.localizer import for_review
 from feedgen.offers import Sources, resolve
@@ -66,6 +69,7 @@ class Project:
             locales = self.locales if self.locales.is_dir() else None
             sources = load_sources(BuildRequest(data_dir=self.data_dir, out=self.out, as_of=self.as_of, locales_dir=locales))
             self._pages = LandingPages.from_sources(sources, self.data_dir, self.locales, review=self.review)
+            self._pages.history = self.out / HISTORY  # the published record: the 30-day reference prices
             self._sources = sources
             self._markets = {}
             self._signature = signature
@@ -116,10 +120,28 @@ def make_handler(project: Project) -> type[BaseHTTPRequestHandler]:
             pass
 
         def send_body(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+            """Compressed when the browser accepts gzip. Review pages change with every edit, so they
+            are never stored; built files may be kept but are revalidated (ETag, 304): `no-cache`
+            rather than `no-store`, which would keep pages out of the back/forward cache."""
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            if status == HTTPStatus.OK and not project.review and self.headers.get("If-None-Match") == etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                return
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            if _compressible(content_type) and _accepts_gzip(self.headers.get("Accept-Encoding", "")):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            if project.review or status != HTTPStatus.OK:
+                self.send_header("Cache-Control", "no-store")
+            else:
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("ETag", etag)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if self.command != "HEAD":
@@ -164,6 +186,23 @@ def make_handler(project: Project) -> type[BaseHTTPRequestHandler]:
             self.send_body(HTTPStatus.NOT_FOUND, _error_page(f"no page {name!r} for market {market_id!r}"))
 
     return Handler
+
+
+def _compressible(content_type: str) -> bool:
+    return content_type.startswith(("text/", "application/json", "application/xml", "image/svg"))
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Accept-Encoding (RFC 9110 §12.5.3) names gzip (or *) without q=0."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            quality = params.replace(" ", "").partition("q=")[2]
+            try:
+                return not quality or float(quality) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _inside(root: Path, parts: list[str]) -> Path | None:

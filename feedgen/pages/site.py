@@ -21,6 +21,7 @@ from feedgen.markets import Market, MarketConfig
 from feedgen.offers import MarketOffers, Sources
 from feedgen.pages.campaigns import FILE_NAME, Campaign, load_campaigns
 from feedgen.pages.check import CHANNEL, check_page
+from feedgen.pages.reference import copy_diagnostics, reference_diagnostics, references
 from feedgen.pages.render import (
     RenderedPage, environment, page_path, render_campaign, render_market_index, render_site_index,
 )
@@ -50,6 +51,7 @@ class LandingPages:
     review: bool = False
     # market id -> [(campaign slug, review counts)]: what the site index needs, handed over per market
     index: dict[str, list[tuple[str, Counter]]] = field(default_factory=dict)
+    history: Path | None = None  # the price history the 30-day reference prices come from (feedgen.history)
 
     @classmethod
     def from_sources(cls, sources: Sources, data_dir: Path, locales: Path, *, review: bool = False) -> LandingPages:
@@ -94,9 +96,14 @@ class LandingPages:
                                                   f"hero style {style} of {campaign.slug} has no priced SKU in this market "
                                                   "(not in the catalogue, or no valid price); left off the page",
                                                   market=market.id, channel=CHANNEL))
-            page = render_campaign(campaign, market_offers, self.config, ui, env)
+            hero_rows = offers[offers["style_id"].isin(campaign.hero_styles)]
+            found = references(self.history, market, hero_rows, self.as_of)
+            page = render_campaign(campaign, market_offers, self.config, ui, env, found)
             if page is None:
                 continue
+            diagnostics.extend(reference_diagnostics(market, campaign.slug, hero_rows, found))
+            diagnostics.extend(copy_diagnostics(market, campaign.slug, campaign.offer,
+                                                any(s.discounted for s in page.styles)))
             rows = offers[offers["style_id"].isin([s.style_id for s in page.styles])]
             diagnostics.extend(check_page(page.html, rows, [s.sku for s in page.styles], market))
             pages.append((campaign, page))

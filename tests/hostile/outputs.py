@@ -63,6 +63,9 @@ def check_tree(out: Path) -> list[str]:
             continue
         if not path.is_file():
             continue
+        if path.suffix == ".sqlite":  # the price history (feedgen.history): a database, checked as one
+            problems += [f"{relative}: {problem}" for problem in check_sqlite(path)]
+            continue
         data = path.read_bytes()
         try:
             text = data.decode("utf-8")
@@ -78,6 +81,15 @@ def check_tree(out: Path) -> list[str]:
             continue
         problems += [f"{relative}: {problem}" for problem in checker(relative, data, text)]
     return problems
+
+
+def check_sqlite(path: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return ([] if verdict == "ok" else [f"integrity_check: {verdict}"]) + ([] if tables == {"prices"} else [f"tables {tables}"])
 
 
 def check_xml(relative: str, data: bytes, text: str) -> list[str]:

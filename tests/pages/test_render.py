@@ -192,8 +192,11 @@ def test_images_alt_text_sizes_stars_and_one_call_to_action(built_sample) -> Non
     assert "bilde 2 av 4" in images[1].get("alt")  # alt text in the market's language
     assert article.xpath('.//p[@class="size-range"]')[0].text_content() == "Størrelser 36–42 (EU)"
     assert article.xpath('.//span[@class="stars"]/@aria-label') == ["Vurdert til 4,5 av 5"]
-    ctas = article.xpath('.//a[@class="cta"]')
+    ctas = article.xpath('.//a[@class="cta default"]')  # the one Buy button shown until a size is chosen
     assert len(ctas) == 1 and ctas[0].get("href").startswith("https://www.alfasko.no/produkter/")
+    # each size in stock has its own Buy button (shown by CSS :target when its size link is followed)
+    sizes = article.xpath('.//ul[@class="sizes"]//a')
+    assert sizes and all(article.xpath(f'.//p[@id="{a.get("href")[1:]}"]/a[@class="cta"]') for a in sizes)
     us = parse(built_sample.page("US", "city-sneakers"))
     assert us.xpath('//article[@id="AS-1009"]//p[@class="size-range"]')[0].text_content().endswith("(US)")
 

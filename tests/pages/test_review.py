@@ -11,7 +11,9 @@ from feedgen.build import BuildRequest, load_sources
 from feedgen.offers import resolve
 from feedgen.pages import LandingPages
 
-from ..conftest import AS_OF
+from feedgen.history import FILE
+
+from ..conftest import AS_OF, BEFORE_SALE
 from ..helpers import build_project
 from .pagetools import parse
 
@@ -42,8 +44,11 @@ def render_no(project: Path, *, review: bool, allow_mt: bool = False):
         text = markets.read_text(encoding="utf-8")
         markets.write_text(text.replace("allow_machine_translation = false", "allow_machine_translation = true", 1),
                            encoding="utf-8")
+    if not (project / "output" / FILE).exists():  # the prices before the sale: the 30-day reference (feedgen.history)
+        build_project(project, as_of=BEFORE_SALE, market_ids=["NO"])
     sources = load_sources(BuildRequest(data_dir=project / "product_data", as_of=AS_OF))
     pages = LandingPages.from_sources(sources, project / "product_data", project / "locales", review=review)
+    pages.history = project / "output" / FILE
     built = pages.render_market(resolve(sources, sources.config.markets["NO"]))
     return {campaign.slug: page for campaign, page in built.pages}, built
 
@@ -77,7 +82,7 @@ def test_review_mode_marks_fuzzy_and_missing_with_a_legend_and_counts(edited) ->
     assert f"{len(missing)} missing (shown in English)" in panel
     assert "In stock" in panel and "Warm, dry feet on every snow day → Varme, tørre føtter hver snødag" in panel
     # reviewed strings are not marked
-    assert '<p class="eyebrow">Testet i norske barnehager</p>' in html
+    assert '<p class="kicker">Testet i norske barnehager</p>' in html  # no discount: a story, not an offer badge
 
 
 def test_published_pages_carry_no_marks_and_skip_unreviewed_machine_text(edited) -> None:

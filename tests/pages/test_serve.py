@@ -111,3 +111,36 @@ def test_a_missing_locales_folder_is_unusable_input(mini_project) -> None:
     result = CliRunner().invoke(serve_command, ["--data", str(mini_project / "product_data"), "--review",
                                                 "--locales", str(mini_project / "nowhere"), "--port", "0"])
     assert result.exit_code == 2 and "locales folder not found" in result.output
+
+
+def request(url: str, **headers: str):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_built_pages_are_gzipped_revalidated_and_back_forward_cacheable(built_mini) -> None:
+    """RFC 9110 §12.5.3 (Accept-Encoding), RFC 9111 §5.2.2.4 (no-cache: store, but revalidate) and
+    §5.2.2.5 (no-store, which keeps a page out of Chrome's back/forward cache: web.dev/articles/bfcache)."""
+    import gzip
+
+    built = (built_mini / "output" / "pages" / "no" / "winter-boots.html").read_bytes()
+    with serving(built_mini) as base:
+        url = base + "/pages/no/winter-boots.html"
+        status, headers, body = request(url, **{"Accept-Encoding": "gzip, deflate"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(body) == built and len(body) * 3 < len(built)
+        assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
+        plain = request(url, **{"Accept-Encoding": "gzip;q=0, identity"})
+        assert "Content-Encoding" not in plain[1] and plain[2] == built
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"If-None-Match": headers["ETag"]}), timeout=30)
+            raise AssertionError("expected 304")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304 and error.read() == b""
+
+
+def test_review_pages_are_never_stored(mini_project) -> None:
+    with serving(mini_project, review=True) as base:
+        status, headers, _ = request(base + "/pages/no/winter-boots.html", **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Cache-Control"] == "no-store" and "ETag" not in headers
+        assert headers["Content-Encoding"] == "gzip"

@@ -1,0 +1,61 @@
+"""`feedgen prices history SKU`: what the price record (feedgen.history) holds for one SKU."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from feedgen.errors import InputError
+from feedgen.history import FILE, WINDOW_DAYS, read_history
+
+
+@click.group()
+def prices() -> None:
+    """The price history every published build records in OUT/.feedgen-prices.sqlite."""
+
+
+def history_lines(out: Path, sku: str, market: str | None = None, as_of: date | None = None) -> list[str]:
+    """The record of `sku` as text lines: one per run of days with the same prices, then per market
+    on sale on `as_of` (default: its last recorded day) the lowest price of the 30 days before."""
+    history = read_history(out)
+    if history is None:
+        raise InputError(out / FILE, "no price history yet: it is written by `feedgen build` (each published build)")
+    with history:
+        runs = history.runs(sku, market.upper() if market else None)
+        if not runs:
+            return [f"no price recorded for {sku}" + (f" in {market.upper()}" if market else "")]
+        lines = [f"{'market':6}  {'from':10}  {'to':10}  {'price':>10}  {'sale price':>10}  currency"]
+        for run in runs:
+            sale = "" if run.sale_price is None else str(run.sale_price)
+            lines.append(f"{run.market:6}  {run.first_day}  {run.last_day}  {run.price!s:>10}  {sale:>10}  {run.currency}")
+        for market_id in dict.fromkeys(run.market for run in runs):
+            mine = [run for run in runs if run.market == market_id]
+            day = as_of or mine[-1].last_day
+            if not any(run.first_day <= day <= run.last_day and run.sale_price is not None for run in mine):
+                continue  # not on sale that day (or not recorded)
+            start = history.sale_started(market_id, sku, day)
+            reference = history.references(market_id, {sku: start}, mine[-1].currency)[sku]
+            first, last = reference.window
+            lowest = "no day recorded" if reference.lowest is None else f"{reference.lowest} {mine[-1].currency}"
+            lines.append(f"{market_id}: on sale on {day} since {start}; lowest price {first} – {last} "
+                         f"({reference.days_known} of {WINDOW_DAYS} days recorded): {lowest}")
+        return lines
+
+
+@prices.command("history")
+@click.argument("sku")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Output directory of `feedgen build` (the history is kept there).")
+@click.option("-m", "--market", help="Only this market.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge the sale as of this date; default: the last recorded day.")
+def history(sku: str, out: Path, market: str | None, as_of: datetime | None) -> None:
+    """Show the recorded prices of SKU, and the 30-day lowest price before a running sale."""
+    try:
+        lines = history_lines(out, sku, market, as_of.date() if as_of else None)
+    except InputError as error:
+        click.echo(f"error: {error.one_line()}", err=True)
+        raise SystemExit(2) from None
+    for line in lines:
+        click.echo(line)
