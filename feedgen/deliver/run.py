@@ -22,6 +22,7 @@ from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, ne
                                     secret_values)
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.destinations import Sent, open_destination
+from feedgen.deliver.page import DestinationView, file_rows, render_page, write_page
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
 from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
@@ -60,6 +61,7 @@ class Row:
     bytes: int = 0
     outcome: str = ""
     confirmation: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list, repr=False)  # this destination's, for delivery.html
 
 
 @dataclass
@@ -133,6 +135,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             if note:
                 warn(note)
             row = Row(destination.name, destination.channel, destination.url)
+            start = len(result.diagnostics)
             try:
                 if request.status:
                     _status(destination, receipt, backoff, context, row, result, say, request.out, scrub)
@@ -152,11 +155,32 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
                 save_receipt(request.out, receipt)
                 result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
                                                   channel=destination.channel))
+            row.diagnostics = list(result.diagnostics)[start:]
             result.rows.append(row)
-    result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
-    for row in result.rows:
-        row.confirmation = scrub(row.confirmation)
+        result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
+        for row in result.rows:
+            row.confirmation = scrub(row.confirmation)
+            row.diagnostics = [replace(d, message=scrub(d.message)) for d in row.diagnostics]
+        _write_page(request, destinations, published, result, scrub)
     return result
+
+
+def _write_page(request: DeliverRequest, destinations: list[Destination], published: Published,
+                result: DeliveryResult, scrub: Callable[[str], str]) -> None:
+    """output/delivery.html from the receipts as they now are and this run's diagnostics."""
+    views = []
+    for destination, row in zip(destinations, result.rows):
+        receipt, _ = load_receipt(request.out, destination.name, destination.url)
+        files = file_rows(receipt.files)
+        views.append(DestinationView(name=destination.name, channel=destination.channel,
+                                     url=destination.display_url, outcome=row.outcome,
+                                     confirmation=row.confirmation, sent_files=0 if request.status else row.files,
+                                     sent_bytes=0 if request.status else row.bytes, time=receipt.time,
+                                     files=files, diagnostics=row.diagnostics))
+    html = render_page(views=views, manifest_sha256=published.manifest_sha256,
+                       built_at=published.manifest.built_at or "", written_at=now(),
+                       mode="status" if request.status else "deliver")
+    write_page(request.out, html, scrub)
 
 
 def _try_secrets(destination: Destination, environ: Mapping[str, str]) -> Destination:
