@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, needs_secrets, resolve_secrets,
-                                    secret_values)
+from feedgen.deliver.config import (DELIVERY, Destination, check_files, load_destinations, missing_variables,
+                                    needs_secrets, resolve_secrets, secret_values)
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.destinations import Sent, open_destination
 from feedgen.deliver.page import DestinationView, file_rows, render_page, write_page
@@ -122,8 +122,11 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
     context = {"data_dir": request.data_dir, "status": request.status}
     if request.dry_run:
         published = read_published(request.out)
+        for destination in destinations:  # every configuration problem a real run would meet, before any plan
+            check_files(destination)
+        plans = {d.name: plan(d, published) for d in destinations}
         for destination in destinations:
-            files = plan(destination, published)
+            files = plans[destination.name]
             receipt, _ = load_receipt(request.out, destination.name, destination.url)
             result.rows.append(_dry_run(destination, files, receipt, request, say))
         return result
@@ -196,6 +199,9 @@ def _dry_run(destination: Destination, files: list[OutFile], receipt: Receipt, r
     to_send = files if request.again else [f for f in files if not receipt.delivered(f.remote, f.sha256)]
     refusal = None if request.force else shrink_guard(destination, files, receipt)
     say(f"{destination.name} ({destination.scheme}, {destination.channel}) -> {destination.display_url}")
+    missing = missing_variables(destination, request.environ)
+    if missing:
+        say(f"  a real run needs {', '.join(missing)} set (not set here; --dry-run needs no credentials)")
     for file in files:
         state = "send" if file in to_send else "has it"
         say(f"  {state:6} {file.path} -> {file.remote} ({file.bytes:,} bytes, {file.items} items)")
