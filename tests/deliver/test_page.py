@@ -18,28 +18,17 @@ from feedgen.deliver.run import DeliverRequest, deliver as run_delivery
 from feedgen.deliver.page import DELIVERY_PAGE, delivered_manifest
 from tests.deliver.fakes.fixtures import fake_clock, sp_api  # noqa: F401
 
-from .conftest import deliver, everything_written, write_destinations
+from .conftest import deliver, everything_written, spapi_destination, spapi_env, write_destinations
 
 pytestmark = pytest.mark.timeout(120)
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 
 def _amazon(project: Path, server, extra: str = "") -> None:
-    write_destinations(project, f'''[[destination]]
-name = "amazon"
-channel = "amazon"
-url = "sp-api://sellingpartnerapi-eu.amazon.com"
-endpoint = "{server.url}"
-token_url = "{server.token_url}"
-refresh_token_env = "LWA_REFRESH_TOKEN"
-client_id_env = "LWA_CLIENT_ID"
-client_secret_env = "LWA_CLIENT_SECRET"
-{extra}''')
+    write_destinations(project, spapi_destination(server, extra))
 
 
-def _env(server) -> dict[str, str]:
-    return {"LWA_REFRESH_TOKEN": server.refresh_token, "LWA_CLIENT_ID": server.client_id,
-            "LWA_CLIENT_SECRET": server.client_secret}
+_env = spapi_env
 
 
 def _text(page: str) -> str:
@@ -84,17 +73,7 @@ def _receipt_files(project: Path) -> list[dict]:
 def test_a_pending_job_and_a_failed_destination_are_on_the_page(built, sp_api, fake_clock, tmp_path):
     sp_api.script = ["IN_PROGRESS"]
     (tmp_path / "blocker").write_text("a file where the destination folder should be")
-    write_destinations(built, f'''[[destination]]
-name = "amazon"
-channel = "amazon"
-markets = ["DE"]
-url = "sp-api://sellingpartnerapi-eu.amazon.com"
-endpoint = "{sp_api.url}"
-token_url = "{sp_api.token_url}"
-refresh_token_env = "LWA_REFRESH_TOKEN"
-client_id_env = "LWA_CLIENT_ID"
-client_secret_env = "LWA_CLIENT_SECRET"
-
+    write_destinations(built, spapi_destination(sp_api, 'markets = ["DE"]\n') + f'''
 [[destination]]
 name = "share"
 channel = "google"
