@@ -6,6 +6,7 @@ gate can judge and a person can read, relative to the last published build in th
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -14,6 +15,7 @@ from typing import Iterable
 
 from feedgen.channels import CHANNELS, Artifact
 from feedgen.channels.base import RemovedAction, Removals
+from feedgen.deliver.page import DELIVERY_PAGE, delivered_manifest
 from feedgen.diagnostics import Diagnostics
 from feedgen.diff import READ_ERRORS, BuildDiff, diff_dirs, listed_files
 from feedgen.errors import InputError
@@ -25,7 +27,7 @@ from feedgen.publish import Stage
 from feedgen.report import REPORT, render_html
 
 RESERVED = frozenset({MANIFEST, REPORT, STATE})  # always written fresh, never carried over
-OUTPUT_NAMES = frozenset({*CHANNELS, "pages", MANIFEST, REPORT, STATE})  # what a build puts at the top of the output
+OUTPUT_NAMES = frozenset({*CHANNELS, "pages", MANIFEST, REPORT, STATE, DELIVERY_PAGE})  # what a build puts at the top of the output
 
 
 def guard_output(out: Path, inputs: Iterable[Path]) -> None:
@@ -145,9 +147,19 @@ def prepare(
                  policy=options.gate)
     if not (_same_build(stage.out_dir, text) and stage.carry_over(lambda path: path == REPORT)):
         html = render_html(brand=stage.brand, markets=markets, manifest=manifest, diagnostics=diagnostics,
-                           diff=diff, gate=gate)
+                           diff=diff, gate=gate, delivery=_delivery(stage, text))
         stage.write_bytes(REPORT, html.encode("utf-8"))
     return Release(manifest=manifest, diff=diff, gate=gate, carried=carried)
+
+
+def _delivery(stage: Stage, manifest: bytes) -> dict | None:
+    """The delivery.html this build carried over (feedgen.deliver.page), and which build it reported on:
+    a report must never pass off an earlier build's delivery as its own."""
+    page = stage.path(DELIVERY_PAGE)
+    if not page.is_file():
+        return None
+    build = delivered_manifest(page) or ""
+    return {"build": build, "current": build == hashlib.sha256(manifest).hexdigest()}
 
 
 def _same_build(out_dir: Path, manifest: bytes) -> bool:

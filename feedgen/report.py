@@ -73,7 +73,9 @@ def _grid(markets: list[Market], manifest: Manifest, diagnostics: Diagnostics) -
 
 
 def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagnostics: Diagnostics,
-                diff: BuildDiff | None, gate: GateResult | None) -> str:
+                diff: BuildDiff | None, gate: GateResult | None, delivery: dict | None = None) -> str:
+    """`delivery`: the carried-over delivery.html, {"build": manifest sha256 it reported on, "current":
+    whether that is this build} (see feedgen.release), or None: no link."""
     channels, rows = _grid(markets, manifest, diagnostics)
     catalogue = [d for d in diagnostics if not d.market]
     if gate is not None and gate.refused:
@@ -92,5 +94,5 @@ def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagno
         diff=diff, totals=diff.totals() if diff else (0, 0, 0),
         prices=diff.price_changes()[:PRICE_LIMIT] if diff else [],
         price_count=len(diff.price_changes()) if diff else 0,
-        gate=gate, status=status, list_limit=LIST_LIMIT,
+        gate=gate, status=status, list_limit=LIST_LIMIT, delivery=delivery,
     )

@@ -115,6 +115,9 @@ class Destination:
 
 def load_destinations(path: Path) -> list[Destination]:
     """Parse delivery.toml; the first problem is an InputError with file, line and key."""
+    if not path.exists() and not path.is_symlink():  # a first `feedgen deliver`: say what the file is for
+        raise InputError(path, "file not found: it lists the destinations, one [[destination]] table each "
+                         "(name, channel, url); see README \"Delivering\"")
     toml = read_toml(path, "a delivery file")
     unknown = sorted(set(toml.data) - {"destination"})
     if unknown:
@@ -336,11 +339,24 @@ def resolve_secrets(destination: Destination, environ: Mapping[str, str]) -> Des
         if not value:
             raise destination.fail(key.split(".")[0], f"the environment variable {env} is not set or empty")
         secrets[key] = Secret(env, value)
-    for key in ("identity_file", "known_hosts"):  # local files: missing is a configuration error, not a retry
+    check_files(destination)
+    return destination.with_secrets(secrets)
+
+
+def check_files(destination: Destination) -> None:
+    """Local files the destination names (known_hosts, identity_file): missing is a configuration
+    error, not a retry. Needs no secret, so --dry-run checks it too."""
+    for key in ("identity_file", "known_hosts"):
         if key in destination.options and (key != "known_hosts" or destination.options.get("check_host_key", True)):
             if not destination.relative(destination.options[key]).is_file():
                 raise destination.fail(key, f"{destination.relative(destination.options[key])}: no such file")
-    return destination.with_secrets(secrets)
+
+
+def missing_variables(destination: Destination, environ: Mapping[str, str]) -> list[str]:
+    """The environment variables a real run would need and `environ` lacks (for --dry-run's plan)."""
+    named = [env for key, env in [(k, destination.options[k]) for k in SECRET_KEYS if k in destination.options]
+             + hook_secrets(destination.options)]
+    return [env for env in named if not environ.get(env)]
 
 
 def needs_secrets(destination: Destination) -> bool:

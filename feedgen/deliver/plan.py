@@ -76,7 +76,9 @@ def plan(destination: Destination, published: Published) -> list[OutFile]:
         files.append(OutFile(path=path, local=published.out / path, remote=remote, channel=entry.channel,
                              market=entry.market, items=entry.items, bytes=entry.bytes, sha256=entry.sha256))
     if not markets_built:
-        raise destination.fail("channel", f"the published build has no {destination.channel!r} files")
+        present = sorted({entry.channel for entry in published.manifest.files.values()})
+        raise destination.fail("channel", f"the published build has no {destination.channel!r} files "
+                               f"(it has: {', '.join(present) or 'none'})")
     if destination.markets is not None:
         missing = sorted(set(destination.markets) - {m.upper() for m in markets_built})
         if missing:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from feedgen.deliver.config import (DELIVERY, Destination, load_destinations, needs_secrets, resolve_secrets,
-                                    secret_values)
+from feedgen.deliver.config import (DELIVERY, Destination, check_files, load_destinations, missing_variables,
+                                    needs_secrets, resolve_secrets, secret_values)
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.destinations import Sent, open_destination
+from feedgen.deliver.page import DestinationView, file_rows, render_page, write_page
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
 from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
@@ -60,6 +61,7 @@ class Row:
     bytes: int = 0
     outcome: str = ""
     confirmation: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list, repr=False)  # this destination's, for delivery.html
 
 
 @dataclass
@@ -120,8 +122,11 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
     context = {"data_dir": request.data_dir, "status": request.status}
     if request.dry_run:
         published = read_published(request.out)
+        for destination in destinations:  # every configuration problem a real run would meet, before any plan
+            check_files(destination)
+        plans = {d.name: plan(d, published) for d in destinations}
         for destination in destinations:
-            files = plan(destination, published)
+            files = plans[destination.name]
             receipt, _ = load_receipt(request.out, destination.name, destination.url)
             result.rows.append(_dry_run(destination, files, receipt, request, say))
         return result
@@ -133,6 +138,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             if note:
                 warn(note)
             row = Row(destination.name, destination.channel, destination.url)
+            start = len(result.diagnostics)
             try:
                 if request.status:
                     _status(destination, receipt, backoff, context, row, result, say, request.out, scrub)
@@ -152,11 +158,32 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
                 save_receipt(request.out, receipt)
                 result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
                                                   channel=destination.channel))
+            row.diagnostics = list(result.diagnostics)[start:]
             result.rows.append(row)
-    result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
-    for row in result.rows:
-        row.confirmation = scrub(row.confirmation)
+        result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
+        for row in result.rows:
+            row.confirmation = scrub(row.confirmation)
+            row.diagnostics = [replace(d, message=scrub(d.message)) for d in row.diagnostics]
+        _write_page(request, destinations, published, result, scrub)
     return result
+
+
+def _write_page(request: DeliverRequest, destinations: list[Destination], published: Published,
+                result: DeliveryResult, scrub: Callable[[str], str]) -> None:
+    """output/delivery.html from the receipts as they now are and this run's diagnostics."""
+    views = []
+    for destination, row in zip(destinations, result.rows):
+        receipt, _ = load_receipt(request.out, destination.name, destination.url)
+        files = file_rows(receipt.files)
+        views.append(DestinationView(name=destination.name, channel=destination.channel,
+                                     url=destination.display_url, outcome=row.outcome,
+                                     confirmation=row.confirmation, sent_files=0 if request.status else row.files,
+                                     sent_bytes=0 if request.status else row.bytes, time=receipt.time,
+                                     files=files, diagnostics=row.diagnostics))
+    html = render_page(views=views, manifest_sha256=published.manifest_sha256,
+                       built_at=published.manifest.built_at or "", written_at=now(),
+                       mode="status" if request.status else "deliver")
+    write_page(request.out, html, scrub)
 
 
 def _try_secrets(destination: Destination, environ: Mapping[str, str]) -> Destination:
@@ -172,6 +199,9 @@ def _dry_run(destination: Destination, files: list[OutFile], receipt: Receipt, r
     to_send = files if request.again else [f for f in files if not receipt.delivered(f.remote, f.sha256)]
     refusal = None if request.force else shrink_guard(destination, files, receipt)
     say(f"{destination.name} ({destination.scheme}, {destination.channel}) -> {destination.display_url}")
+    missing = missing_variables(destination, request.environ)
+    if missing:
+        say(f"  a real run needs {', '.join(missing)} set (not set here; --dry-run needs no credentials)")
     for file in files:
         state = "send" if file in to_send else "has it"
         say(f"  {state:6} {file.path} -> {file.remote} ({file.bytes:,} bytes, {file.items} items)")

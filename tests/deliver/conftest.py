@@ -55,6 +55,25 @@ def write_destinations(project: Path, text: str) -> Path:
     return path
 
 
+def spapi_destination(server, extra: str = "") -> str:
+    """A [[destination]] table for the SP-API fake `server` (tests/deliver/fakes/amazon.py)."""
+    return f'''[[destination]]
+name = "amazon"
+channel = "amazon"
+url = "sp-api://sellingpartnerapi-eu.amazon.com"
+endpoint = "{server.url}"
+token_url = "{server.token_url}"
+refresh_token_env = "LWA_REFRESH_TOKEN"
+client_id_env = "LWA_CLIENT_ID"
+client_secret_env = "LWA_CLIENT_SECRET"
+{extra}'''
+
+
+def spapi_env(server) -> dict[str, str]:
+    return {"LWA_REFRESH_TOKEN": server.refresh_token, "LWA_CLIENT_ID": server.client_id,
+            "LWA_CLIENT_SECRET": server.client_secret}
+
+
 def receipt(project: Path, name: str) -> dict:
     return json.loads((project / "output" / ".feedgen-deliveries" / f"{name}.json").read_text(encoding="utf-8"))
 

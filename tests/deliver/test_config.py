@@ -92,3 +92,24 @@ def test_a_missing_key_or_known_hosts_file_is_a_configuration_error_not_a_retry(
     result = deliver(built)
     assert result.exit_code == 2 and ", row 5: destination[1].identity_file:" in result.output
     assert "no such file" in result.output
+
+
+def test_dry_run_checks_local_files_and_names_the_variables_a_real_run_needs(built, monkeypatch):
+    """A first `deliver --dry-run` (README "Delivering") meets every problem a real run would meet
+    short of credentials: a missing known_hosts is exit 2 here too, not a surprise at night."""
+    monkeypatch.delenv("GMC_SFTP_PASSWORD", raising=False)
+    write_destinations(built, GOOD)
+    result = deliver(built, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "a real run needs GMC_SFTP_PASSWORD set (not set here; --dry-run needs no credentials)" in result.output
+    (built / "product_data" / "known_hosts").unlink()
+    result = deliver(built, "--dry-run")
+    assert result.exit_code == 2 and ", row 6: destination[1].known_hosts:" in result.output
+    assert "known_hosts: no such file" in result.output and "would send" not in result.output
+
+
+def test_dry_run_plans_every_destination_before_printing_any(built):
+    write_destinations(built, GOOD + '\n[[destination]]\nname = "site"\nchannel = "nope"\nurl = "file:///srv/x"\n')
+    result = deliver(built, "--dry-run")
+    assert result.exit_code == 2 and "the published build has no 'nope' files (it has: " in result.output
+    assert "gmc (sftp" not in result.output  # no half plan above the error

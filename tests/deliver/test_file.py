@@ -62,10 +62,12 @@ def test_dry_run_is_offline_needs_no_credentials_and_writes_nothing(built, tmp_p
                        '\n[[destination]]\nname = "gmc"\nchannel = "google"\n'
                        'url = "sftp://feeds-user@partnerupload.google.com:19321/"\n'
                        'password_env = "GMC_SFTP_PASSWORD"\nknown_hosts = "known_hosts"\n')
+    (built / "product_data" / "known_hosts").write_text("")  # a local file --dry-run checks (no secret)
     result = deliver(built, "--dry-run")  # GMC_SFTP_PASSWORD is not set, and no network is reachable
     assert result.exit_code == 0, result.output
     assert "sftp://feeds-user@partnerupload.google.com:19321/" in result.output
     assert "google/no.xml -> no.xml" in result.output
+    assert "a real run needs GMC_SFTP_PASSWORD set" in result.output
     assert os.listdir(share) == []
     assert not (built / "output" / ".feedgen-deliveries").exists()
 

@@ -13,28 +13,17 @@ import pytest
 from feedgen.deliver.run import DeliverRequest, deliver as run_delivery
 from tests.deliver.fakes.fixtures import fake_clock, sp_api  # noqa: F401
 
-from .conftest import deliver, everything_written, manifest_files, receipt, write_destinations
+from .conftest import deliver, everything_written, manifest_files, receipt, spapi_destination, spapi_env, write_destinations
 
 pytestmark = pytest.mark.timeout(120)
 MARKETPLACE = {"DE": "A1PA6795UKMFR9", "US": "ATVPDKIKX0DER"}  # product_data/markets.toml
 
 
 def _destination(project: Path, server, extra: str = "") -> None:
-    write_destinations(project, f'''[[destination]]
-name = "amazon"
-channel = "amazon"
-url = "sp-api://sellingpartnerapi-eu.amazon.com"
-endpoint = "{server.url}"
-token_url = "{server.token_url}"
-refresh_token_env = "LWA_REFRESH_TOKEN"
-client_id_env = "LWA_CLIENT_ID"
-client_secret_env = "LWA_CLIENT_SECRET"
-{extra}''')
+    write_destinations(project, spapi_destination(server, extra))
 
 
-def _env(server) -> dict[str, str]:
-    return {"LWA_REFRESH_TOKEN": server.refresh_token, "LWA_CLIENT_ID": server.client_id,
-            "LWA_CLIENT_SECRET": server.client_secret}
+_env = spapi_env
 
 
 def _request(project: Path, server, clock, **options) -> DeliverRequest:

@@ -481,11 +481,64 @@ CORPUS: list[Case] = [
 ]
 
 
-# The delivery file (DATA/delivery.toml, `feedgen deliver`, branch `deliver`): its hostile cases go
-# here, one Case each, e.g.
-#     Case("delivery_syntax", (write_text("product_data/delivery.toml", "[[target]\n"),), 2,
-#          "delivery.toml, row 1: invalid TOML", command=("deliver",)),
-# and test_corpus.py runs them like every other case (time limit, one error line, nothing written
-# outside the output folder). Empty until that command exists on main.
-DELIVERY_CASES: list[Case] = []
+# The delivery file (DATA/delivery.toml, `feedgen deliver`): one Case each, run by test_corpus.py like
+# every other case (time limit, one error line, the published output and everything else unchanged).
+def _delivery(text: str) -> Step:
+    return write_text("product_data/delivery.toml", text)
+
+
+def _destination(extra: str = "", *, channel: str = "google", url: str = "file:///nonexistent/share") -> str:
+    return f'[[destination]]\nname = "share"\nchannel = "{channel}"\nurl = "{url}"\n{extra}'
+
+
+def _deliver_case(name: str, steps: tuple[Step, ...], error: str, *, dry_run: bool = True) -> Case:
+    """`feedgen deliver [--dry-run]` on the published sample: exit 2, one line, nothing sent or written."""
+    options = ("-o", "{project}/output", *(("--dry-run",) if dry_run else ()))
+    return Case(name, (*steps, argument(*options)), 2, error, command=("deliver",))
+
+
+DELIVERY_CASES: list[Case] = [
+    _deliver_case("delivery_binary", (write_bytes("product_data/delivery.toml", lambda: b"\xff\xfe[\x00[\x00d\x00"),),
+                  "delivery.toml: not UTF-8 text (byte 0)"),
+    _deliver_case("delivery_directory", (make_directory("product_data/delivery.toml"),),
+                  "delivery.toml: is a directory, expected a delivery file"),
+    _deliver_case("delivery_empty", (_delivery(""),),
+                  "delivery.toml: no [[destination]] table: nothing to deliver to"),
+    _deliver_case("delivery_missing", (),
+                  'delivery.toml: file not found: it lists the destinations, one [[destination]] table each '
+                  '(name, channel, url); see README "Delivering"'),
+    _deliver_case("delivery_syntax", (_delivery("[[destination]\n"),),
+                  "delivery.toml, row 1, column 14: invalid TOML: Expected ']]' at the end of an array declaration"),
+    _deliver_case("delivery_unknown_key", (_delivery(_destination('colour = "red"\n')),),
+                  "delivery.toml, row 5: destination[1].colour: unknown key 'colour' for a file:// destination "
+                  "(allowed: channel, google, markets, max_drop, meta, name, remote_name, timeout, url)"),
+    _deliver_case("delivery_duplicate_name", (_delivery(_destination() + "\n" + _destination(channel="meta")),),
+                  "delivery.toml, row 7: destination[2].name: 'share' is already the name of destination 1: "
+                  "names must be unique (receipts and --to use them)"),
+    _deliver_case("delivery_unknown_scheme", (_delivery(_destination(url="ftp://127.0.0.1/feeds/")),),
+                  "delivery.toml, row 4: destination[1].url: 'ftp://127.0.0.1/feeds/': the scheme must be one of "
+                  "sftp://, s3://, file://, sp-api://"),
+    _deliver_case("delivery_password_in_url",
+                  (_delivery(_destination("check_host_key = false\n", url="sftp://feeds:hunter2@127.0.0.1/in/")),),
+                  "delivery.toml, row 4: destination[1].url: holds a password: name an environment variable in "
+                  "password_env instead (delivery.toml is committed; secrets live only in the environment)"),
+    _deliver_case("delivery_missing_variable",
+                  (_delivery(_destination('password_env = "FEEDGEN_HOSTILE_UNSET_PASSWORD"\ncheck_host_key = false\n',
+                                          url="sftp://feeds@127.0.0.1/in/")),),
+                  "delivery.toml, row 5: destination[1].password_env: the environment variable "
+                  "FEEDGEN_HOSTILE_UNSET_PASSWORD is not set or empty", dry_run=False),
+    _deliver_case("delivery_missing_known_hosts",
+                  (_delivery(_destination('password_env = "FEEDGEN_HOSTILE_PASSWORD"\nknown_hosts = "no_such_known_hosts"\n',
+                                          url="sftp://feeds@127.0.0.1/in/")),),
+                  "product_data/no_such_known_hosts: no such file"),  # --dry-run checks local files too
+    _deliver_case("delivery_remote_name_escapes", (_delivery(_destination('remote_name = "../{name}"\n')),),
+                  "delivery.toml, row 5: destination[1].remote_name: gives '../de.xml' for google/de.xml, which has "
+                  "an empty, '.' or '..' part"),
+    _deliver_case("delivery_unknown_channel", (_delivery(_destination(channel="tiktok")),),
+                  "delivery.toml, row 3: destination[1].channel: the published build has no 'tiktok' files "
+                  "(it has: amazon, google, meta, pages)"),
+    _deliver_case("delivery_market_not_built", (_delivery(_destination('markets = ["ZZ"]\n')),),
+                  "delivery.toml, row 5: destination[1].markets: market(s) ZZ have no 'google' files in the "
+                  "published build"),
+]
 CORPUS += DELIVERY_CASES
