@@ -170,9 +170,9 @@ def new_catalogue(language: str | None, project: str, domain: str) -> Catalog:
     )
 
 
-def update_catalogue(catalog: Catalog, template: Catalog) -> None:
+def update_catalogue(catalog: Catalog, template: Catalog, *, fuzzy_matching: bool = True) -> None:
     """What `pybabel update` does: new strings added, changed ones fuzzy-matched and flagged, gone ones obsolete."""
-    catalog.update(template, no_fuzzy_matching=False, keep_user_comments=True, update_creation_date=True)
+    catalog.update(template, no_fuzzy_matching=not fuzzy_matching, keep_user_comments=True, update_creation_date=True)
     for message in catalog:
         if message.previous_id and is_machine(message):
             # Machine output for an older source text: keep the note, but it must not count as machine

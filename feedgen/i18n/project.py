@@ -6,6 +6,8 @@ current source texts are, and how a language's catalogue looks once brought up t
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -122,8 +124,13 @@ class I18nProject:
                 language, self.project_name(domain), domain)
             template = template if template is not None else self.template(domain)
             held = {key_of(message) for message in catalog if message.id}
-            update_catalogue(catalog, template)
-            if self.is_override(language, domain):
+            override = self.is_override(language, domain)
+            # UI strings carry no msgctxt, so in a sparse override a fuzzy match is a guess between
+            # unrelated sentences ("Delivery in %(num)s day" taking the delivery-by-service line):
+            # a UI override whose English changed becomes obsolete instead. Product text keeps
+            # fuzzy matching: its msgctxt ties a changed title to the entry it replaced.
+            update_catalogue(catalog, template, fuzzy_matching=not (override and domain == MESSAGES))
+            if override:
                 _keep_overrides_only(catalog, held, template)
             self._catalogs[cache_key] = catalog
         return self._catalogs[cache_key]
@@ -162,10 +169,15 @@ def _keep_overrides_only(catalog: Catalog, held: set[Key], template: Catalog) ->
     the template's other entries: not as empty ones, nor as fuzzy near-copies of an entry it still has."""
     current = {message.id for message in template if message.id}
     contexts = {context for context, _ in held}
+    # Babel fuzzy-matches each new source text on its own, so one vanished text can be offered to
+    # several new ones: that is no rename, and keeping any of them would make `extract` chase its own
+    # output (not idempotent). Only a one-to-one match is a rename; otherwise the old text is obsolete.
+    claims = Counter(m.previous_id[0] for m in catalog if m.id and m.previous_id and key_of(m) not in held)
     for message in [m for m in catalog if m.id]:
         if key_of(message) in held:
             continue
         # the source text of an entry it held changed: same msgctxt, and the old text is gone
-        renamed = bool(message.previous_id) and message.previous_id[0] not in current and (message.context or "") in contexts
+        renamed = (bool(message.previous_id) and message.previous_id[0] not in current
+                   and claims[message.previous_id[0]] == 1 and (message.context or "") in contexts)
         if status_of(message) == "missing" or not renamed:
             catalog.delete(message.id, context=message.context)

@@ -23,6 +23,7 @@ import pytest
 from feedgen.build import BuildResult
 
 from ..channels.feeds import meta_rows
+from ..conftest import publish_source_text
 from ..helpers import build_project, google_items
 
 EXPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "exports"
@@ -33,6 +34,9 @@ def build_export(project: Path, name: str, mapping: str, **options) -> BuildResu
     data = project / "product_data"
     shutil.copy(EXPORTS / name, data / name)
     (data / "mapping.toml").write_text(mapping, encoding="utf-8")
+    # The shop writes in English and has no German catalogue: it declares that its DE feeds may
+    # carry the English text (README, "untranslated"); the default, "omit", would leave them empty.
+    publish_source_text(project)
     return build_project(project, catalogue=data / name, market_ids=MARKETS, pages=False, jobs=1, **options)
 
 
