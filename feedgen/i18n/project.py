@@ -172,12 +172,12 @@ def _keep_overrides_only(catalog: Catalog, held: set[Key], template: Catalog) ->
     # Babel fuzzy-matches each new source text on its own, so one vanished text can be offered to
     # several new ones: that is no rename, and keeping any of them would make `extract` chase its own
     # output (not idempotent). Only a one-to-one match is a rename; otherwise the old text is obsolete.
-    claims = Counter(m.previous_id[0] for m in catalog if m.id and m.previous_id and key_of(m) not in held)
+    claims = Counter((m.context or "", m.previous_id[0]) for m in catalog if m.id and m.previous_id and key_of(m) not in held)
     for message in [m for m in catalog if m.id]:
         if key_of(message) in held:
             continue
         # the source text of an entry it held changed: same msgctxt, and the old text is gone
         renamed = (bool(message.previous_id) and message.previous_id[0] not in current
-                   and claims[message.previous_id[0]] == 1 and (message.context or "") in contexts)
+                   and claims[(message.context or "", message.previous_id[0])] == 1 and (message.context or "") in contexts)
         if status_of(message) == "missing" or not renamed:
             catalog.delete(message.id, context=message.context)

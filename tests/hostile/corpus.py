@@ -298,7 +298,7 @@ CORPUS: list[Case] = [
     Case("po_directory", (make_directory(NB_PRODUCTS),), 2, "is a directory"),
     Case("po_binary", (write_bytes(NB_MESSAGES, random_binary),), 2, "not UTF-8 text"),
     Case("po_messages_syntax", (replace(NB_MESSAGES, 'msgid "Offer valid until %(date)s"', "msgid Offer valid until"),),
-         2, "row 28: msgid without a quoted string"),
+         2, "row 72: msgid without a quoted string"),
     # --- an output folder that publishing (a whole-folder swap) would wreck; `-o /` and `-o ~` are
     # tested on feedgen.release.guard_output directly (test_output_guard.py), never with a real build
     Case("output_is_the_data_folder", (argument("-o", "{project}/product_data"),), 2, "holds the input"),
