@@ -160,8 +160,6 @@ class PriceHistory:
         db.commit()
         db.execute("BEGIN IMMEDIATE")
         with db:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, sale_price TEXT, "
-                       "sale_start TEXT)")
             db.execute("DELETE FROM today")
             db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?, ?)", rows)
             # a day recorded before with other prices: cut it out of its run (rare: a second build the same day)

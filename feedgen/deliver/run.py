@@ -138,7 +138,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             if note:
                 warn(note)
             row = Row(destination.name, destination.channel, destination.url)
-            start = len(result.diagnostics)
+            before = set(result.diagnostics)  # Diagnostics iterates sorted: this run's are the new ones, not a tail
             try:
                 if request.status:
                     _status(destination, receipt, backoff, context, row, result, say, request.out, scrub)
@@ -148,6 +148,8 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             except (DeliveryError, GaveUp, Exception) as error:  # noqa: BLE001 - one destination never stops the others
                 if isinstance(error, OSError) and not isinstance(error, ConnectionError):
                     raise  # our own disk (receipts): exit 4 for the whole run, as build does
+                if isinstance(error, InputError):
+                    raise  # configuration read late (markets.toml for a marketplace id): one line, exit 2
                 text = str(error) if isinstance(error, (DeliveryError, GaveUp)) else (
                     f"{destination.name}: internal error {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]} "
                     "(a bug in feedgen: please report it with FEEDGEN_TRACEBACK=1)")
@@ -158,7 +160,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
                 save_receipt(request.out, receipt)
                 result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
                                                   channel=destination.channel))
-            row.diagnostics = list(result.diagnostics)[start:]
+            row.diagnostics = [d for d in result.diagnostics if d not in before]
             result.rows.append(row)
         result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
         for row in result.rows:

@@ -112,3 +112,24 @@ def test_the_next_build_carries_the_page_over_and_its_report_names_the_build_it_
     assert 'href="delivery.html"' in report and f"<code>{delivered[:12]}</code>" in report and "not this one" in report
     assert deliver(built).exit_code == 0
     assert delivered_manifest(out / DELIVERY_PAGE) != delivered  # the new build's delivery replaces it
+
+
+def test_each_destination_lists_only_its_own_diagnostics(built, sp_api, fake_clock, tmp_path):
+    """The run's Diagnostics iterate sorted by severity and rule, so a destination's findings are the
+    ones it added, not the tail of that list: deliver.failed (error) sorts before amazon.report.*
+    warnings and used to land under the wrong destination."""
+    feed = json.loads((built / "output" / "amazon" / "de.json").read_text())
+    sp_api.rejections = {feed["messages"][0]["sku"]: [{"code": "90220", "severity": "WARNING",
+                                                        "message": "check the title", "attributeName": "item_name"}]}
+    (tmp_path / "blocker").write_text("a file where the destination folder should be")
+    write_destinations(built, spapi_destination(sp_api, 'markets = ["DE"]\n') + f'''
+[[destination]]
+name = "share"
+channel = "google"
+url = "file://{tmp_path / 'blocker' / 'feeds'}"
+''')
+    result = run_delivery(DeliverRequest(data_dir=built / "product_data", out=built / "output",
+                                         environ=_env(sp_api), backoff=fake_clock.backoff()))
+    amazon, share = result.rows
+    assert {d.rule_id for d in amazon.diagnostics} == {"amazon.report.90220"}
+    assert {d.rule_id for d in share.diagnostics} == {"deliver.failed"}
