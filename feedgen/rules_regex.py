@@ -22,6 +22,8 @@ import unicodedata
 import pandas as pd
 import re2
 
+from feedgen.columns import map_distinct
+
 # Python's classes for str patterns, as items of an RE2 character class (tests/test_rules_regex.py
 # compares them with Python's `re` over the characters product text is made of)
 _CLASSES = {
@@ -162,5 +164,4 @@ def compile_pattern(pattern: str):
 def search_column(regex, values: pd.Series) -> pd.Series:
     """True where the pattern occurs in the text; each distinct text is searched once. Texts go to
     RE2 as UTF-8 bytes (a lone surrogate from a JSON catalogue is passed through, not an error)."""
-    found = {text: regex.search(text.encode("utf-8", "surrogatepass")) is not None for text in values.unique()}
-    return values.map(found).astype(bool)
+    return map_distinct(values, lambda text: regex.search(text.encode("utf-8", "surrogatepass")) is not None).astype(bool)

@@ -18,6 +18,7 @@ from feedgen.catalogue import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from feedgen.categories import kind_column, known_category
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
+from feedgen.sizes import CHILD_AGE_GROUPS
 from feedgen.text import strip_html
 
 NATIVE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -176,7 +177,7 @@ def resolve_gender_age(frame: pd.DataFrame, hints: pd.Series, log: ImportLog) ->
 
     blank_gender = frame["gender"].eq("")
     guessed = infer_gender(hints)
-    children = blank_gender & guessed.eq("") & frame["age_group"].isin(["newborn", "infant", "toddler", "kids"])
+    children = blank_gender & guessed.eq("") & frame["age_group"].isin(CHILD_AGE_GROUPS)
     guessed[children] = "unisex"  # children's shoes that name neither boys nor girls are for both
     found = blank_gender & guessed.ne("")
     frame.loc[found, "gender"] = guessed[found]
