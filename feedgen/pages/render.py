@@ -7,6 +7,7 @@ script but JSON-LD, no web font and no third-party host; product images are the 
 
 from __future__ import annotations
 
+from datetime import date
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -63,6 +64,7 @@ class RenderedPage:
     html: str
     styles: list[StyleView]
     flagged: list[Flagged]
+    offer_ends: date | None = None  # the day "offer valid until" names; None: nothing on the page is discounted
 
 
 def page_path(market: Market, slug: str) -> str:
@@ -120,6 +122,7 @@ def render_campaign(
     discounted = [s for s in styles if s.discounted]
     # "offer valid until" once, and only over a discount: the earliest day a shown sale price ends
     ends = [s.sale_end_day for s in discounted if s.sale_end_day is not None] + [campaign.valid_until]
+    offer_ends = min(ends) if discounted else None
     url = market.landing_page_url(campaign.slug)
     links, x_default = alternates(campaign, config)
     story = ui.data_text(campaign.context("story"), campaign.story)
@@ -134,7 +137,7 @@ def render_campaign(
         offer=ui.data_text(campaign.context("offer"), campaign.offer),
         story=story,
         description=shorten(plain(story).unescape(), 155),
-        valid_until=format_day(min(ends), market) if discounted else None,
+        valid_until=format_day(offer_ends, market) if offer_ends else None,
         valid_until_iso=min(ends).isoformat(),
         discounted=bool(discounted),
         valid_style=discounted[0].style_id if discounted else "",
@@ -149,7 +152,7 @@ def render_campaign(
     flagged = ui.reset()
     if ui.review:
         html = html.replace(REVIEW_PANEL, review_panel(env, flagged), 1)
-    return RenderedPage(market.id, campaign.slug, html, styles, flagged)
+    return RenderedPage(market.id, campaign.slug, html, styles, flagged, offer_ends)
 
 
 def review_panel(env: Environment, flagged: list[Flagged]) -> str:
@@ -165,8 +168,8 @@ def render_market_index(market: Market, campaigns: list[tuple[Campaign, Rendered
         entries.append({
             "href": f"{campaign.slug}.html",
             "headline": ui.data_text(campaign.context("headline"), campaign.headline),
-            # an end date only for an offer: a campaign without a discount has none to end
-            "valid_until": format_day(campaign.valid_until, market) if any(s.discounted for s in page.styles) else "",
+            # the page's own end date (the earliest shown sale end), and none where nothing is discounted
+            "valid_until": format_day(page.offer_ends, market) if page.offer_ends else "",
             "flagged": summarize(page.flagged),
         })
     ui.reset()

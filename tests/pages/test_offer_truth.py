@@ -141,6 +141,10 @@ def test_sale_badge_only_over_the_discounted_style_and_one_end_date(built_sample
     index = parse(built_sample.out / "pages" / "no" / "index.html")
     dated = [li.xpath("a/@href")[0] for li in index.xpath('//ul[@class="campaigns"]/li') if li.xpath('span[@class="valid"]')]
     assert dated == ["winter-boots.html"]  # the market index gives an end date only to the discounted campaign
+    # ... and the same date as the page (the earliest shown sale end, not the campaign's own end)
+    page = parse(built_sample.page("NO", "winter-boots")).xpath('//p[@class="valid"]')[0].text_content().strip()
+    listed = index.xpath('//ul[@class="campaigns"]/li/span[@class="valid"]')[0].text_content().strip()
+    assert listed == page, (listed, page)
 
 
 def test_german_pages_have_the_vat_and_delivery_note_by_the_price_and_every_legal_link(built_sample) -> None:
