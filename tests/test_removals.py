@@ -4,7 +4,7 @@ last published build are withdrawn in the next Amazon feed, once.
 JSON_LISTINGS_FEED v2 (listings-feed-schema-v2.json, SPECS §3.1): a DELETE message carries only
 messageId, sku and operationType. `--on-removed zero-stock` ends the offer instead with a PATCH
 `merge` of purchasable_offer.end_at (Product.json "Stop Selling Date"; see
-feedgen/channels/amazon_removals.py for why not a quantity).
+feedgen/channels/amazon/removals.py for why not a quantity).
 """
 
 from __future__ import annotations

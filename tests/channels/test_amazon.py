@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from feedgen.build import BuildRequest, load_sources
-from feedgen.channels import amazon
+from feedgen.channels.amazon import channel as amazon
 from feedgen.channels.amazon import AmazonChannel, footwear_size_value, split_points
 from feedgen.channels.base import Removals, blocked_by_catalogue
 from feedgen.errors import InputError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-import feedgen.channels.amazon_messages as amazon_messages
-import feedgen.channels.google as google
+import feedgen.channels.amazon.messages as amazon_messages
+import feedgen.channels.google.channel as google
 from feedgen.build import BuildRequest, run
 
 from ..conftest import AS_OF

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedgen.channels.amazon_removals import read_items as amazon_items
+from feedgen.channels.amazon.removals import read_items as amazon_items
 from feedgen.channels.google import GoogleChannel
 from feedgen.channels.meta import MetaChannel
 from feedgen.cli import main

@@ -1,6 +1,6 @@
 """Amazon's SHOES listing facts: product type, enum spellings per marketplace language, footwear
 size values, how a price is written. Read by the channel's checks (amazon.py) and its message
-builder (amazon_messages.py); evidence levels are noted where a value is not from Amazon's schema.
+builder (messages.py); evidence levels are noted where a value is not from Amazon's schema.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from feedgen.channels.amazon_facts import (
+from feedgen.channels.amazon.facts import (
     AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER, VARIATION_THEME,
     footwear_age_group, footwear_size_value, json_number,
 )

@@ -15,9 +15,9 @@ and variation_theme. FBA offers name the fulfillment network and no quantity: Am
 stock in its warehouses.
 
 Amazon keeps listings a feed stops mentioning, so SKUs gone from the catalogue since the last
-published feed are withdrawn in the next one, once (DELETE, or an ended offer): amazon_removals.
-Platform facts (enums, size values, number format) live in amazon_facts; the message text is
-assembled in amazon_messages.
+published feed are withdrawn in the next one, once (DELETE, or an ended offer): removals.py.
+Platform facts (enums, size values, number format) live in facts.py; the message text is
+assembled in messages.py.
 
 Prices are read from the resolved offer, never recomputed: our_price is what the shopper pays
 today (the sale price of a running sale without dates, as in every other channel, else the shelf
@@ -33,11 +33,11 @@ from typing import ClassVar, Iterable, Iterator
 
 import pandas as pd
 
-from feedgen.channels.amazon_facts import (
+from feedgen.channels.amazon.facts import (
     AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER, footwear_size_value,
 )
-from feedgen.channels.amazon_messages import dumps, listing_messages
-from feedgen.channels.amazon_removals import read_items, removal_messages
+from feedgen.channels.amazon.messages import dumps, listing_messages
+from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.categories import kind_column
 from feedgen.channels.base import Artifact, Removals, RuleCheck
 from feedgen.columns import map_distinct
@@ -91,7 +91,7 @@ class AmazonChannel:
         tag = market.amazon.language_tag
         if tag not in AGE_RANGES or tag not in DEPARTMENTS or market.size_system not in FOOTWEAR_SIZE_SYSTEMS:
             raise InputError(self.config.path, f"markets.{market.id}.amazon.language_tag: feedgen has no Amazon "
-                             f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon_facts.py)")
+                             f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon/facts.py)")
         offers = market_offers.offers
         items = offers.copy()
         items["country_of_origin"] = items["country_of_origin"].str.upper().replace("UK", "GB")

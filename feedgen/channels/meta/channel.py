@@ -140,7 +140,7 @@ class MetaChannel:
         market = market_offers.market
         if self.layout == "localized" and market.language != self.main_language and not language_code(market.language):
             raise InputError(self.config.path, f"markets.{market.id}.language: Meta has no language override code for "
-                             f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta.py); "
+                             f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta/facts.py); "
                              "use [meta] layout = \"per_market\" or add the code")
         items = market_offers.offers.copy()
         items["description"] = map_distinct(items["description"], strip_html)  # Meta wants plain text
