@@ -128,6 +128,11 @@ def _channels_for(request: BuildRequest, market: Market) -> list[str]:
     return [name for name in wanted if name in CHANNELS]
 
 
+def _plan(request: BuildRequest, markets: list[Market]) -> dict[str, list[str]]:
+    """market id -> the channels this build gives it."""
+    return {market.id: _channels_for(request, market) for market in markets}
+
+
 def input_files(request: BuildRequest) -> dict[str, Path]:
     """Every input file the build reads, keyed for the manifest: relative to the project root (the
     folder holding product_data/), package files (templates, page assets, UI catalogues) as
@@ -205,10 +210,11 @@ def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], 
     config = load_markets(request.input_path("markets.toml"))
     inputs = input_hashes({key: path for key, path in input_files(request).items() if path.is_file()})
     markets = config.select(request.market_ids)
+    plan = _plan(request, markets)
     keys = build_keys(config=config, markets=markets, inputs=inputs, as_of=request.as_of or date.today(),
-                      options=_output_options(request), markets_file=input_key(request, request.input_path("markets.toml")))
+                      options=_output_options(request), markets_file=input_key(request, request.input_path("markets.toml")),
+                      channels=CHANNELS)  # all of them: a build of fewer channels keeps what the others wrote
     state = BuildState.read(request.out) if request.incremental and request.localizer is None else None
-    plan = {market.id: _channels_for(request, market) for market in markets}
     reuse = reusable_parts(state, keys, plan, request.pages, previous, request.out)
     everything = state is not None and state.key == keys.build and all(
         set(reuse.get(m.id, {})) >= set(part_names(plan[m.id], request.pages)) for m in markets)
@@ -260,14 +266,13 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     history = stage_copy(request.out, stage.root)  # recorded in the stage: published with the feeds, or not at all
     if pages is not None:
         pages.history = history
-    plan = {market.id: _channels_for(request, market) for market in markets}
+    plan = _plan(request, markets)
     channels: dict[str, Channel] = {}
     for market in markets:
         for name in plan[market.id]:
             channels.setdefault(name, CHANNELS[name](config))
     for name, channel in channels.items():
-        if hasattr(channel, "plan"):
-            channel.plan([market for market in markets if name in plan[market.id]])
+        channel.plan([market for market in markets if name in plan[market.id]])
     job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {}, history)
     to_build = [market for market in markets if not job.fully_reused(market)]
     built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
@@ -302,7 +307,7 @@ def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stag
         receiver = job.channels.get(name) or (job.pages if name == PAGES else None)
         if name in job.channels:
             result.scope.add((name, built.market))
-        if hasattr(receiver, "import_state"):
+        if receiver is not None:
             receiver.import_state(built.market, part.state)
         if name in built.reused:
             for artifact in part.artifacts:  # carried over from the output with their manifest entries

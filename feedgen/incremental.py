@@ -5,8 +5,8 @@ What a market's outputs depend on, and so what its key hashes:
   size chart, prices, rules, categories, mapping, landing pages), the [project]
   settings and [pages] image template, which markets and channels this build selects, every market's locale and landing URL
   (a page links to the other markets' versions), the build date (sale windows), the
-  options that change output (--on-removed, --require-reviewed, --catalogue-format), the Amazon
-  seller id, and feedgen itself (its version and a hash of its own files, so an upgrade or a
+  options that change output (--on-removed, --require-reviewed, --catalogue-format), each
+  channel's own `cache_key` (Amazon's seller id), and feedgen itself (its version and a hash of its own files, so an upgrade or a
   local change rebuilds everything);
 - the market: its parsed [markets.XX] table and the translation files of its language
   (locales/<locale>/ and locales/<language>/; anything else under locales/ counts for all).
@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from feedgen import __version__
-from feedgen.channels.base import Artifact
+from feedgen.channels.base import Artifact, Channel
 from feedgen.diagnostics import Diagnostic
 from feedgen.manifest import Manifest
 from feedgen.markets import Market, MarketConfig
@@ -115,18 +114,19 @@ class Keys:
 
 
 def build_keys(*, config: MarketConfig, markets: list[Market], inputs: dict[str, str], as_of: date,
-               options: dict[str, Any], markets_file: str) -> Keys:
+               options: dict[str, Any], markets_file: str, channels: Mapping[str, type[Channel]]) -> Keys:
     """The build's key and each market's (which includes the build's). `inputs`: the manifest's
     input hashes (name -> sha256), `markets_file` the name of markets.toml among them (its content
     counts as parsed: [project] for all, each [markets.XX] for its market); `options`: what the
-    request sets that can change output."""
+    request sets that can change output; `channels`: the build's channels, each adding its own
+    `cache_key` (what it reads besides the offers, e.g. Amazon's seller id)."""
     languages = {folder: market.id for market in config.markets.values() for folder in (market.locale, market.language)}
     shared = {path: sha for path, sha in inputs.items() if not _locale_folder(path, languages) and path != markets_file}
-    seller = os.environ.get("FEEDGEN_AMAZON_SELLER_ID", "").strip() or config.project.amazon_seller_id.strip()
     build = _digest({
         "feedgen": code_fingerprint(), "inputs": shared, "project": repr(config.project), "as_of": as_of.isoformat(),
         "images": repr(config.images),  # markets.toml [pages]: every page's image URLs
-        "options": options, "seller": hashlib.sha256(seller.encode()).hexdigest(),
+        "options": options,
+        "channels": {name: channel.cache_key(config) for name, channel in sorted(channels.items())},
         "selection": [(market.id, market.channels) for market in markets],
         # every page links to the other markets' versions (hreflang, x-default): their URLs and locales
         "links": [(m.id, m.locale, m.country, m.landing_url) for m in sorted(config.markets.values(), key=lambda m: m.id)],

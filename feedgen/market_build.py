@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from feedgen.channels import Channel
-from feedgen.channels.base import blocked_by_catalogue, reported_errors
+from feedgen.channels.base import NO_REMOVALS, blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
 from feedgen.history import DayPrice, day_prices
 from feedgen.incremental import RESOLVE, Part
@@ -111,8 +111,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
         with timed(built.timings, name):
             # rules.toml: this channel's view of the market (labels, templates, exclusions)
             offers, rule_diagnostics = apply_rules(job.rules, market_offers.offers, market, name)
-            if hasattr(sources.localizer, "localize_product_type"):  # after the rules, which read the source path
-                offers = sources.localizer.localize_product_type(offers, market)
+            offers = sources.localizer.localize_product_type(offers, market)  # after the rules, which read the source path
             part.diagnostics.extend(rule_diagnostics)
             excluded = frozenset(market_offers.offers["sku"]) - frozenset(offers["sku"])
             view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
@@ -120,18 +119,16 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
             accepted, diagnostics = channel.prepare(view, blocked)
             part.diagnostics.extend(diagnostics)
             progress(f"writing {name} {market.id} ({len(accepted)} items)")
-            if getattr(channel, "track_removals", False):
+            removed = NO_REMOVALS
+            if channel.track_removals:
                 # an item a rule excludes from this channel counts as gone from it
                 removed = removed_skus(job.previous, request.out, name, market.id, view.offers["sku"],
                                        request.on_removed, as_of=sources.as_of)
                 if removed.skus:
                     progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
-                part.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
-                part.reusable = not removed.skus  # withdrawals go out once: the next build differs
-            else:
-                part.artifacts.extend(channel.write(accepted, view, stage))
-            if hasattr(channel, "export_state"):
-                part.state = channel.export_state(market.id)
+            part.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
+            part.reusable = not removed.skus  # withdrawals go out once: the next build differs
+            part.state = channel.export_state(market.id)
     if job.pages is not None:
         if PAGES in stored:
             built.parts[PAGES] = stored[PAGES]

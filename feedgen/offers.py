@@ -35,6 +35,10 @@ class Localizer(Protocol):
     def localize(self, items: pd.DataFrame, market: Market) -> tuple[pd.DataFrame, list[Diagnostic]]:
         """Return items with LOCALIZED_FIELDS in the market's language and a `text_status` column."""
 
+    def localize_product_type(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
+        """product_type in the market's language; called per channel after rules.toml, whose
+        conditions read the source path."""
+
 
 class SourceTextLocalizer:
     """No catalogues: every market gets the source text, and each foreign market says so."""
@@ -55,6 +59,9 @@ class SourceTextLocalizer:
                 market=market.id,
             )
         ]
+
+    def localize_product_type(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
+        return offers  # the source path, as every other text
 
 
 @dataclass

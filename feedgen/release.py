@@ -87,7 +87,7 @@ def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market:
 
     Items still in the catalogue but rejected this time are *not* removed: a data problem should
     leave a listing alone, not delete it."""
-    read = getattr(CHANNELS.get(channel), "read_items", None)
+    read = CHANNELS[channel].read_items if channel in CHANNELS else None
     if previous is None or read is None:
         return Removals(frozenset(), action, as_of=as_of)
     published: dict[str, dict[str, str]] = {}

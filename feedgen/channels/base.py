@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Literal, Mapping, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Mapping
 
 import pandas as pd
 
@@ -13,7 +14,7 @@ from feedgen.diagnostics import Diagnostic, Severity
 from feedgen.fixes import fix
 
 if TYPE_CHECKING:
-    from feedgen.markets import MarketConfig
+    from feedgen.markets import Market, MarketConfig
     from feedgen.offers import MarketOffers
     from feedgen.publish import Stage
 
@@ -50,35 +51,69 @@ class Removals:
     as_of: date | None = None
 
 
-class Channel(Protocol):
-    """A platform. `prepare` decides which offers the platform would accept and why not;
-    `write` streams the accepted ones into the stage; `finish` writes cross-market files and
-    reports what only the whole build can tell. One instance serves one build; it gets the
-    project's configuration (e.g. Meta's layout and default market, Amazon's seller id).
+NO_REMOVALS = Removals()
 
-    Optional hooks (looked up with getattr, so a channel without them still works):
-    - `read_items(path) -> dict[sku, dict[field, str]]` (staticmethod): a written file read back,
-      for `feedgen diff`, the build report and removal tracking: the items the file lists, so
-      leave out delete messages (and anything else that only withdraws an item).
-    - `track_removals: ClassVar[bool] = True`: `write` is then called with a keyword argument
-      `removed: Removals` (see feedgen.release.removed_skus; needs `read_items`).
-    - `plan(markets)`: the markets this build gives the channel, before any is built (Meta decides
-      which market writes each language feed).
-    - `export_state(market_id) -> JSON-ready` / `import_state(market_id, state)`: what `finish`
-      needs from a market, handed back from a worker process or from the last build's state file
-      (feedgen.market_build, feedgen.incremental).
-    """
+
+class Channel:
+    """A platform, as a subclass of this class (mkdocs' BasePlugin is the model): `prepare` and `write`
+    are what every channel implements; every other hook below is a documented no-op, so the build
+    calls them all unconditionally and a channel overrides only what it needs.
+
+    One instance serves one build. A channel's package (`feedgen/channels/<name>/`) holds the class,
+    the platform's facts, and the settings it reads from markets.toml; `feedgen.channels.CHANNELS`
+    registers it with one line."""
 
     name: ClassVar[str]
-    required_fields: ClassVar[tuple[str, ...]]
+    # Offer fields without which the platform refuses an item: a catalogue error on one of them leaves
+    # the SKU out of this channel (reported once, upstream; see blocked_by_catalogue).
+    required_fields: ClassVar[tuple[str, ...]] = ()
+    # The offer columns (feedgen.offer_schema) `prepare` and `write` read: the contract between the
+    # resolve stage and this channel; tests/channels/test_offer_schema.py holds each channel to it.
+    reads: ClassVar[frozenset[str]] = frozenset()
+    # Max characters of localized text fields, shown to translators (feedgen.i18n.sources).
+    text_limits: ClassVar[dict[str, int]] = {}
+    # True: `write` gets the SKUs gone since the last published build (`removed`), to withdraw them;
+    # needs `read_items`.
+    track_removals: ClassVar[bool] = False
+    # A written file read back as {sku: {field: text}} for `feedgen diff`, the build report and removal
+    # tracking: the items the file lists (not its withdrawals). A staticmethod; None: cannot be read back.
+    read_items: ClassVar[Callable[[Path], dict[str, dict[str, str]]] | None] = None
 
-    def __init__(self, config: MarketConfig) -> None: ...
+    def __init__(self, config: MarketConfig) -> None:
+        self.config = config
 
-    def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]: ...
+    @classmethod
+    def cache_key(cls, config: MarketConfig) -> object:
+        """What this channel's output depends on besides the market's offers and markets.toml (which
+        every key holds), JSON-ready, e.g. a secret-free digest of an environment variable it reads.
+        feedgen.incremental puts it in every market's key: leave something out and a stale file is
+        reused."""
+        return None
 
-    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage) -> list[Artifact]: ...
+    def plan(self, markets: list[Market]) -> None:
+        """The markets this build gives the channel, before any is built (Meta decides here which
+        market writes each language feed, whichever process builds it)."""
 
-    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]: ...
+    def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        """The offers the platform would accept, and a diagnostic for every problem of every item.
+        `blocked` marks rows with an upstream error on a required field (start rejected, still checked)."""
+        raise NotImplementedError
+
+    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage,
+              removed: Removals = NO_REMOVALS) -> list[Artifact]:
+        """Stream the accepted `items` into the stage; `removed` is empty unless `track_removals`."""
+        raise NotImplementedError
+
+    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]:
+        """After every market: files that span markets, and what only the whole build can tell."""
+        return [], []
+
+    def export_state(self, market_id: str) -> Any:
+        """What `finish` needs from a market, JSON-ready; called in the process that built the market."""
+        return None
+
+    def import_state(self, market_id: str, state: Any) -> None:
+        """A market's `export_state`, handed back in market order (from a worker or the last build)."""
 
 
 class RuleCheck:

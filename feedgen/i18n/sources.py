@@ -58,7 +58,7 @@ def channel_limits() -> dict[str, list[tuple[str, int]]]:
 
     limits: dict[str, list[tuple[str, int]]] = {}
     for name, channel in sorted(CHANNELS.items()):
-        for field, limit in getattr(channel, "text_limits", {}).items():
+        for field, limit in channel.text_limits.items():
             limits.setdefault(field, []).append((name, limit))
     return limits
 

@@ -166,7 +166,7 @@ def test_split_points() -> None:
     assert split_points([5, 2], 2) == [0, 2, 4, 5]  # a style bigger than a file is split, parent first
 
 
-def write_de(project, max_messages: int, removed: Removals | None = None) -> list:
+def write_de(project, max_messages: int, removed: Removals = Removals()) -> list:
     """The DE feed of the mini catalogue written straight through the channel, with a small message limit."""
     sources = load_sources(BuildRequest(data_dir=project / "product_data", as_of=AS_OF))
     market_offers = resolve(sources, sources.config.markets["DE"])

@@ -27,6 +27,7 @@ where the market's prices include tax, `value` where they don't, as in the US).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 from typing import ClassVar, Iterable, Iterator
@@ -39,9 +40,10 @@ from feedgen.channels.amazon.facts import (
 from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.categories import kind_column
-from feedgen.channels.base import Artifact, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
+from feedgen.offer_schema import offer_columns
 from feedgen.errors import InputError
 from feedgen.fixes import fix
 from feedgen.markets import MarketConfig
@@ -72,18 +74,28 @@ def split_points(group_sizes: list[int], limit: int) -> list[int]:
     return starts
 
 
-class AmazonChannel:
+class AmazonChannel(Channel):
     name: ClassVar[str] = "amazon"
     required_fields: ClassVar[tuple[str, ...]] = (
         "price", "title", "description", "image_link", "brand", "gtin", "style_id", "size", "gender", "age_group")
+    reads: ClassVar[frozenset[str]] = offer_columns(
+        "sku", "style_id", "title", "description", "features", "brand", "gtin", "image_link", "additional_image_links",
+        "color", "material", "size", "eu_size", "size_system", "size_chart", "size_men", "size_women", "gender",
+        "age_group", "google_product_category", "country_of_origin", "price", "sale_price", "sale_start", "sale_end",
+        "sale_active", "currency")
 
     def __init__(self, config: MarketConfig, max_messages: int | None = None) -> None:
-        self.config = config
-        self.seller_id = os.environ.get(SELLER_ID_ENV, "").strip() or config.project.amazon_seller_id.strip()
+        super().__init__(config)
+        self.seller_id = seller_id(config)
         if not self.seller_id:
             raise InputError(config.path, f"the amazon channel needs a seller id: set {SELLER_ID_ENV} or "
                              "[amazon] seller_id")
         self.max_messages = max_messages or MAX_MESSAGES_PER_FEED
+
+    @classmethod
+    def cache_key(cls, config: MarketConfig) -> str:
+        """Every message names the seller: a digest of the id, so the state file holds no id."""
+        return hashlib.sha256(seller_id(config).encode()).hexdigest()
 
     # ------------------------------------------------------------------ rules
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
@@ -162,12 +174,12 @@ class AmazonChannel:
     track_removals: ClassVar[bool] = True  # Amazon keeps a listing the feed no longer mentions
     read_items = staticmethod(read_items)
 
-    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals | None = None) -> list[Artifact]:
+    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         """Parents and children of the accepted items, then the withdrawals of removed SKUs (each
         its own group for the split, so the 25,000-message limit holds for them too)."""
         market = market_offers.market
         styles_now = market_offers.offers["style_id"]
-        withdrawals = removal_messages(removed, market, PRODUCT_TYPE, styles_now) if removed else []
+        withdrawals = removal_messages(removed, market, PRODUCT_TYPE, styles_now) if removed.skus else []
         if items.empty and not withdrawals:
             return []
         items = items.sort_values(["style_id", "sku"], kind="stable")
@@ -193,8 +205,10 @@ class AmazonChannel:
             artifacts.append(Artifact(self.name, market.id, name, children))
         return artifacts
 
-    def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
-        return [], []
+
+def seller_id(config: MarketConfig) -> str:
+    """The environment wins over markets.toml, so CI can keep the id out of the repository."""
+    return os.environ.get(SELLER_ID_ENV, "").strip() or config.project.amazon_seller_id.strip()
 
 
 def _runs(values: list[str]) -> list[tuple[str, int]]:

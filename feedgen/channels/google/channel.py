@@ -13,11 +13,11 @@ import pandas as pd
 from lxml import etree
 
 from feedgen.categories import kind_column
-from feedgen.channels.base import Artifact, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import MarketConfig
+from feedgen.offer_schema import CUSTOM_LABELS, offer_columns
 from feedgen.pricing import format_amount
 from feedgen.text import shorten
 
@@ -35,20 +35,21 @@ APPAREL_FIELDS: dict[str, frozenset[str]] = {
     "size": frozenset({"shoes", "clothing"}),
 }
 MAX_ADDITIONAL_IMAGES = 10
-CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))  # set by rules.toml (GMC 6324473)
 CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
 CHUNK = 5000  # items whose attribute columns are in memory at once
 
 
-class GoogleChannel:
+class GoogleChannel(Channel):
     name: ClassVar[str] = "google"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "gtin", "style_id")
+    reads: ClassVar[frozenset[str]] = offer_columns(
+        "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
+        "price", "sale_price", "sale_effective_date", "brand", "gtin", "mpn", "condition", "google_product_category",
+        "product_type", CUSTOM_LABELS, "color", "size", "size_system", "gender", "age_group", "material",
+        "shipping_price", "weight_g", "return_policy_label")
     # Max characters of the localized text fields (GMC 6324415 title, 6324468 description, 6324487 color
     # (per colour), 6324410 material); translators see these in the catalogue comments (feedgen.i18n).
     text_limits: ClassVar[dict[str, int]] = {"title": 150, "description": 5000, "color": 40, "material": 200}
-
-    def __init__(self, config: MarketConfig | None = None) -> None:
-        self.config = config  # nothing project-wide to know yet
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
@@ -107,7 +108,7 @@ class GoogleChannel:
         check.duplicate_variants("google.variant.duplicate")
         return check.accepted(), check.diagnostics
 
-    def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
+    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         market = market_offers.market
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
@@ -119,9 +120,6 @@ class GoogleChannel:
                 serialiser.write_items(handle, item_fields(chunk, market), len(chunk), chunk=CHUNK)
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
-
-    def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
-        return [], []
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:

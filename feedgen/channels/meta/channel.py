@@ -45,10 +45,11 @@ from typing import ClassVar
 import pandas as pd
 
 from feedgen.categories import kind_column
-from feedgen.channels.base import Artifact, RuleCheck, text_list
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
 from feedgen.channels.csvout import needs_neutralising, restore, write_columns
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
+from feedgen.offer_schema import CUSTOM_LABELS, offer_columns
 from feedgen.errors import InputError
 from feedgen.markets import MarketConfig
 from feedgen.pricing import format_amount
@@ -96,12 +97,17 @@ def language_code(language: str) -> str | None:
     return LANGUAGE_OVERRIDES.get(language)
 
 
-class MetaChannel:
+class MetaChannel(Channel):
     name: ClassVar[str] = "meta"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "style_id")
+    reads: ClassVar[frozenset[str]] = offer_columns(
+        "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
+        "condition", "price", "sale_price", "sale_effective_date", "currency", "brand", "gtin", "gtin_valid", "mpn",
+        "google_product_category", "fb_product_category", "product_type", CUSTOM_LABELS, "color", "size",
+        "size_system", "gender", "age_group", "material")
 
     def __init__(self, config: MarketConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.layout = config.project.meta_layout
         default = config.markets[config.project.default_market]
         if self.layout == "localized" and "meta" not in default.channels:
@@ -189,7 +195,7 @@ class MetaChannel:
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
-    def write(self, items: pd.DataFrame, market_offers, stage) -> list[Artifact]:
+    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         """Column by column (csvout.write_columns): every distinct cell is escaped once."""
         market = market_offers.market
         if self.layout == "per_market":
