@@ -43,10 +43,10 @@ from feedgen.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
-from feedgen.offer_schema import offer_columns
 from feedgen.errors import InputError
 from feedgen.fixes import fix
 from feedgen.markets import MarketConfig
+from feedgen.offer_schema import offer_columns
 from feedgen.text import shorten
 
 SELLER_ID_ENV = "FEEDGEN_AMAZON_SELLER_ID"
