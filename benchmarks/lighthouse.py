@@ -152,6 +152,7 @@ def main() -> None:
 
     from feedgen.markets import load_markets
     from feedgen.pages.serve import Project, make_server
+    from feedgen.paths import ProjectPaths
 
     binary = lighthouse_bin()
     widths = load_markets(REPO / "product_data" / "markets.toml").images.widths or (1200,)
@@ -160,8 +161,8 @@ def main() -> None:
         root = Path(temp)
         images = image_server(stand_in_jpegs(root / "jpeg", widths))
         project = prepare(root / "project", f"http://127.0.0.1:{images.server_address[1]}/")
-        pages = make_server(Project(data_dir=project / "product_data", out=project / "output",
-                                    locales=project / "locales"), port=0)
+        pages = make_server(Project(ProjectPaths(data_dir=project / "product_data", out=project / "output",
+                                    locales=project / "locales")), port=0)
         threading.Thread(target=pages.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{pages.server_address[1]}"
         try:

@@ -28,6 +28,7 @@ from feedgen.markets import Market, MarketConfig, load_markets
 from feedgen.offers import Localizer, Sources
 from feedgen.pages import LandingPages
 from feedgen.parallel import default_jobs, run_all
+from feedgen.paths import ProjectPaths
 from feedgen.pricing import load_fx_rates, load_price_list
 from feedgen.publish import Stage, checkpoint, recover
 from feedgen.release import Release, ReleaseOptions, guard_output, prepare
@@ -58,16 +59,20 @@ class BuildRequest:
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
     incremental: bool = True  # take over outputs whose inputs did not change (feedgen.incremental)
 
+    @property
+    def paths(self) -> ProjectPaths:
+        """The project's files, with their defaults (feedgen.paths: one place for every command)."""
+        return ProjectPaths(data_dir=self.data_dir, catalogue=self.catalogue, markets=self.markets,
+                            mapping=self.mapping, locales=self.locales_dir, out=self.out)
+
     def input_path(self, name: str) -> Path:
-        explicit = {"catalogue.csv": self.catalogue, "markets.toml": self.markets, "mapping.toml": self.mapping}.get(name)
-        return Path(explicit) if explicit else self.data_dir / name
+        return self.paths.input(name)
 
     def locales_path(self) -> Path:
-        return Path(self.locales_dir) if self.locales_dir is not None else self.data_dir.parent / "locales"
+        return self.paths.locales_dir
 
     def mapping_path(self) -> Path | None:
-        path = self.input_path("mapping.toml")
-        return path if self.mapping or path.exists() else None
+        return self.paths.mapping_file
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -118,11 +117,6 @@ class Diagnostics:
             "diagnostics": [asdict(d) for d in self],
         }
         return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-    def write_json(self, path: Path) -> None:
-        from feedgen.publish import write_text_atomic
-
-        write_text_atomic(path, self.to_json())
 
 
 def empty_reasons(diagnostics: Iterable[Diagnostic], channel: str, market: str, limit: int = 3) -> list[tuple[str, int]]:

@@ -1,19 +1,12 @@
-"""`feedgen prices history SKU`: what the price record (feedgen.history) holds for one SKU."""
+"""What the price record (feedgen.history) holds for one SKU, as `feedgen prices history` shows it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-
-import click
 
 from feedgen.errors import InputError
 from feedgen.history import FILE, WINDOW_DAYS, read_history
-
-
-@click.group()
-def prices() -> None:
-    """The price history every published build records in OUT/.feedgen-prices.sqlite."""
 
 
 def history_lines(out: Path, sku: str, market: str | None = None, as_of: date | None = None) -> list[str]:
@@ -42,20 +35,3 @@ def history_lines(out: Path, sku: str, market: str | None = None, as_of: date | 
             lines.append(f"{market_id}: on sale on {day} since {start}; lowest price {first} – {last} "
                          f"({reference.days_known} of {WINDOW_DAYS} days recorded): {lowest}")
         return lines
-
-
-@prices.command("history")
-@click.argument("sku")
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Output directory of `feedgen build` (the history is kept there).")
-@click.option("-m", "--market", help="Only this market.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge the sale as of this date; default: the last recorded day.")
-def history(sku: str, out: Path, market: str | None, as_of: datetime | None) -> None:
-    """Show the recorded prices of SKU, and the 30-day lowest price before a running sale."""
-    try:
-        lines = history_lines(out, sku, market, as_of.date() if as_of else None)
-    except InputError as error:
-        click.echo(f"error: {error.one_line()}", err=True)
-        raise SystemExit(2) from None
-    for line in lines:
-        click.echo(line)

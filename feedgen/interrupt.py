@@ -30,7 +30,12 @@ STARTING = b"error: interrupted (Ctrl-C) while starting; nothing was done\n"
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during a build into `out`, and whether the build had been published by then."""
+    """Ctrl-C during a build into `out`, and whether the build had been published by then.
+
+    Speaks like feedgen.errors.FeedgenError (`exit_code`, `one_line()`) for the command's boundary,
+    but stays a KeyboardInterrupt: an `except Exception` in the library must never swallow Ctrl-C."""
+
+    exit_code = EXIT_INTERRUPTED
 
     def __init__(self, published: bool, out: Path) -> None:
         super().__init__()
@@ -39,8 +44,8 @@ class Interrupted(KeyboardInterrupt):
 
     def one_line(self) -> str:
         if self.published:
-            return f"error: interrupted (Ctrl-C) after publishing; {self.out}/ holds the new build"
-        return f"error: interrupted (Ctrl-C); nothing was published, {self.out}/ is unchanged"
+            return f"interrupted (Ctrl-C) after publishing; {self.out}/ holds the new build"
+        return f"interrupted (Ctrl-C); nothing was published, {self.out}/ is unchanged"
 
 
 def _exit_at_once(signum: int, frame: object) -> None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from feedgen.channels import Channel
 from feedgen.channels.base import NO_REMOVALS, blocked_by_catalogue, reported_errors
@@ -27,6 +27,9 @@ from feedgen.pages import LandingPages
 from feedgen.publish import Stage
 from feedgen.release import removed_skus
 from feedgen.rules import RuleSet, apply_rules
+
+if TYPE_CHECKING:  # build imports this module: the request is only a type here
+    from feedgen.build import BuildRequest
 
 PAGES = "pages"  # the landing pages' part and stage name
 
@@ -56,7 +59,7 @@ class MarketBuild:
 class MarketJob:
     """What a market's build reads; forked workers share it as it was when they forked."""
 
-    request: object  # feedgen.build.BuildRequest
+    request: BuildRequest
     sources: Sources | None  # None when no market needs building (feedgen.incremental)
     stage: Stage
     previous: Manifest | None

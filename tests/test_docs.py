@@ -42,3 +42,20 @@ def test_the_walk_finds_the_commands_a_user_types() -> None:
     """Guards the two tests above against passing on an empty walk."""
     assert {"feedgen build", "feedgen deliver", "feedgen translations extract", "feedgen prices history"} <= set(COMMANDS)
     assert ("feedgen deliver", "--dry-run") in OPTIONS and len(OPTIONS) > 60
+
+
+def test_every_command_of_the_cli_package_is_registered() -> None:
+    """A command written in a feedgen/cli/ module but never added to the group would escape the two
+    tests above (and the user): each module's commands are reachable from `feedgen`."""
+    import importlib
+    import pkgutil
+
+    import feedgen.cli
+
+    reachable = {id(command) for command in COMMANDS.values()}
+    modules = [importlib.import_module(f"feedgen.cli.{info.name}") for info in pkgutil.iter_modules(feedgen.cli.__path__)
+               if info.name != "__main__"]
+    defined = {f"{module.__name__}.{name}": value for module in modules for name, value in vars(module).items()
+               if isinstance(value, click.Command) and value.callback.__module__ == module.__name__}
+    assert len(modules) >= 7 and len(defined) >= 15
+    assert [name for name, command in defined.items() if id(command) not in reachable] == []

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from feedgen.build import BuildRequest
 from feedgen.catalogue import load_catalogue
 from feedgen.errors import InputError
 from feedgen.i18n import MESSAGES, PRODUCTS
@@ -31,14 +30,15 @@ from feedgen.i18n.catalogues import (
 )
 from feedgen.i18n.sources import SourceText, product_sources, product_template
 from feedgen.markets import MarketConfig, load_markets
+from feedgen.paths import ProjectPaths
 
 DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, masked before machine translation
 
 
 @dataclass
 class I18nProject:
-    locales: Path
-    request: BuildRequest  # the project's inputs, read exactly as `feedgen build` reads them
+    paths: ProjectPaths  # the project's inputs, found exactly as `feedgen build` finds them
+    catalogue_format: str = "auto"  # read as `feedgen build` reads it (feedgen.importers.FORMATS)
     _catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)
 
     @classmethod
@@ -46,13 +46,16 @@ class I18nProject:
                    markets: Path | None = None, catalogue_format: str = "auto",
                    mapping: Path | None = None) -> "I18nProject":
         """`catalogue_format` and `mapping` (the export mapping file, default DATA/mapping.toml) as for build."""
-        request = BuildRequest(data_dir=data_dir, catalogue=catalogue, markets=markets,
-                               catalogue_format=catalogue_format, mapping=mapping)
-        return cls(locales=locales if locales is not None else request.locales_path(), request=request)
+        paths = ProjectPaths(data_dir=data_dir, catalogue=catalogue, markets=markets, mapping=mapping, locales=locales)
+        return cls(paths=paths, catalogue_format=catalogue_format)
+
+    @property
+    def locales(self) -> Path:
+        return self.paths.locales_dir
 
     @cached_property
     def config(self) -> MarketConfig:
-        return load_markets(self.request.input_path("markets.toml"))
+        return load_markets(self.paths.input("markets.toml"))
 
     @property
     def source_language(self) -> str:
@@ -93,8 +96,7 @@ class I18nProject:
         """From the catalogue as the build loads it (export formats, mapping, defaults): the msgids must be
         the texts the build looks up. Only the catalogue: prices, FX rates or sizes cannot change them,
         and a broken fx_rates.csv must not stop a translator."""
-        request = self.request
-        catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, request.mapping_path(),
+        catalogue = load_catalogue(self.paths.input("catalogue.csv"), self.catalogue_format, self.paths.mapping_file,
                                    defaults={"brand": self.config.project.brand})
         return product_sources(catalogue.items)
 

@@ -23,8 +23,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import click
-
 from feedgen.build import BuildRequest, load_sources
 from feedgen.errors import InputError
 from feedgen.history import FILE as HISTORY
@@ -35,6 +33,7 @@ from feedgen.pages.campaigns import FILE_NAME, load_campaigns
 from feedgen.pages.render import environment, render_site_index
 from feedgen.pages.site import LandingPages, MarketPages, index_row
 from feedgen.pages.texts import UiText
+from feedgen.paths import ProjectPaths
 
 HOST = "127.0.0.1"
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -46,9 +45,7 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset
 class Project:
     """Where the served project lives; review renders are cached until an input changes."""
 
-    data_dir: Path
-    out: Path
-    locales: Path
+    paths: ProjectPaths
     review: bool = False
     as_of: date | None = None
     _signature: tuple = ()
@@ -56,6 +53,18 @@ class Project:
     _sources: Sources | None = None
     _markets: dict[str, MarketPages] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.paths.data_dir
+
+    @property
+    def out(self) -> Path:
+        return self.paths.out
+
+    @property
+    def locales(self) -> Path:
+        return self.paths.locales_dir
 
     def signature(self) -> tuple:
         files = [p for folder in (self.data_dir, self.locales) if folder.is_dir() for p in folder.rglob("*") if p.is_file()]
@@ -67,7 +76,9 @@ class Project:
         if self._pages is None or signature != self._signature:
             # product text from the same catalogue folder as the UI strings (--locales)
             locales = self.locales if self.locales.is_dir() else None
-            sources = load_sources(BuildRequest(data_dir=self.data_dir, out=self.out, as_of=self.as_of, locales_dir=locales))
+            sources = load_sources(BuildRequest(data_dir=self.data_dir, catalogue=self.paths.catalogue,
+                                                markets=self.paths.markets, mapping=self.paths.mapping, out=self.out,
+                                                as_of=self.as_of, locales_dir=locales))
             self._pages = LandingPages.from_sources(sources, self.data_dir, self.locales, review=self.review)
             self._pages.history = self.out / HISTORY  # the published record: the 30-day reference prices
             self._sources = sources
@@ -99,7 +110,7 @@ class Project:
                 site = LandingPages(pages.config, pages.campaigns, self.locales, pages.as_of, pages.source_language,
                                     review=True, index={m: index_row(self._markets[m]) for m in ids})
                 return site.site_index(report_href=report)
-        config = load_markets(self.data_dir / "markets.toml")
+        config = load_markets(self.paths.input("markets.toml"))
         campaigns = load_campaigns(self.data_dir / FILE_NAME, config)
         columns = [c.slug for c in campaigns]
         rows = []
@@ -228,37 +239,3 @@ def make_server(project: Project, port: int = 0) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((HOST, port), make_handler(project))
     server.daemon_threads = True
     return server
-
-
-@click.command("serve")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True,
-              help="Project folder (catalogue.csv, markets.toml, landing_pages.toml).")
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Output directory of `feedgen build`.")
-@click.option("--locales", type=click.Path(path_type=Path), help="Catalogue folder; default: locales/ beside DATA.")
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one).")
-@click.option("--review", is_flag=True, help="Render from the project and highlight machine-translated and missing text.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Review as of this date (sale windows).")
-def serve_command(data_dir: Path, out: Path, locales: Path | None, port: int, review: bool, as_of) -> None:
-    """Serve the landing pages on http://127.0.0.1:PORT/ for a local review."""
-    project = Project(data_dir=data_dir, out=out, locales=locales or data_dir.parent / "locales", review=review,
-                      as_of=as_of.date() if as_of else None)
-    if locales is not None and not locales.is_dir():
-        click.echo(f"error: {locales}: locales folder not found", err=True)
-        raise SystemExit(2)
-    if not review and not (out / "pages").is_dir():
-        click.echo(f"error: {out}/pages does not exist: run `feedgen build` first, or use --review", err=True)
-        raise SystemExit(2)
-    try:
-        server = make_server(project, port)
-    except OSError as error:
-        click.echo(f"error: cannot listen on {HOST}:{port}: {error.strerror}", err=True)
-        raise SystemExit(2) from None
-    host, bound = server.server_address[:2]
-    click.echo(f"Serving {'review of ' if review else ''}landing pages on http://{host}:{bound}/  (Ctrl+C to stop)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()

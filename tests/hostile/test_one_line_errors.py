@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedgen import cli
+from feedgen.cli import build as cli
 from feedgen.cli import main
 
 from ..conftest import REPO
@@ -55,8 +55,8 @@ def test_an_oserror_in_any_command_is_exit_4(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_a_real_process_prints_no_traceback_for_a_bug(tmp_path) -> None:
     """Outside CliRunner: sys.exit from the group, not Click's or Python's exception printing."""
-    script = ("import feedgen.cli as c\n"
-              "c.run = lambda *a, **k: 1 / 0\n"
+    script = ("import feedgen.cli as c, feedgen.cli.build as b\n"
+              "b.run = lambda *a, **k: 1 / 0\n"
               "c.main(['build', '--data', 'nowhere'])\n")
     process = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
                              env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from feedgen.cli import main
 from feedgen.i18n import MESSAGES, PRODUCTS
-from feedgen.i18n import commands as commands_module
+from feedgen.cli import translations as commands_module
 from feedgen.i18n.backends import FakeBackend, TextRejected, TransientError
 from feedgen.i18n.catalogues import read_catalogue, status_of, translations_by_key
 from feedgen.i18n.masking import Masker

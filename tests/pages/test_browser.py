@@ -15,6 +15,7 @@ import pytest
 
 from feedgen.pages.money import read_price
 from feedgen.pages.serve import Project, make_server
+from feedgen.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import build_project, google_items
@@ -36,8 +37,8 @@ def chromium(*args: str, profile) -> subprocess.CompletedProcess:
 
 def test_chromium_renders_the_served_page_with_the_feed_price(mini_project, tmp_path) -> None:
     build_project(mini_project, market_ids=["NO"])
-    server = make_server(Project(data_dir=mini_project / "product_data", out=mini_project / "output",
-                                 locales=mini_project / "locales", as_of=AS_OF), port=0)
+    server = make_server(Project(ProjectPaths(data_dir=mini_project / "product_data", out=mini_project / "output",
+                                 locales=mini_project / "locales"), as_of=AS_OF), port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

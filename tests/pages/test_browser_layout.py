@@ -16,6 +16,7 @@ import threading
 import pytest
 
 from feedgen.pages.serve import Project, make_server
+from feedgen.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import google_items
@@ -38,8 +39,8 @@ FIRST_SCREEN = """(() => {
 
 @pytest.fixture(scope="module")
 def served(built_sample):
-    server = make_server(Project(data_dir=built_sample.root / "product_data", out=built_sample.out,
-                                 locales=built_sample.root / "locales", as_of=AS_OF), port=0)
+    server = make_server(Project(ProjectPaths(data_dir=built_sample.root / "product_data", out=built_sample.out,
+                                 locales=built_sample.root / "locales"), as_of=AS_OF), port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from feedgen.pages.serve import Project, make_server
+from feedgen.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import build_project
@@ -19,8 +20,8 @@ from .test_review import edit_po
 
 @contextmanager
 def serving(project: Path, *, review: bool = False, locales: Path | None = None):
-    server = make_server(Project(data_dir=project / "product_data", out=project / "output",
-                                 locales=locales or project / "locales", review=review, as_of=AS_OF), port=0)
+    server = make_server(Project(ProjectPaths(data_dir=project / "product_data", out=project / "output",
+                                 locales=locales or project / "locales"), review=review, as_of=AS_OF), port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -106,9 +107,9 @@ def test_review_with_another_locales_folder_reads_product_text_from_it_too(mini_
 def test_a_missing_locales_folder_is_unusable_input(mini_project) -> None:
     from click.testing import CliRunner
 
-    from feedgen.pages.serve import serve_command
+    from feedgen.cli import main
 
-    result = CliRunner().invoke(serve_command, ["--data", str(mini_project / "product_data"), "--review",
+    result = CliRunner().invoke(main, ["serve", "--data", str(mini_project / "product_data"), "--review",
                                                 "--locales", str(mini_project / "nowhere"), "--port", "0"])
     assert result.exit_code == 2 and "locales folder not found" in result.output
 

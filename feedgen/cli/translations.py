@@ -1,4 +1,4 @@
-"""`feedgen translations …` (extract, status, check, compile) and `feedgen translate`.
+"""`feedgen translations …` (extract, status, check, approve, compile) and `feedgen translate`.
 
 Thin Click layer over feedgen.i18n: exit 0 when all is well, 1 when the work is incomplete or a
 check failed (below --fail-under, lint errors, a translate run that stopped early), 2 when an
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from feedgen.errors import InputError
+from feedgen.cli import options as o
+from feedgen.errors import SetupError
 from feedgen.i18n import DOMAINS, MESSAGES, PRODUCTS
 from feedgen.i18n.backends import ENGINES, BackendError, make_backend
 from feedgen.i18n.catalogues import approve, catalogue_languages, po_path, pot_path, status_of, write_catalogue
@@ -22,9 +23,8 @@ from feedgen.i18n.project import I18nProject
 from feedgen.i18n.review import compile_catalogue, language_status, lint_catalogue
 from feedgen.i18n.sources import ui_template
 from feedgen.i18n.translate import LanguagePlan, execute, plan
-from feedgen.importers import FORMATS
+from feedgen.paths import ProjectPaths
 
-EXIT_INPUT = 2
 PREVIEW = 70
 
 
@@ -32,37 +32,9 @@ def _today() -> date:
     return date.today()
 
 
-def _split(value: str | None) -> list[str] | None:
-    return [part.strip() for part in value.split(",") if part.strip()] if value else None
-
-
-def project_options(function):
-    options = [
-        click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True,
-                     help="Project folder with catalogue.csv and markets.toml."),
-        click.option("--catalogue", type=click.Path(path_type=Path), help="Catalogue file; default DATA/catalogue.csv."),
-        click.option("--catalogue-format", type=click.Choice(FORMATS), default="auto", show_default=True,
-                     help="What the catalogue file is, as for `feedgen build`."),
-        click.option("--catalogue-mapping", type=click.Path(path_type=Path),
-                     help="Mapping file for exports (build's --mapping); default DATA/mapping.toml if present."),
-        click.option("--markets", "markets_file", type=click.Path(path_type=Path), help="markets.toml; default DATA/markets.toml."),
-        click.option("--locales", type=click.Path(path_type=Path), help="Catalogue folder; default: locales/ next to DATA."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
 def _project(options: dict) -> I18nProject:
     """The project described by project_options (consumed from `options`): the catalogue is read like build reads it."""
-    return I18nProject.from_paths(options.pop("data_dir"), options.pop("locales"), options.pop("catalogue"),
-                                  options.pop("markets_file"), options.pop("catalogue_format"),
-                                  options.pop("catalogue_mapping"))
-
-
-def _fail(error: InputError) -> None:
-    click.echo(f"error: {error.one_line()}", err=True)
-    sys.exit(EXIT_INPUT)
+    return I18nProject(o.project_paths(options), options.pop("catalogue_format"))
 
 
 def _domains(domain: str) -> tuple[str, ...]:
@@ -76,11 +48,12 @@ def translations() -> None:
 
 # ----------------------------------------------------------------------------- extract
 @translations.command("extract")
-@project_options
+@o.project_options_without_mapping_alias
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets' plus existing folders.")
-@click.option("--mapping", type=click.Path(path_type=Path),
-              help="babel.cfg for UI strings (default: ./babel.cfg if present); its folder is the source root.")
-def extract(languages, mapping, **options) -> None:
+@click.option("--babel-cfg", "--mapping", "babel_cfg", type=o.PATH,
+              help="babel.cfg for UI strings (default: ./babel.cfg if present); its folder is the source root. "
+                   "`--mapping` is its older name.")
+def extract(languages, babel_cfg, **options) -> None:
     """Write products.pot and bring every products.po up to date (like `pybabel update`).
 
     New texts are added untranslated, changed texts keep their old translation marked fuzzy (with the
@@ -88,23 +61,20 @@ def extract(languages, mapping, **options) -> None:
     from templates go to messages.pot / messages.po the same way.
     """
     project = _project(options)
-    try:
-        domains = [(PRODUCTS, project.template(PRODUCTS))]
-        mapping = mapping or (Path("babel.cfg") if Path("babel.cfg").exists() else None)
-        if mapping is not None:
-            domains.append((MESSAGES, ui_template(mapping, mapping.parent, project.project_name(MESSAGES))))
-        for domain, template in domains:
-            if domain == MESSAGES and not len(template):
-                click.echo(f"no UI strings found with {mapping}: messages.pot not written")
-                continue
-            path = pot_path(project.locales, domain)
-            _report_write(path, write_catalogue(path, template, domain), f"{len(template)} source texts")
-            for language in project.languages(domain, _split(languages), present=True):
-                catalog = project.catalogue(language, domain, template)
-                path = po_path(project.locales, language, domain)
-                _report_write(path, write_catalogue(path, catalog, domain), f"{len(catalog.obsolete)} obsolete")
-    except InputError as error:
-        _fail(error)
+    domains = [(PRODUCTS, project.template(PRODUCTS))]
+    mapping = babel_cfg or (Path("babel.cfg") if Path("babel.cfg").exists() else None)
+    if mapping is not None:
+        domains.append((MESSAGES, ui_template(mapping, mapping.parent, project.project_name(MESSAGES))))
+    for domain, template in domains:
+        if domain == MESSAGES and not len(template):
+            click.echo(f"no UI strings found with {mapping}: messages.pot not written")
+            continue
+        path = pot_path(project.locales, domain)
+        _report_write(path, write_catalogue(path, template, domain), f"{len(template)} source texts")
+        for language in project.languages(domain, o.split(languages), present=True):
+            catalog = project.catalogue(language, domain, template)
+            path = po_path(project.locales, language, domain)
+            _report_write(path, write_catalogue(path, catalog, domain), f"{len(catalog.obsolete)} obsolete")
 
 
 def _report_write(path: Path, changed: bool, detail: str) -> None:
@@ -113,7 +83,7 @@ def _report_write(path: Path, changed: bool, detail: str) -> None:
 
 # ----------------------------------------------------------------------------- status
 @translations.command("status")
-@project_options
+@o.project_options
 @click.option("--domain", type=click.Choice(DOMAINS + ("all",)), default="all", show_default=True,
               help="Which catalogues: product text, UI strings (messages) or both.")
 @click.option("-l", "--languages", help="Comma-separated languages; default: the markets'.")
@@ -126,37 +96,34 @@ def status(domain, languages, fail_under, list_entries, **options) -> None:
     over the entries they hold, so their percentage says how much of the override is reviewed."""
     project = _project(options)
     failing = []
-    try:
-        for name in _domains(domain):
-            if name == MESSAGES and not pot_path(project.locales, MESSAGES).exists() and domain == "all":
-                continue
-            keys = project.sources(name)
-            click.echo(f"{name}: {len(keys)} source texts ({project.source_language})")
-            click.echo(f"{'language':9} {'reviewed':>8} {'machine':>8} {'fuzzy':>6} {'missing':>8} {'unused':>7} {'reviewed %':>11}")
-            requested = _split(languages)
-            listed = []
-            for language in project.languages(name, requested) + ([] if requested else project.variant_folders(name)):
-                override = project.is_override(language, name)
-                row = language_status(project.locales, language, name, keys, override=override)
-                counts = row.counts
-                note = "" if row.exists else "  (no catalogue)"
-                note += f"  (override of {language.split('_')[0]}: counts the {row.total} entries it holds)" if override else ""
-                listed.append(row)
-                click.echo(f"{language:9} {counts['reviewed']:>8} {counts['machine']:>8} {counts['fuzzy']:>6} "
-                           f"{counts['missing']:>8} {row.unused:>7} {row.reviewed_percent:>10.1f}%{note}")
-                if fail_under is not None and row.reviewed_percent < fail_under:
-                    failing.append(f"{name}/{language} {row.reviewed_percent:.1f}%")
-            if list_entries:
-                for row in listed:
-                    for (context, msgid), state in row.unreviewed:
-                        text = msgid.replace("\n", " ⏎ ")
-                        preview = text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
-                        click.echo(f"  {row.language:6} {state:8} {context or '-':32} {preview}")
-            for folder in project.unused_folders(name):
-                click.echo(f"warning: {po_path(project.locales, folder, name)} is read by no market "
-                           f"(market languages: {', '.join(project.market_languages())})")
-    except InputError as error:
-        _fail(error)
+    for name in _domains(domain):
+        if name == MESSAGES and not pot_path(project.locales, MESSAGES).exists() and domain == "all":
+            continue
+        keys = project.sources(name)
+        click.echo(f"{name}: {len(keys)} source texts ({project.source_language})")
+        click.echo(f"{'language':9} {'reviewed':>8} {'machine':>8} {'fuzzy':>6} {'missing':>8} {'unused':>7} {'reviewed %':>11}")
+        requested = o.split(languages)
+        listed = []
+        for language in project.languages(name, requested) + ([] if requested else project.variant_folders(name)):
+            override = project.is_override(language, name)
+            row = language_status(project.locales, language, name, keys, override=override)
+            counts = row.counts
+            note = "" if row.exists else "  (no catalogue)"
+            note += f"  (override of {language.split('_')[0]}: counts the {row.total} entries it holds)" if override else ""
+            listed.append(row)
+            click.echo(f"{language:9} {counts['reviewed']:>8} {counts['machine']:>8} {counts['fuzzy']:>6} "
+                       f"{counts['missing']:>8} {row.unused:>7} {row.reviewed_percent:>10.1f}%{note}")
+            if fail_under is not None and row.reviewed_percent < fail_under:
+                failing.append(f"{name}/{language} {row.reviewed_percent:.1f}%")
+        if list_entries:
+            for row in listed:
+                for (context, msgid), state in row.unreviewed:
+                    text = msgid.replace("\n", " ⏎ ")
+                    preview = text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
+                    click.echo(f"  {row.language:6} {state:8} {context or '-':32} {preview}")
+        for folder in project.unused_folders(name):
+            click.echo(f"warning: {po_path(project.locales, folder, name)} is read by no market "
+                       f"(market languages: {', '.join(project.market_languages())})")
     if failing:
         click.echo(f"below --fail-under {fail_under:g}%: {', '.join(failing)}", err=True)
         sys.exit(1)
@@ -164,15 +131,16 @@ def status(domain, languages, fail_under, list_entries, **options) -> None:
 
 # ----------------------------------------------------------------------------- check and compile
 def _catalogue_files(data_dir: Path, locales: Path | None, domain: str) -> list[tuple[str, str, Path]]:
-    folder = locales if locales is not None else data_dir.parent / "locales"
+    folder = ProjectPaths(data_dir=data_dir, locales=locales).locales_dir
     return [(name, language, po_path(folder, language, name))
             for name in _domains(domain) for language in catalogue_languages(folder, name)]
 
 
 def folder_options(function):
-    function = click.option("--domain", type=click.Choice(DOMAINS + ("all",)), default="all", show_default=True)(function)
-    function = click.option("--locales", type=click.Path(path_type=Path), help="Catalogue folder; default: locales/ next to DATA.")(function)
-    return click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("product_data"), show_default=True)(function)
+    """check and compile read only the catalogue folder: --data (for locales/ next to it), --locales, --domain."""
+    domain = click.option("--domain", type=click.Choice(DOMAINS + ("all",)), default="all", show_default=True,
+                          help="Which catalogues: product text, UI strings (messages) or both.")
+    return o._apply(function, [o.data, o.locales, domain])
 
 
 @translations.command("check")
@@ -189,7 +157,7 @@ def check(data_dir, locales, domain) -> None:
 
 
 @translations.command("approve")
-@project_options
+@o.project_options
 @click.option("-l", "--languages", required=True, help="Comma-separated languages whose machine translations you reviewed.")
 @click.option("--reviewer", required=True, help="Your name, as it should stand in `# Reviewed: NAME DATE`.")
 @click.option("--domain", type=click.Choice(DOMAINS), default=PRODUCTS, show_default=True)
@@ -203,18 +171,15 @@ def approve_command(languages, reviewer, domain, prefix, **options) -> None:
     project = _project(options)
     if not reviewer.strip():
         raise click.BadParameter("must name a person", param_hint="--reviewer")
-    try:
-        for language in _split(languages) or []:
-            catalog = project.catalogue(language, domain)
-            chosen = [m for m in catalog if m.id and status_of(m) == "machine" and (m.context or "").startswith(prefix)]
-            for message in chosen:
-                approve(message, reviewer.strip(), _today())
-            path = po_path(project.locales, language, domain)
-            if chosen:
-                write_catalogue(path, catalog, domain)
-            click.echo(f"{language}: {len(chosen)} machine translation(s) approved by {reviewer.strip()} in {path}")
-    except InputError as error:
-        _fail(error)
+    for language in o.split(languages) or []:
+        catalog = project.catalogue(language, domain)
+        chosen = [m for m in catalog if m.id and status_of(m) == "machine" and (m.context or "").startswith(prefix)]
+        for message in chosen:
+            approve(message, reviewer.strip(), _today())
+        path = po_path(project.locales, language, domain)
+        if chosen:
+            write_catalogue(path, catalog, domain)
+        click.echo(f"{language}: {len(chosen)} machine translation(s) approved by {reviewer.strip()} in {path}")
 
 
 @translations.command("compile")
@@ -222,13 +187,10 @@ def approve_command(languages, reviewer, domain, prefix, **options) -> None:
 def compile_command(data_dir, locales, domain) -> None:
     """Write .mo files next to each .po: reviewed entries only, entries failing the checks left out."""
     problems = 0
-    try:
-        for name, language, path in _catalogue_files(data_dir, locales, domain):
-            left_out = compile_catalogue(path, name, language)
-            problems += len(left_out)
-            click.echo(f"compiled {path.with_suffix('.mo')}" + (f" (left out, failing checks: {', '.join(left_out)})" if left_out else ""))
-    except InputError as error:
-        _fail(error)
+    for name, language, path in _catalogue_files(data_dir, locales, domain):
+        left_out = compile_catalogue(path, name, language)
+        problems += len(left_out)
+        click.echo(f"compiled {path.with_suffix('.mo')}" + (f" (left out, failing checks: {', '.join(left_out)})" if left_out else ""))
     sys.exit(1 if problems else 0)
 
 
@@ -244,7 +206,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, object]:
 
 
 @click.command("translate")
-@project_options
+@o.project_options
 @click.option("-l", "--languages", help="Comma-separated languages; default: every market language but the source.")
 @click.option("-b", "--backend", type=click.Choice(tuple(ENGINES)), default="google", show_default=True,
               help="deep-translator engine.")
@@ -265,7 +227,7 @@ def translate(languages, backend, domain, dry_run, limit, engine_options, pause,
     project = _project(options)
     try:
         engine = make_backend(backend, options=_options(engine_options), pause=pause, timeout=timeout)
-        targets = project.languages(domain, _split(languages))
+        targets = project.languages(domain, o.split(languages))
         for language in [project.source_language] + targets:
             engine.check_language(language)
         if not dry_run:
@@ -273,17 +235,11 @@ def translate(languages, backend, domain, dry_run, limit, engine_options, pause,
         template = project.template(domain)
         catalogs = {language: project.catalogue(language, domain, template) for language in targets}
         plans = plan(catalogs, Masker(domain, project.terms()), engine.max_chars, limit)
-    except InputError as error:
-        _fail(error)
-    except BackendError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_INPUT)
+    except BackendError as error:  # no API key, a language the engine lacks: nothing was sent
+        raise SetupError(str(error)) from None
     if dry_run:
         _print_plan(plans, backend)
-        try:
-            stale = project.out_of_date(domain, template, targets)
-        except InputError as error:
-            _fail(error)
+        stale = project.out_of_date(domain, template, targets)
         if stale:
             click.echo("\nrun `feedgen translations extract` first: the catalogues on disk are behind the source texts")
             for note in stale:
