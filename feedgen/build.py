@@ -30,7 +30,8 @@ from feedgen.pages import LandingPages
 from feedgen.parallel import default_jobs, run_all
 from feedgen.paths import ProjectPaths
 from feedgen.pricing import load_fx_rates, load_price_list
-from feedgen.publish import Stage, checkpoint, recover
+from feedgen.files import checkpoint
+from feedgen.publish import Stage, recover
 from feedgen.release import Release, ReleaseOptions, guard_output, prepare
 from feedgen.rules import load_rules
 from feedgen.sizes import load_size_chart

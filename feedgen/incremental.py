@@ -34,10 +34,9 @@ from typing import Any, Mapping
 from feedgen import __version__
 from feedgen.channels.base import Artifact, Channel
 from feedgen.diagnostics import Diagnostic
-from feedgen.manifest import Manifest
+from feedgen.manifest import STATE, Manifest
 from feedgen.markets import Market, MarketConfig
 
-STATE = ".feedgen-state.json"
 FORMAT = 1
 RESOLVE = "resolve"  # the part holding a market's resolve diagnostics
 PACKAGE = Path(__file__).resolve().parent

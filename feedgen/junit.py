@@ -16,7 +16,7 @@ from lxml import etree
 from feedgen.channels import Artifact
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.gate import GateResult
-from feedgen.publish import write_bytes_atomic
+from feedgen.files import write_bytes_atomic
 
 
 def _scope(diagnostic: Diagnostic) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,10 @@ from typing import Callable
 from feedgen import __version__
 
 MANIFEST = "manifest.json"
+STATE = ".feedgen-state.json"  # the incremental build's memory (feedgen.incremental), published with the output
+DELIVERY_PAGE = "delivery.html"  # written by `feedgen deliver` (feedgen.deliver.page), carried over by builds
+# deliver.page names the manifest it delivered in this tag, so report.html can tell whether the page is current
+_DELIVERED_MANIFEST = re.compile(r'<meta name="feedgen-delivered-manifest" content="([0-9a-f]{64})">')
 FORMAT = 1
 
 
@@ -83,3 +88,15 @@ def file_entry(path: Path, channel: str, market: str, items: int, written: tuple
     """`written`: (bytes, sha256) taken while the file was written (feedgen.publish.Stage), else read now."""
     size, sha256 = written if written is not None else (path.stat().st_size, sha256_file(path))
     return FileEntry(channel=channel, market=market, items=items, bytes=size, sha256=sha256)
+
+
+def delivered_manifest(path: Path) -> str | None:
+    """The sha256 of the manifest the delivery page at `path` reported on, or None (no page, or not
+    one of ours). report.html uses it to say which build a carried-over page is for."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    match = _DELIVERED_MANIFEST.search(head)
+    return match.group(1) if match else None

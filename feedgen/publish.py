@@ -34,14 +34,13 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterator
 
 from feedgen.errors import InputError
+from feedgen.files import checkpoint, fsync_dir, write_text_atomic
 from feedgen.interrupt import deferred
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,7 +48,6 @@ STAGING = ".feedgen-staging-"
 ASIDE = ".feedgen-old-"
 JOURNAL = ".feedgen-journal-"
 PART = ".feedgen-part-"  # a file being copied into a mount-point output; a killed run's is removed
-PAUSE_MARKER = "feedgen-test-paused-at "
 Warn = Callable[[str], None]
 
 
@@ -57,53 +55,6 @@ def safe_name(text: str) -> str:
     """A file-name component from product data: no separators, no dot-dot, never empty."""
     name = _UNSAFE.sub("-", text).strip(".-")
     return name[:100] or "item"
-
-
-def checkpoint(name: str) -> None:
-    """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
-    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise. The
-    points inside the swap (`publish:exchanged`, `publish:moved-aside`) hold Ctrl-C back like the
-    swap itself: only a SIGKILL ends a build paused there.
-
-    The marker goes out in ONE write(2) of under PIPE_BUF bytes, which a pipe never splits or
-    interleaves: `print()` writes the text and its newline separately when stderr is unbuffered
-    (`python -u`, PYTHONUNBUFFERED=1), and the parent's progress line, or another market
-    worker's, sharing the same pipe, could land between the two and hide the marker."""
-    if os.environ.get("FEEDGEN_TEST_PAUSE_AT") == name:
-        sys.stderr.flush()  # whatever this process printed before comes before the marker
-        os.write(2, f"{PAUSE_MARKER}{name}\n".encode("utf-8"))
-        while True:
-            time.sleep(3600)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -168,7 +119,7 @@ def recover(out_dir: Path, warn: Warn) -> None:
         if _ours(entry, STAGING, out_dir.name) or _ours(entry, ASIDE, out_dir.name):
             shutil.rmtree(parent / entry, ignore_errors=True)
             warn(f"removed {entry}, left behind by an interrupted build")
-    _fsync_dir(parent)
+    fsync_dir(parent)
 
 
 def _replace_across(source: Path, target: Path) -> None:
@@ -297,7 +248,7 @@ class Stage:
             raise InputError(out, "the output path exists and is not a directory")
         os.chmod(self.root, (out.stat().st_mode & 0o7777) if out.exists() else _default_dir_mode())
         for folder, _, _ in os.walk(self.root):
-            _fsync_dir(Path(folder))
+            fsync_dir(Path(folder))
         checkpoint("publish")
         with deferred():  # Ctrl-C waits until the output is the old build or the new one, not a mix
             if not out.exists():
@@ -324,7 +275,7 @@ class Stage:
                     self._publish_per_file()
                     mode = "per-file"
             self.published = True
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
         self.discard()  # after a swap this is the previous build
         return mode
 
@@ -340,7 +291,7 @@ class Stage:
             raise
         checkpoint("publish:moved-aside")
         os.rename(self.root, out)
-        _fsync_dir(parent)
+        fsync_dir(parent)
         journal.unlink()
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -370,7 +321,7 @@ class Stage:
                 os.rmdir(folder)
                 touched.discard(Path(folder))
         for folder in sorted(touched):
-            _fsync_dir(folder)
+            fsync_dir(folder)
 
     def discard(self) -> None:
         """Remove the stage (after a swap: the previous build). Not cut short by Ctrl-C, whose

@@ -15,13 +15,11 @@ from typing import Iterable
 
 from feedgen.channels import CHANNELS, Artifact
 from feedgen.channels.base import RemovedAction, Removals
-from feedgen.deliver.page import DELIVERY_PAGE, delivered_manifest
 from feedgen.diagnostics import Diagnostics
 from feedgen.diff import READ_ERRORS, BuildDiff, diff_dirs, listed_files
 from feedgen.errors import InputError
 from feedgen.gate import GatePolicy, GateResult, check
-from feedgen.incremental import STATE
-from feedgen.manifest import MANIFEST, Manifest, file_entry
+from feedgen.manifest import DELIVERY_PAGE, MANIFEST, Manifest, STATE, delivered_manifest, file_entry
 from feedgen.markets import Market
 from feedgen.publish import Stage
 from feedgen.report import REPORT, render_html

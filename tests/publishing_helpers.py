@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from feedgen.cli import main
-from feedgen.publish import PAUSE_MARKER
+from feedgen.files import PAUSE_MARKER
 
 from .conftest import publish_source_text
 

@@ -11,7 +11,7 @@ import pytest
 
 import feedgen.build
 from feedgen.build import BuildRequest, BuildResult, run
-from feedgen.incremental import STATE
+from feedgen.manifest import STATE
 
 from .conftest import AS_OF, Restorable, copy_sample, publish_source_text
 from .publishing_helpers import build, edit_catalogue, snapshot

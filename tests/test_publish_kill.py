@@ -20,7 +20,7 @@ import pytest
 
 from feedgen.gtin import check_digit
 from feedgen.lock import LOCK
-from feedgen.publish import PAUSE_MARKER
+from feedgen.files import PAUSE_MARKER
 from .publishing_helpers import (PAUSE_TIMEOUT, REPO, build, build_argv, edit_catalogue, feed_files, leftovers,
                                  parse_feeds, paused_build, small_project, snapshot)
 
@@ -156,7 +156,7 @@ def test_a_build_waits_for_no_one_it_refuses_while_another_holds_the_lock(builds
 # them; the test's reading loop never saw the marker and waited on the pipe forever.
 CHATTY = """
 import os, sys, time
-from feedgen.publish import checkpoint
+from feedgen.files import checkpoint
 if os.fork() == 0:  # another process of the build, writing progress lines to the same pipe
     while True:
         os.write(2, "\\u2026 resolving another market\\n".encode())

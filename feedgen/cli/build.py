@@ -15,7 +15,7 @@ from feedgen.gate import GatePolicy
 from feedgen.junit import write_junit
 from feedgen.markets import load_markets
 from feedgen.paths import ProjectPaths
-from feedgen.publish import write_text_atomic
+from feedgen.files import write_text_atomic
 from feedgen.release import ReleaseOptions
 from feedgen.summary import summary_lines
 

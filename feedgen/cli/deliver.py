@@ -11,7 +11,7 @@ from feedgen.build import exit_code
 from feedgen.cli import options as o
 from feedgen.cli.build import check_targets
 from feedgen.errors import EXIT_REFUSED, EXIT_UNDELIVERED
-from feedgen.publish import write_text_atomic
+from feedgen.files import write_text_atomic
 
 
 @click.command()

@@ -18,7 +18,7 @@ from feedgen.deliver.config import Destination
 from feedgen.deliver.destinations import Sent, no_poll
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.plan import OutFile
-from feedgen.publish import _fsync_dir, checkpoint
+from feedgen.files import checkpoint, fsync_dir
 
 
 def _file_mode() -> int:
@@ -54,7 +54,7 @@ class LocalFolder:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
             with target.open("rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as error:

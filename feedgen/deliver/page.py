@@ -11,7 +11,6 @@ rendered page passes the secret scrubber once more before it is written.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -19,10 +18,9 @@ from typing import Any, Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from feedgen.diagnostics import Diagnostic
-from feedgen.publish import write_text_atomic
+from feedgen.files import write_text_atomic
+from feedgen.manifest import DELIVERY_PAGE
 
-DELIVERY_PAGE = "delivery.html"
-_BUILD_META = re.compile(r'<meta name="feedgen-delivered-manifest" content="([0-9a-f]{64})">')
 
 
 @dataclass
@@ -77,13 +75,3 @@ def write_page(out: Path, html: str, scrub: Callable[[str], str]) -> Path:
     return path
 
 
-def delivered_manifest(path: Path) -> str | None:
-    """The sha256 of the manifest the delivery page at `path` reported on, or None (no page, or not
-    one of ours). report.html uses it to say which build a carried-over page is for."""
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return None
-    match = _BUILD_META.search(head)
-    return match.group(1) if match else None

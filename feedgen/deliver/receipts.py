@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from feedgen.publish import write_text_atomic
+from feedgen.files import write_text_atomic
 
 RECEIPTS = ".feedgen-deliveries"
 FORMAT = 1

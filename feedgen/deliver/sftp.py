@@ -25,7 +25,7 @@ from feedgen.deliver.destinations import Sent, no_poll
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff, Transient
-from feedgen.publish import checkpoint
+from feedgen.files import checkpoint
 
 CHUNK = 32768
 

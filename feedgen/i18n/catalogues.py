@@ -19,7 +19,7 @@ from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
 
 from feedgen.errors import InputError
 from feedgen.i18n import PRODUCTS
-from feedgen.publish import write_bytes_atomic
+from feedgen.files import write_bytes_atomic
 
 Status = Literal["reviewed", "machine", "fuzzy", "missing"]
 STATUSES: tuple[Status, ...] = ("reviewed", "machine", "fuzzy", "missing")

@@ -36,7 +36,7 @@ from feedgen.i18n.catalogues import (
 from feedgen.i18n.checks import advisories, problems
 from feedgen.i18n.sources import channel_limits
 from feedgen.i18n.termbase import check_entry, termbases_for
-from feedgen.publish import write_bytes_atomic
+from feedgen.files import write_bytes_atomic
 
 
 @dataclass

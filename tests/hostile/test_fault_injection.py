@@ -23,7 +23,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from feedgen import publish
+from feedgen import files, publish
 from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue, write_catalogue
 from feedgen.i18n import PRODUCTS
@@ -182,7 +182,7 @@ def _install_disk(monkeypatch: pytest.MonkeyPatch, disk: _Disk) -> None:
     """Every byte a build writes goes through Stage.open or write_bytes_atomic (manifest, report,
     diagnostics JSON, JUnit): both now draw on `disk`."""
     original_open = publish.Stage.open
-    original_atomic = publish.write_bytes_atomic
+    original_atomic = files.write_bytes_atomic
 
     @contextmanager
     def stage_open(self, relative):
@@ -194,7 +194,7 @@ def _install_disk(monkeypatch: pytest.MonkeyPatch, disk: _Disk) -> None:
         original_atomic(path, data)
 
     monkeypatch.setattr(publish.Stage, "open", stage_open)
-    monkeypatch.setattr(publish, "write_bytes_atomic", atomic)
+    monkeypatch.setattr(files, "write_bytes_atomic", atomic)
 
 
 def _bytes_a_build_writes(shop: Path, monkeypatch: pytest.MonkeyPatch) -> int:

@@ -1,0 +1,63 @@
+"""Writing files safely, for every stage: whole-file atomic replacement, directory fsync, and the
+test hook that pauses a real process at a named point (so the kill tests can SIGKILL it there).
+
+Below every stage (publish, i18n catalogues, delivery receipts and pages use it), so none of them
+has to import the publish stage for a safe write."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAUSE_MARKER = "feedgen-test-paused-at "
+
+
+def checkpoint(name: str) -> None:
+    """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,
+    so the SIGKILL tests can kill a real build at an exact point. Does nothing otherwise. The
+    points inside the swap (`publish:exchanged`, `publish:moved-aside`) hold Ctrl-C back like the
+    swap itself: only a SIGKILL ends a build paused there.
+
+    The marker goes out in ONE write(2) of under PIPE_BUF bytes, which a pipe never splits or
+    interleaves: `print()` writes the text and its newline separately when stderr is unbuffered
+    (`python -u`, PYTHONUNBUFFERED=1), and the parent's progress line, or another market
+    worker's, sharing the same pipe, could land between the two and hide the marker."""
+    if os.environ.get("FEEDGEN_TEST_PAUSE_AT") == name:
+        sys.stderr.flush()  # whatever this process printed before comes before the marker
+        os.write(2, f"{PAUSE_MARKER}{name}\n".encode("utf-8"))
+        while True:
+            time.sleep(3600)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable (POSIX: the directory entry is data of the directory)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
