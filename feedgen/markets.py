@@ -344,7 +344,7 @@ def _market_table(payments: dict[str, PaymentMethod], channels: dict[str, Channe
     sections = tuple(Field(name, table(c.market), None) for name, c in channels.items() if c.market is not None)
     return Table(
         (Field("country", checked(text(), (lambda v: v in _TERRITORIES,
-                                           "{value!r} is not an ISO 3166 alpha-2 country (GB, not UK)"))),
+                                           lambda v: f"{v!r} is not an ISO 3166 alpha-2 country (GB, not UK)"))),
          Field("locale", _locale), Field("language", text()), Field("timezone", _timezone),
          Field("channels", list_of(lambda c: c in CHANNELS, f"must be a list drawn from {', '.join(CHANNELS)}")),
          Field("storefront_url", _storefront_url),

@@ -34,8 +34,9 @@ class Place:
     column: bool = False  # also report the key as the error's column
     nest: Callable[[str], Place] | None = None  # the place of a sub-table (default: dotted)
 
-    def fail(self, message: str, key: str | None = None) -> InputError:
-        prefix = f"{self.where}.{key}" if key and self.keyed and self.where else self.where
+    def fail(self, message: str, key: str | None = None, *, named: bool = True) -> InputError:
+        """The error at `key`'s line (the table's without one); named=False: the prefix is the table's."""
+        prefix = f"{self.where}.{key}" if key and named and self.keyed and self.where else self.where
         text = f"{prefix}: {message}" if prefix else message
         return InputError(self.toml.path, text, row=self.line(key), column=key if self.column and key else None)
 
@@ -48,11 +49,11 @@ def dotted(toml: TomlFile, path: str) -> Place:
     return Place(toml, path, lambda key: toml.line_of_path(f"{path}.{key}" if key else path))
 
 
-def top(toml: TomlFile, *, tables: bool = False) -> Place:
-    """The document itself: a key's line, or (tables=True) its `[key]` header's."""
-    if tables:
-        return Place(toml, "", lambda key: toml.line_of(header=f"[{key}]") if key else None, keyed=False)
-    return Place(toml, "", lambda key: toml.line_of(key=key) if key else None, keyed=False)
+def top(toml: TomlFile, nest: Callable[[str], Place] | None = None) -> Place:
+    """The document itself: messages stand alone, at a key's `[key]` header or else its `key =` line."""
+    def line(key: str | None) -> int | None:
+        return (toml.line_of(header=f"[{key}]") or toml.line_of(key=key)) if key else None
+    return Place(toml, "", line, keyed=False, nest=nest)
 
 
 def in_table(toml: TomlFile, where: str, header: str, nth: int = 0, *, keyed: bool = True,
@@ -86,13 +87,14 @@ class Table:
     unknown: str = "unknown key {key!r} (allowed: {allowed})"  # may use {key}, {allowed}, {keys}
     missing: str = "missing required key {key!r}"
     missing_at_key: bool = False  # a missing key's message goes to place.fail(…, key) (a column)
+    unknown_named: bool = True  # an unknown key's message is prefixed with the key ("markets.NO.typo: …")
 
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
 
     def defaults(self) -> Any:
         """What an absent table means: every field at its default (only for tables without required keys)."""
-        values = {f.name: f.default for f in self.fields}
+        values = {f.name: _fresh(f.default) for f in self.fields}
         return self.build(**values) if self.build else values
 
     def read(self, raw: Any, place: Place) -> Any:
@@ -103,16 +105,21 @@ class Table:
         if unknown:
             allowed = ", ".join(sorted(known))
             raise place.fail(self.unknown.format(key=unknown[0], allowed=allowed, keys=", ".join(sorted(unknown))),
-                             unknown[0])
+                             unknown[0], named=self.unknown_named)
         for name in sorted(f.name for f in self.fields if f.default is REQUIRED):
             if name not in raw:
                 raise place.fail(self.missing.format(key=name), name if self.missing_at_key else None)
-        values = {f.name: f.kind(raw[f.name], place, f.name) if f.name in raw else f.default for f in self.fields}
+        values = {f.name: f.kind(raw[f.name], place, f.name) if f.name in raw else _fresh(f.default) for f in self.fields}
         if self.each is not None:
             values = {key: self.each(value, place, key) for key, value in raw.items()}
         for check in self.checks:
             check(values, place)
         return self.build(**values) if self.build else values
+
+
+def _fresh(default: Any) -> Any:
+    """A mutable default ({} or []) copied, so no two files' objects share it."""
+    return type(default)(default) if isinstance(default, (dict, list)) else default
 
 
 # ----------------------------------------------------------------------------- kinds
@@ -183,13 +190,12 @@ def a_date(message: str) -> Kind:
     return read
 
 
-def matching(pattern: str, message: str, kind: Kind | None = None) -> Kind:
-    """Text (read by `kind`, default any string) that must match `pattern` in full; message may use {value!r}."""
+def matching(pattern: str, message: str) -> Kind:
+    """A string matching `pattern` in full."""
     compiled = re.compile(pattern)
     def read(value: Any, place: Place, key: str) -> Any:
-        value = kind(value, place, key) if kind else value
         if not isinstance(value, str) or not compiled.fullmatch(value):
-            raise place.fail(message.format(value=value), key)
+            raise place.fail(message, key)
         return value
     return read
 
@@ -206,13 +212,16 @@ def list_of(item: Callable[[Any], bool], message: str, *, min_len: int = 1, max_
     return read
 
 
-def checked(kind: Kind, *rules: tuple[Callable[[Any], bool], str]) -> Kind:
+Message = str | Callable[[Any], str]  # a message, or one made from the value
+
+
+def checked(kind: Kind, *rules: tuple[Callable[[Any], bool], Message]) -> Kind:
     """`kind`, then each (predicate, message) in turn: the message of the first predicate the value fails."""
     def read(value: Any, place: Place, key: str) -> Any:
         value = kind(value, place, key)
         for ok, message in rules:
             if not ok(value):
-                raise place.fail(message.format(value=value), key)
+                raise place.fail(message(value) if callable(message) else message, key)
         return value
     return read
 
