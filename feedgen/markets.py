@@ -234,9 +234,10 @@ def _currency(value: Any, place: Place, key: str) -> str:
 def _locale(value: Any, place: Place, key: str) -> str:
     locale = text()(value, place, key)
     try:
-        return str(Locale.parse(locale))
+        Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
         raise place.fail(f"{locale!r} is not a locale Babel knows (e.g. nb_NO)", key) from None
+    return locale
 
 
 def _timezone(value: Any, place: Place, key: str) -> str:
@@ -383,7 +384,7 @@ def _market(table: Table, place: Place, market_id: str, raw: Any, channels: dict
     values = table.read(raw, place)
     return Market(
         id=market_id, name=values["name"], country=values["country"], language=values["language"],
-        locale=values["locale"], currency=values["currency"], timezone=values["timezone"],
+        locale=str(Locale.parse(values["locale"])), currency=values["currency"], timezone=values["timezone"],
         vat_rate=values["vat_rate"], prices_include_tax=values["prices_include_tax"],
         size_system=values["size_system"], channels=tuple(values["channels"]),
         storefront_url=values["storefront_url"], allow_machine_translation=values["allow_machine_translation"],

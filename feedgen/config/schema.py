@@ -86,6 +86,7 @@ class Table:
     not_table: str = "must be a table"
     unknown: str = "unknown key {key!r} (allowed: {allowed})"  # may use {key}, {allowed}, {keys}
     missing: str = "missing required key {key!r}"
+    missing_sorted: bool = True  # which missing key is named first: alphabetically, or in field order
     missing_at_key: bool = False  # a missing key's message goes to place.fail(…, key) (a column)
     unknown_named: bool = True  # an unknown key's message is prefixed with the key ("markets.NO.typo: …")
 
@@ -106,7 +107,8 @@ class Table:
             allowed = ", ".join(sorted(known))
             raise place.fail(self.unknown.format(key=unknown[0], allowed=allowed, keys=", ".join(sorted(unknown))),
                              unknown[0], named=self.unknown_named)
-        for name in sorted(f.name for f in self.fields if f.default is REQUIRED):
+        required = [f.name for f in self.fields if f.default is REQUIRED]
+        for name in sorted(required) if self.missing_sorted else required:
             if name not in raw:
                 raise place.fail(self.missing.format(key=name), name if self.missing_at_key else None)
         values = {f.name: f.kind(raw[f.name], place, f.name) if f.name in raw else _fresh(f.default) for f in self.fields}
