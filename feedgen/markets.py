@@ -20,20 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from feedgen.config.schema import (
-    Field,
-    Kind,
-    Place,
-    Table,
-    any_value,
-    boolean,
-    checked,
-    dotted,
-    integer,
-    list_of,
-    matching,
-    number,
-    table,
-    text,
+    Field, Kind, Place, Table, any_value, boolean, checked, dotted, integer, list_of, matching, number, table, text,
     whole,
 )
 from feedgen.errors import InputError

@@ -88,6 +88,7 @@ class Table:
     missing: str = "missing required key {key!r}"
     missing_sorted: bool = True  # which missing key is named first: alphabetically, or in field order
     missing_at_key: bool = False  # a missing key's message goes to place.fail(…, key) (a column)
+    unknown_sorted: bool = False  # which unknown key is named: the first in the file, or alphabetically
     unknown_named: bool = True  # an unknown key's message is prefixed with the key ("markets.NO.typo: …")
 
     def names(self) -> list[str]:
@@ -103,6 +104,7 @@ class Table:
             raise place.fail(self.not_table)
         known = self.names()
         unknown = [key for key in raw if key not in known] if self.closed and self.each is None else []
+        unknown = sorted(unknown) if self.unknown_sorted else unknown
         if unknown:
             allowed = ", ".join(sorted(known))
             raise place.fail(self.unknown.format(key=unknown[0], allowed=allowed, keys=", ".join(sorted(unknown))),

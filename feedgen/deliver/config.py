@@ -16,19 +16,7 @@ from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from feedgen.config.schema import (
-    REQUIRED,
-    Field,
-    Kind,
-    Place,
-    Table,
-    any_value,
-    boolean,
-    checked,
-    in_table,
-    list_of,
-    seconds,
-    text,
-    top,
+    REQUIRED, Field, Kind, Place, Table, any_value, boolean, checked, in_table, list_of, seconds, text, top,
 )
 from feedgen.errors import InputError
 from feedgen.tomlfile import TomlFile, read_toml

@@ -26,17 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from feedgen.config.schema import (
-    Field,
-    Place,
-    Table,
-    any_value,
-    boolean,
-    checked,
-    in_table,
-    table,
-    top,
-)
+from feedgen.config.schema import Field, Place, Table, any_value, boolean, checked, in_table, table, top
 from feedgen.importers.common import NATIVE_COLUMNS
 from feedgen.tomlfile import read_toml
 

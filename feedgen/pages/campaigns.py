@@ -13,19 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from feedgen.config.schema import (
-    Field,
-    Kind,
-    Place,
-    Table,
-    a_date,
-    checked,
-    is_text,
-    list_of,
-    matching,
-    text,
-    top,
-)
+from feedgen.config.schema import Field, Kind, Place, Table, a_date, checked, is_text, list_of, matching, text, top
 from feedgen.markets import MarketConfig
 from feedgen.tomlfile import TomlFile, read_toml
 
