@@ -185,7 +185,7 @@ def load_categories(path: str | Path) -> Categories:
     if not path.exists():
         return Categories()
     toml = read_toml(path, "categories.toml")
-    values = FILE.read(toml.data, top(toml, nest=lambda key: _default(toml)))
+    values = FILE.read(toml.data, top(toml, nest=lambda key: _default(toml), tables=True))
     (google, meta), prefixes = values["default"], values["product_types"]
     return Categories(path=path, default_google=google, default_meta=meta, prefixes=prefixes)
 

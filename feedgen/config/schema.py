@@ -49,19 +49,21 @@ def dotted(toml: TomlFile, path: str) -> Place:
     return Place(toml, path, lambda key: toml.line_of_path(f"{path}.{key}" if key else path))
 
 
-def top(toml: TomlFile, nest: Callable[[str], Place] | None = None) -> Place:
-    """The document itself: messages stand alone, at a key's `[key]` header or else its `key =` line."""
+def top(toml: TomlFile, nest: Callable[[str], Place] | None = None, *, tables: bool = False) -> Place:
+    """The document itself: messages stand alone, at a key's `key =` line (tables=True: at its `[key]`
+    header first, for files whose top level is tables)."""
     def line(key: str | None) -> int | None:
-        return (toml.line_of(header=f"[{key}]") or toml.line_of(key=key)) if key else None
+        if key is None:
+            return None
+        return (tables and toml.line_of(header=f"[{key}]")) or toml.line_of(key=key)
     return Place(toml, "", line, keyed=False, nest=nest)
 
 
-def in_table(toml: TomlFile, where: str, header: str, nth: int = 0, *, keyed: bool = True,
-             fixed_key: str | None = None) -> Place:
+def in_table(toml: TomlFile, where: str, header: str, nth: int = 0, *, fixed_key: str | None = None) -> Place:
     """Keys of the nth `header` table (e.g. the 3rd [[rule]]); fixed_key: every message at that key's line."""
     def line(key: str | None) -> int | None:
         return toml.line_of(header=header, nth=nth, key=fixed_key or key)
-    return Place(toml, where, line, keyed=keyed)
+    return Place(toml, where, line)
 
 
 Kind = Callable[[Any, Place, str], Any]  # (value, place of its table, key) -> value read; raises place.fail(…, key)
@@ -100,25 +102,31 @@ class Table:
         return self.build(**values) if self.build else values
 
     def read(self, raw: Any, place: Place) -> Any:
+        """The table's values (or what `build` makes of them); the first problem is an InputError."""
         if not isinstance(raw, dict):
             raise place.fail(self.not_table)
+        self._check_keys(raw, place)
+        if self.each is not None:
+            values = {key: self.each(value, place, key) for key, value in raw.items()}
+        else:
+            values = {f.name: f.kind(raw[f.name], place, f.name) if f.name in raw else _fresh(f.default)
+                      for f in self.fields}
+        for check in self.checks:
+            check(values, place)
+        return self.build(**values) if self.build else values
+
+    def _check_keys(self, raw: dict, place: Place) -> None:
+        """The one unknown-key and missing-key check of every configuration file."""
         known = self.names()
         unknown = [key for key in raw if key not in known] if self.closed and self.each is None else []
-        unknown = sorted(unknown) if self.unknown_sorted else unknown
         if unknown:
-            allowed = ", ".join(sorted(known))
-            raise place.fail(self.unknown.format(key=unknown[0], allowed=allowed, keys=", ".join(sorted(unknown))),
-                             unknown[0], named=self.unknown_named)
+            first = sorted(unknown)[0] if self.unknown_sorted else unknown[0]
+            message = self.unknown.format(key=first, allowed=", ".join(sorted(known)), keys=", ".join(sorted(unknown)))
+            raise place.fail(message, first, named=self.unknown_named)
         required = [f.name for f in self.fields if f.default is REQUIRED]
         for name in sorted(required) if self.missing_sorted else required:
             if name not in raw:
                 raise place.fail(self.missing.format(key=name), name if self.missing_at_key else None)
-        values = {f.name: f.kind(raw[f.name], place, f.name) if f.name in raw else _fresh(f.default) for f in self.fields}
-        if self.each is not None:
-            values = {key: self.each(value, place, key) for key, value in raw.items()}
-        for check in self.checks:
-            check(values, place)
-        return self.build(**values) if self.build else values
 
 
 def _fresh(default: Any) -> Any:
@@ -241,12 +249,3 @@ def whole(low: int, high: int) -> Callable[[Any], bool]:
 
 def is_text(v: Any) -> bool:
     return isinstance(v, str)
-
-
-def first_unknown(values: Any, allowed: Any) -> Any:
-    return next((v for v in values if v not in allowed), None)
-
-
-__all__ = ["REQUIRED", "Field", "Kind", "Place", "Table", "a_date", "any_value", "boolean", "checked", "dotted",
-           "first_unknown", "in_table", "integer", "is_text", "list_of", "matching", "number", "seconds", "table",
-           "text", "top", "whole"]

@@ -160,7 +160,7 @@ MAPPING = Table(
 def load_settings(path: str | Path) -> ImportSettings:
     """Read and check a mapping file."""
     toml = read_toml(path, "a mapping file (.toml)")
-    data = MAPPING.read(toml.data, top(toml, nest=lambda key: in_table(toml, key, f"[{key}]")))
+    data = MAPPING.read(toml.data, top(toml, nest=lambda key: in_table(toml, key, f"[{key}]"), tables=True))
     settings = data["import"]
     return ImportSettings(path=toml.path, sheet=settings["sheet"], prices_market=settings["prices_market"],
                           currency=settings["currency"], defaults=data["defaults"], columns=data["columns"])
