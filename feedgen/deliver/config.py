@@ -138,7 +138,8 @@ def load_destinations(path: Path) -> list[Destination]:
     return destinations
 
 
-FILE = Table((Field("destination", any_value, None),), unknown="unknown key {key!r} (allowed: [[destination]] tables)")
+FILE = Table((Field("destination", any_value, None),), unknown="unknown key {key!r} (allowed: [[destination]] tables)",
+             unknown_sorted=True)
 
 
 def _place(toml: TomlFile, index: int) -> Place:

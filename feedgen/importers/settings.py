@@ -112,6 +112,7 @@ SPEC = Table(
      Field("split", checked(any_value, (lambda v: isinstance(v, str) and v, "must be text (not empty)")), None),
      Field("default", _string, "")),
     checks=(_one_source,), not_table="give a column name or a table such as { column = \"…\" }", unknown_named=False,
+    unknown_sorted=True,
 )
 
 
@@ -148,12 +149,12 @@ def _currency(value: Any, place: Place, key: str) -> str:
 IMPORT = Table(
     (Field("sheet", _string, None), Field("prices_market", lambda v, place, key: str(v).strip().upper(), ""),
      Field("currency", _currency, "")),
-    unknown="unknown key (allowed: {allowed})",
+    unknown="unknown key (allowed: {allowed})", unknown_sorted=True,
 )
 MAPPING = Table(
     tuple(Field(name, table(schema, not_table=f"{name} must be a table [{name}]"), schema.defaults())
           for name, schema in (("import", IMPORT), ("defaults", Table(each=_default)), ("columns", Table(each=_spec)))),
-    unknown="unknown table [{key}] (allowed: [import], [defaults], [columns])",
+    unknown="unknown table [{key}] (allowed: [import], [defaults], [columns])", unknown_sorted=True,
 )
 
 

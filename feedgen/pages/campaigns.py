@@ -48,7 +48,8 @@ def _tables(value: Any, place: Place, key: str) -> list[dict[str, Any]]:
     return value
 
 
-FILE = Table((Field("campaigns", _tables, []),), unknown="unknown top-level key(s) {keys} (expected [[campaigns]])")
+FILE = Table((Field("campaigns", _tables, []),), unknown="unknown top-level key(s) {keys} (expected [[campaigns]])",
+             unknown_sorted=True)
 
 
 def parse_campaigns(toml: TomlFile) -> list[dict[str, Any]]:
