@@ -204,7 +204,8 @@ CHANNEL_SETTINGS: dict[str, ChannelSettings] = {
 
 def _legacy_project_fields(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Project.amazon_seller_id / meta_layout, from the channels' project sections (until callers read those)."""
-    return {"amazon_seller_id": sections["amazon"]["seller_id"], "meta_layout": sections["meta"]["layout"]}
+    return {"amazon_seller_id": sections.get("amazon", {}).get("seller_id", ""),
+            "meta_layout": sections.get("meta", {}).get("layout", "localized")}
 
 
 # ----------------------------------------------------------------------------- schema
