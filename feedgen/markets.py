@@ -31,7 +31,6 @@ CHANNELS = ("google", "meta", "amazon")
 RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
 RETURN_METHODS = ("by_mail", "in_store", "kiosk")
 PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
-META_LAYOUTS = ("localized", "per_market")
 # What a market does with an item whose text has no usable translation (README "Localisation"):
 # leave the item out of the market's channels (default), publish the source text, or stop the build.
 UNTRANSLATED_POLICIES = ("omit", "source", "fail")
@@ -67,13 +66,6 @@ class PaymentMethod:
     id: str
     name: str
     kind: str
-
-
-@dataclass(frozen=True)
-class AmazonMarketplace:
-    marketplace_id: str
-    language_tag: str
-    fulfillment_channel: str
 
 
 REFERENCE_PRICE_RULES = ("none", "lowest_30_days")  # lowest_30_days: 98/6/EC Art. 6a, PAngV §11, NO §9a
@@ -171,30 +163,41 @@ class MarketConfig:
         return chosen
 
 
-# ----------------------------------------------------------------------------- channel settings
-# The channel-specific sections of markets.toml, as self-contained schemas: (project-level [name] table,
-# market-level `markets.XX.name = { … }` table). They are data for the reader below, which knows no
-# channel; each belongs in its channel's package (the reader takes them as an argument).
-def _seller_id(value: Any, place: Place, key: str) -> str:
-    return str(value)  # as read before the schema reader: any value, as text
-
-
-AMAZON_PROJECT = Table((Field("seller_id", _seller_id, ""),))
-AMAZON_MARKET = Table(
-    (Field("marketplace_id", text()), Field("language_tag", text()), Field("fulfillment_channel", text())),
-    build=AmazonMarketplace,
-)
-META_PROJECT = Table((Field("layout", text(META_LAYOUTS), "localized"),))
-
-
+# ----------------------------------------------------------------------------- channel sections (the seam)
 @dataclass(frozen=True)
 class ChannelSettings:
-    """A channel's sections of markets.toml. market_required: a market selling on the channel must have one."""
+    """A channel's sections of markets.toml, as schemas the reader is given: the project-level `[name]`
+    table and the market-level `markets.XX.name = { … }` table. market_required: a market that lists
+    the channel in `channels` must have its market-level table."""
 
     project: Table | None = None
     market: Table | None = None
     market_required: bool = True
 
+
+# ============================================================================= CHANNEL SETTINGS: amazon, meta
+# Self-contained: each channel's part below moves into its package (channels/amazon/, channels/meta/)
+# as it is, and CHANNEL_SETTINGS becomes the channel registry's line. Nothing above this block names a
+# channel except Market.amazon / Project.amazon_seller_id / Project.meta_layout, kept until callers move.
+@dataclass(frozen=True)
+class AmazonMarketplace:
+    marketplace_id: str
+    language_tag: str
+    fulfillment_channel: str
+
+
+def _seller_id(value: Any, place: Place, key: str) -> str:
+    return str(value)  # as read before the schema reader: any value, as text
+
+
+AMAZON_PROJECT = Table((Field("seller_id", _seller_id, ""),))  # [amazon]
+AMAZON_MARKET = Table(  # markets.XX.amazon = { … }
+    (Field("marketplace_id", text()), Field("language_tag", text()), Field("fulfillment_channel", text())),
+    build=AmazonMarketplace,
+)
+
+META_LAYOUTS = ("localized", "per_market")
+META_PROJECT = Table((Field("layout", text(META_LAYOUTS), "localized"),))  # [meta]
 
 CHANNEL_SETTINGS: dict[str, ChannelSettings] = {
     "amazon": ChannelSettings(project=AMAZON_PROJECT, market=AMAZON_MARKET),
@@ -206,6 +209,7 @@ def _legacy_project_fields(sections: dict[str, dict[str, Any]]) -> dict[str, Any
     """Project.amazon_seller_id / meta_layout, from the channels' project sections (until callers read those)."""
     return {"amazon_seller_id": sections.get("amazon", {}).get("seller_id", ""),
             "meta_layout": sections.get("meta", {}).get("layout", "localized")}
+# ============================================================================= end of CHANNEL SETTINGS
 
 
 # ----------------------------------------------------------------------------- schema
@@ -329,7 +333,7 @@ def _credit_first(values: dict[str, Any], place: Place) -> None:
 
 def _market_table(payments: dict[str, PaymentMethod], channels: dict[str, ChannelSettings]) -> Table:
     payment = Table((Field("methods", _methods(payments)), Field("credit_first_allowed", boolean(), True)),
-                    checks=(_credit_first,), build=lambda methods, credit_first_allowed: methods)
+                    checks=(_credit_first,), build=lambda **values: values["methods"])
     sections = tuple(Field(name, table(c.market), None) for name, c in channels.items() if c.market is not None)
     return Table(
         (Field("country", checked(text(), (lambda v: v in _TERRITORIES,
