@@ -17,23 +17,16 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
+from feedgen.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from feedgen.columns import map_distinct, share_equal, strip_column
 from feedgen.csvfile import normalise_header, read_csv
 from feedgen.gtin import gtin_problem_column
+from feedgen.importers import ImportSettings, import_frame, load_settings
 from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, needs_neutralising, strip_html
 from feedgen.workbook import read_workbook
 
-REQUIRED_COLUMNS = (
-    "sku", "style_id", "gtin", "brand", "title", "description", "color", "size",
-    "gender", "age_group", "image_link", "price", "stock",
-)
-OPTIONAL_COLUMNS = (
-    "mpn", "material", "product_type", "google_product_category", "additional_image_links",
-    "sale_price", "sale_start", "sale_end", "weight_g", "country_of_origin", "features",
-    "rating", "review_count", "handle",
-)
 MAX_COUNT = 10**9  # stock, weight in grams, review counts: anything at or above this is a column mix-up
 UNIQUE_COLUMNS = ("sku", "gtin", "mpn")  # one value per row: nothing to share (see share_equal)
 GENDERS = ("female", "male", "unisex")
@@ -143,8 +136,6 @@ def load_catalogue(
     `mapping` is a mapping file (import settings, and the columns of a `mapped` file); `defaults`
     fill fields an export leaves empty (the build passes the project's brand).
     """
-    from feedgen.importers import ImportSettings, import_frame, load_settings  # importers build on this module
-
     path = Path(path)
     settings = load_settings(mapping) if mapping else ImportSettings()
     raw, diagnostics, format = import_frame(path, _read_any(path, settings.sheet), format, settings, defaults or {})

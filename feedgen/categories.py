@@ -26,14 +26,16 @@ https://www.google.com/basepages/producttype/taxonomy-with-ids.en-US.txt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
+from feedgen.config.schema import Field, Place, Table, in_table, table, top
 from feedgen.tomlfile import TomlFile, read_toml
 
 APPAREL, CLOTHING, SHOES = "166", "1604", "187"  # Google taxonomy ids (SPECS.md §1.1)
@@ -132,25 +134,49 @@ def _segments(path: str) -> list[str]:
     return [part.strip().casefold() for part in path.split(">") if part.strip()]
 
 
-def _value(toml: TomlFile, raw, where: str, **at) -> str:
+def _value(raw: Any, place: Place, key: str) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise toml.fail(f"{where}: must be a category id or path, got {raw!r}", **at)
+        raise place.fail(f"must be a category id or path, got {raw!r}", key)
     if isinstance(raw, int) and raw <= 0:
-        raise toml.fail(f"{where}: {raw} is not a category id", **at)
+        raise place.fail(f"{raw} is not a category id", key)
     return str(raw).strip()
 
 
-def _entry(toml: TomlFile, raw, where: str, **at) -> tuple[str, str]:
+def _something(values: dict[str, Any], place: Place) -> None:
+    if values["google"] is None and values["meta"] is None:
+        raise place.fail("give google and/or meta")
+
+
+ENTRY = Table((Field("google", _value, None), Field("meta", _value, None)), checks=(_something,),
+              not_table="must be a table like { google = 187 }", unknown_sorted=True, unknown_named=False,
+              build=lambda google, meta: (google or "", meta or ""))
+
+
+def _default(toml: TomlFile) -> Place:
+    """[default]: its problems at its header, a value's at the value's own line."""
+    def line(key: str | None) -> int | None:
+        return toml.line_of(header="[default]", key=key if key in ("google", "meta") else None)
+    return Place(toml, "default", line)
+
+
+def _product_types(raw: Any, place: Place, key: str) -> dict[str, tuple[str, str]]:
+    """product_type prefix -> (google, meta); every message at the prefix's own line."""
     if not isinstance(raw, dict):
-        raise toml.fail(f"{where}: must be a table like {{ google = 187 }}", **at)
-    unknown = sorted(set(raw) - {"google", "meta"})
-    if unknown:
-        raise toml.fail(f"{where}: unknown key {unknown[0]!r} (allowed: google, meta)", **at)
-    if not raw:
-        raise toml.fail(f"{where}: give google and/or meta", **at)
-    google, meta = ({**at, "key": at.get("key", name)} for name in ("google", "meta"))  # [default]: the key's own line
-    return (_value(toml, raw["google"], f"{where}.google", **google) if "google" in raw else "",
-            _value(toml, raw["meta"], f"{where}.meta", **meta) if "meta" in raw else "")
+        raise place.fail("product_types must be a table [product_types]", key)
+    prefixes: dict[str, tuple[str, str]] = {}
+    for prefix, entry in raw.items():
+        at = in_table(place.toml, f"product_types.{prefix!r}", "[product_types]", fixed_key=prefix)
+        normalised = " > ".join(_segments(prefix))
+        if not normalised:
+            raise replace(at, where="product_types").fail("an empty product type prefix")
+        if normalised in prefixes:
+            raise at.fail("the same prefix twice (case and spacing are ignored)")
+        prefixes[normalised] = ENTRY.read(entry, at)
+    return prefixes
+
+
+FILE = Table((Field("default", table(ENTRY), ("", "")), Field("product_types", _product_types, {})),
+             unknown="unknown table [{key}] (allowed: [default], [product_types])", unknown_sorted=True)
 
 
 def load_categories(path: str | Path) -> Categories:
@@ -159,24 +185,8 @@ def load_categories(path: str | Path) -> Categories:
     if not path.exists():
         return Categories()
     toml = read_toml(path, "categories.toml")
-    unknown = sorted(set(toml.data) - {"default", "product_types"})
-    if unknown:
-        raise toml.fail(f"unknown table [{unknown[0]}] (allowed: [default], [product_types])", header=f"[{unknown[0]}]")
-    google, meta = "", ""
-    if "default" in toml.data:
-        google, meta = _entry(toml, toml.data["default"], "default", header="[default]")
-    raw = toml.data.get("product_types", {})
-    if not isinstance(raw, dict):
-        raise toml.fail("product_types must be a table [product_types]", key="product_types")
-    prefixes: dict[str, tuple[str, str]] = {}
-    for prefix, entry in raw.items():
-        at = {"header": "[product_types]", "key": prefix}
-        key = " > ".join(_segments(prefix))
-        if not key:
-            raise toml.fail("product_types: an empty product type prefix", **at)
-        if key in prefixes:
-            raise toml.fail(f"product_types.{prefix!r}: the same prefix twice (case and spacing are ignored)", **at)
-        prefixes[key] = _entry(toml, entry, f"product_types.{prefix!r}", **at)
+    values = FILE.read(toml.data, top(toml, nest=lambda key: _default(toml), tables=True))
+    (google, meta), prefixes = values["default"], values["product_types"]
     return Categories(path=path, default_google=google, default_meta=meta, prefixes=prefixes)
 
 

@@ -8,8 +8,9 @@ particular market.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,15 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
+from feedgen.config.schema import (
+    Field, Kind, Place, Table, any_value, boolean, checked, dotted, integer, list_of, matching, number, table, text,
+    whole,
+)
 from feedgen.errors import InputError
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.tomlfile import read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
 CHANNELS = ("google", "meta", "amazon")
 RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
 RETURN_METHODS = ("by_mail", "in_store", "kiosk")
 PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
-META_LAYOUTS = ("localized", "per_market")
 # What a market does with an item whose text has no usable translation (README "Localisation"):
 # leave the item out of the market's channels (default), publish the source text, or stop the build.
 UNTRANSLATED_POLICIES = ("omit", "source", "fail")
@@ -62,13 +66,6 @@ class PaymentMethod:
     id: str
     name: str
     kind: str
-
-
-@dataclass(frozen=True)
-class AmazonMarketplace:
-    marketplace_id: str
-    language_tag: str
-    fulfillment_channel: str
 
 
 REFERENCE_PRICE_RULES = ("none", "lowest_30_days")  # lowest_30_days: 98/6/EC Art. 6a, PAngV §11, NO §9a
@@ -166,297 +163,296 @@ class MarketConfig:
         return chosen
 
 
-# ----------------------------------------------------------------------------- schema checking
-class _Reader:
-    """Walks the parsed TOML with the key path at hand, so every error names its place (TomlFile finds the line)."""
+# ----------------------------------------------------------------------------- channel sections (the seam)
+@dataclass(frozen=True)
+class ChannelSettings:
+    """A channel's sections of markets.toml, as schemas the reader is given: the project-level `[name]`
+    table and the market-level `markets.XX.name = { … }` table. market_required: a market that lists
+    the channel in `channels` must have its market-level table."""
 
-    def __init__(self, toml: TomlFile) -> None:
-        self.toml = toml
-
-    def fail(self, dotted: str, message: str) -> InputError:
-        return self.toml.fail_at(dotted, message)
-
-    def table(self, data: Any, dotted: str, required: set[str], optional: set[str] = frozenset()) -> dict:
-        if not isinstance(data, dict):
-            raise self.fail(dotted, "must be a table")
-        for key in data:
-            if key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                raise self.fail(f"{dotted}.{key}", f"unknown key {key!r} (allowed: {allowed})")
-        for key in sorted(required):
-            if key not in data:
-                raise self.fail(dotted, f"missing required key {key!r}")
-        return data
-
-    def text(self, data: dict, dotted: str, key: str, choices: tuple[str, ...] = ()) -> str:
-        value = data[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{dotted}.{key}", "must be a non-empty string")
-        if choices and value not in choices:
-            raise self.fail(f"{dotted}.{key}", f"{value!r} is not one of {', '.join(choices)}")
-        return value
-
-    def number(self, data: dict, dotted: str, key: str, low: Decimal, high: Decimal, *, whole: bool = False) -> Decimal:
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"{dotted}.{key}", f"must be a number, got {value!r}")
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:  # pragma: no cover - TOML numbers always convert
-            raise self.fail(f"{dotted}.{key}", f"not a number: {value!r}") from None
-        if not number.is_finite():  # TOML has nan and inf; comparing a Decimal NaN raises
-            raise self.fail(f"{dotted}.{key}", f"must be a number, got {value!r}")
-        if not low <= number <= high:
-            raise self.fail(f"{dotted}.{key}", f"{value} is outside {low}–{high}")
-        if whole and number != number.to_integral_value():
-            raise self.fail(f"{dotted}.{key}", f"must be a whole number, got {value!r}")
-        return number
-
-    def boolean(self, data: dict, dotted: str, key: str, default: bool | None = None) -> bool:
-        if key not in data and default is not None:
-            return default
-        if not isinstance(data[key], bool):
-            raise self.fail(f"{dotted}.{key}", "must be true or false")
-        return data[key]
-
-    def day_range(self, data: dict, dotted: str, key: str) -> tuple[int, int]:
-        value = data[key]
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 60 for v in value)
-            or value[0] > value[1]
-        ):
-            raise self.fail(f"{dotted}.{key}", "must be [min, max] whole days, 0–60, min ≤ max")
-        return (value[0], value[1])
+    project: Table | None = None
+    market: Table | None = None
+    market_required: bool = True
 
 
-def _check_currency(reader: _Reader, dotted: str, code: str) -> str:
-    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
-        raise reader.fail(dotted, f"unknown currency {code!r} (ISO 4217, e.g. NOK, EUR)")
-    return code
+# ============================================================================= CHANNEL SETTINGS: amazon, meta
+# Self-contained: each channel's part below moves into its package (channels/amazon/, channels/meta/)
+# as it is, and CHANNEL_SETTINGS becomes the channel registry's line. Nothing above this block names a
+# channel except Market.amazon / Project.amazon_seller_id / Project.meta_layout, kept until callers move.
+@dataclass(frozen=True)
+class AmazonMarketplace:
+    marketplace_id: str
+    language_tag: str
+    fulfillment_channel: str
 
 
+def _seller_id(value: Any, place: Place, key: str) -> str:
+    return str(value)  # as read before the schema reader: any value, as text
+
+
+AMAZON_PROJECT = Table((Field("seller_id", _seller_id, ""),))  # [amazon]
+AMAZON_MARKET = Table(  # markets.XX.amazon = { … }
+    (Field("marketplace_id", text()), Field("language_tag", text()), Field("fulfillment_channel", text())),
+    build=AmazonMarketplace,
+)
+
+META_LAYOUTS = ("localized", "per_market")
+META_PROJECT = Table((Field("layout", text(META_LAYOUTS), "localized"),))  # [meta]
+
+CHANNEL_SETTINGS: dict[str, ChannelSettings] = {
+    "amazon": ChannelSettings(project=AMAZON_PROJECT, market=AMAZON_MARKET),
+    "meta": ChannelSettings(project=META_PROJECT),
+}
+
+
+def _legacy_project_fields(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Project.amazon_seller_id / meta_layout, from the channels' project sections (until callers read those)."""
+    return {"amazon_seller_id": sections.get("amazon", {}).get("seller_id", ""),
+            "meta_layout": sections.get("meta", {}).get("layout", "localized")}
+# ============================================================================= end of CHANNEL SETTINGS
+
+
+# ----------------------------------------------------------------------------- schema
 _TERRITORIES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
 
 
-def _market(reader: _Reader, market_id: str, raw: Any, payments: dict[str, PaymentMethod]) -> Market:
-    dotted = f"markets.{market_id}"
-    data = reader.table(
-        raw,
-        dotted,
-        required={
-            "name", "country", "language", "locale", "currency", "timezone", "vat_rate",
-            "prices_include_tax", "size_system", "channels", "storefront_url", "rounding",
-            "returns", "shipping", "payments",
-        },
-        optional={"allow_machine_translation", "display", "amazon", "landing_url", "untranslated", "pages"},
-    )
-    if not re.fullmatch(r"[A-Z]{2}", market_id):
-        raise reader.fail(dotted, f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
-    country = reader.text(data, dotted, "country")
-    if country not in _TERRITORIES:
-        raise reader.fail(f"{dotted}.country", f"{country!r} is not an ISO 3166 alpha-2 country (GB, not UK)")
-    locale = reader.text(data, dotted, "locale")
+def _currency(value: Any, place: Place, key: str) -> str:
+    code = text()(value, place, key)
+    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
+        raise place.fail(f"unknown currency {code!r} (ISO 4217, e.g. NOK, EUR)", key)
+    return code
+
+
+def _locale(value: Any, place: Place, key: str) -> str:
+    locale = text()(value, place, key)
     try:
-        parsed_locale = Locale.parse(locale)
+        Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
-        raise reader.fail(f"{dotted}.locale", f"{locale!r} is not a locale Babel knows (e.g. nb_NO)") from None
-    language = reader.text(data, dotted, "language")
-    if parsed_locale.language != language:
-        raise reader.fail(f"{dotted}.language", f"{language!r} does not match locale {locale!r}")
-    timezone = reader.text(data, dotted, "timezone")
+        raise place.fail(f"{locale!r} is not a locale Babel knows (e.g. nb_NO)", key) from None
+    return locale
+
+
+def _timezone(value: Any, place: Place, key: str) -> str:
+    timezone = text()(value, place, key)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise reader.fail(f"{dotted}.timezone", f"unknown time zone {timezone!r}") from None
-    channels = data["channels"]
-    if not isinstance(channels, list) or not channels or any(c not in CHANNELS for c in channels):
-        raise reader.fail(f"{dotted}.channels", f"must be a list drawn from {', '.join(CHANNELS)}")
-    url = reader.text(data, dotted, "storefront_url")
+        raise place.fail(f"unknown time zone {timezone!r}", key) from None
+    return timezone
+
+
+def _storefront_url(value: Any, place: Place, key: str) -> str:
+    url = text()(value, place, key)
     if not url.startswith("https://") or "{sku}" not in url and "{handle}" not in url:
-        raise reader.fail(f"{dotted}.storefront_url", "must be an https:// URL with {handle} and/or {sku}")
+        raise place.fail("must be an https:// URL with {handle} and/or {sku}", key)
     unknown = [name for name in re.findall(r"\{([a-z_]+)\}", url) if name not in URL_PLACEHOLDERS]
     if unknown:  # offers.fill_template fills every {name} from the offer of that name
-        raise reader.fail(f"{dotted}.storefront_url", f"unknown placeholder {{{unknown[0]}}} "
-                          f"(known: {', '.join('{' + name + '}' for name in URL_PLACEHOLDERS)})")
-
-    landing_url = data.get("landing_url", "")
-    if "landing_url" in data:
-        landing_url = reader.text(data, dotted, "landing_url")
-        if not landing_url.startswith("https://") or landing_url.count("{slug}") != 1 or "?" in landing_url:
-            raise reader.fail(f"{dotted}.landing_url", "must be an https:// URL with {slug} once and no query string")
-
-    rounding_path = f"{dotted}.rounding"
-    rounding = reader.table(data["rounding"], rounding_path, {"decimals"}, {"ending"})
-    decimals = int(reader.number(rounding, rounding_path, "decimals", Decimal(0), Decimal(4), whole=True))
-    ending = rounding.get("ending", "")
-    if not isinstance(ending, str) or (ending and not ending.isdigit()) or len(ending) > 4:
-        raise reader.fail(f"{rounding_path}.ending", 'must be up to four digits, e.g. "9" or "95"')
-
-    display = reader.table(data.get("display", {}), f"{dotted}.display", set(), {"whole_units"})
-    returns_path = f"{dotted}.returns"
-    returns = reader.table(data["returns"], returns_path, {"days", "fees", "method", "policy_label"}, {"fee_amount"})
-    fees = reader.text(returns, returns_path, "fees", RETURN_FEES)
-    fee_amount = None
-    if fees == "flat_fee":
-        if "fee_amount" not in returns:
-            raise reader.fail(returns_path, "fees = 'flat_fee' needs fee_amount")
-        fee_amount = reader.number(returns, returns_path, "fee_amount", Decimal(0), Decimal(10**6))
-    label = reader.text(returns, returns_path, "policy_label")
-    if len(label) > 50:
-        raise reader.fail(f"{returns_path}.policy_label", "Merchant Center policy labels are at most 50 characters")
-
-    shipping_path = f"{dotted}.shipping"
-    shipping = reader.table(
-        data["shipping"], shipping_path, {"service", "price", "handling_days", "transit_days"}, {"free_over"}
-    )
-    payment_path = f"{dotted}.payments"
-    payment_data = reader.table(data["payments"], payment_path, {"methods"}, {"credit_first_allowed"})
-    methods = payment_data["methods"]
-    if not isinstance(methods, list) or not methods:
-        raise reader.fail(f"{payment_path}.methods", "must be a non-empty list of payment method ids")
-    for method in methods:
-        if method not in payments:
-            raise reader.fail(f"{payment_path}.methods", f"unknown payment method {method!r} (see [payment_methods])")
-    credit_first = reader.boolean(payment_data, payment_path, "credit_first_allowed", default=True)
-    if not credit_first and payments[methods[0]].kind == "credit":
-        raise reader.fail(
-            f"{payment_path}.methods", f"{methods[0]!r} is a credit option and this market forbids showing credit first"
-        )
-
-    amazon = None
-    if "amazon" in data:
-        amazon_path = f"{dotted}.amazon"
-        amazon_data = reader.table(data["amazon"], amazon_path, {"marketplace_id", "language_tag", "fulfillment_channel"})
-        amazon = AmazonMarketplace(
-            marketplace_id=reader.text(amazon_data, amazon_path, "marketplace_id"),
-            language_tag=reader.text(amazon_data, amazon_path, "language_tag"),
-            fulfillment_channel=reader.text(amazon_data, amazon_path, "fulfillment_channel"),
-        )
-    elif "amazon" in channels:
-        raise reader.fail(f"{dotted}.channels", "the amazon channel needs an amazon = { marketplace_id = … } entry")
-
-    return Market(
-        id=market_id,
-        name=reader.text(data, dotted, "name"),
-        country=country,
-        language=language,
-        locale=str(parsed_locale),
-        currency=_check_currency(reader, f"{dotted}.currency", reader.text(data, dotted, "currency")),
-        timezone=timezone,
-        vat_rate=reader.number(data, dotted, "vat_rate", Decimal(0), Decimal(50)),
-        prices_include_tax=reader.boolean(data, dotted, "prices_include_tax"),
-        size_system=reader.text(data, dotted, "size_system", SIZE_SYSTEMS),
-        channels=tuple(channels),
-        storefront_url=url,
-        allow_machine_translation=reader.boolean(data, dotted, "allow_machine_translation", default=False),
-        rounding=RoundingRule(decimals=decimals, ending=ending),
-        whole_units=reader.boolean(display, f"{dotted}.display", "whole_units", default=False),
-        returns=ReturnPolicy(
-            days=int(reader.number(returns, returns_path, "days", Decimal(0), Decimal(365), whole=True)),
-            fees=fees,
-            method=reader.text(returns, returns_path, "method", RETURN_METHODS),
-            policy_label=label,
-            fee_amount=fee_amount,
-        ),
-        shipping=Shipping(
-            service=reader.text(shipping, shipping_path, "service"),
-            price=reader.number(shipping, shipping_path, "price", Decimal(0), Decimal(10**6)),
-            free_over=(
-                reader.number(shipping, shipping_path, "free_over", Decimal(0), Decimal(10**9))
-                if "free_over" in shipping
-                else None
-            ),
-            handling_days=reader.day_range(shipping, shipping_path, "handling_days"),
-            transit_days=reader.day_range(shipping, shipping_path, "transit_days"),
-        ),
-        payment_methods=tuple(payments[m] for m in methods),
-        amazon=amazon,
-        landing_url=landing_url,
-        untranslated=reader.text(data, dotted, "untranslated", UNTRANSLATED_POLICIES) if "untranslated" in data else "omit",
-        page_rules=_page_rules(reader, dotted, data.get("pages", {})),
-    )
+        raise place.fail(f"unknown placeholder {{{unknown[0]}}} "
+                         f"(known: {', '.join('{' + name + '}' for name in URL_PLACEHOLDERS)})", key)
+    return url
 
 
-def _https(reader: _Reader, data: dict, dotted: str, key: str) -> str:
-    value = reader.text(data, dotted, key)
+def _https(value: Any, place: Place, key: str) -> str:
+    value = text()(value, place, key)
     if not value.startswith("https://") or any(c.isspace() for c in value):
-        raise reader.fail(f"{dotted}.{key}", "must be an https:// URL")
+        raise place.fail("must be an https:// URL", key)
     return value
 
 
-def _page_rules(reader: _Reader, market: str, raw: Any) -> PageRules:
-    dotted = f"{market}.pages"
-    data = reader.table(raw, dotted, set(), {"reference_price", "tax_note", "links"})
-    links = reader.table(data.get("links", {}), f"{dotted}.links", set(), set(PAGE_LINKS))
-    return PageRules(
-        reference_price=reader.text(data, dotted, "reference_price", REFERENCE_PRICE_RULES) if "reference_price" in data else "none",
-        tax_note=reader.text(data, dotted, "tax_note", TAX_NOTE_PLACES) if "tax_note" in data else "footer",
-        links=tuple((name, _https(reader, links, f"{dotted}.links", name)) for name in PAGE_LINKS if name in links),
+def _ending(value: Any, place: Place, key: str) -> str:
+    if not isinstance(value, str) or (value and not value.isdigit()) or len(value) > 4:
+        raise place.fail('must be up to four digits, e.g. "9" or "95"', key)
+    return value
+
+
+def _flat_fee(values: dict[str, Any], place: Place) -> None:
+    """fee_amount is read (and needed) only for fees = 'flat_fee'; otherwise it is ignored."""
+    if values["fees"] != "flat_fee":
+        values["fee_amount"] = None
+    elif values["fee_amount"] is None:
+        raise place.fail("fees = 'flat_fee' needs fee_amount")
+    else:
+        values["fee_amount"] = number(Decimal(0), Decimal(10**6))(values["fee_amount"], place, "fee_amount")
+
+
+_DAYS = list_of(whole(0, 60), "must be [min, max] whole days, 0–60, min ≤ max", min_len=2, max_len=2)
+
+
+def _day_range(value: Any, place: Place, key: str) -> tuple[int, int]:
+    low, high = _DAYS(value, place, key)
+    if low > high:
+        raise place.fail("must be [min, max] whole days, 0–60, min ≤ max", key)
+    return (low, high)
+
+
+def _single(**values: Any) -> Any:
+    """build= of a table with one field: its value."""
+    return next(iter(values.values()))
+
+
+ROUNDING = Table((Field("decimals", integer(0, 4)), Field("ending", _ending, "")), build=RoundingRule)
+DISPLAY = Table((Field("whole_units", boolean(), False),), build=_single)
+RETURNS = Table(
+    (Field("fees", text(RETURN_FEES)), Field("fee_amount", any_value, None),
+     Field("policy_label", checked(text(), (lambda v: len(v) <= 50,
+                                            "Merchant Center policy labels are at most 50 characters"))),
+     Field("days", integer(0, 365)), Field("method", text(RETURN_METHODS))),
+    checks=(_flat_fee,), build=ReturnPolicy,
+)
+SHIPPING = Table(
+    (Field("service", text()), Field("price", number(Decimal(0), Decimal(10**6))),
+     Field("free_over", number(Decimal(0), Decimal(10**9)), None),
+     Field("handling_days", _day_range), Field("transit_days", _day_range)),
+    build=Shipping,
+)
+LINKS = Table(tuple(Field(name, _https, None) for name in PAGE_LINKS),
+              build=lambda **links: tuple((name, url) for name, url in links.items() if url is not None))
+PAGE_RULES = Table(
+    (Field("reference_price", text(REFERENCE_PRICE_RULES), "none"), Field("tax_note", text(TAX_NOTE_PLACES), "footer"),
+     Field("links", table(LINKS), ())),
+    build=PageRules,
+)
+
+
+def _methods(payments: dict[str, PaymentMethod]) -> Kind:
+    def read(value: Any, place: Place, key: str) -> tuple[PaymentMethod, ...]:
+        if not isinstance(value, list) or not value:
+            raise place.fail("must be a non-empty list of payment method ids", key)
+        for method in value:
+            if method not in payments:
+                raise place.fail(f"unknown payment method {method!r} (see [payment_methods])", key)
+        return tuple(payments[m] for m in value)
+    return read
+
+
+def _credit_first(values: dict[str, Any], place: Place) -> None:
+    first = values["methods"][0]
+    if not values["credit_first_allowed"] and first.kind == "credit":
+        raise place.fail(f"{first.id!r} is a credit option and this market forbids showing credit first", "methods")
+
+
+def _market_table(payments: dict[str, PaymentMethod], channels: dict[str, ChannelSettings]) -> Table:
+    payment = Table((Field("methods", _methods(payments)), Field("credit_first_allowed", boolean(), True)),
+                    checks=(_credit_first,), build=lambda **values: values["methods"])
+    sections = tuple(Field(name, table(c.market), None) for name, c in channels.items() if c.market is not None)
+    return Table(
+        (Field("country", checked(text(), (lambda v: v in _TERRITORIES,
+                                           lambda v: f"{v!r} is not an ISO 3166 alpha-2 country (GB, not UK)"))),
+         Field("locale", _locale), Field("language", text()), Field("timezone", _timezone),
+         Field("channels", list_of(lambda c: c in CHANNELS, f"must be a list drawn from {', '.join(CHANNELS)}")),
+         Field("storefront_url", _storefront_url),
+         Field("landing_url", checked(text(), (lambda v: v.startswith("https://") and v.count("{slug}") == 1
+                                               and "?" not in v,
+                                               "must be an https:// URL with {slug} once and no query string")), ""),
+         Field("rounding", table(ROUNDING)), Field("display", table(DISPLAY), False),
+         Field("returns", table(RETURNS)), Field("shipping", table(SHIPPING)), Field("payments", table(payment)),
+         *sections,
+         Field("name", text()), Field("currency", _currency), Field("vat_rate", number(Decimal(0), Decimal(50))),
+         Field("prices_include_tax", boolean()), Field("size_system", text(SIZE_SYSTEMS)),
+         Field("allow_machine_translation", boolean(), False),
+         Field("untranslated", text(UNTRANSLATED_POLICIES), "omit"), Field("pages", table(PAGE_RULES), PageRules())),
+        checks=(_language_matches, _channel_sections(channels)),
     )
 
 
-def _page_images(reader: _Reader, raw: Any) -> PageImages:
-    data = reader.table(raw, "pages", set(), {"image_url", "image_widths", "image_size"})
-    if "image_url" not in data:
-        return PageImages()
-    url = reader.text(data, "pages", "image_url")
+def _language_matches(values: dict[str, Any], place: Place) -> None:
+    if Locale.parse(values["locale"]).language != values["language"]:
+        raise place.fail(f"{values['language']!r} does not match locale {values['locale']!r}", "language")
+
+
+def _channel_sections(channels: dict[str, ChannelSettings]) -> Callable[[dict[str, Any], Place], None]:
+    def check(values: dict[str, Any], place: Place) -> None:
+        for name, settings in channels.items():
+            if settings.market is not None and settings.market_required and name in values["channels"] \
+                    and values[name] is None:
+                first = settings.market.fields[0].name
+                raise place.fail(f"the {name} channel needs an {name} = {{ {first} = … }} entry", "channels")
+    return check
+
+
+def _market(table: Table, place: Place, market_id: str, raw: Any, channels: dict[str, ChannelSettings]) -> Market:
+    if isinstance(raw, dict) and not re.fullmatch(r"[A-Z]{2}", market_id):
+        raise place.fail(f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
+    values = table.read(raw, place)
+    return Market(
+        id=market_id, name=values["name"], country=values["country"], language=values["language"],
+        locale=str(Locale.parse(values["locale"])), currency=values["currency"], timezone=values["timezone"],
+        vat_rate=values["vat_rate"], prices_include_tax=values["prices_include_tax"],
+        size_system=values["size_system"], channels=tuple(values["channels"]),
+        storefront_url=values["storefront_url"], allow_machine_translation=values["allow_machine_translation"],
+        rounding=values["rounding"], whole_units=values["display"], returns=values["returns"],
+        shipping=values["shipping"], payment_methods=values["payments"], amazon=values.get("amazon"),
+        landing_url=values["landing_url"], untranslated=values["untranslated"], page_rules=values["pages"],
+    )
+
+
+def _image_url(value: Any, place: Place, key: str) -> str:
+    url = text()(value, place, key)
     if "{url}" not in url or "{width}" not in url or set(re.findall(r"\{([a-z_]+)\}", url)) - {"url", "width", "height"}:
-        raise reader.fail("pages.image_url", "must contain {url} and {width} (and may contain {height}), e.g. \"{url}?width={width}\"")
-    widths, size = data.get("image_widths"), data.get("image_size")
-    if not isinstance(widths, list) or not widths or not all(
-            isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths) or widths != sorted(set(widths)):
-        raise reader.fail("pages.image_widths", "must list increasing pixel widths 16–8192, e.g. [400, 800, 1200]")
-    if not isinstance(size, list) or len(size) != 2 or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 8192 for v in size):
-        raise reader.fail("pages.image_size", "must be [width, height] of the largest image in pixels, e.g. [1200, 1200]")
-    return PageImages(url=url, widths=tuple(widths), size=(size[0], size[1]))
+        raise place.fail("must contain {url} and {width} (and may contain {height}), e.g. \"{url}?width={width}\"", key)
+    return url
 
 
-def load_markets(path: str | Path) -> MarketConfig:
-    """Parse and validate markets.toml; any problem is an InputError naming the key and line."""
+_PIXELS = whole(16, 8192)
+_WIDTHS = list_of(_PIXELS, "must list increasing pixel widths 16–8192, e.g. [400, 800, 1200]", ordered=True)
+_SIZE = list_of(_PIXELS, "must be [width, height] of the largest image in pixels, e.g. [1200, 1200]", min_len=2, max_len=2)
+
+
+def _images(values: dict[str, Any], place: Place) -> None:
+    """image_widths and image_size are read only with an image_url (without one there is no srcset)."""
+    if values["image_url"] is not None:
+        values["image_widths"] = _WIDTHS(values["image_widths"], place, "image_widths")
+        values["image_size"] = _SIZE(values["image_size"], place, "image_size")
+
+
+PAGE_IMAGES = Table(
+    (Field("image_url", _image_url, None), Field("image_widths", any_value, None), Field("image_size", any_value, None)),
+    checks=(_images,),
+    build=lambda image_url, image_widths, image_size: PageImages(url=image_url, widths=image_widths, size=image_size)
+    if image_url is not None else PageImages(),
+)
+
+
+def _payment_method(value: Any, place: Place, key: str) -> PaymentMethod:
+    entry = Table((Field("name", text()), Field("kind", text(PAYMENT_KINDS)))).read(value, place.inner(key))
+    return PaymentMethod(id=key, **entry)
+
+
+def _some_markets(value: Any, place: Place, key: str) -> dict:
+    if not isinstance(value, dict) or not value:
+        raise place.fail("define at least one [markets.XX] table", key)
+    return value
+
+
+PROJECT = Table(
+    (Field("brand", text()), Field("base_currency", _currency), Field("base_vat_rate", number(Decimal(0), Decimal(50))),
+     Field("source_language", text()), Field("default_market", text()),
+     Field("fx_date", matching(r"latest|\d{4}-\d{2}-\d{2}", 'must be "latest" or a date YYYY-MM-DD'), "latest")),
+)
+
+
+def _top(channels: dict[str, ChannelSettings]) -> Table:
+    sections = tuple(Field(name, table(c.project), c.project.defaults())
+                     for name, c in channels.items() if c.project is not None)
+    return Table((Field("project", table(PROJECT)), Field("payment_methods", table(Table(each=_payment_method))),
+                  Field("markets", _some_markets), *sections, Field("pages", table(PAGE_IMAGES), PageImages())))
+
+
+def load_markets(path: str | Path, channels: dict[str, ChannelSettings] | None = None) -> MarketConfig:
+    """Parse and validate markets.toml; any problem is an InputError naming the key and line.
+
+    `channels`: each channel's sections of the file (default CHANNEL_SETTINGS)."""
+    channels = CHANNEL_SETTINGS if channels is None else channels
     toml = read_toml(path, "markets.toml")
-    data, reader = toml.data, _Reader(toml)
-    top = reader.table(data, "(top level)", {"project", "markets", "payment_methods"}, {"amazon", "meta", "pages"})
-    project = reader.table(
-        top["project"], "project",
-        {"brand", "base_currency", "base_vat_rate", "source_language", "default_market"},
-        {"fx_date"},
-    )
-    payments: dict[str, PaymentMethod] = {}
-    for method_id, raw in reader.table(top["payment_methods"], "payment_methods", set(), set(top["payment_methods"])).items():
-        entry = reader.table(raw, f"payment_methods.{method_id}", {"name", "kind"})
-        payments[method_id] = PaymentMethod(
-            id=method_id,
-            name=reader.text(entry, f"payment_methods.{method_id}", "name"),
-            kind=reader.text(entry, f"payment_methods.{method_id}", "kind", PAYMENT_KINDS),
-        )
-    raw_markets = top["markets"]
-    if not isinstance(raw_markets, dict) or not raw_markets:
-        raise reader.fail("markets", "define at least one [markets.XX] table")
-    markets = {market_id: _market(reader, market_id, raw, payments) for market_id, raw in raw_markets.items()}
-
-    amazon = reader.table(top.get("amazon", {}), "amazon", set(), {"seller_id"})
-    meta = reader.table(top.get("meta", {}), "meta", set(), {"layout"})
-    default_market = reader.text(project, "project", "default_market")
-    if default_market not in markets:
-        raise reader.fail("project.default_market", f"{default_market!r} is not one of the markets")
-    fx_date = project.get("fx_date", "latest")
-    if fx_date != "latest" and not (isinstance(fx_date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", fx_date)):
-        raise reader.fail("project.fx_date", 'must be "latest" or a date YYYY-MM-DD')
-    return MarketConfig(
-        path=path,
-        project=Project(
-            brand=reader.text(project, "project", "brand"),
-            base_currency=_check_currency(reader, "project.base_currency", reader.text(project, "project", "base_currency")),
-            base_vat_rate=reader.number(project, "project", "base_vat_rate", Decimal(0), Decimal(50)),
-            source_language=reader.text(project, "project", "source_language"),
-            fx_date=fx_date,
-            default_market=default_market,
-            amazon_seller_id=str(amazon.get("seller_id", "")),
-            meta_layout=reader.text(meta, "meta", "layout", META_LAYOUTS) if "layout" in meta else "localized",
-        ),
-        markets=markets,
-        images=_page_images(reader, top.get("pages", {})),
-    )
+    root = Place(toml, "(top level)", lambda key: toml.line_of_path(f"(top level).{key}" if key else "(top level)"),
+                 nest=lambda key: dotted(toml, key))
+    top = _top(channels).read(toml.data, root)
+    table = _market_table(top["payment_methods"], channels)
+    markets = {market_id: _market(table, dotted(toml, f"markets.{market_id}"), market_id, raw, channels)
+               for market_id, raw in top["markets"].items()}
+    project = top["project"]
+    if project["default_market"] not in markets:
+        raise dotted(toml, "project").fail(f"{project['default_market']!r} is not one of the markets", "default_market")
+    sections = {name: top[name] for name, c in channels.items() if c.project is not None}
+    return MarketConfig(path=path, project=Project(**project, **_legacy_project_fields(sections)),
+                        markets=markets, images=top["pages"])

@@ -21,12 +21,16 @@ is read, before anything is built: a bad rule is an InputError naming the line a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from feedgen.columns import map_distinct
+from feedgen.config.schema import Field, Kind, Place, Table, any_value, boolean, in_table, top
+from feedgen.config.schema import text as non_empty
 from feedgen.diagnostics import Diagnostic
 from feedgen.markets import CHANNELS, Market, MarketConfig
 from feedgen.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
@@ -103,9 +107,9 @@ class RuleStat:
 
 
 # ----------------------------------------------------------------------------- loading
-def _template(toml: TomlFile, text, where: str, at: dict) -> Template:
+def _template(text: Any, place: Place, key: str) -> Template:
     if not isinstance(text, (str, int, float)) or isinstance(text, bool):
-        raise toml.fail(f"{where}: must be text, got {text!r}", **at)
+        raise place.fail(f"must be text, got {text!r}", key)
     text = str(text)
     parts: list[tuple[bool, str]] = []
     position = 0
@@ -113,77 +117,94 @@ def _template(toml: TomlFile, text, where: str, at: dict) -> Template:
         parts.append((False, text[position:match.start()]))
         name = match[1].strip()
         if name not in FIELDS:
-            raise toml.fail(f"{where}: unknown field {{{name}}} in {text!r}", **at)
+            raise place.fail(f"unknown field {{{name}}} in {text!r}", key)
         parts.append((True, name))
         position = match.end()
     parts.append((False, text[position:]))
     if any("{" in t or "}" in t for is_field, t in parts if not is_field):
-        raise toml.fail(f"{where}: unbalanced {{ }} in {text!r}", **at)
+        raise place.fail(f"unbalanced {{ }} in {text!r}", key)
     return Template(tuple(p for p in parts if p[0] or p[1]))
 
 
-def _scope(toml: TomlFile, data: dict, key: str, allowed, where: str, at: dict) -> frozenset[str] | None:
-    if key not in data:
-        return None
-    values = data[key]
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise toml.fail(f"{where}.{key}: must be a non-empty list of names", **at)
-    normalised = [v.strip().upper() if key == "markets" else v.strip().lower() for v in values]
-    for raw, value in zip(values, normalised):
-        if value not in allowed:
-            raise toml.fail(f"{where}.{key}: unknown {key[:-1]} {raw!r} (known: {', '.join(allowed)})", **at)
-    return frozenset(normalised)
+def _scope(allowed: Callable[[], tuple[str, ...]], normalise: Callable[[str], str]) -> Kind:
+    """markets = [...] / channels = [...]: names, normalised, each one known."""
+    def read(values: Any, place: Place, key: str) -> frozenset[str]:
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise place.fail("must be a non-empty list of names", key)
+        known = allowed()
+        for raw in values:
+            if normalise(raw) not in known:
+                raise place.fail(f"unknown {key[:-1]} {raw!r} (known: {', '.join(known)})", key)
+        return frozenset(normalise(v) for v in values)
+    return read
 
 
-def _actions(toml: TomlFile, data: dict, action: str, where: str, at: dict) -> dict[str, Template]:
-    table = data.get(action, {})
-    if not isinstance(table, dict):
-        raise toml.fail(f"{where}.{action}: must be a table such as {{ custom_label_0 = \"sale\" }}", **at)
+def _action(values: Any, place: Place, key: str) -> dict[str, Template]:
+    """set = { … } / append = { … }: fields a rule may change, each with a template."""
+    if not isinstance(values, dict):  # at the rule's header, as before
+        raise replace(place, line=lambda _: place.line(None)).fail(
+            "must be a table such as { custom_label_0 = \"sale\" }", key)
+    inner = Place(place.toml, f"{place.where}.{key}", place.line)
     result = {}
-    for name, text in table.items():
+    for name, text in values.items():
         if name not in SETTABLE:
-            raise toml.fail(f"{where}.{action}.{name}: cannot be changed by a rule (can: {', '.join(SETTABLE)})",
-                            **{**at, "key": name})
-        result[name] = _template(toml, text, f"{where}.{action}.{name}", {**at, "key": name})
+            raise inner.fail(f"cannot be changed by a rule (can: {', '.join(SETTABLE)})", name)
+        result[name] = _template(text, inner, name)
     return result
 
 
-def _rule(toml: TomlFile, number: int, data, config: MarketConfig) -> Rule:
-    at = {"header": "[[rule]]", "nth": number - 1}
-    where = f"rule {number}"
-    if not isinstance(data, dict):
-        raise toml.fail(f"{where}: must be a table [[rule]]", **at)
-    unknown = sorted(set(data) - RULE_KEYS)
-    if unknown:
-        raise toml.fail(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(RULE_KEYS))})", **at, key=unknown[0])
-    name = data.get("name", f"rule {number}")
-    if not isinstance(name, str) or not name.strip():
-        raise toml.fail(f"{where}.name: must be non-empty text", **at, key="name")
-    where = f"rule {number} ({name})"
-    condition = None
-    if "when" in data:
-        when = data["when"]
-        if not isinstance(when, str) or not when.strip():
-            raise toml.fail(f"{where}.when: must be a condition such as \"price >= 1000\"", **at, key="when")
-        try:
-            condition = parse_condition(when)
-        except ExpressionError as exc:
-            shown = when if len(when) <= 120 else when[:117] + "…"  # the error stays one readable line
-            raise toml.fail(f"{where}.when: {exc} (at character {exc.column} of {shown!r})", **at, key="when") from None
-    exclude = data.get("exclude", False)
-    if not isinstance(exclude, bool):
-        raise toml.fail(f"{where}.exclude: must be true or false", **at, key="exclude")
-    set_, append = _actions(toml, data, "set", where, at), _actions(toml, data, "append", where, at)
-    if not (exclude or set_ or append):
-        raise toml.fail(f"{where}: does nothing; give exclude = true, set = {{ … }} or append = {{ … }}", **at)
-    if exclude and (set_ or append):
-        raise toml.fail(f"{where}: exclude = true with set/append; an excluded item keeps no changes, split the rule", **at)
-    return Rule(
-        number=number, name=name.strip(), line=toml.line_of(**at), condition=condition,
-        markets=_scope(toml, data, "markets", tuple(config.markets), where, {**at, "key": "markets"}),
-        channels=_scope(toml, data, "channels", CHANNELS, where, {**at, "key": "channels"}),
-        exclude=exclude, set=set_, append=append,
+def _condition(when: Any, place: Place, key: str) -> Node:
+    if not isinstance(when, str) or not when.strip():
+        raise place.fail("must be a condition such as \"price >= 1000\"", key)
+    try:
+        return parse_condition(when)
+    except ExpressionError as exc:
+        shown = when if len(when) <= 120 else when[:117] + "…"  # the error stays one readable line
+        raise place.fail(f"{exc} (at character {exc.column} of {shown!r})", key) from None
+
+
+def _does_something(values: dict[str, Any], place: Place) -> None:
+    if not (values["exclude"] or values["set"] or values["append"]):
+        raise place.fail("does nothing; give exclude = true, set = { … } or append = { … }")
+    if values["exclude"] and (values["set"] or values["append"]):
+        raise place.fail("exclude = true with set/append; an excluded item keeps no changes, split the rule")
+
+
+# A rule's name comes first: later messages name the rule by it ("rule 3 (Sale).when: …").
+RULE_NAME = Table(
+    tuple(Field(key, non_empty(message="must be non-empty text") if key == "name" else any_value, None)
+          for key in sorted(RULE_KEYS)),
+    not_table="must be a table [[rule]]", unknown_sorted=True, unknown_named=False,
+)
+
+
+def _rule_body(config: MarketConfig) -> Table:
+    return Table(
+        (Field("when", _condition, None), Field("exclude", boolean(), False), Field("set", _action, {}),
+         Field("append", _action, {}),
+         Field("markets", _scope(lambda: tuple(config.markets), lambda v: v.strip().upper()), None),
+         Field("channels", _scope(lambda: CHANNELS, lambda v: v.strip().lower()), None)),
+        checks=(_does_something,), closed=False,
     )
+
+
+def _rule(toml: TomlFile, number: int, data: Any, body: Table) -> Rule:
+    at = {"header": "[[rule]]", "nth": number - 1}
+    name = RULE_NAME.read(data, in_table(toml, f"rule {number}", **at))["name"] or f"rule {number}"
+    values = body.read(data, in_table(toml, f"rule {number} ({name})", **at))
+    return Rule(number=number, name=name.strip(), line=toml.line_of(**at), condition=values["when"],
+                markets=values["markets"], channels=values["channels"], exclude=values["exclude"],
+                set=values["set"], append=values["append"])
+
+
+def _rules(value: Any, place: Place, key: str) -> list:
+    if not isinstance(value, list):
+        raise place.fail("rule must be an array of tables: write each one as [[rule]]", key)
+    return value
+
+
+FILE = Table((Field("rule", _rules, []),), unknown="unknown key {key!r}: rules are [[rule]] tables",
+             unknown_sorted=True)
 
 
 def load_rules(path: str | Path, config: MarketConfig) -> RuleSet:
@@ -192,13 +213,9 @@ def load_rules(path: str | Path, config: MarketConfig) -> RuleSet:
     if not path.exists():
         return RuleSet()
     toml = read_toml(path, "rules.toml")
-    unknown = sorted(set(toml.data) - {"rule"})
-    if unknown:
-        raise toml.fail(f"unknown key {unknown[0]!r}: rules are [[rule]] tables", key=unknown[0])
-    raw = toml.data.get("rule", [])
-    if not isinstance(raw, list):
-        raise toml.fail("rule must be an array of tables: write each one as [[rule]]", key="rule")
-    return RuleSet(path=path, rules=tuple(_rule(toml, n, data, config) for n, data in enumerate(raw, start=1)))
+    body = _rule_body(config)
+    raw = FILE.read(toml.data, top(toml))["rule"]
+    return RuleSet(path=path, rules=tuple(_rule(toml, n, data, body) for n, data in enumerate(raw, start=1)))
 
 
 # ----------------------------------------------------------------------------- applying

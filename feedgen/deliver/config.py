@@ -9,11 +9,15 @@ them; the values are read by `resolve_secrets` and wrapped in `Secret`, whose re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from feedgen.config.schema import (
+    REQUIRED, Field, Kind, Place, Table, any_value, boolean, checked, in_table, list_of, seconds, text, top,
+)
 from feedgen.errors import InputError
 from feedgen.tomlfile import TomlFile, read_toml
 
@@ -49,7 +53,7 @@ class Secret:
     """A credential read from the environment. Its str and repr name only the variable, so a secret
     that slips into an f-string, a log call or an exception shows as `$GMC_SFTP_PASSWORD`."""
 
-    __slots__ = ("env", "_value")
+    __slots__ = ("_value", "env")
 
     def __init__(self, env: str, value: str) -> None:
         self.env = env
@@ -109,7 +113,7 @@ class Destination:
             lines = []
         return _fail(TomlFile(path=self.path, data={}, lines=lines), self.index, key, message)
 
-    def with_secrets(self, secrets: dict[str, Secret]) -> "Destination":
+    def with_secrets(self, secrets: dict[str, Secret]) -> Destination:
         return Destination(**{**self.__dict__, "secrets": secrets})
 
 
@@ -119,10 +123,7 @@ def load_destinations(path: Path) -> list[Destination]:
         raise InputError(path, "file not found: it lists the destinations, one [[destination]] table each "
                          "(name, channel, url); see README \"Delivering\"")
     toml = read_toml(path, "a delivery file")
-    unknown = sorted(set(toml.data) - {"destination"})
-    if unknown:
-        raise toml.fail(f"unknown key {unknown[0]!r} (allowed: [[destination]] tables)", key=unknown[0])
-    tables = toml.data.get("destination")
+    tables = FILE.read(toml.data, top(toml))["destination"]
     if not isinstance(tables, list) or not tables:
         raise toml.fail("no [[destination]] table: nothing to deliver to")
     destinations: list[Destination] = []
@@ -137,127 +138,137 @@ def load_destinations(path: Path) -> list[Destination]:
     return destinations
 
 
+FILE = Table((Field("destination", any_value, None),), unknown="unknown key {key!r} (allowed: [[destination]] tables)",
+             unknown_sorted=True)
+
+
+def _place(toml: TomlFile, index: int) -> Place:
+    """The nth [[destination]]: messages `destination[N].key: …` at the key's line."""
+    return in_table(toml, f"destination[{index + 1}]", "[[destination]]", index)
+
+
 def _fail(toml: TomlFile, index: int, key: str | None, message: str) -> InputError:
-    where = f"destination[{index + 1}]" + (f".{key}" if key else "")
-    return toml.fail(f"{where}: {message}", header="[[destination]]", nth=index, key=key)
+    return _place(toml, index).fail(message, key)
 
 
-def _text(toml: TomlFile, index: int, table: dict, key: str) -> str:
-    value = table[key]
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(toml, index, key, "must be a non-empty string")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_string = checked(any_value, (lambda v: isinstance(v, str), "must be a string"))
+_env = checked(_string, (lambda v: bool(_ENV_NAME.match(v)), lambda v: f"{v!r} is not an environment variable name "
+                         "(the file names the variable; the secret itself lives only in the environment)"))
+_http = checked(_string, (lambda v: urlsplit(v).scheme in ("http", "https"), lambda v: f"{v!r} is not an http(s) URL"))
+
+
+def _remote_name(value: Any, place: Place, key: str) -> str:
+    value = _string(value, place, key)
+    check_template(value, lambda message: place.fail(message, key))
     return value
 
 
-def _number(toml: TomlFile, index: int, table: dict, key: str, low: float, high: float, default: float) -> float:
-    if key not in table:
-        return default
-    value = table[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise _fail(toml, index, key, f"must be a number from {low:g} to {high:g}, got {value!r}")
-    return float(value)
+# The keys of a destination table and how each is read; which of them a destination may have depends on
+# its URL's scheme (COMMON | BY_SCHEME), the read-back tables on its channel (_hook).
+KINDS: dict[str, Kind] = {
+    "name": _string, "channel": _string, "url": _string, "remote_name": _remote_name,
+    "markets": list_of(lambda m: isinstance(m, str) and bool(m.strip()), "must be a non-empty list of market ids"),
+    "max_drop": seconds(0, 100), "timeout": seconds(1, 3600), "max_wait": seconds(0, 86400),
+    "check_host_key": boolean(), "endpoint": _http, "token_url": _http, "endpoint_url": _http,
+    **{key: _env for key in SECRET_KEYS},
+}
+DEFAULTS = {"remote_name": "{path}", "max_drop": 20.0, "timeout": 30.0, "markets": None}
+
+
+def _sftp_login(values: dict[str, Any], place: Place) -> None:
+    if values.get("known_hosts") is None and values.get("check_host_key") in (None, True):
+        raise place.fail("an sftp destination needs known_hosts = \"FILE\" (the server's host key; "
+                         "`ssh-keyscan -p PORT HOST`), or check_host_key = false to opt out explicitly")
+    if values.get("password_env") is None and values.get("identity_file") is None:
+        raise place.fail("an sftp destination needs password_env or identity_file")
+
+
+def _required_secrets(scheme: str) -> Callable[[dict[str, Any], Place], None]:
+    def check(values: dict[str, Any], place: Place) -> None:
+        for key in REQUIRED_SECRETS.get(scheme, ()):
+            if values.get(key) is None:
+                raise place.fail(f"a {scheme}:// destination needs {key}")
+    return check
+
+
+def _options(scheme: str, channel: str) -> Table:
+    """All keys a destination with this scheme may have (name, channel and url were read by _head)."""
+    keys = sorted(COMMON | BY_SCHEME[scheme])
+    fields = tuple(Field(key, _hook(key, channel) if key in HOOKS else KINDS.get(key, _string), DEFAULTS.get(key))
+                   for key in keys)
+    return Table(fields, unknown=f"unknown key {{key!r}} for a {scheme}:// destination (allowed: {{allowed}})",
+                 checks=((_sftp_login,) if scheme == "sftp" else ()) + (_required_secrets(scheme),))
 
 
 def _destination(toml: TomlFile, index: int, table: Any) -> Destination:
-    if not isinstance(table, dict):
-        raise _fail(toml, index, None, "must be a table")
-    for key in ("name", "channel", "url"):
-        if key not in table:
-            raise _fail(toml, index, None, f"missing required key {key!r}")
-    name = _text(toml, index, table, "name")
-    if not _NAME.match(name):
-        raise _fail(toml, index, "name", f"{name!r}: use letters, digits, '.', '_' and '-' (it names a receipt file)")
-    channel = _text(toml, index, table, "channel")
-    if not re.match(r"^[a-z][a-z0-9_-]*$", channel):
-        raise _fail(toml, index, "channel", f"{channel!r} is not a channel name")
-    url = _text(toml, index, table, "url")
-    parts = _url(toml, index, url)
-    allowed = COMMON | BY_SCHEME[parts.scheme]
-    for key in table:
-        if key not in allowed:
-            raise _fail(toml, index, key, f"unknown key {key!r} for a {parts.scheme}:// destination "
-                        f"(allowed: {', '.join(sorted(allowed))})")
-    for key, value in table.items():
-        if key not in ("markets", "max_drop", "timeout", "max_wait", "check_host_key", *HOOKS) \
-                and not isinstance(value, str):
-            raise _fail(toml, index, key, "must be a string")
-    for key in SECRET_KEYS:
-        if key in table and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", table[key]):
-            raise _fail(toml, index, key, f"{table[key]!r} is not an environment variable name "
-                        "(the file names the variable; the secret itself lives only in the environment)")
-    markets = None
-    if "markets" in table:
-        value = table["markets"]
-        if not isinstance(value, list) or not value or not all(isinstance(m, str) and m.strip() for m in value):
-            raise _fail(toml, index, "markets", "must be a non-empty list of market ids")
-        markets = tuple(m.strip().upper() for m in value)
-    remote_name = table.get("remote_name", "{path}")
-    check_template(remote_name, lambda message: _fail(toml, index, "remote_name", message))
-    if parts.scheme == "sftp":
-        if "check_host_key" in table and not isinstance(table["check_host_key"], bool):
-            raise _fail(toml, index, "check_host_key", "must be true or false")
-        if "known_hosts" not in table and table.get("check_host_key", True):
-            raise _fail(toml, index, None, "an sftp destination needs known_hosts = \"FILE\" (the server's host key; "
-                        "`ssh-keyscan -p PORT HOST`), or check_host_key = false to opt out explicitly")
-        if "password_env" not in table and "identity_file" not in table:
-            raise _fail(toml, index, None, "an sftp destination needs password_env or identity_file")
-    for key in REQUIRED_SECRETS.get(parts.scheme, ()):
-        if key not in table:
-            raise _fail(toml, index, None, f"a {parts.scheme}:// destination needs {key}")
-    for key in ("endpoint", "token_url", "endpoint_url"):
-        if key in table and urlsplit(table[key]).scheme not in ("http", "https"):
-            raise _fail(toml, index, key, f"{table[key]!r} is not an http(s) URL")
-    for hook in HOOKS:
-        if hook in table:
-            _hook(toml, index, table, hook, parts.scheme)
-    if "max_wait" in table:
-        _number(toml, index, table, "max_wait", 0, 86400, 0)
-    options = {k: v for k, v in table.items() if k not in COMMON}
+    place = _place(toml, index)
+    head = HEAD.read(table, place)
+    parts: SplitResult = head["url"]
+    values = _options(parts.scheme, head["channel"]).read(table, place)
     return Destination(
-        name=name, channel=channel, scheme=parts.scheme, url=url, parts=parts, options=options, path=toml.path,
-        index=index, markets=markets, remote_name=remote_name,
-        max_drop=_number(toml, index, table, "max_drop", 0, 100, 20.0),
-        timeout=_number(toml, index, table, "timeout", 1, 3600, 30.0),
+        name=head["name"], channel=head["channel"], scheme=parts.scheme, url=table["url"], parts=parts,
+        options={k: v for k, v in table.items() if k not in COMMON}, path=toml.path, index=index,
+        markets=tuple(m.strip().upper() for m in values["markets"]) if values["markets"] else None,
+        remote_name=values["remote_name"], max_drop=values["max_drop"], timeout=values["timeout"],
     )
 
 
-def _hook(toml: TomlFile, index: int, table: dict, hook: str, scheme: str) -> None:
+def _hook(hook: str, channel: str) -> Kind:
     """[destination.meta] / [destination.google]: strict like the rest; ids are digits (Graph and
     Merchant API ids), and the remote names they map must be names this destination sends."""
-    spec, value = HOOKS[hook], table[hook]
-    where = hook
-    if not isinstance(value, dict):
-        raise _fail(toml, index, hook, "must be a table")
-    if table["channel"] != spec["channel"]:
-        raise _fail(toml, index, hook, f"a {hook} read-back needs channel = \"{spec['channel']}\"")
-    for key in value:
-        if key not in spec["keys"]:
-            raise _fail(toml, index, hook, f"{where}.{key}: unknown key (allowed: {', '.join(sorted(spec['keys']))})")
-    for key in spec["required"]:
-        if key not in value:
-            raise _fail(toml, index, hook, f"{where}: missing required key {key!r}")
-    for key, item in value.items():
-        if key == "max_wait":
-            if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 <= item <= 3600:
-                raise _fail(toml, index, hook, f"{where}.max_wait: must be seconds from 0 to 3600")
-        elif key == spec["ids"]:
-            if not isinstance(item, dict) or not item or not all(
-                    isinstance(v, str) and re.fullmatch(r"[0-9]{1,30}", v) for v in item.values()):
-                raise _fail(toml, index, hook, f"{where}.{key}: must map remote file names to numeric ids, "
-                            'e.g. { "main.csv" = "1234567890" }')
-        elif not isinstance(item, str) or not item.strip():
-            raise _fail(toml, index, hook, f"{where}.{key}: must be a non-empty string")
-    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value.get("token_env", value.get("credentials_env", "X"))):
-        raise _fail(toml, index, hook, f"{where}: not an environment variable name")
-    for key in ("graph_url", "endpoint"):
-        if key in value and urlsplit(value[key]).scheme not in ("http", "https"):
-            raise _fail(toml, index, hook, f"{where}.{key}: {value[key]!r} is not an http(s) URL")
-    if "file_url" in value:
-        unknown = [f for f in _TEMPLATE_FIELD.findall(value["file_url"]) if f not in (*TEMPLATE_FIELDS, "remote")]
-        if unknown:
-            raise _fail(toml, index, hook, f"{where}.file_url: unknown field {{{unknown[0]}}} (use {{remote}})")
-        if urlsplit(value["file_url"]).scheme != "https" and not value["file_url"].startswith("http://127.0.0.1"):
-            raise _fail(toml, index, hook, f"{where}.file_url: Meta fetches https:// URLs")
+    spec = HOOKS[hook]
+    schema = Table(tuple(Field(key, _HOOK_KINDS.get(key, _hook_text),
+                               REQUIRED if key in spec["required"] else None)
+                         for key in (*spec["required"], *sorted(spec["keys"] - set(spec["required"])))),
+                   unknown="unknown key (allowed: {allowed})", missing_sorted=False)
+
+    def read(value: Any, place: Place, key: str) -> Any:
+        if not isinstance(value, dict):
+            raise place.fail("must be a table", key)
+        if channel != spec["channel"]:
+            raise place.fail(f"a {hook} read-back needs channel = \"{spec['channel']}\"", key)
+        # every message at the table's own key, worded `destination[N].meta: meta.file_url: …`
+        inner = Place(place.toml, f"{place.where}.{hook}: {hook}", lambda _: place.line(key))
+        return schema.read(value, inner)
+    return read
+
+
+_hook_text = text()
+
+
+def _hook_env(value: Any, place: Place, key: str) -> str:
+    value = text()(value, place, key)
+    if not _ENV_NAME.match(value):
+        raise place.fail("not an environment variable name")
+    return value
+
+
+def _ids(value: Any, place: Place, key: str) -> dict:
+    if not isinstance(value, dict) or not value or not all(
+            isinstance(v, str) and re.fullmatch(r"[0-9]{1,30}", v) for v in value.values()):
+        raise place.fail('must map remote file names to numeric ids, e.g. { "main.csv" = "1234567890" }', key)
+    return value
+
+
+def _file_url(value: Any, place: Place, key: str) -> str:
+    value = text()(value, place, key)
+    unknown = [f for f in _TEMPLATE_FIELD.findall(value) if f not in (*TEMPLATE_FIELDS, "remote")]
+    if unknown:
+        raise place.fail(f"unknown field {{{unknown[0]}}} (use {{remote}})", key)
+    if urlsplit(value).scheme != "https" and not value.startswith("http://127.0.0.1"):
+        raise place.fail("Meta fetches https:// URLs", key)
+    return value
+
+
+_HOOK_KINDS: dict[str, Kind] = {
+    "token_env": _hook_env, "credentials_env": _hook_env, "product_feeds": _ids, "data_sources": _ids,
+    "file_url": _file_url, "graph_url": checked(text(), (lambda v: urlsplit(v).scheme in ("http", "https"),
+                                                         lambda v: f"{v!r} is not an http(s) URL")),
+    "max_wait": checked(any_value, (lambda v: not isinstance(v, bool) and isinstance(v, (int, float)) and 0 <= v <= 3600,
+                                    "must be seconds from 0 to 3600")),
+}
+_HOOK_KINDS["endpoint"] = _HOOK_KINDS["graph_url"]
 
 
 def hook_secrets(options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -270,32 +281,47 @@ def hook_secrets(options: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def _url(toml: TomlFile, index: int, url: str) -> SplitResult:
+# What a destination URL must be, in the order checked: (schemes it applies to or None for all, test, problem).
+_URL_RULES: tuple[tuple[tuple[str, ...] | None, Callable[[SplitResult], bool], str], ...] = (
+    (None, lambda p: p.scheme in SCHEMES, "the scheme must be one of " + ", ".join(s + "://" for s in SCHEMES)),
+    (None, lambda p: p.password is None, ""),
+    (None, lambda p: not (p.query or p.fragment), "a ?query or #fragment means nothing here"),
+    (None, lambda p: ".." not in PurePosixPath(unquote(p.path)).parts, "'..' in the path"),
+    (("sftp",), lambda p: bool(p.hostname and p.username), "an sftp URL names user and host: sftp://USER@HOST:PORT/PATH"),
+    (("s3",), lambda p: bool(p.hostname), "no bucket"),
+    (("sp-api",), lambda p: bool(p.hostname), "no host"),
+    (("sp-api",), lambda p: p.path in ("", "/"), "an sp-api URL is only the endpoint host"),
+    (("file",), lambda p: p.netloc in ("", "localhost") and p.path.startswith("/"),
+     "a file URL is file:///ABSOLUTE/FOLDER"),
+    (None, lambda p: p.port is None or 0 < p.port < 65536, "bad port"),
+)
+
+
+def _url(value: Any, place: Place, key: str) -> SplitResult:
+    url = text()(value, place, key)
     try:
         parts = urlsplit(url)
-        port = parts.port
+        parts.port  # noqa: B018 - parsing the port is what raises for a bad one
     except ValueError as error:
-        raise _fail(toml, index, "url", f"{url!r} is not a URL ({error})") from None
-    if parts.scheme not in SCHEMES:
-        raise _fail(toml, index, "url", f"{url!r}: the scheme must be one of {', '.join(s + '://' for s in SCHEMES)}")
-    if parts.password is not None:
-        raise _fail(toml, index, "url", "holds a password: name an environment variable in password_env instead "
-                    "(delivery.toml is committed; secrets live only in the environment)")
-    if parts.query or parts.fragment:
-        raise _fail(toml, index, "url", f"{url!r}: a ?query or #fragment means nothing here")
-    if ".." in PurePosixPath(unquote(parts.path)).parts:
-        raise _fail(toml, index, "url", f"{url!r}: '..' in the path")
-    if parts.scheme == "sftp" and (not parts.hostname or not parts.username):
-        raise _fail(toml, index, "url", f"{url!r}: an sftp URL names user and host: sftp://USER@HOST:PORT/PATH")
-    if parts.scheme in ("s3", "sp-api") and not parts.hostname:
-        raise _fail(toml, index, "url", f"{url!r}: no {'bucket' if parts.scheme == 's3' else 'host'}")
-    if parts.scheme == "sp-api" and parts.path not in ("", "/"):
-        raise _fail(toml, index, "url", f"{url!r}: an sp-api URL is only the endpoint host")
-    if parts.scheme == "file" and (parts.netloc not in ("", "localhost") or not parts.path.startswith("/")):
-        raise _fail(toml, index, "url", f"{url!r}: a file URL is file:///ABSOLUTE/FOLDER")
-    if port is not None and not 0 < port < 65536:
-        raise _fail(toml, index, "url", f"{url!r}: bad port")
+        raise place.fail(f"{url!r} is not a URL ({error})", key) from None
+    for schemes, ok, problem in _URL_RULES:
+        if (schemes is None or parts.scheme in schemes) and not ok(parts):
+            if not problem:  # a password: said without the URL, which holds it
+                raise place.fail("holds a password: name an environment variable in password_env instead "
+                                 "(delivery.toml is committed; secrets live only in the environment)", key)
+            raise place.fail(f"{url!r}: {problem}", key)
     return parts
+
+
+# name, channel and url: the URL's scheme decides which other keys the destination may have.
+HEAD = Table(
+    (Field("name", checked(text(), (_NAME.match, lambda v: f"{v!r}: use letters, digits, '.', '_' and '-' "
+                                    "(it names a receipt file)"))),
+     Field("channel", checked(text(), (re.compile(r"^[a-z][a-z0-9_-]*$").match,
+                                       lambda v: f"{v!r} is not a channel name"))),
+     Field("url", _url)),
+    closed=False,
+)
 
 
 def check_template(template: str, fail) -> None:

@@ -1,7 +1,7 @@
 """Shop exports -> the native catalogue frame, before the catalogue's own validation runs.
 
-Each importer returns a DataFrame of strings with the native columns (catalogue.REQUIRED_COLUMNS +
-OPTIONAL_COLUMNS) plus `source_row`, and records what it had to guess or skip as `import.*`
+Each importer returns a DataFrame of strings with the native columns (catalogue_columns.REQUIRED_COLUMNS
++ OPTIONAL_COLUMNS) plus `source_row`, and records what it had to guess or skip as `import.*`
 diagnostics. catalogue.load_catalogue then checks the frame exactly as it checks a hand-made
 catalogue.csv, so an import can never smuggle in a value a native file could not have.
 """

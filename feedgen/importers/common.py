@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from feedgen.catalogue import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from feedgen.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from feedgen.categories import kind_column, known_category
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic

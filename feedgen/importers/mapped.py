@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from feedgen.catalogue import REQUIRED_COLUMNS
+from feedgen.catalogue_columns import REQUIRED_COLUMNS
 from feedgen.numbers import parse_decimal
 from feedgen.errors import InputError
 from feedgen.importers.common import ImportLog, plain_text_column

@@ -26,11 +26,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from feedgen.config.schema import Field, Place, Table, any_value, boolean, checked, in_table, table, top
 from feedgen.importers.common import NATIVE_COLUMNS
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.tomlfile import read_toml
 
 NOT_DEFAULTABLE = frozenset({"sku", "style_id", "gtin", "mpn", "price", "sale_price", "sale_start", "sale_end", "stock"})
-SPEC_KEYS = frozenset({"column", "columns", "value", "join", "split", "index", "strip_html", "multiply", "map", "default"})
 
 
 @dataclass(frozen=True)
@@ -65,100 +65,103 @@ class ImportSettings:
     columns: dict[str, FieldSpec] = field(default_factory=dict)
 
 
-def _string(toml: TomlFile, value: Any, where: str, **at) -> str:
+def _string(value: Any, place: Place, key: str) -> str:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise toml.fail(f"{where}: must be text, got {value!r}", **at)
+        raise place.fail(f"must be text, got {value!r}", key)
     return str(value)
 
 
-def _spec(toml: TomlFile, name: str, raw: Any) -> FieldSpec:
-    at = {"header": "[columns]", "key": name}
-    line = toml.line_of(**at)
-    where = f"columns.{name}"
+def _columns(value: Any, place: Place, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise place.fail("must be a non-empty list of column names", key)
+    return tuple(_string(c, place, key) for c in value)
+
+
+def _factor(factor: Any, place: Place, key: str) -> Decimal:
+    try:
+        if isinstance(factor, bool):
+            raise InvalidOperation
+        multiply = Decimal(str(factor))
+    except InvalidOperation:
+        raise place.fail(f"must be a number, got {factor!r}", key) from None
+    if not multiply.is_finite() or multiply <= 0:
+        raise place.fail("must be a positive number", key)
+    return multiply
+
+
+def _map(value: Any, place: Place, key: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise place.fail("must be a table of source value = our value", key)
+    return {str(k).casefold(): _string(v, place, key) for k, v in value.items()}
+
+
+def _one_source(values: dict[str, Any], place: Place) -> None:
+    if sum(values[key] is not None for key in ("column", "columns", "value")) != 1:
+        raise place.fail("give exactly one of column, columns or value")
+    if values["index"] is not None and values["split"] is None:
+        raise place.fail("needs split = \"<separator>\"", "index")
+
+
+SPEC = Table(
+    (Field("column", _string, None), Field("columns", _columns, None), Field("value", _string, None),
+     Field("multiply", _factor, None),
+     Field("index", checked(any_value, (lambda v: not isinstance(v, bool) and isinstance(v, int) and v >= 0,
+                                        "must be a whole number ≥ 0 (0 is the first part)")), None),
+     Field("map", _map, {}), Field("strip_html", boolean(), False),
+     Field("join", checked(any_value, (lambda v: isinstance(v, str), "must be text")), " "),
+     Field("split", checked(any_value, (lambda v: isinstance(v, str) and v, "must be text (not empty)")), None),
+     Field("default", _string, "")),
+    checks=(_one_source,), not_table="give a column name or a table such as { column = \"…\" }", unknown_named=False,
+    unknown_sorted=True,
+)
+
+
+def _spec(raw: Any, place: Place, name: str) -> FieldSpec:
+    """One [columns] entry; every message is at the entry's own line, e.g. `columns.price.multiply: …`."""
+    toml = place.toml
+    at = in_table(toml, f"columns.{name}", "[columns]", fixed_key=name)
     if name not in NATIVE_COLUMNS:
-        raise toml.fail(f"{where}: unknown field {name!r} (fields: {', '.join(NATIVE_COLUMNS)})", **at)
+        raise at.fail(f"unknown field {name!r} (fields: {', '.join(NATIVE_COLUMNS)})")
+    line = toml.line_of(header="[columns]", key=name)
     if isinstance(raw, str):
         return FieldSpec(field=name, line=line, column=raw)
-    if not isinstance(raw, dict):
-        raise toml.fail(f"{where}: give a column name or a table such as {{ column = \"…\" }}", **at)
-    unknown = sorted(set(raw) - SPEC_KEYS)
-    if unknown:
-        raise toml.fail(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(SPEC_KEYS))})", **at)
-    sources = [key for key in ("column", "columns", "value") if key in raw]
-    if len(sources) != 1:
-        raise toml.fail(f"{where}: give exactly one of column, columns or value", **at)
-    columns: tuple[str, ...] = ()
-    if "columns" in raw:
-        if not isinstance(raw["columns"], list) or not raw["columns"]:
-            raise toml.fail(f"{where}.columns: must be a non-empty list of column names", **at)
-        columns = tuple(_string(toml, c, f"{where}.columns", **at) for c in raw["columns"])
-    multiply = None
-    if "multiply" in raw:
-        factor = raw["multiply"]
-        try:
-            if isinstance(factor, bool):
-                raise InvalidOperation
-            multiply = Decimal(str(factor))
-        except InvalidOperation:
-            raise toml.fail(f"{where}.multiply: must be a number, got {factor!r}", **at) from None
-        if not multiply.is_finite() or multiply <= 0:
-            raise toml.fail(f"{where}.multiply: must be a positive number", **at)
-    index = raw.get("index")
-    if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
-        raise toml.fail(f"{where}.index: must be a whole number ≥ 0 (0 is the first part)", **at)
-    if index is not None and "split" not in raw:
-        raise toml.fail(f"{where}.index: needs split = \"<separator>\"", **at)
-    mapping = raw.get("map", {})
-    if not isinstance(mapping, dict):
-        raise toml.fail(f"{where}.map: must be a table of source value = our value", **at)
-    strip = raw.get("strip_html", False)
-    if not isinstance(strip, bool):
-        raise toml.fail(f"{where}.strip_html: must be true or false", **at)
-    for key in ("join", "split"):
-        if key in raw and (not isinstance(raw[key], str) or (key == "split" and not raw[key])):
-            raise toml.fail(f"{where}.{key}: must be text" + (" (not empty)" if key == "split" else ""), **at)
-    return FieldSpec(
-        field=name, line=line,
-        column=_string(toml, raw["column"], f"{where}.column", **at) if "column" in raw else None,
-        columns=columns,
-        value=_string(toml, raw["value"], f"{where}.value", **at) if "value" in raw else None,
-        join=raw.get("join", " "), split=raw.get("split"), index=index, strip_html=strip, multiply=multiply,
-        mapping={str(k).casefold(): _string(toml, v, f"{where}.map", **at) for k, v in mapping.items()},
-        default=_string(toml, raw["default"], f"{where}.default", **at) if "default" in raw else "",
-    )
+    values = SPEC.read(raw, at)
+    return FieldSpec(field=name, line=line, column=values["column"], columns=values["columns"] or (),
+                     value=values["value"], join=values["join"], split=values["split"], index=values["index"],
+                     strip_html=values["strip_html"], multiply=values["multiply"], mapping=values["map"],
+                     default=values["default"])
+
+
+def _default(value: Any, place: Place, name: str) -> str:
+    if name not in NATIVE_COLUMNS or name in NOT_DEFAULTABLE:
+        allowed = ", ".join(c for c in NATIVE_COLUMNS if c not in NOT_DEFAULTABLE)
+        raise place.fail(f"not a field with a default (allowed: {allowed})", name)
+    return _string(value, place, name)
+
+
+def _currency(value: Any, place: Place, key: str) -> str:
+    currency = _string(value, place, key).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise place.fail(f"{value!r} is not an ISO 4217 currency code such as \"USD\"", key)
+    return currency
+
+
+IMPORT = Table(
+    (Field("sheet", _string, None), Field("prices_market", lambda v, place, key: str(v).strip().upper(), ""),
+     Field("currency", _currency, "")),
+    unknown="unknown key (allowed: {allowed})", unknown_sorted=True,
+)
+MAPPING = Table(
+    tuple(Field(name, table(schema, not_table=f"{name} must be a table [{name}]"), schema.defaults())
+          for name, schema in (("import", IMPORT), ("defaults", Table(each=_default)), ("columns", Table(each=_spec)))),
+    unknown="unknown table [{key}] (allowed: [import], [defaults], [columns])", unknown_sorted=True,
+)
 
 
 def load_settings(path: str | Path) -> ImportSettings:
     """Read and check a mapping file."""
     toml = read_toml(path, "a mapping file (.toml)")
-    data = toml.data
-    unknown = sorted(set(data) - {"import", "defaults", "columns"})
-    if unknown:
-        raise toml.fail(f"unknown table [{unknown[0]}] (allowed: [import], [defaults], [columns])", header=f"[{unknown[0]}]")
-    for table in ("import", "defaults", "columns"):
-        if table in data and not isinstance(data[table], dict):
-            raise toml.fail(f"{table} must be a table [{table}]", key=table)
-    settings = data.get("import", {})
-    bad = sorted(set(settings) - {"sheet", "prices_market", "currency"})
-    if bad:
-        raise toml.fail(f"import.{bad[0]}: unknown key (allowed: currency, prices_market, sheet)", header="[import]", key=bad[0])
-    currency = _string(toml, settings["currency"], "import.currency", header="[import]", key="currency").strip().upper() \
-        if "currency" in settings else ""
-    if "currency" in settings and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise toml.fail(f"import.currency: {settings['currency']!r} is not an ISO 4217 currency code such as \"USD\"",
-                        header="[import]", key="currency")
-    defaults: dict[str, str] = {}
-    for name, value in data.get("defaults", {}).items():
-        if name not in NATIVE_COLUMNS or name in NOT_DEFAULTABLE:
-            allowed = ", ".join(c for c in NATIVE_COLUMNS if c not in NOT_DEFAULTABLE)
-            raise toml.fail(f"defaults.{name}: not a field with a default (allowed: {allowed})", header="[defaults]", key=name)
-        defaults[name] = _string(toml, value, f"defaults.{name}", header="[defaults]", key=name)
-    columns = {name: _spec(toml, name, raw) for name, raw in data.get("columns", {}).items()}
-    return ImportSettings(
-        path=toml.path,
-        sheet=_string(toml, settings["sheet"], "import.sheet", header="[import]", key="sheet") if "sheet" in settings else None,
-        prices_market=str(settings.get("prices_market", "")).strip().upper(),
-        currency=currency,
-        defaults=defaults,
-        columns=columns,
-    )
+    data = MAPPING.read(toml.data, top(toml, nest=lambda key: in_table(toml, key, f"[{key}]"), tables=True))
+    settings = data["import"]
+    return ImportSettings(path=toml.path, sheet=settings["sheet"], prices_market=settings["prices_market"],
+                          currency=settings["currency"], defaults=data["defaults"], columns=data["columns"])

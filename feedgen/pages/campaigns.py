@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from feedgen.errors import InputError
+from feedgen.config.schema import Field, Kind, Place, Table, a_date, checked, is_text, list_of, matching, text, top
 from feedgen.markets import MarketConfig
 from feedgen.tomlfile import TomlFile, read_toml
 
@@ -42,20 +42,61 @@ class Campaign:
 HEADER = "[[campaigns]]"
 
 
+def _tables(value: Any, place: Place, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise place.fail("campaigns must be an array of tables: [[campaigns]]", key)
+    return value
+
+
+FILE = Table((Field("campaigns", _tables, []),), unknown="unknown top-level key(s) {keys} (expected [[campaigns]])",
+             unknown_sorted=True)
+
+
 def parse_campaigns(toml: TomlFile) -> list[dict[str, Any]]:
     """The raw `[[campaigns]]` tables."""
-    unknown = sorted(set(toml.data) - {"campaigns"})
-    if unknown:
-        raise toml.fail(f"unknown top-level key(s) {', '.join(unknown)} (expected [[campaigns]])", key=unknown[0])
-    campaigns = toml.data.get("campaigns", [])
-    if not isinstance(campaigns, list) or not all(isinstance(c, dict) for c in campaigns):
-        raise toml.fail("campaigns must be an array of tables: [[campaigns]]", key="campaigns")
-    return campaigns
+    return FILE.read(toml.data, top(toml))["campaigns"]
 
 
 def line_of(toml: TomlFile, index: int, key: str | None = None) -> int | None:
     """The line of a campaign's key (or of its [[campaigns]] header); for an inline array, its `campaigns =` line."""
     return toml.line_of(header=HEADER, nth=index, key=key) or toml.line_of(key="campaigns")
+
+
+def _text(key: str) -> Kind:
+    """A translatable text: stripped, and short enough for its place on the page."""
+    return checked(text(message=f"{key} must be a non-empty string"),
+                   (lambda v: len(v.strip()) <= _LIMITS[key], f"{key} is longer than {_LIMITS[key]} characters"))
+
+
+def _markets(config: MarketConfig) -> Kind:
+    """Market ids that have landing pages, in markets.toml order (stable hreflang lists)."""
+    def read(value: Any, place: Place, key: str) -> tuple[str, ...]:
+        markets = list_of(is_text, "markets must be a non-empty list of market ids, e.g. [\"NO\", \"SE\"]")(
+            value, place, key)
+        chosen = {market_id.strip().upper() for market_id in markets}
+        for market_id in markets:
+            market = config.markets.get(market_id.strip().upper())
+            if market is None:
+                raise place.fail(f"unknown market {market_id!r} (known: {', '.join(config.markets)})", key)
+            if not market.landing_url:
+                raise place.fail(f"market {market.id} has no landing_url in {config.path.name}", key)
+        return tuple(m for m in config.markets if m in chosen)
+    return read
+
+
+SLUG_RULE = "slug must be lower-case letters, digits and single hyphens (≤ 60), e.g. winter-boots"
+
+
+def _campaign(config: MarketConfig) -> Table:
+    return Table(
+        (Field("slug", checked(matching(_SLUG.pattern, SLUG_RULE), (lambda v: len(v) <= 60, SLUG_RULE))),
+         *(Field(key, _text(key)) for key in TEXT_FIELDS),
+         Field("hero_styles", list_of(is_text, f"hero_styles must list 1–{MAX_HERO_STYLES} different style ids: "
+                                      "a landing page sells one thing", max_len=MAX_HERO_STYLES, unique=True)),
+         Field("valid_until", a_date("valid_until must be a TOML date, e.g. valid_until = 2026-12-31")),
+         Field("markets", _markets(config))),
+        missing_at_key=True,
+    )
 
 
 def load_campaigns(path: Path, config: MarketConfig) -> list[Campaign]:
@@ -66,58 +107,15 @@ def load_campaigns(path: Path, config: MarketConfig) -> list[Campaign]:
     if not path.exists():
         return []
     toml = read_toml(path, FILE_NAME)
+    schema = _campaign(config)
     campaigns: list[Campaign] = []
     for index, raw in enumerate(parse_campaigns(toml)):
         slug = raw.get("slug")
         where = f"campaigns[{index}]" + (f" ({slug})" if isinstance(slug, str) else "")
-
-        def fail(message: str, key: str | None = None) -> InputError:
-            return InputError(path, f"{where}: {message}", row=line_of(toml, index, key), column=key)
-
-        allowed = {"slug", "hero_styles", "valid_until", "markets", *TEXT_FIELDS}
-        for key in raw:
-            if key not in allowed:
-                raise fail(f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})", key)
-        for key in sorted(allowed - set(raw)):
-            raise fail(f"missing required key {key!r}", key)
-        if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or len(slug) > 60:
-            raise fail("slug must be lower-case letters, digits and single hyphens (≤ 60), e.g. winter-boots", "slug")
+        place = Place(toml, where, lambda key, index=index: line_of(toml, index, key), keyed=False, column=True)
+        values = schema.read(raw, place)
         if any(c.slug == slug for c in campaigns):
-            raise fail(f"duplicate slug {slug!r}", "slug")
-        texts = {}
-        for key in TEXT_FIELDS:
-            value = raw[key]
-            if not isinstance(value, str) or not value.strip():
-                raise fail(f"{key} must be a non-empty string", key)
-            value = value.strip()
-            if len(value) > _LIMITS[key]:
-                raise fail(f"{key} is longer than {_LIMITS[key]} characters", key)
-            texts[key] = value
-        heroes = raw["hero_styles"]
-        if (
-            not isinstance(heroes, list)
-            or not 1 <= len(heroes) <= MAX_HERO_STYLES
-            or not all(isinstance(h, str) for h in heroes)
-            or len(set(heroes)) != len(heroes)
-        ):
-            raise fail(f"hero_styles must list 1–{MAX_HERO_STYLES} different style ids: a landing page sells one thing",
-                       "hero_styles")
-        valid_until = raw["valid_until"]
-        if not isinstance(valid_until, date) or hasattr(valid_until, "hour"):
-            raise fail("valid_until must be a TOML date, e.g. valid_until = 2026-12-31", "valid_until")
-        markets = raw["markets"]
-        if not isinstance(markets, list) or not markets or not all(isinstance(m, str) for m in markets):
-            raise fail("markets must be a non-empty list of market ids, e.g. [\"NO\", \"SE\"]", "markets")
-        chosen: list[str] = []
-        for market_id in markets:
-            key = market_id.strip().upper()
-            if key not in config.markets:
-                raise fail(f"unknown market {market_id!r} (known: {', '.join(config.markets)})", "markets")
-            if not config.markets[key].landing_url:
-                raise fail(f"market {key} has no landing_url in {config.path.name}", "markets")
-            if key not in chosen:
-                chosen.append(key)
-        ordered = tuple(m for m in config.markets if m in chosen)  # markets.toml order: stable hreflang lists
-        campaigns.append(Campaign(slug=slug, hero_styles=tuple(heroes), valid_until=valid_until,
-                                  markets=ordered, **texts))
+            raise place.fail(f"duplicate slug {slug!r}", "slug")
+        campaigns.append(Campaign(**{**values, **{key: values[key].strip() for key in TEXT_FIELDS},
+                                     "hero_styles": tuple(values["hero_styles"])}))
     return campaigns
