@@ -150,12 +150,12 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES), help="market/slug, comma-separated")
     args = parser.parse_args()
 
-    from feedgen.markets import load_markets
+    from feedgen.channels import read_markets
     from feedgen.pages.serve import Project, make_server
     from feedgen.paths import ProjectPaths
 
     binary = lighthouse_bin()
-    widths = load_markets(REPO / "product_data" / "markets.toml").images.widths or (1200,)
+    widths = read_markets(REPO / "product_data" / "markets.toml").images.widths or (1200,)
     results = []
     with tempfile.TemporaryDirectory(prefix="feedgen-lighthouse-") as temp:
         root = Path(temp)

@@ -12,7 +12,7 @@ from typing import Callable, ContextManager
 
 from feedgen.catalogue import load_catalogue
 from feedgen.categories import apply_categories, load_categories
-from feedgen.channels import CHANNELS, Artifact, Channel
+from feedgen.channels import Artifact, CHANNELS, Channel, read_markets
 from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
@@ -24,7 +24,7 @@ from feedgen.manifest import Manifest, input_hashes
 from feedgen.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
 from feedgen.interrupt import Interrupted
 from feedgen.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
-from feedgen.markets import Market, MarketConfig, load_markets
+from feedgen.markets import Market, MarketConfig
 from feedgen.offers import Localizer, Sources
 from feedgen.pages import LandingPages
 from feedgen.parallel import default_jobs, run_all
@@ -102,7 +102,7 @@ class BuildResult:
 
 def load_sources(request: BuildRequest) -> Sources:
     """Read and check every input; an unusable one raises InputError before anything is built."""
-    config = load_markets(request.input_path("markets.toml"))
+    config = read_markets(request.input_path("markets.toml"))
     mapping = request.mapping_path()
     catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, mapping,
                                defaults={"brand": config.project.brand})
@@ -213,7 +213,7 @@ def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], 
     checkpoint("locked")
     previous = Manifest.read(request.out, warn)
     started = time.perf_counter()
-    config = load_markets(request.input_path("markets.toml"))
+    config = read_markets(request.input_path("markets.toml"))
     inputs = input_hashes({key: path for key, path in input_files(request).items() if path.is_file()})
     markets = config.select(request.market_ids)
     plan = _plan(request, markets)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,7 +27,6 @@ from feedgen.errors import InputError
 from feedgen.tomlfile import read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
-CHANNELS = ("google", "meta", "amazon")
 RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")
 RETURN_METHODS = ("by_mail", "in_store", "kiosk")
 PAYMENT_KINDS = ("wallet", "card", "bank", "credit")
@@ -111,7 +110,8 @@ class Market:
     returns: ReturnPolicy
     shipping: Shipping
     payment_methods: tuple[PaymentMethod, ...]
-    amazon: AmazonMarketplace | None = None
+    # channel name -> its `markets.XX.<channel>` table as that channel's schema built it (ChannelSettings)
+    settings: dict[str, Any] = field(default_factory=dict, hash=False)
     landing_url: str = ""  # public URL pattern of campaign landing pages, with {slug}
     untranslated: str = "omit"  # UNTRANSLATED_POLICIES: text with no usable translation in this market
     page_rules: PageRules = PageRules()
@@ -138,8 +138,8 @@ class Project:
     source_language: str
     fx_date: str
     default_market: str
-    amazon_seller_id: str
-    meta_layout: str
+    # channel name -> its top-level `[<channel>]` table as read by that channel's schema (ChannelSettings)
+    settings: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,7 @@ class MarketConfig:
     project: Project
     markets: dict[str, Market]
     images: PageImages = PageImages()
+    channels: tuple[str, ...] = ()  # every channel the file was read with (what `channels = [...]` may name)
 
     def select(self, ids: list[str] | None) -> list[Market]:
         """Markets by id, case-insensitively, in file order; all of them when ids is empty."""
@@ -175,41 +176,6 @@ class ChannelSettings:
     market_required: bool = True
 
 
-# ============================================================================= CHANNEL SETTINGS: amazon, meta
-# Self-contained: each channel's part below moves into its package (channels/amazon/, channels/meta/)
-# as it is, and CHANNEL_SETTINGS becomes the channel registry's line. Nothing above this block names a
-# channel except Market.amazon / Project.amazon_seller_id / Project.meta_layout, kept until callers move.
-@dataclass(frozen=True)
-class AmazonMarketplace:
-    marketplace_id: str
-    language_tag: str
-    fulfillment_channel: str
-
-
-def _seller_id(value: Any, place: Place, key: str) -> str:
-    return str(value)  # as read before the schema reader: any value, as text
-
-
-AMAZON_PROJECT = Table((Field("seller_id", _seller_id, ""),))  # [amazon]
-AMAZON_MARKET = Table(  # markets.XX.amazon = { … }
-    (Field("marketplace_id", text()), Field("language_tag", text()), Field("fulfillment_channel", text())),
-    build=AmazonMarketplace,
-)
-
-META_LAYOUTS = ("localized", "per_market")
-META_PROJECT = Table((Field("layout", text(META_LAYOUTS), "localized"),))  # [meta]
-
-CHANNEL_SETTINGS: dict[str, ChannelSettings] = {
-    "amazon": ChannelSettings(project=AMAZON_PROJECT, market=AMAZON_MARKET),
-    "meta": ChannelSettings(project=META_PROJECT),
-}
-
-
-def _legacy_project_fields(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Project.amazon_seller_id / meta_layout, from the channels' project sections (until callers read those)."""
-    return {"amazon_seller_id": sections.get("amazon", {}).get("seller_id", ""),
-            "meta_layout": sections.get("meta", {}).get("layout", "localized")}
-# ============================================================================= end of CHANNEL SETTINGS
 
 
 # ----------------------------------------------------------------------------- schema
@@ -331,7 +297,7 @@ def _credit_first(values: dict[str, Any], place: Place) -> None:
         raise place.fail(f"{first.id!r} is a credit option and this market forbids showing credit first", "methods")
 
 
-def _market_table(payments: dict[str, PaymentMethod], channels: dict[str, ChannelSettings]) -> Table:
+def _market_table(payments: dict[str, PaymentMethod], channels: Mapping[str, ChannelSettings]) -> Table:
     payment = Table((Field("methods", _methods(payments)), Field("credit_first_allowed", boolean(), True)),
                     checks=(_credit_first,), build=lambda **values: values["methods"])
     sections = tuple(Field(name, table(c.market), None) for name, c in channels.items() if c.market is not None)
@@ -339,7 +305,7 @@ def _market_table(payments: dict[str, PaymentMethod], channels: dict[str, Channe
         (Field("country", checked(text(), (lambda v: v in _TERRITORIES,
                                            lambda v: f"{v!r} is not an ISO 3166 alpha-2 country (GB, not UK)"))),
          Field("locale", _locale), Field("language", text()), Field("timezone", _timezone),
-         Field("channels", list_of(lambda c: c in CHANNELS, f"must be a list drawn from {', '.join(CHANNELS)}")),
+         Field("channels", list_of(lambda c: c in channels, f"must be a list drawn from {', '.join(channels)}")),
          Field("storefront_url", _storefront_url),
          Field("landing_url", checked(text(), (lambda v: v.startswith("https://") and v.count("{slug}") == 1
                                                and "?" not in v,
@@ -360,7 +326,7 @@ def _language_matches(values: dict[str, Any], place: Place) -> None:
         raise place.fail(f"{values['language']!r} does not match locale {values['locale']!r}", "language")
 
 
-def _channel_sections(channels: dict[str, ChannelSettings]) -> Callable[[dict[str, Any], Place], None]:
+def _channel_sections(channels: Mapping[str, ChannelSettings]) -> Callable[[dict[str, Any], Place], None]:
     def check(values: dict[str, Any], place: Place) -> None:
         for name, settings in channels.items():
             if settings.market is not None and settings.market_required and name in values["channels"] \
@@ -370,7 +336,7 @@ def _channel_sections(channels: dict[str, ChannelSettings]) -> Callable[[dict[st
     return check
 
 
-def _market(table: Table, place: Place, market_id: str, raw: Any, channels: dict[str, ChannelSettings]) -> Market:
+def _market(table: Table, place: Place, market_id: str, raw: Any, channels: Mapping[str, ChannelSettings]) -> Market:
     if isinstance(raw, dict) and not re.fullmatch(r"[A-Z]{2}", market_id):
         raise place.fail(f"market id {market_id!r} must be an ISO 3166 alpha-2 code in capitals")
     values = table.read(raw, place)
@@ -381,7 +347,8 @@ def _market(table: Table, place: Place, market_id: str, raw: Any, channels: dict
         size_system=values["size_system"], channels=tuple(values["channels"]),
         storefront_url=values["storefront_url"], allow_machine_translation=values["allow_machine_translation"],
         rounding=values["rounding"], whole_units=values["display"], returns=values["returns"],
-        shipping=values["shipping"], payment_methods=values["payments"], amazon=values.get("amazon"),
+        shipping=values["shipping"], payment_methods=values["payments"],
+        settings={name: values[name] for name, c in channels.items() if c.market is not None and values[name] is not None},
         landing_url=values["landing_url"], untranslated=values["untranslated"], page_rules=values["pages"],
     )
 
@@ -431,18 +398,18 @@ PROJECT = Table(
 )
 
 
-def _top(channels: dict[str, ChannelSettings]) -> Table:
+def _top(channels: Mapping[str, ChannelSettings]) -> Table:
     sections = tuple(Field(name, table(c.project), c.project.defaults())
                      for name, c in channels.items() if c.project is not None)
     return Table((Field("project", table(PROJECT)), Field("payment_methods", table(Table(each=_payment_method))),
                   Field("markets", _some_markets), *sections, Field("pages", table(PAGE_IMAGES), PageImages())))
 
 
-def load_markets(path: str | Path, channels: dict[str, ChannelSettings] | None = None) -> MarketConfig:
+def load_markets(path: str | Path, channels: Mapping[str, ChannelSettings]) -> MarketConfig:
     """Parse and validate markets.toml; any problem is an InputError naming the key and line.
 
-    `channels`: each channel's sections of the file (default CHANNEL_SETTINGS)."""
-    channels = CHANNEL_SETTINGS if channels is None else channels
+    `channels`: the channels a market may sell on, each with its sections of the file (the channel
+    registry's, see feedgen.channels.read_markets: this module knows no channel)."""
     toml = read_toml(path, "markets.toml")
     root = Place(toml, "(top level)", lambda key: toml.line_of_path(f"(top level).{key}" if key else "(top level)"),
                  nest=lambda key: dotted(toml, key))
@@ -454,5 +421,5 @@ def load_markets(path: str | Path, channels: dict[str, ChannelSettings] | None =
     if project["default_market"] not in markets:
         raise dotted(toml, "project").fail(f"{project['default_market']!r} is not one of the markets", "default_market")
     sections = {name: top[name] for name, c in channels.items() if c.project is not None}
-    return MarketConfig(path=path, project=Project(**project, **_legacy_project_fields(sections)),
-                        markets=markets, images=top["pages"])
+    return MarketConfig(path=path, project=Project(**project, settings=sections),
+                        markets=markets, images=top["pages"], channels=tuple(channels))

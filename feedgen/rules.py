@@ -32,7 +32,7 @@ from feedgen.columns import map_distinct
 from feedgen.config.schema import Field, Kind, Place, Table, any_value, boolean, in_table, top
 from feedgen.config.schema import text as non_empty
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import CHANNELS, Market, MarketConfig
+from feedgen.markets import Market, MarketConfig
 from feedgen.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
 from feedgen.tomlfile import TomlFile, read_toml
 
@@ -183,7 +183,7 @@ def _rule_body(config: MarketConfig) -> Table:
         (Field("when", _condition, None), Field("exclude", boolean(), False), Field("set", _action, {}),
          Field("append", _action, {}),
          Field("markets", _scope(lambda: tuple(config.markets), lambda v: v.strip().upper()), None),
-         Field("channels", _scope(lambda: CHANNELS, lambda v: v.strip().lower()), None)),
+         Field("channels", _scope(lambda: config.channels, lambda v: v.strip().lower()), None)),
         checks=(_does_something,), closed=False,
     )
 

@@ -76,13 +76,13 @@ class Built:
     """A built project and what its build returned."""
 
     def __init__(self, root: Path, result) -> None:
-        from feedgen.markets import load_markets
+        from feedgen.channels import read_markets
         from feedgen.pages.campaigns import load_campaigns
 
         self.root = root
         self.out = root / "output"
         self.result = result
-        self.config = load_markets(root / "product_data" / "markets.toml")
+        self.config = read_markets(root / "product_data" / "markets.toml")
         self.campaigns = load_campaigns(root / "product_data" / "landing_pages.toml", self.config)
 
     def page(self, market: str, slug: str) -> Path:

@@ -15,10 +15,14 @@ from feedgen.config.schema import (
     REQUIRED, Field, Table, boolean, checked, dotted, in_table, integer, list_of, number, table, text, top, whole,
 )
 from feedgen.errors import InputError
-from feedgen.markets import AMAZON_MARKET, CHANNEL_SETTINGS, ChannelSettings, load_markets
+from feedgen.channels import CHANNELS, read_markets
+from feedgen.channels.amazon.settings import SETTINGS as AMAZON_SETTINGS
+from feedgen.markets import ChannelSettings, load_markets
 from feedgen.tomlfile import TomlFile
 
 from .conftest import SAMPLE_DATA
+
+CHANNEL_SETTINGS = {name: channel.settings for name, channel in CHANNELS.items()}  # what read_markets gives the reader
 
 DOC = '''[shop]
 name = "Alfa"
@@ -123,23 +127,23 @@ def test_channel_sections_are_data_given_to_the_reader(tmp_path) -> None:
         '[markets.NO]\n', '[markets.NO]\ngoogle = { feed_label = "NO" }\n', 1)
     path = write(tmp_path, text_with_google)
     with pytest.raises(InputError, match="unknown key 'google'"):  # not declared: a typo like any other
-        load_markets(path)
+        read_markets(path)
     config = load_markets(path, channels)
-    assert config.markets["NO"].name and config.project.meta_layout == "localized"
+    assert config.markets["NO"].name and config.project.settings["meta"]["layout"] == "localized"
     bad = write(tmp_path, text_with_google.replace('feed_label = "NO"', 'feed_label = ""'))
     with pytest.raises(InputError, match=r"markets\.NO\.google\.feed_label: must be a non-empty string"):
         load_markets(bad, channels)
 
 
 def test_the_amazon_sections_keep_their_messages_and_fields(tmp_path) -> None:
-    config = load_markets(SAMPLE_DATA / "markets.toml")
-    assert config.project.amazon_seller_id and config.markets["US"].amazon.marketplace_id == "ATVPDKIKX0DER"
-    assert [f.name for f in AMAZON_MARKET.fields] == ["marketplace_id", "language_tag", "fulfillment_channel"]
+    config = read_markets(SAMPLE_DATA / "markets.toml")
+    assert config.project.settings["amazon"]["seller_id"] and config.markets["US"].settings["amazon"].marketplace_id == "ATVPDKIKX0DER"
+    assert [f.name for f in AMAZON_SETTINGS.market.fields] == ["marketplace_id", "language_tag", "fulfillment_channel"]
     no_amazon = markets_text().replace(
         'amazon = { marketplace_id = "ATVPDKIKX0DER", language_tag = "en_US", fulfillment_channel = "AMAZON_NA" }\n', "")
     with pytest.raises(InputError, match=r"markets\.US\.channels: the amazon channel needs an amazon = "
                                          r"\{ marketplace_id = … \} entry"):
-        load_markets(write(tmp_path, no_amazon))
+        read_markets(write(tmp_path, no_amazon))
     without_registry = {name: s for name, s in CHANNEL_SETTINGS.items() if name != "amazon"}
     with pytest.raises(InputError, match=r"\(top level\)\.amazon: unknown key 'amazon'"):
         load_markets(SAMPLE_DATA / "markets.toml", without_registry)

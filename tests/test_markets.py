@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.markets import load_markets
+from feedgen.channels import read_markets
+
 
 from .conftest import SAMPLE_DATA
 
@@ -21,17 +22,17 @@ def sample_text() -> str:
 def load_variant(tmp_path: Path, text: str):
     path = tmp_path / "markets.toml"
     path.write_text(text, encoding="utf-8")
-    return load_markets(path)
+    return read_markets(path)
 
 
 def test_sample_markets_load_with_their_rules() -> None:
-    config = load_markets(SAMPLE_DATA / "markets.toml")
+    config = read_markets(SAMPLE_DATA / "markets.toml")
     assert list(config.markets) == ["NO", "SE", "DK", "FI", "DE", "NL", "GB", "US"]
     us, de, gb = config.markets["US"], config.markets["DE"], config.markets["GB"]
     assert (us.currency, us.prices_include_tax, us.size_system, us.locale) == ("USD", False, "US", "en_US")
     assert (de.vat_rate, de.prices_include_tax) == (Decimal(19), True)
     assert gb.country == "GB" and gb.size_system == "UK"
-    assert us.amazon.marketplace_id == "ATVPDKIKX0DER"
+    assert us.settings["amazon"].marketplace_id == "ATVPDKIKX0DER"
     for market in config.markets.values():
         assert 60 <= market.returns.days <= 100  # the brand's return-policy move
     # Sweden: a credit/invoice option is never the first payment method shown.
@@ -39,7 +40,7 @@ def test_sample_markets_load_with_their_rules() -> None:
 
 
 def test_market_selection_is_case_insensitive() -> None:
-    config = load_markets(SAMPLE_DATA / "markets.toml")
+    config = read_markets(SAMPLE_DATA / "markets.toml")
     assert [m.id for m in config.select(["no", "Us"])] == ["NO", "US"]
     with pytest.raises(InputError, match="unknown market 'xx'"):
         config.select(["xx"])
@@ -97,9 +98,9 @@ def test_toml_syntax_error_has_line_and_column(tmp_path, sample_text) -> None:
 
 def test_missing_and_directory_paths(tmp_path) -> None:
     with pytest.raises(InputError, match="file not found"):
-        load_markets(tmp_path / "nope.toml")
+        read_markets(tmp_path / "nope.toml")
     with pytest.raises(InputError, match="is a directory"):
-        load_markets(tmp_path)
+        read_markets(tmp_path)
 
 
 def test_amazon_channel_needs_a_marketplace(tmp_path, sample_text) -> None:

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.markets import RoundingRule, load_markets
+from feedgen.markets import RoundingRule
 from feedgen.pricing import (
+from feedgen.channels import read_markets
     convert_column, format_amount, load_fx_rates, load_price_list, market_price, plain_amount, round_price,
 )
 
@@ -23,7 +24,7 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def config():
-    return load_markets(SAMPLE_DATA / "markets.toml")
+    return read_markets(SAMPLE_DATA / "markets.toml")
 
 
 @pytest.fixture(scope="module")

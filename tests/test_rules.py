@@ -8,15 +8,16 @@ import pandas as pd
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.markets import load_markets
+
 from feedgen.rules import apply_rules, load_rules
 from feedgen.rules_expr import ExpressionError, parse_condition
+from feedgen.channels import read_markets
 
 from .conftest import GOLDEN, SAMPLE_DATA
 from .helpers import assert_golden, build_project, google_items
 from .test_cli import invoke
 
-CONFIG = load_markets(SAMPLE_DATA / "markets.toml")
+CONFIG = read_markets(SAMPLE_DATA / "markets.toml")
 
 
 @pytest.fixture

@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.markets import load_markets
+
 from feedgen.rules import load_rules
 from feedgen.rules_expr import ExpressionError, parse_condition
 from feedgen.rules_regex import PatternError, compile_pattern, search_column, translate
+from feedgen.channels import read_markets
 
 from .conftest import SAMPLE_DATA
 
@@ -107,7 +108,7 @@ def test_lone_surrogates_from_a_json_catalogue_are_searched_not_an_error() -> No
 
 
 def test_rules_toml_names_the_file_the_rule_line_and_why(tmp_path: Path) -> None:
-    config = load_markets(SAMPLE_DATA / "markets.toml")
+    config = read_markets(SAMPLE_DATA / "markets.toml")
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "ok"\nwhen = "title matches \'^Alfa\'"\nset = { custom_label_0 = "a" }\n\n'
                      '[[rule]]\nname = "Not kids"\nwhen = "title matches \'^(?!Kids)\'"\nexclude = true\n',

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from feedgen.channels.amazon import AmazonChannel
 from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
 from feedgen.channels.meta import MetaChannel
+from feedgen.markets import MarketConfig, load_markets
 
 CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     GoogleChannel.name: GoogleChannel,
@@ -14,4 +17,11 @@ CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     AmazonChannel.name: AmazonChannel,
 }
 
-__all__ = ["Artifact", "Channel", "CHANNELS"]
+
+
+def read_markets(path: str | Path) -> MarketConfig:
+    """markets.toml, read with every registered channel's sections (a market may sell on any of them)."""
+    return load_markets(path, {name: channel.settings for name, channel in CHANNELS.items()})
+
+
+__all__ = ["Artifact", "Channel", "CHANNELS", "read_markets"]

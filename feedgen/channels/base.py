@@ -12,6 +12,7 @@ import pandas as pd
 from feedgen.channels.csvout import cell
 from feedgen.diagnostics import Diagnostic, Severity
 from feedgen.fixes import fix
+from feedgen.markets import ChannelSettings
 
 if TYPE_CHECKING:
     from feedgen.markets import Market, MarketConfig
@@ -78,6 +79,9 @@ class Channel:
     # A written file read back as {sku: {field: text}} for `feedgen diff`, the build report and removal
     # tracking: the items the file lists (not its withdrawals). A staticmethod; None: cannot be read back.
     read_items: ClassVar[Callable[[Path], dict[str, dict[str, str]]] | None] = None
+    # Its sections of markets.toml (`[<name>]`, `markets.XX.<name>`), as schemas the reader applies;
+    # what they hold is in config.project.settings[name] and market.settings[name].
+    settings: ClassVar[ChannelSettings] = ChannelSettings()
 
     def __init__(self, config: MarketConfig) -> None:
         self.config = config

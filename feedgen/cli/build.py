@@ -13,11 +13,12 @@ from feedgen.diff import diff_dirs, format_text
 from feedgen.errors import EXIT_REFUSED, EnvironmentFailure, InputError
 from feedgen.gate import GatePolicy
 from feedgen.junit import write_junit
-from feedgen.markets import load_markets
+
 from feedgen.paths import ProjectPaths
 from feedgen.files import write_text_atomic
 from feedgen.release import ReleaseOptions
 from feedgen.summary import summary_lines
+from feedgen.channels import read_markets
 
 
 def build_options(function):
@@ -141,7 +142,7 @@ def _finish(result: BuildResult, report: Path | None, junit: Path | None, strict
 @o.markets
 def markets(data_dir: Path, markets_file: Path | None) -> None:
     """Show each market's rules: currency, tax, rounding, sizes, returns, shipping, payments."""
-    config = load_markets(ProjectPaths(data_dir=data_dir, markets=markets_file).input("markets.toml"))
+    config = read_markets(ProjectPaths(data_dir=data_dir, markets=markets_file).input("markets.toml"))
     header = f"{'id':3} {'locale':6} {'cur':4} {'VAT':>5} {'incl':5} {'round':7} {'size':4} {'returns':14} {'shipping':22} channels / payments"
     click.echo(header)
     for market in config.markets.values():

@@ -20,7 +20,9 @@ from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.platforms.amazon import FeedOutcome, FeedsClient
 from feedgen.deliver.retry import Backoff, GaveUp
-from feedgen.markets import load_markets
+from feedgen.channels import read_markets
+from feedgen.channels.amazon.settings import marketplace as amazon_marketplace
+
 
 TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 MAX_WAIT = 300.0  # seconds a run waits for Amazon to process a feed before leaving it pending
@@ -47,8 +49,9 @@ class SpApiFeeds:
     def marketplace(self, market: str) -> str:
         """The market's Amazon marketplace id, from the same markets.toml the build used."""
         if self._marketplaces is None:
-            config = load_markets(Path(self.context["data_dir"]) / "markets.toml")
-            self._marketplaces = {m.id.upper(): m.amazon.marketplace_id for m in config.markets.values() if m.amazon}
+            config = read_markets(Path(self.context["data_dir"]) / "markets.toml")
+            self._marketplaces = {m.id.upper(): amazon_marketplace(m).marketplace_id for m in config.markets.values()
+                                  if "amazon" in m.settings}
         found = self._marketplaces.get(market.upper())
         if not found:
             raise DeliveryError(f"{self.destination.name}: market {market or '(none)'} has no amazon.marketplace_id "

@@ -29,8 +29,9 @@ from feedgen.i18n.catalogues import (
     update_catalogue,
 )
 from feedgen.i18n.sources import SourceText, product_sources, product_template
-from feedgen.markets import MarketConfig, load_markets
+from feedgen.markets import MarketConfig
 from feedgen.paths import ProjectPaths
+from feedgen.channels import read_markets
 
 DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, masked before machine translation
 
@@ -55,7 +56,7 @@ class I18nProject:
 
     @cached_property
     def config(self) -> MarketConfig:
-        return load_markets(self.paths.input("markets.toml"))
+        return read_markets(self.paths.input("markets.toml"))
 
     @property
     def source_language(self) -> str:

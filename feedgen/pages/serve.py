@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from feedgen.build import BuildRequest, load_sources
 from feedgen.errors import InputError
 from feedgen.history import FILE as HISTORY
-from feedgen.markets import load_markets
+
 from feedgen.i18n.localizer import for_review
 from feedgen.offers import Sources, resolve
 from feedgen.pages.campaigns import FILE_NAME, load_campaigns
@@ -34,6 +34,7 @@ from feedgen.pages.render import environment, render_site_index
 from feedgen.pages.site import LandingPages, MarketPages, index_row
 from feedgen.pages.texts import UiText
 from feedgen.paths import ProjectPaths
+from feedgen.channels import read_markets
 
 HOST = "127.0.0.1"
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -110,7 +111,7 @@ class Project:
                 site = LandingPages(pages.config, pages.campaigns, self.locales, pages.as_of, pages.source_language,
                                     review=True, index={m: index_row(self._markets[m]) for m in ids})
                 return site.site_index(report_href=report)
-        config = load_markets(self.paths.input("markets.toml"))
+        config = read_markets(self.paths.input("markets.toml"))
         campaigns = load_campaigns(self.data_dir / FILE_NAME, config)
         columns = [c.slug for c in campaigns]
         rows = []

@@ -47,7 +47,7 @@ def test_an_oserror_in_any_command_is_exit_4(monkeypatch: pytest.MonkeyPatch, tm
     def denied(path):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(cli, "load_markets", denied)
+    monkeypatch.setattr(cli, "read_markets", denied)
     result = CliRunner().invoke(main, ["markets", "--data", str(tmp_path)])
     assert result.exit_code == 4
     assert result.stderr.strip() == f"error: {tmp_path / 'markets.toml'}: Permission denied (EACCES)"

@@ -10,6 +10,7 @@ from lxml import etree
 
 from feedgen.build import BuildRequest, run
 from feedgen.cli import main
+from feedgen.channels import read_markets
 
 from tests.conftest import publish_source_text
 
@@ -92,8 +93,8 @@ def test_explicit_locales_folder_must_exist(project):
 
 
 def test_all_six_languages_are_the_markets_languages(project):
-    from feedgen.markets import load_markets
+    
 
-    config = load_markets(project / "product_data" / "markets.toml")
+    config = read_markets(project / "product_data" / "markets.toml")
     languages = {m.language for m in config.markets.values()} - {config.project.source_language}
     assert languages == set(LANGUAGES)

@@ -19,11 +19,12 @@ from feedgen.cli import main
 from feedgen.errors import InputError
 from feedgen.i18n.catalogues import read_catalogue, status_of, translations_by_key
 from feedgen.i18n.localizer import CatalogueLocalizer, for_review
-from feedgen.markets import load_markets
+
 from feedgen.offers import resolve
 from feedgen.pages import LandingPages
 from feedgen.pages.site import index_row
 from feedgen.pages.texts import summarize, unique
+from feedgen.channels import read_markets
 from tests.conftest import AS_OF
 from tests.publishing_helpers import edit_catalogue
 
@@ -93,7 +94,7 @@ def test_extract_keeps_an_override_sparse_and_marks_a_changed_source(project) ->
 # ----------------------------------------------------------------------------- untranslated policy
 @pytest.fixture(scope="module")
 def sample_markets():
-    return load_markets(REPO / "product_data" / "markets.toml").markets
+    return read_markets(REPO / "product_data" / "markets.toml").markets
 
 
 def _one_title_missing(tmp_path: Path, sample_sources) -> Path:
@@ -138,7 +139,7 @@ def test_markets_toml_rejects_an_unknown_policy(project) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('[markets.DE]\n', '[markets.DE]\nuntranslated = "english"\n'),
                     encoding="utf-8")
     with pytest.raises(InputError) as error:
-        load_markets(path)
+        read_markets(path)
     assert "markets.DE.untranslated" in error.value.one_line() and "omit, source, fail" in error.value.message
 
 

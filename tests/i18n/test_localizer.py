@@ -12,8 +12,9 @@ from conftest import fake_translation, write_po
 from feedgen.errors import InputError
 from feedgen.i18n import localizer as localizer_module
 from feedgen.i18n.localizer import CatalogueLocalizer
-from feedgen.markets import load_markets
+
 from feedgen.offers import LOCALIZED_FIELDS
+from feedgen.channels import read_markets
 
 SAMPLE_MARKETS = Path(__file__).resolve().parents[2] / "product_data" / "markets.toml"
 
@@ -22,12 +23,12 @@ SAMPLE_MARKETS = Path(__file__).resolve().parents[2] / "product_data" / "markets
 def markets():
     """The sample's markets with untranslated = "source": these tests are about which text the
     localizer picks; what a market does with text that has none is tested with each policy below."""
-    return {key: replace(market, untranslated="source") for key, market in load_markets(SAMPLE_MARKETS).markets.items()}
+    return {key: replace(market, untranslated="source") for key, market in read_markets(SAMPLE_MARKETS).markets.items()}
 
 
 @pytest.fixture(scope="module")
 def sample_markets():
-    return load_markets(SAMPLE_MARKETS).markets
+    return read_markets(SAMPLE_MARKETS).markets
 
 
 def _localize(locales, items, market, **kwargs):

@@ -28,7 +28,8 @@ from translate.storage import factory
 
 from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue
-from feedgen.markets import load_markets
+from feedgen.channels import read_markets
+
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po")) + sorted((REPO / "feedgen" / "locales").glob("*/LC_MESSAGES/*.po"))
@@ -74,7 +75,7 @@ def _allowed() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 
 def _names() -> set[str]:
     """Names that are never translated: the brand, every payment method, locales/do-not-translate.txt."""
-    config = load_markets(REPO / "product_data" / "markets.toml")
+    config = read_markets(REPO / "product_data" / "markets.toml")
     names = {config.project.brand} | {method.name for market in config.markets.values() for method in market.payment_methods}
     extra = REPO / "locales" / "do-not-translate.txt"
     if extra.exists():
@@ -161,7 +162,7 @@ def test_language_id_flags_english_in_a_german_feed(project) -> None:
     result = CliRunner().invoke(main, ["build", "--data", str(project / "product_data"), "-o", str(project / "out"),
                                        "--market", "DE", "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
-    config = load_markets(markets)
+    config = read_markets(markets)
     languages = tuple(sorted({market.language for market in config.markets.values()}))
     findings = wrong_language(feed_texts(project / "out" / "google" / "de.xml"), "de", languages)
     assert findings and {f.detected for f in findings} == {"en"}

@@ -57,7 +57,7 @@ def test_chromium_renders_the_served_page_with_the_feed_price(mini_project, tmp_
     root = parse(dom.stdout)
     [price] = root.xpath('//article[@id="AS-1005"]//data[contains(@class, "price-now")]')
     feed = google_items(mini_project / "output" / "google" / "no.xml")[price.get("data-sku")]
-    market = __import__("feedgen.markets", fromlist=["load_markets"]).load_markets(
+    market = __import__("feedgen.channels", fromlist=["read_markets"]).read_markets(
         mini_project / "product_data" / "markets.toml").markets["NO"]
     assert f"{read_price(price.text_content(), market):.2f} NOK" == feed["sale_price"][0] == "1699.00 NOK"
     assert root.xpath("//h1")[0].text_content() == "Vinterstøvler som holder kulda ute"

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from feedgen.cli import main
 from feedgen.errors import InputError
-from feedgen.markets import load_markets
+
 from feedgen.pages.campaigns import load_campaigns
+from feedgen.channels import read_markets
 
 from ..conftest import SAMPLE_DATA
 
@@ -31,11 +32,11 @@ markets = ["no", "GB"]
 def load(tmp_path: Path, text: str, markets: Path = SAMPLE_DATA / "markets.toml"):
     path = tmp_path / "landing_pages.toml"
     path.write_text(text, encoding="utf-8")
-    return load_campaigns(path, load_markets(markets))
+    return load_campaigns(path, read_markets(markets))
 
 
 def test_sample_campaigns_load() -> None:
-    campaigns = load_campaigns(SAMPLE_DATA / "landing_pages.toml", load_markets(SAMPLE_DATA / "markets.toml"))
+    campaigns = load_campaigns(SAMPLE_DATA / "landing_pages.toml", read_markets(SAMPLE_DATA / "markets.toml"))
     assert len(campaigns) >= 3
     assert all(1 <= len(c.hero_styles) <= 2 for c in campaigns)
 
@@ -48,7 +49,7 @@ def test_a_good_campaign(tmp_path) -> None:
 
 
 def test_missing_file_means_no_pages(tmp_path) -> None:
-    assert load_campaigns(tmp_path / "none.toml", load_markets(SAMPLE_DATA / "markets.toml")) == []
+    assert load_campaigns(tmp_path / "none.toml", read_markets(SAMPLE_DATA / "markets.toml")) == []
 
 
 @pytest.mark.parametrize("change, message", [
@@ -106,7 +107,7 @@ def test_landing_url_is_checked_in_markets_toml(tmp_path) -> None:
     text = (SAMPLE_DATA / "markets.toml").read_text(encoding="utf-8")
     markets.write_text(text.replace("https://www.alfasko.no/kampanje/{slug}", "http://www.alfasko.no/kampanje"), encoding="utf-8")
     with pytest.raises(InputError, match=r"markets.NO.landing_url: must be an https:// URL with \{slug\}"):
-        load_markets(markets)
+        read_markets(markets)
 
 
 def test_bad_campaign_stops_the_build_with_exit_2(project) -> None:

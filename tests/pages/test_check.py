@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from feedgen.build import BuildRequest, load_sources
-from feedgen.markets import load_markets
+
 from feedgen.offers import resolve
 from feedgen.pages import check, views
+from feedgen.channels import read_markets
 
 from ..conftest import AS_OF, SAMPLE_DATA
 from ..helpers import build_project, google_items
@@ -69,7 +70,7 @@ def test_unknown_or_unpriced_hero_style_is_a_warning_not_a_failed_build(mini_pro
 
 
 def test_read_price_reads_each_locale() -> None:
-    markets = load_markets(SAMPLE_DATA / "markets.toml").markets
+    markets = read_markets(SAMPLE_DATA / "markets.toml").markets
     assert check.read_price("1.299\u00a0kr.", markets["DK"]) == Decimal("1299")
     assert check.read_price("€\u00a01.299,95", markets["NL"]) == Decimal("1299.95")
     assert check.read_price("$1,299.95", markets["US"]) == Decimal("1299.95")

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 from typing import ClassVar, Iterable, Iterator
 
 import pandas as pd
@@ -39,6 +38,7 @@ from feedgen.channels.amazon.facts import (
 )
 from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
+from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplace, seller_id
 from feedgen.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.columns import map_distinct
@@ -49,7 +49,6 @@ from feedgen.markets import MarketConfig
 from feedgen.offer_schema import offer_columns
 from feedgen.text import shorten
 
-SELLER_ID_ENV = "FEEDGEN_AMAZON_SELLER_ID"
 MAX_MESSAGES_PER_FEED = 25_000  # listings-feed-schema-v2.json messages.maxItems (changelog 6 May 2025)
 ISSUE_LOCALE = "en_US"  # processing-report language; Amazon falls back to en_US anyway
 MAX_SKU = 40  # Seller Central SKU limit (SPECS.md §4)
@@ -78,6 +77,7 @@ class AmazonChannel(Channel):
     name: ClassVar[str] = "amazon"
     required_fields: ClassVar[tuple[str, ...]] = (
         "price", "title", "description", "image_link", "brand", "gtin", "style_id", "size", "gender", "age_group")
+    settings = SETTINGS
     reads: ClassVar[frozenset[str]] = offer_columns(
         "sku", "style_id", "title", "description", "features", "brand", "gtin", "image_link", "additional_image_links",
         "color", "material", "size", "eu_size", "size_system", "size_chart", "size_men", "size_women", "gender",
@@ -100,7 +100,7 @@ class AmazonChannel(Channel):
     # ------------------------------------------------------------------ rules
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
-        tag = market.amazon.language_tag
+        tag = marketplace(market).language_tag
         if tag not in AGE_RANGES or tag not in DEPARTMENTS or market.size_system not in FOOTWEAR_SIZE_SYSTEMS:
             raise InputError(self.config.path, f"markets.{market.id}.amazon.language_tag: feedgen has no Amazon "
                              f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon/facts.py)")
@@ -204,11 +204,6 @@ class AmazonChannel(Channel):
                 handle.write(b"\n]}\n")
             artifacts.append(Artifact(self.name, market.id, name, children))
         return artifacts
-
-
-def seller_id(config: MarketConfig) -> str:
-    """The environment wins over markets.toml, so CI can keep the id out of the repository."""
-    return os.environ.get(SELLER_ID_ENV, "").strip() or config.project.amazon_seller_id.strip()
 
 
 def _runs(values: list[str]) -> list[tuple[str, int]]:

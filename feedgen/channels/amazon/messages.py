@@ -22,6 +22,7 @@ from feedgen.channels.amazon.facts import (
     footwear_age_group, footwear_size_value, json_number,
 )
 from feedgen.gtin import gtin_type
+from feedgen.channels.amazon.settings import marketplace
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps(value, ensure_ascii=False, separators=…)
@@ -57,7 +58,7 @@ def listing_messages(items: pd.DataFrame, groups: list[tuple[str, int]], market,
 
 def _messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Iterator[tuple[bool, str]]:
     """(is_child, message text after `{"messageId":n,`): each style's parent, then its children."""
-    mp, tag = market.amazon.marketplace_id, market.amazon.language_tag
+    mp, tag = marketplace(market).marketplace_id, marketplace(market).language_tag
     column = {name: items[name].tolist() for name in (
         "sku", "style_id", "title", "brand", "description", "bullets", "gtin", "price", "sale_price", "sale_start",
         "sale_end", "sale_active", "currency", "color", "size", "eu_size", "gender", "age_group", "size_chart", "size_men", "size_women", "image_link",
@@ -103,7 +104,7 @@ def _messages(items: pd.DataFrame, groups: list[tuple[str, int]], market) -> Ite
             "currency": currency, "marketplace_id": mp}], "price", "currency"),
         attribute("purchasable_offer", lambda *offer: [_offer(market, *offer)],
                   "price", "sale_price", "sale_start", "sale_end", "sale_active", "currency"),
-        constant("fulfillment_availability", [{"fulfillment_channel_code": market.amazon.fulfillment_channel}]),
+        constant("fulfillment_availability", [{"fulfillment_channel_code": marketplace(market).fulfillment_channel}]),
         common["product_description"], common["bullet_point"],
         attribute("color", text, "color"),
         attribute("size", text, "size"),
@@ -133,7 +134,7 @@ def _offer(market, price: Decimal, sale_price: Decimal | None, start, end, activ
     a discounted_price schedule (Amazon needs both ends); a running sale without one is the price."""
     windowed = sale_price is not None and start is not None and end is not None
     today = sale_price if sale_price is not None and active and not windowed else price
-    offer: dict = {"marketplace_id": market.amazon.marketplace_id, "currency": currency,
+    offer: dict = {"marketplace_id": marketplace(market).marketplace_id, "currency": currency,
                    "our_price": [{"schedule": [{"value_with_tax": json_number(today, currency)}]}]}
     if windowed:
         zone = market.tz
@@ -151,7 +152,7 @@ def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str
     wants "size values for both male and female" when target_gender is unisex, and a shoe-size gender
     (men / women) on each adult size (SPECS.md §3.3; developer-docs.amazon.com/sp-api/docs/
     listings-items-guidance-for-complex-attributes)."""
-    base = {"marketplace_id": market.amazon.marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
+    base = {"marketplace_id": marketplace(market).marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
             "age_group": footwear_age_group(age_group, eu_size)}
     if age_group != "adult":
         return [{**base, "size_class": "numeric", "width": "medium", "size": footwear_size_value(size)}]

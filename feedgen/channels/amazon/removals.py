@@ -40,6 +40,7 @@ from typing import Iterable, Iterator
 
 from feedgen.channels.base import Removals
 from feedgen.pricing import format_amount
+from feedgen.channels.amazon.settings import marketplace
 
 SELECTORS = frozenset({"marketplace_id", "language_tag"})  # the same for a whole file: left out of fields
 LISTED = "UPDATE"  # the only operation feedgen sends for an item it lists
@@ -117,7 +118,7 @@ def removal_messages(removed: Removals, market, product_type: str, styles: Itera
     for sku in children:
         listed_price = removed.previous.get(sku, {}).get("price", "")
         currency = listed_price.split()[-1] if listed_price else market.currency  # the offer's selector as listed
-        offer = {"marketplace_id": market.amazon.marketplace_id, "currency": currency, "end_at": {"value": ends}}
+        offer = {"marketplace_id": marketplace(market).marketplace_id, "currency": currency, "end_at": {"value": ends}}
         messages.append({"sku": sku, "operationType": "PATCH", "productType": product_type,
                          "patches": [{"op": "merge", "path": "/attributes/purchasable_offer", "value": [offer]}]})
     return messages

@@ -47,6 +47,7 @@ import pandas as pd
 from feedgen.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
 from feedgen.channels.csvout import needs_neutralising, restore, write_columns
+from feedgen.channels.meta.settings import SETTINGS, layout
 from feedgen.channels.meta.facts import (
     APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
     MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS, language_code,
@@ -62,6 +63,7 @@ from feedgen.text import shorten, strip_html
 class MetaChannel(Channel):
     name: ClassVar[str] = "meta"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "style_id")
+    settings = SETTINGS
     reads: ClassVar[frozenset[str]] = offer_columns(
         "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
         "condition", "price", "sale_price", "sale_effective_date", "currency", "brand", "gtin", "gtin_valid", "mpn",
@@ -70,7 +72,7 @@ class MetaChannel(Channel):
 
     def __init__(self, config: MarketConfig) -> None:
         super().__init__(config)
-        self.layout = config.project.meta_layout
+        self.layout = layout(config)
         default = config.markets[config.project.default_market]
         if self.layout == "localized" and "meta" not in default.channels:
             raise InputError(config.path, f"project.default_market: {default.id} does not sell on Meta, but the "
