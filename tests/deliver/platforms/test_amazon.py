@@ -352,17 +352,17 @@ def test_sample_builds_amazon_feeds_go_through_whole(built_sample, sp_api, fake_
     """The sample project's published amazon/<market>.json files, each to its market's marketplace id (from
     markets.toml): uploaded byte for byte, and every message passes the fake's check against
     listings-feed-schema-v2.json, so Amazon's report accepts them all."""
-    markets = {m.id: m for m in built_sample.config.markets.values() if m.amazon is not None}
+    markets = {m.id: m for m in built_sample.config.markets.values() if "amazon" in m.settings}
     files = sorted((built_sample.out / "amazon").glob("*.json"))
     assert files  # the markets whose channels include amazon
     with client(sp_api, fake_clock) as feeds:
         for path in files:
             market = markets[path.stem.split("-")[0].upper()]
             data = path.read_bytes()
-            feed_id = feeds.submit(data, [market.amazon.marketplace_id])
+            feed_id = feeds.submit(data, [market.settings["amazon"].marketplace_id])
             outcome = feeds.wait(feed_id, max_wait=600, market=market.id)
             assert sp_api.uploaded(feed_id) == data
-            assert sp_api.feeds[feed_id].marketplace_ids == [market.amazon.marketplace_id]
+            assert sp_api.feeds[feed_id].marketplace_ids == [market.settings["amazon"].marketplace_id]
             assert outcome.status == "DONE" and outcome.diagnostics == [], outcome.diagnostics[:3]
             assert outcome.summary["messagesAccepted"] == len(json.loads(data)["messages"])
 
