@@ -76,6 +76,7 @@ def tokenize(source: str) -> list[Token]:
             column = position + len(source[position:]) - len(source[position:].lstrip()) + 1
             raise ExpressionError(f"cannot read {source[column - 1:column + 9]!r}", column)
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         text = match[kind]
         tokens.append(Token(kind, text, match.start(kind) + 1))
         position = match.end()

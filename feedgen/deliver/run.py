@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -112,7 +113,7 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
     config = request.config or request.data_dir / DELIVERY
     destinations = _with_secrets(select(load_destinations(config), request.only, config), request)
     scrub = Scrubber(destinations)
-    say, warn = (lambda line, _say=say: _say(scrub(line))), (lambda line, _warn=warn: _warn(scrub(line)))
+    say, warn = _scrubbing(say, scrub), _scrubbing(warn, scrub)
     if request.dry_run:
         return _dry_run_all(destinations, request, say)
     backoff = request.backoff or Backoff(budget=300.0)
@@ -142,6 +143,10 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
         _scrub_result(result, scrub)
         _write_page(request, destinations, published, result, scrub)
     return result
+
+
+def _scrubbing(say: Say, scrub: Callable[[str], str]) -> Say:
+    return lambda line: say(scrub(line))
 
 
 def _with_secrets(destinations: list[Destination], request: DeliverRequest) -> list[Destination]:
@@ -203,7 +208,7 @@ def _write_page(request: DeliverRequest, destinations: list[Destination], publis
                 result: DeliveryResult, scrub: Callable[[str], str]) -> None:
     """output/delivery.html from the receipts as they now are and this run's diagnostics."""
     views = []
-    for destination, row in zip(destinations, result.rows):
+    for destination, row in zip(destinations, result.rows, strict=True):  # one row per destination
         receipt, _ = load_receipt(request.out, destination.name, destination.url)
         files = file_rows(receipt.files)
         views.append(DestinationView(name=destination.name, channel=destination.channel,
@@ -333,7 +338,7 @@ def _send_files(destination: Destination, to_send: list[OutFile], transport, rec
         if problem:
             raise DeliveryError(f"{destination.name}: {problem}")
         say(f"… {destination.name}: {file.path} -> {file.remote} ({file.bytes:,} bytes)")
-        sent = _scrubbed(call_with_retry(lambda file=file: transport.send(file), backoff), scrub)
+        sent = _scrubbed(call_with_retry(partial(transport.send, file), backoff), scrub)
         result.diagnostics.extend(sent.diagnostics)
         receipt.files[file.remote] = _record(file, sent)
         receipt.time = now()
@@ -381,7 +386,7 @@ def _poll_pending(destination: Destination, transport, receipt: Receipt, backoff
     """Check jobs the platform had not finished at the last run; returns the remote names still pending."""
     still: set[str] = set()
     for remote, record in sorted(receipt.pending().items()):
-        sent = _scrubbed(call_with_retry(lambda: transport.poll(remote, record), backoff), scrub)
+        sent = _scrubbed(call_with_retry(partial(transport.poll, remote, record), backoff), scrub)
         result.diagnostics.extend(sent.diagnostics)
         record.update(status="failed" if sent.failed else "pending" if sent.pending else "delivered",
                       confirmation=sent.failed or sent.confirmation, time=now())
@@ -424,7 +429,7 @@ def _status(destination: Destination, receipt: Receipt, backoff: Backoff, contex
             f"{record.get('remote_id', '')} {record.get('confirmation', '')}".rstrip())
 
 
-def _size(count: int) -> str:
+def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"

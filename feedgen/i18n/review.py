@@ -94,8 +94,8 @@ class Finding:
 
 def _problems(message: Message, domain: str) -> list[str]:
     """Placeholder, markup and percent problems of each translated form against its source form."""
-    ids = [message.id] if isinstance(message.id, str) else list(message.id)
-    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    ids = [message.id] if isinstance(message.id, str) else list(message.id or ())
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     return [problem for i, s in enumerate(strings) for problem in problems(ids[min(i, len(ids) - 1)], s, domain)]
 
 
@@ -121,8 +121,8 @@ def _entry_findings(path: Path, domain: str, message: Message, termbases: list,
         findings.append(Finding(str(path), line, "warning",
                                 f"{context or message.id!r}: machine translation approved without a named reviewer "
                                 "(`feedgen translations approve --reviewer NAME` adds `# Reviewed: NAME DATE`)"))
-    ids = [message.id] if isinstance(message.id, str) else list(message.id)
-    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    ids = [message.id] if isinstance(message.id, str) else list(message.id or ())
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     for index, string in enumerate(strings):
         source = ids[min(index, len(ids) - 1)]
         for problem in problems(source, string, domain) + check_entry(termbases, source, string):

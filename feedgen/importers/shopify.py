@@ -104,8 +104,8 @@ def _prices(frame: pd.DataFrame) -> None:
 
     price = frame["price"].map(number)
     compare = frame["compare_at"].map(number)
-    on_sale = [p is not None and c is not None and c > p for p, c in zip(price, compare)]
-    on_sale = pd.Series(on_sale, index=frame.index, dtype=bool)
+    on_sale = pd.Series([p is not None and c is not None and c > p for p, c in zip(price, compare, strict=True)],
+                        index=frame.index, dtype=bool)
     frame["sale_price"] = frame["price"].where(on_sale, "")
     frame.loc[on_sale, "price"] = frame.loc[on_sale, "compare_at"]
 
@@ -166,8 +166,9 @@ def _options(items: pd.DataFrame, log: ImportLog) -> None:
         for handle, name in items.loc[other, ["handle", f"option{n}_name"]].drop_duplicates().itertuples(index=False):
             unused.setdefault(handle, set()).add(name)
     items["size"] = items["size"].map(eu_size)
-    for handle, names in sorted(unused.items()):
-        log.add("option.unused", "info", f"product {handle!r}: option(s) {', '.join(sorted(names))} are not size, colour or material")
+    for handle, unused_names in sorted(unused.items()):
+        log.add("option.unused", "info",
+                f"product {handle!r}: option(s) {', '.join(sorted(unused_names))} are not size, colour or material")
 
 
 def _skus(items: pd.DataFrame, log: ImportLog) -> None:
@@ -192,12 +193,12 @@ def _identifiers(items: pd.DataFrame, log: ImportLog) -> None:
 def _variant_images(items: pd.DataFrame, images: pd.Series) -> None:
     """A variant's own image first; other variants' own images (another colour) are not this variant's."""
     product_images = items["handle"].map(images).map(lambda urls: urls if isinstance(urls, list) else [])
-    items["image_link"] = [v or (urls[0] if urls else "") for v, urls in zip(items["variant_image"], product_images)]
+    items["image_link"] = [v or (urls[0] if urls else "") for v, urls in zip(items["variant_image"], product_images, strict=True)]
     variant_images = items.loc[items["variant_image"].ne("")].groupby("handle")["variant_image"].agg(set)
     others = items["handle"].map(variant_images).map(lambda found: found if isinstance(found, set) else set())
     items["additional_image_links"] = [
         "|".join(u for u in urls if u != main and u not in other)
-        for main, urls, other in zip(items["image_link"], product_images, others)
+        for main, urls, other in zip(items["image_link"], product_images, others, strict=True)
     ]
 
 
@@ -238,7 +239,7 @@ def _audience(items: pd.DataFrame, log: ImportLog) -> None:
 
 
 def _missing_colours(items: pd.DataFrame, log: ImportLog) -> None:
-    no_colour = items.loc[items["color"].eq(""), "handle"].unique() if "color" not in log.defaults else []
+    no_colour: list[str] = [] if "color" in log.defaults else list(items.loc[items["color"].eq(""), "handle"].unique())
     for handle in no_colour:
         log.add("color.missing", "warning", f"product {handle!r} has no colour option (Color, Colour, Farge …)"
                 + log.default_hint("color", "Black"), field_name="color")
