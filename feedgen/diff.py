@@ -182,7 +182,8 @@ def _short(value: str | None, width: int = 60) -> str:
 def format_text(diff: BuildDiff, limit: int = 20) -> str:
     """A summary table, then per file the changed (~), removed (-) and added (+) items.
     `limit` caps the lines of each kind per file (0 = all)."""
-    lines = [f"{'channel':8} {'market':6} {'file':24} {'before':>6} {'after':>6} {'added':>6} {'removed':>7} {'changed':>7}"]
+    lines = [f"{'channel':8} {'market':6} {'file':24} {'before':>6} {'after':>6} {'added':>6} {'removed':>7} "
+             f"{'changed':>7}"]
     for f in diff.files:
         lines.append(f"{f.channel:8} {f.market or '-':6} {f.path:24} {_count(f.before):>6} {_count(f.after):>6} "
                      f"{len(f.added):>6} {len(f.removed):>7} {len(f.changed):>7}")
@@ -193,7 +194,8 @@ def format_text(diff: BuildDiff, limit: int = 20) -> str:
             continue
         lines.append(f"\n{f.channel} {f.market or '-'} ({f.path}): {f.status}" + (f" — {f.note}" if f.note else ""))
         for mark, entries in (
-            ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}" for name, (old, new) in fields.items())
+            ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}"
+                                          for name, (old, new) in fields.items())
                    for sku, fields in f.changed.items()]),
             ("-", f.removed),
             ("+", f.added),

@@ -6,9 +6,9 @@
     title matches '(?i)^alfa'
 
 Comparisons: == != < <= > >= (numbers, or text), contains / startswith / endswith (text),
-matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..], between A and B (inclusive),
-is empty / is not empty; a boolean field alone is a condition. Combine with and, or, not and
-parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
+matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..],
+between A and B (inclusive), is empty / is not empty; a boolean field alone is a condition. Combine with and, or,
+not and parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ class Compare(Node):
             if op == "in":
                 return data.isin([v.casefold() for v in value])
             value = value.casefold()
-        return {"==": data.eq, "!=": data.ne, "<": data.lt, "<=": data.le, ">": data.gt, ">=": data.ge}[op](value).fillna(False)
+        compare = {"==": data.eq, "!=": data.ne, "<": data.lt, "<=": data.le, ">": data.gt, ">=": data.ge}[op]
+        return compare(value).fillna(False)
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ class Parser:
             return token.value, token
         if token.kind == "word" and token.text.lower() in ("true", "false"):
             return token.text.lower() == "true", token
-        raise ExpressionError(f"expected a value ('text', a number, true or false), found {token.text or 'the end'!r}", token.column)
+        raise ExpressionError(f"expected a value ('text', a number, true or false), found {token.text or 'the end'!r}",
+                              token.column)
 
     def condition(self) -> Node:
         """`field OP value`, `field in [...]`, `field between A and B`, `field is [not] empty`, or a bare flag."""
@@ -293,7 +295,8 @@ class Parser:
             return self.empty_condition(field)
         if field in BOOL_FIELDS:
             return Flag(field)
-        raise ExpressionError(f"expected a comparison after {field!r} (==, contains, in, between, is empty …)", op_token.column)
+        raise ExpressionError(f"expected a comparison after {field!r} (==, contains, in, between, is empty …)",
+                              op_token.column)
 
     def field_name(self) -> str:
         token = self.take()

@@ -137,7 +137,8 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
             except (DeliveryError, GaveUp, Exception) as error:  # noqa: BLE001 - one destination never stops the others
                 if _propagates(error):
                     raise
-                _record_failure(_failure_text(destination, error), destination, receipt, row, result, request.out, scrub)
+                _record_failure(_failure_text(destination, error), destination, receipt, row, result, request.out,
+                                scrub)
             row.diagnostics = [d for d in result.diagnostics if d not in before]
             result.rows.append(row)
         _scrub_result(result, scrub)

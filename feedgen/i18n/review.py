@@ -103,7 +103,8 @@ def _header_and_babel_findings(path: Path, catalog: Catalog) -> list[Finding]:
     """A fuzzy header, then Babel's own catalogue checks."""
     findings: list[Finding] = []
     if catalog.fuzzy:
-        findings.append(Finding(str(path), 1, "warning", "header is marked fuzzy: msgfmt and pybabel compile skip the whole catalogue"))
+        findings.append(Finding(str(path), 1, "warning",
+                                "header is marked fuzzy: msgfmt and pybabel compile skip the whole catalogue"))
     for message, errors in catalog.check():
         for error in errors:
             findings.append(Finding(str(path), message.lineno or 0, "error", f"{key_of(message)[0]}: {error}"))
@@ -158,7 +159,8 @@ def _source_not_overridden(path: Path, domain: str, language: str, catalog: Cata
     locales = path.parents[2]
     template_path = pot_path(locales, domain)
     own = [t for t in termbases if t.path.parent.name == language]
-    if "_" not in language or not own or po_path(locales, language.split("_")[0], domain).exists() or not template_path.exists():
+    base_exists = po_path(locales, language.split("_")[0], domain).exists()
+    if "_" not in language or not own or base_exists or not template_path.exists():
         return []
     held = {key_of(message) for message in catalog if message.id and status_of(message) != "missing"}
     findings = []
@@ -167,7 +169,8 @@ def _source_not_overridden(path: Path, domain: str, language: str, catalog: Cata
             continue
         for source in ([message.id] if isinstance(message.id, str) else list(message.id)):
             for problem in check_entry(own, source, source):
-                findings.append(Finding(str(path), 0, "error", f"{key_of(message)[0] or source[:40]!r} is not overridden "
+                findings.append(Finding(str(path), 0, "error",
+                                        f"{key_of(message)[0] or source[:40]!r} is not overridden "
                                         f"and its source text breaks the {language} {problem}"))
     return findings
 
@@ -184,7 +187,8 @@ def msgfmt_check(path: Path) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------- compile
-def compile_checked(catalog: Catalog, domain: str, *, use_fuzzy: bool = False) -> tuple[bytes, list[tuple[Message, str]]]:
+def compile_checked(catalog: Catalog, domain: str, *,
+                    use_fuzzy: bool = False) -> tuple[bytes, list[tuple[Message, str]]]:
     """MO bytes with the translated, check-clean entries (reviewed ones; fuzzy ones too with
     `use_fuzzy`), and each entry left out for failing a check, with the first problem found."""
     clean = Catalog(locale=catalog.locale, domain=domain, charset="utf-8", fuzzy=False)

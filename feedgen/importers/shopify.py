@@ -20,7 +20,8 @@ from feedgen.columns import map_distinct
 from feedgen.numbers import parse_decimal
 from feedgen.errors import InputError
 from feedgen.importers.common import (
-    AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age, slugify,
+    AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age,
+    slugify,
 )
 from feedgen.importers.detect import header_key
 from feedgen.importers.settings import ImportSettings
@@ -81,7 +82,8 @@ def _columns(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
             frame[key] = ""
     for key in REQUIRED:
         if key not in present:
-            raise InputError(path, f"Shopify export without a {' / '.join(repr(n) for n in COLUMNS[key])} column", row=1)
+            names = " / ".join(repr(n) for n in COLUMNS[key])
+            raise InputError(path, f"Shopify export without a {names} column", row=1)
     frame["source_row"] = range(2, len(raw) + 2)
     return frame, present
 
@@ -129,7 +131,8 @@ def _drop_handleless(frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
     no_handle = frame["handle"].eq("")
     if no_handle.any():
         rows = ", ".join(map(str, frame.loc[no_handle, "source_row"].head(5)))
-        log.add("handle.missing", "warning", f"{int(no_handle.sum())} row(s) without a handle were skipped (rows {rows}…)")
+        log.add("handle.missing", "warning",
+                f"{int(no_handle.sum())} row(s) without a handle were skipped (rows {rows}…)")
         frame = frame.loc[~no_handle]
     return frame
 
@@ -151,6 +154,9 @@ def _sellable(items: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
     return items.loc[keep]
 
 
+OPTION_COLUMNS = (("size", "size"), ("color", "color"), ("material", "material"), ("gender", "option_gender"))
+
+
 def _options(items: pd.DataFrame, log: ImportLog) -> None:
     """Options -> size / color / material / gender, by the option's name in any language."""
     for column in ("size", "color", "material", "option_gender"):
@@ -159,7 +165,7 @@ def _options(items: pd.DataFrame, log: ImportLog) -> None:
     for n in (1, 2, 3):
         names, values = items[f"option{n}_name"], items[f"option{n}_value"]
         kinds = names.map({name: option_kind(name) for name in names.unique()})
-        for kind, column in (("size", "size"), ("color", "color"), ("material", "material"), ("gender", "option_gender")):
+        for kind, column in OPTION_COLUMNS:
             chosen = kinds.eq(kind) & values.ne("")
             items.loc[chosen, column] = values[chosen]
         other = names.ne("") & kinds.eq("") & ~names.str.casefold().eq("title")
@@ -193,7 +199,8 @@ def _identifiers(items: pd.DataFrame, log: ImportLog) -> None:
 def _variant_images(items: pd.DataFrame, images: pd.Series) -> None:
     """A variant's own image first; other variants' own images (another colour) are not this variant's."""
     product_images = items["handle"].map(images).map(lambda urls: urls if isinstance(urls, list) else [])
-    items["image_link"] = [v or (urls[0] if urls else "") for v, urls in zip(items["variant_image"], product_images, strict=True)]
+    items["image_link"] = [v or (urls[0] if urls else "")
+                           for v, urls in zip(items["variant_image"], product_images, strict=True)]
     variant_images = items.loc[items["variant_image"].ne("")].groupby("handle")["variant_image"].agg(set)
     others = items["handle"].map(variant_images).map(lambda found: found if isinstance(found, set) else set())
     items["additional_image_links"] = [
