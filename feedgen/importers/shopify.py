@@ -82,8 +82,8 @@ def _columns(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
             frame[key] = ""
     for key in REQUIRED:
         if key not in present:
-            names = " / ".join(repr(n) for n in COLUMNS[key])
-            raise InputError(path, f"Shopify export without a {names} column", row=1)
+            spellings = " / ".join(repr(n) for n in COLUMNS[key])
+            raise InputError(path, f"Shopify export without a {spellings} column", row=1)
     frame["source_row"] = range(2, len(raw) + 2)
     return frame, present
 
