@@ -108,35 +108,53 @@ def _same(old_path: Path, new_path: Path, old: FileEntry | None, new: FileEntry 
     return sha256_file(old_path) == sha256_file(new_path)
 
 
-def diff_file(path: str, old_dir: Path, new_dir: Path, old: FileEntry | None, new: FileEntry | None,
-              old_exists: bool, new_exists: bool) -> FileDiff:
+def _new_file_diff(path: str, old: FileEntry | None, new: FileEntry | None,
+                   old_exists: bool, new_exists: bool) -> FileDiff:
+    """The diff's frame: channel and market from a manifest entry, else from the path (`channel/market.ext`)."""
     entry = new or old
     channel = entry.channel if entry else PurePosixPath(path).parts[0]
     market = entry.market if entry else PurePosixPath(path).stem.upper()
-    result = FileDiff(path, channel, market, old.items if old and old_exists else None,
-                      new.items if new and new_exists else None, in_old=old_exists, in_new=new_exists)
-    read = _reader(channel)
-    if old_exists and new_exists and _same(old_dir / path, new_dir / path, old, new):
-        if (old is None or new is None) and read is not None:
-            result.before = result.after = len(read(new_dir / path))
-        return result
-    if read is None:
-        result.note = f"no item reader for channel {channel!r}: compared by checksum only"
-        return result
+    return FileDiff(path, channel, market, old.items if old and old_exists else None,
+                    new.items if new and new_exists else None, in_old=old_exists, in_new=new_exists)
+
+
+def _read_both(read: Reader, result: FileDiff, old_dir: Path, new_dir: Path
+               ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]] | None:
+    """Both sides' items, or None (with a note on `result`) when a side is damaged: compared by checksum only."""
     try:
-        before = read(old_dir / path) if old_exists else {}
-        after = read(new_dir / path) if new_exists else {}
+        before = read(old_dir / result.path) if result.in_old else {}
+        after = read(new_dir / result.path) if result.in_new else {}
     except READ_ERRORS as error:  # a damaged build (truncated, edited by hand): say so instead of crashing
         result.note = f"cannot read the file ({type(error).__name__}: {str(error)[:80]}): compared by checksum only"
-        return result
-    result.before = len(before) if old_exists else None
-    result.after = len(after) if new_exists else None
+        return None
+    return before, after
+
+
+def _compare_items(result: FileDiff, before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> None:
+    result.before = len(before) if result.in_old else None
+    result.after = len(after) if result.in_new else None
     result.added = sorted(after.keys() - before.keys())
     result.removed = sorted(before.keys() - after.keys())
     for sku in sorted(before.keys() & after.keys()):
         changes = _field_changes(before[sku], after[sku])
         if changes:
             result.changed[sku] = changes
+
+
+def diff_file(path: str, old_dir: Path, new_dir: Path, old: FileEntry | None, new: FileEntry | None,
+              old_exists: bool, new_exists: bool) -> FileDiff:
+    result = _new_file_diff(path, old, new, old_exists, new_exists)
+    read = _reader(result.channel)
+    if old_exists and new_exists and _same(old_dir / path, new_dir / path, old, new):
+        if (old is None or new is None) and read is not None:
+            result.before = result.after = len(read(new_dir / path))
+        return result
+    if read is None:
+        result.note = f"no item reader for channel {result.channel!r}: compared by checksum only"
+        return result
+    items = _read_both(read, result, old_dir, new_dir)
+    if items is not None:
+        _compare_items(result, *items)
     return result
 
 
@@ -164,7 +182,8 @@ def _short(value: str | None, width: int = 60) -> str:
 def format_text(diff: BuildDiff, limit: int = 20) -> str:
     """A summary table, then per file the changed (~), removed (-) and added (+) items.
     `limit` caps the lines of each kind per file (0 = all)."""
-    lines = [f"{'channel':8} {'market':6} {'file':24} {'before':>6} {'after':>6} {'added':>6} {'removed':>7} {'changed':>7}"]
+    lines = [f"{'channel':8} {'market':6} {'file':24} {'before':>6} {'after':>6} {'added':>6} {'removed':>7} "
+             f"{'changed':>7}"]
     for f in diff.files:
         lines.append(f"{f.channel:8} {f.market or '-':6} {f.path:24} {_count(f.before):>6} {_count(f.after):>6} "
                      f"{len(f.added):>6} {len(f.removed):>7} {len(f.changed):>7}")
@@ -175,7 +194,8 @@ def format_text(diff: BuildDiff, limit: int = 20) -> str:
             continue
         lines.append(f"\n{f.channel} {f.market or '-'} ({f.path}): {f.status}" + (f" — {f.note}" if f.note else ""))
         for mark, entries in (
-            ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}" for name, (old, new) in fields.items())
+            ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}"
+                                          for name, (old, new) in fields.items())
                    for sku, fields in f.changed.items()]),
             ("-", f.removed),
             ("+", f.added),

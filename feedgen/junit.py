@@ -27,39 +27,53 @@ def _scope(diagnostic: Diagnostic) -> str:
     return diagnostic.channel or "catalogue"
 
 
-def junit_xml(diagnostics: Diagnostics, artifacts: list[Artifact], gate: GateResult | None, strict: bool) -> bytes:
-    suites: dict[str, list[etree._Element]] = defaultdict(list)
+Suites = dict[str, list[etree._Element]]
+
+
+def _artifact_cases(artifacts: list[Artifact], suites: Suites) -> None:
+    """Each written feed is a passing case in its channel × market suite."""
     for artifact in sorted(artifacts, key=lambda a: a.path):
         case = etree.Element("testcase", classname=f"feedgen.{artifact.channel}.{artifact.market or 'all'}",
                              name=artifact.path)
         etree.SubElement(case, "system-out").text = f"{artifact.items} items"
         suites[f"{artifact.channel}.{artifact.market}" if artifact.market else artifact.channel].append(case)
 
+
+def _rule_case(scope: str, rule: str, found: list[Diagnostic], strict: bool) -> etree._Element:
+    """One rule in one scope: a failure on errors (or warnings with --strict), else the affected items as output."""
+    case = etree.Element("testcase", classname=f"feedgen.{scope}", name=rule)
+    errors = [d for d in found if d.severity == "error"]
+    warnings = [d for d in found if d.severity == "warning"]
+    details = "\n".join(d.one_line() for d in found)
+    if errors or (strict and warnings):
+        kind = "error" if errors else "warning"
+        failure = etree.SubElement(case, "failure", type=kind,
+                                   message=f"{len(errors)} error(s), {len(warnings)} warning(s): {found[0].message}")
+        failure.text = details
+    else:
+        etree.SubElement(case, "system-out").text = details
+    return case
+
+
+def _diagnostic_cases(diagnostics: Diagnostics, strict: bool, suites: Suites) -> None:
     grouped: dict[tuple[str, str], list[Diagnostic]] = defaultdict(list)
     for diagnostic in diagnostics:
         grouped[(_scope(diagnostic), diagnostic.rule_id)].append(diagnostic)
     for (scope, rule), found in sorted(grouped.items()):
-        case = etree.Element("testcase", classname=f"feedgen.{scope}", name=rule)
-        errors = [d for d in found if d.severity == "error"]
-        warnings = [d for d in found if d.severity == "warning"]
-        details = "\n".join(d.one_line() for d in found)
-        if errors or (strict and warnings):
-            kind = "error" if errors else "warning"
-            failure = etree.SubElement(case, "failure", type=kind,
-                                       message=f"{len(errors)} error(s), {len(warnings)} warning(s): {found[0].message}")
-            failure.text = details
-        else:
-            etree.SubElement(case, "system-out").text = details
-        suites[scope].append(case)
+        suites[scope].append(_rule_case(scope, rule, found, strict))
 
-    if gate is not None:
-        case = etree.Element("testcase", classname="feedgen.publish", name="publish gate")
-        if gate.refused:
-            etree.SubElement(case, "failure", type="gate", message="publish refused").text = "\n".join(gate.problems)
-        elif gate.forced:
-            etree.SubElement(case, "system-out").text = "forced past:\n" + "\n".join(gate.problems)
-        suites["publish"].append(case)
 
+def _gate_case(gate: GateResult) -> etree._Element:
+    case = etree.Element("testcase", classname="feedgen.publish", name="publish gate")
+    if gate.refused:
+        etree.SubElement(case, "failure", type="gate", message="publish refused").text = "\n".join(gate.problems)
+    elif gate.forced:
+        etree.SubElement(case, "system-out").text = "forced past:\n" + "\n".join(gate.problems)
+    return case
+
+
+def _document(suites: Suites) -> etree._Element:
+    """The <testsuites> root with per-suite and total counts."""
     root = etree.Element("testsuites", name="feedgen")
     total = failures = 0
     for name in sorted(suites):
@@ -72,7 +86,16 @@ def junit_xml(diagnostics: Diagnostics, artifacts: list[Artifact], gate: GateRes
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return root
+
+
+def junit_xml(diagnostics: Diagnostics, artifacts: list[Artifact], gate: GateResult | None, strict: bool) -> bytes:
+    suites: Suites = defaultdict(list)
+    _artifact_cases(artifacts, suites)
+    _diagnostic_cases(diagnostics, strict, suites)
+    if gate is not None:
+        suites["publish"].append(_gate_case(gate))
+    return etree.tostring(_document(suites), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def write_junit(path: Path, diagnostics: Diagnostics, artifacts: list[Artifact], gate: GateResult | None,

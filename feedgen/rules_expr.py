@@ -6,9 +6,9 @@
     title matches '(?i)^alfa'
 
 Comparisons: == != < <= > >= (numbers, or text), contains / startswith / endswith (text),
-matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..], between A and B (inclusive),
-is empty / is not empty; a boolean field alone is a condition. Combine with and, or, not and
-parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
+matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..],
+between A and B (inclusive), is empty / is not empty; a boolean field alone is a condition. Combine with and, or,
+not and parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def tokenize(source: str) -> list[Token]:
             column = position + len(source[position:]) - len(source[position:].lstrip()) + 1
             raise ExpressionError(f"cannot read {source[column - 1:column + 9]!r}", column)
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         text = match[kind]
         tokens.append(Token(kind, text, match.start(kind) + 1))
         position = match.end()
@@ -189,7 +190,8 @@ class Compare(Node):
             if op == "in":
                 return data.isin([v.casefold() for v in value])
             value = value.casefold()
-        return {"==": data.eq, "!=": data.ne, "<": data.lt, "<=": data.le, ">": data.gt, ">=": data.ge}[op](value).fillna(False)
+        compare = {"==": data.eq, "!=": data.ne, "<": data.lt, "<=": data.le, ">": data.gt, ">=": data.ge}[op]
+        return compare(value).fillna(False)
 
 
 @dataclass(frozen=True)
@@ -272,66 +274,86 @@ class Parser:
             return token.value, token
         if token.kind == "word" and token.text.lower() in ("true", "false"):
             return token.text.lower() == "true", token
-        raise ExpressionError(f"expected a value ('text', a number, true or false), found {token.text or 'the end'!r}", token.column)
+        raise ExpressionError(f"expected a value ('text', a number, true or false), found {token.text or 'the end'!r}",
+                              token.column)
 
     def condition(self) -> Node:
-        token = self.take()
-        if token.kind != "word" or token.text.lower() in ("and", "or", "not", "in", "is"):
-            raise ExpressionError(f"expected a field name, found {token.text or 'the end'!r}", token.column)
-        field = token.text
-        if field not in FIELDS:
-            raise ExpressionError(f"unknown field {field!r} (fields: {', '.join(sorted(FIELDS))})", token.column)
+        """`field OP value`, `field in [...]`, `field between A and B`, `field is [not] empty`, or a bare flag."""
+        field = self.field_name()
         op_token = self.peek()
         if op_token.kind == "op" and op_token.text in ("==", "!=", "<", "<=", ">", ">="):
             self.take()
             value, value_token = self.literal()
             return self.checked(field, op_token.text, value, value_token)
         if self.word(*TEXT_OPERATORS):
-            op = self.take().text.lower()
-            value, value_token = self.literal()
-            if not isinstance(value, str):
-                raise ExpressionError(f"{op} needs a 'text' value", value_token.column)
-            if op == "matches":
-                self.checked(field, op, value, value_token)
-                try:
-                    return Matches(field, value, compile_pattern(value))
-                except PatternError as exc:
-                    raise ExpressionError(f"bad regular expression {value!r}: {exc}", value_token.column) from None
-            return self.checked(field, op, value, value_token)
+            return self.text_condition(field)
         if self.word("in") or (self.word("not") and self.peek(1).kind == "word" and self.peek(1).text.lower() == "in"):
-            negate = self.take().text.lower() == "not"
-            if negate:
-                self.take()
-            start = self.expect("op", "[", "'[' starting a list")
-            values = [self.literal()[0]]
-            while self.peek().text == ",":
-                self.take()
-                values.append(self.literal()[0])
-            self.expect("op", "]", "']' or ','")
-            kinds = {type(v) for v in values}
-            if len(kinds) > 1:
-                raise ExpressionError("a list mixes numbers and text", start.column)
-            node = self.checked(field, "in", tuple(values), start)
-            return Not(node) if negate else node
+            return self.in_condition(field)
         if self.word("between"):
-            self.take()
-            low, low_token = self.literal()
-            self.expect("word", "and", "'and' in 'between A and B'")
-            high, _ = self.literal()
-            if not isinstance(low, float) or not isinstance(high, float) or low > high:
-                raise ExpressionError("between needs two numbers, the lower first", low_token.column)
-            return self.checked(field, "between", (low, high), low_token)
+            return self.between_condition(field)
         if self.word("is"):
-            self.take()
-            negate = self.word("not")
-            if negate:
-                self.take()
-            self.expect("word", "empty", "'empty' after 'is'")
-            node = Compare(field, "empty", None)
-            return Not(node) if negate else node
+            return self.empty_condition(field)
         if field in BOOL_FIELDS:
             return Flag(field)
-        raise ExpressionError(f"expected a comparison after {field!r} (==, contains, in, between, is empty …)", op_token.column)
+        raise ExpressionError(f"expected a comparison after {field!r} (==, contains, in, between, is empty …)",
+                              op_token.column)
+
+    def field_name(self) -> str:
+        token = self.take()
+        if token.kind != "word" or token.text.lower() in ("and", "or", "not", "in", "is"):
+            raise ExpressionError(f"expected a field name, found {token.text or 'the end'!r}", token.column)
+        if token.text not in FIELDS:
+            raise ExpressionError(f"unknown field {token.text!r} (fields: {', '.join(sorted(FIELDS))})", token.column)
+        return token.text
+
+    def text_condition(self, field: str) -> Node:
+        """contains / startswith / … / matches 'text' (a regular expression is compiled here, once)."""
+        op = self.take().text.lower()
+        value, value_token = self.literal()
+        if not isinstance(value, str):
+            raise ExpressionError(f"{op} needs a 'text' value", value_token.column)
+        if op == "matches":
+            self.checked(field, op, value, value_token)
+            try:
+                return Matches(field, value, compile_pattern(value))
+            except PatternError as exc:
+                raise ExpressionError(f"bad regular expression {value!r}: {exc}", value_token.column) from None
+        return self.checked(field, op, value, value_token)
+
+    def in_condition(self, field: str) -> Node:
+        """`[not] in [a, b, …]`: one kind of value per list."""
+        negate = self.take().text.lower() == "not"
+        if negate:
+            self.take()
+        start = self.expect("op", "[", "'[' starting a list")
+        values = [self.literal()[0]]
+        while self.peek().text == ",":
+            self.take()
+            values.append(self.literal()[0])
+        self.expect("op", "]", "']' or ','")
+        kinds = {type(v) for v in values}
+        if len(kinds) > 1:
+            raise ExpressionError("a list mixes numbers and text", start.column)
+        node = self.checked(field, "in", tuple(values), start)
+        return Not(node) if negate else node
+
+    def between_condition(self, field: str) -> Node:
+        self.take()
+        low, low_token = self.literal()
+        self.expect("word", "and", "'and' in 'between A and B'")
+        high, _ = self.literal()
+        if not isinstance(low, float) or not isinstance(high, float) or low > high:
+            raise ExpressionError("between needs two numbers, the lower first", low_token.column)
+        return self.checked(field, "between", (low, high), low_token)
+
+    def empty_condition(self, field: str) -> Node:
+        self.take()
+        negate = self.word("not")
+        if negate:
+            self.take()
+        self.expect("word", "empty", "'empty' after 'is'")
+        node = Compare(field, "empty", None)
+        return Not(node) if negate else node
 
     def checked(self, field: str, op: str, value, token: Token) -> Compare:
         sample = value[0] if isinstance(value, tuple) else value

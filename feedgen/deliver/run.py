@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -110,26 +111,14 @@ def select(destinations: list[Destination], only: list[str] | None, config: Path
 def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = lambda line: None) -> DeliveryResult:
     """Deliver (or, with dry_run / status, describe) the published build. InputError: bad config."""
     config = request.config or request.data_dir / DELIVERY
-    destinations = select(load_destinations(config), request.only, config)
-    if not request.dry_run and not request.status:
-        destinations = [resolve_secrets(d, request.environ) for d in destinations]
-    elif request.status:  # poll what can be polled; a destination without its variables is only shown
-        destinations = [_try_secrets(d, request.environ) for d in destinations]
+    destinations = _with_secrets(select(load_destinations(config), request.only, config), request)
     scrub = Scrubber(destinations)
-    say, warn = (lambda line, _say=say: _say(scrub(line))), (lambda line, _warn=warn: _warn(scrub(line)))
+    say, warn = _scrubbing(say, scrub), _scrubbing(warn, scrub)
+    if request.dry_run:
+        return _dry_run_all(destinations, request, say)
     backoff = request.backoff or Backoff(budget=300.0)
     result = DeliveryResult()
     context = {"data_dir": request.data_dir, "status": request.status}
-    if request.dry_run:
-        published = read_published(request.out)
-        for destination in destinations:  # every configuration problem a real run would meet, before any plan
-            check_files(destination)
-        plans = {d.name: plan(d, published) for d in destinations}
-        for destination in destinations:
-            files = plans[destination.name]
-            receipt, _ = load_receipt(request.out, destination.name, destination.url)
-            result.rows.append(_dry_run(destination, files, receipt, request, say))
-        return result
     with OutputLock(request.out, warn):
         published = read_published(request.out)
         plans = {d.name: plan(d, published) for d in destinations}  # every config problem before any send
@@ -146,35 +135,81 @@ def deliver(request: DeliverRequest, say: Say = lambda line: None, warn: Say = l
                     _deliver_one(destination, plans[destination.name], published, receipt, request, backoff,
                                  context, row, result, say, scrub)
             except (DeliveryError, GaveUp, Exception) as error:  # noqa: BLE001 - one destination never stops the others
-                if isinstance(error, OSError) and not isinstance(error, ConnectionError):
-                    raise  # our own disk (receipts): exit 4 for the whole run, as build does
-                if isinstance(error, InputError):
-                    raise  # configuration read late (markets.toml for a marketplace id): one line, exit 2
-                text = str(error) if isinstance(error, (DeliveryError, GaveUp)) else (
-                    f"{destination.name}: internal error {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]} "
-                    "(a bug in feedgen: please report it with FEEDGEN_TRACEBACK=1)")
-                if not isinstance(error, (DeliveryError, GaveUp)) and os.environ.get("FEEDGEN_TRACEBACK"):
+                if _propagates(error):
                     raise
-                row.outcome, row.confirmation = FAILED, scrub(text)
-                receipt.outcome, receipt.message, receipt.time = FAILED, row.confirmation, now()
-                save_receipt(request.out, receipt)
-                result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation,
-                                                  channel=destination.channel))
+                _record_failure(_failure_text(destination, error), destination, receipt, row, result, request.out,
+                                scrub)
             row.diagnostics = [d for d in result.diagnostics if d not in before]
             result.rows.append(row)
-        result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
-        for row in result.rows:
-            row.confirmation = scrub(row.confirmation)
-            row.diagnostics = [replace(d, message=scrub(d.message)) for d in row.diagnostics]
+        _scrub_result(result, scrub)
         _write_page(request, destinations, published, result, scrub)
     return result
+
+
+def _scrubbing(say: Say, scrub: Callable[[str], str]) -> Say:
+    return lambda line: say(scrub(line))
+
+
+def _with_secrets(destinations: list[Destination], request: DeliverRequest) -> list[Destination]:
+    """A real run needs every secret (exit 2 before anything is sent); --status polls what it can
+    (a destination without its variables is only shown); --dry-run needs none."""
+    if not request.dry_run and not request.status:
+        return [resolve_secrets(d, request.environ) for d in destinations]
+    if request.status:
+        return [_try_secrets(d, request.environ) for d in destinations]
+    return destinations
+
+
+def _dry_run_all(destinations: list[Destination], request: DeliverRequest, say: Say) -> DeliveryResult:
+    result = DeliveryResult()
+    published = read_published(request.out)
+    for destination in destinations:  # every configuration problem a real run would meet, before any plan
+        check_files(destination)
+    plans = {d.name: plan(d, published) for d in destinations}
+    for destination in destinations:
+        files = plans[destination.name]
+        receipt, _ = load_receipt(request.out, destination.name, destination.url)
+        result.rows.append(_dry_run(destination, files, receipt, request, say))
+    return result
+
+
+def _propagates(error: Exception) -> bool:
+    """Errors that end the whole run rather than one destination's delivery."""
+    if isinstance(error, OSError) and not isinstance(error, ConnectionError):
+        return True  # our own disk (receipts): exit 4 for the whole run, as build does
+    if isinstance(error, InputError):
+        return True  # configuration read late (markets.toml for a marketplace id): one line, exit 2
+    return not isinstance(error, (DeliveryError, GaveUp)) and bool(os.environ.get("FEEDGEN_TRACEBACK"))
+
+
+def _failure_text(destination: Destination, error: Exception) -> str:
+    if isinstance(error, (DeliveryError, GaveUp)):
+        return str(error)
+    return (f"{destination.name}: internal error {type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]} "
+            "(a bug in feedgen: please report it with FEEDGEN_TRACEBACK=1)")
+
+
+def _record_failure(text: str, destination: Destination, receipt: Receipt, row: Row, result: DeliveryResult,
+                    out: Path, scrub: Callable[[str], str]) -> None:
+    """A failed destination: its row, its receipt and a deliver.failed diagnostic; the others go on."""
+    row.outcome, row.confirmation = FAILED, scrub(text)
+    receipt.outcome, receipt.message, receipt.time = FAILED, row.confirmation, now()
+    save_receipt(out, receipt)
+    result.diagnostics.add(Diagnostic("deliver.failed", "error", row.confirmation, channel=destination.channel))
+
+
+def _scrub_result(result: DeliveryResult, scrub: Callable[[str], str]) -> None:
+    result.diagnostics = Diagnostics(replace(d, message=scrub(d.message)) for d in result.diagnostics)
+    for row in result.rows:
+        row.confirmation = scrub(row.confirmation)
+        row.diagnostics = [replace(d, message=scrub(d.message)) for d in row.diagnostics]
 
 
 def _write_page(request: DeliverRequest, destinations: list[Destination], published: Published,
                 result: DeliveryResult, scrub: Callable[[str], str]) -> None:
     """output/delivery.html from the receipts as they now are and this run's diagnostics."""
     views = []
-    for destination, row in zip(destinations, result.rows):
+    for destination, row in zip(destinations, result.rows, strict=True):  # one row per destination
         receipt, _ = load_receipt(request.out, destination.name, destination.url)
         files = file_rows(receipt.files)
         views.append(DestinationView(name=destination.name, channel=destination.channel,
@@ -253,40 +288,14 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
             to_send = [f for f in to_send if f.remote not in pending_left]
             say(f"{destination.name}: {len(blocked)} file(s) wait for the pending job(s) before them")
         if not to_send and not blocked:
-            row.outcome = PENDING if pending_left else UP_TO_DATE
-            row.confirmation = (f"{len(pending_left)} job(s) still pending" if pending_left
-                                else f"all {len(files)} file(s) already delivered")
-            receipt.outcome, receipt.message, receipt.time = row.outcome, row.confirmation, now()
-            if not pending_left:
-                receipt.manifest_sha256 = published.manifest_sha256
-            save_receipt(request.out, receipt)
+            _nothing_to_send(files, pending_left, published, receipt, row, request.out)
             return
         refusal = None if request.force else shrink_guard(destination, files, receipt)
         if refusal:
-            row.outcome, row.confirmation = REFUSED, f"shrink guard: {refusal}"
-            receipt.outcome, receipt.message, receipt.time = REFUSED, row.confirmation, now()
-            save_receipt(request.out, receipt)
-            result.diagnostics.add(Diagnostic("deliver.shrink_guard", "error", f"{destination.name}: {refusal}",
-                                              channel=destination.channel))
+            _refuse(destination, refusal, receipt, row, result, request.out)
             return
-        confirmations: list[str] = []
-        pending = 0
-        for file in to_send:
-            problem = check_local(file)
-            if problem:
-                raise DeliveryError(f"{destination.name}: {problem}")
-            say(f"… {destination.name}: {file.path} -> {file.remote} ({file.bytes:,} bytes)")
-            sent = _scrubbed(call_with_retry(lambda file=file: transport.send(file), backoff), scrub)
-            result.diagnostics.extend(sent.diagnostics)
-            receipt.files[file.remote] = _record(file, sent)
-            receipt.time = now()
-            save_receipt(request.out, receipt)
-            if sent.failed:
-                raise DeliveryError(f"{destination.name}: {file.path}: {sent.failed}")
-            pending += sent.pending
-            confirmations.append(sent.confirmation)
-            row.files += 1
-            row.bytes += file.bytes
+        confirmations, pending = _send_files(destination, to_send, transport, receipt, backoff, row, result, say,
+                                             request.out, scrub)
         row.outcome = PENDING if pending or blocked else DELIVERED
         row.confirmation = _summarise(confirmations, pending, blocked)
         receipt.outcome, receipt.message = row.outcome, row.confirmation
@@ -295,6 +304,53 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
         save_receipt(request.out, receipt)
     finally:
         transport.close()
+
+
+def _nothing_to_send(files: list[OutFile], pending_left: set[str], published: Published, receipt: Receipt,
+                     row: Row, out: Path) -> None:
+    """The remote has every file (or waits on a job): up to date, or still pending."""
+    row.outcome = PENDING if pending_left else UP_TO_DATE
+    row.confirmation = (f"{len(pending_left)} job(s) still pending" if pending_left
+                        else f"all {len(files)} file(s) already delivered")
+    receipt.outcome, receipt.message, receipt.time = row.outcome, row.confirmation, now()
+    if not pending_left:
+        receipt.manifest_sha256 = published.manifest_sha256
+    save_receipt(out, receipt)
+
+
+def _refuse(destination: Destination, refusal: str, receipt: Receipt, row: Row, result: DeliveryResult,
+            out: Path) -> None:
+    row.outcome, row.confirmation = REFUSED, f"shrink guard: {refusal}"
+    receipt.outcome, receipt.message, receipt.time = REFUSED, row.confirmation, now()
+    save_receipt(out, receipt)
+    result.diagnostics.add(Diagnostic("deliver.shrink_guard", "error", f"{destination.name}: {refusal}",
+                                      channel=destination.channel))
+
+
+def _send_files(destination: Destination, to_send: list[OutFile], transport, receipt: Receipt, backoff: Backoff,
+                row: Row, result: DeliveryResult, say: Say, out: Path,
+                scrub: Callable[[str], str]) -> tuple[list[str], int]:
+    """Send one file at a time, saving the receipt after each (a crash loses nothing already sent);
+    the confirmations and the number of jobs the platform still runs."""
+    confirmations: list[str] = []
+    pending = 0
+    for file in to_send:
+        problem = check_local(file)
+        if problem:
+            raise DeliveryError(f"{destination.name}: {problem}")
+        say(f"… {destination.name}: {file.path} -> {file.remote} ({file.bytes:,} bytes)")
+        sent = _scrubbed(call_with_retry(partial(transport.send, file), backoff), scrub)
+        result.diagnostics.extend(sent.diagnostics)
+        receipt.files[file.remote] = _record(file, sent)
+        receipt.time = now()
+        save_receipt(out, receipt)
+        if sent.failed:
+            raise DeliveryError(f"{destination.name}: {file.path}: {sent.failed}")
+        pending += sent.pending
+        confirmations.append(sent.confirmation)
+        row.files += 1
+        row.bytes += file.bytes
+    return confirmations, pending
 
 
 def _scrubbed(sent: Sent, scrub: Callable[[str], str]) -> Sent:
@@ -331,7 +387,7 @@ def _poll_pending(destination: Destination, transport, receipt: Receipt, backoff
     """Check jobs the platform had not finished at the last run; returns the remote names still pending."""
     still: set[str] = set()
     for remote, record in sorted(receipt.pending().items()):
-        sent = _scrubbed(call_with_retry(lambda: transport.poll(remote, record), backoff), scrub)
+        sent = _scrubbed(call_with_retry(partial(transport.poll, remote, record), backoff), scrub)
         result.diagnostics.extend(sent.diagnostics)
         record.update(status="failed" if sent.failed else "pending" if sent.pending else "delivered",
                       confirmation=sent.failed or sent.confirmation, time=now())
@@ -374,7 +430,7 @@ def _status(destination: Destination, receipt: Receipt, backoff: Backoff, contex
             f"{record.get('remote_id', '')} {record.get('confirmation', '')}".rstrip())
 
 
-def _size(count: int) -> str:
+def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"

@@ -94,9 +94,44 @@ class Finding:
 
 def _problems(message: Message, domain: str) -> list[str]:
     """Placeholder, markup and percent problems of each translated form against its source form."""
-    ids = [message.id] if isinstance(message.id, str) else list(message.id)
-    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    ids = [message.id] if isinstance(message.id, str) else list(message.id or ())
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     return [problem for i, s in enumerate(strings) for problem in problems(ids[min(i, len(ids) - 1)], s, domain)]
+
+
+def _header_and_babel_findings(path: Path, catalog: Catalog) -> list[Finding]:
+    """A fuzzy header, then Babel's own catalogue checks."""
+    findings: list[Finding] = []
+    if catalog.fuzzy:
+        findings.append(Finding(str(path), 1, "warning",
+                                "header is marked fuzzy: msgfmt and pybabel compile skip the whole catalogue"))
+    for message, errors in catalog.check():
+        for error in errors:
+            findings.append(Finding(str(path), message.lineno or 0, "error", f"{key_of(message)[0]}: {error}"))
+    return findings
+
+
+def _entry_findings(path: Path, domain: str, message: Message, termbases: list,
+                    limits: dict) -> list[Finding]:
+    """One translated entry: an unnamed approval of a machine translation, then per plural form its
+    placeholder/markup/termbase problems and (product texts) the channel-length advisories."""
+    findings: list[Finding] = []
+    line = message.lineno or 0
+    context = key_of(message)[0]
+    if status_of(message) == "reviewed" and is_machine(message) and not approved_by(message):
+        findings.append(Finding(str(path), line, "warning",
+                                f"{context or message.id!r}: machine translation approved without a named reviewer "
+                                "(`feedgen translations approve --reviewer NAME` adds `# Reviewed: NAME DATE`)"))
+    ids = [message.id] if isinstance(message.id, str) else list(message.id or ())
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
+    for index, string in enumerate(strings):
+        source = ids[min(index, len(ids) - 1)]
+        for problem in problems(source, string, domain) + check_entry(termbases, source, string):
+            findings.append(Finding(str(path), line, "error", f"{context}: {problem}"))
+        if domain == PRODUCTS:
+            for advice in advisories(context, source, string, limits):
+                findings.append(Finding(str(path), line, "warning", f"{context}: {advice}"))
+    return findings
 
 
 def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
@@ -104,34 +139,15 @@ def lint_catalogue(path: Path, domain: str, language: str) -> list[Finding]:
         catalog = read_catalogue(path, domain, language)
     except InputError as error:
         return [Finding(str(path), error.row or 0, "error", error.message)]
-    findings: list[Finding] = []
-    if catalog.fuzzy:
-        findings.append(Finding(str(path), 1, "warning", "header is marked fuzzy: msgfmt and pybabel compile skip the whole catalogue"))
-    for message, errors in catalog.check():
-        for error in errors:
-            findings.append(Finding(str(path), message.lineno or 0, "error", f"{key_of(message)[0]}: {error}"))
+    findings = _header_and_babel_findings(path, catalog)
     limits = channel_limits() if domain == PRODUCTS else {}
     try:  # locales/<lang>/LC_MESSAGES/<domain>.po: the termbase sits in locales/<lang>/
         termbases = termbases_for(path.parents[2], language)
     except InputError as error:
         return [Finding(str(error.path), error.row or 0, "error", error.message)]
     for message in catalog:
-        if not message.id or status_of(message) == "missing":
-            continue
-        context = key_of(message)[0]
-        if status_of(message) == "reviewed" and is_machine(message) and not approved_by(message):
-            findings.append(Finding(str(path), message.lineno or 0, "warning",
-                                    f"{context or message.id!r}: machine translation approved without a named reviewer "
-                                    "(`feedgen translations approve --reviewer NAME` adds `# Reviewed: NAME DATE`)"))
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        for index, string in enumerate(strings):
-            source = ids[min(index, len(ids) - 1)]
-            for problem in problems(source, string, domain) + check_entry(termbases, source, string):
-                findings.append(Finding(str(path), message.lineno or 0, "error", f"{context}: {problem}"))
-            if domain == PRODUCTS:
-                for advice in advisories(context, source, string, limits):
-                    findings.append(Finding(str(path), message.lineno or 0, "warning", f"{context}: {advice}"))
+        if message.id and status_of(message) != "missing":
+            findings += _entry_findings(path, domain, message, termbases, limits)
     findings += _source_not_overridden(path, domain, language, catalog, termbases)
     return findings + msgfmt_check(path)
 
@@ -143,7 +159,8 @@ def _source_not_overridden(path: Path, domain: str, language: str, catalog: Cata
     locales = path.parents[2]
     template_path = pot_path(locales, domain)
     own = [t for t in termbases if t.path.parent.name == language]
-    if "_" not in language or not own or po_path(locales, language.split("_")[0], domain).exists() or not template_path.exists():
+    base_exists = po_path(locales, language.split("_")[0], domain).exists()
+    if "_" not in language or not own or base_exists or not template_path.exists():
         return []
     held = {key_of(message) for message in catalog if message.id and status_of(message) != "missing"}
     findings = []
@@ -152,7 +169,8 @@ def _source_not_overridden(path: Path, domain: str, language: str, catalog: Cata
             continue
         for source in ([message.id] if isinstance(message.id, str) else list(message.id)):
             for problem in check_entry(own, source, source):
-                findings.append(Finding(str(path), 0, "error", f"{key_of(message)[0] or source[:40]!r} is not overridden "
+                findings.append(Finding(str(path), 0, "error",
+                                        f"{key_of(message)[0] or source[:40]!r} is not overridden "
                                         f"and its source text breaks the {language} {problem}"))
     return findings
 
@@ -169,7 +187,8 @@ def msgfmt_check(path: Path) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------- compile
-def compile_checked(catalog: Catalog, domain: str, *, use_fuzzy: bool = False) -> tuple[bytes, list[tuple[Message, str]]]:
+def compile_checked(catalog: Catalog, domain: str, *,
+                    use_fuzzy: bool = False) -> tuple[bytes, list[tuple[Message, str]]]:
     """MO bytes with the translated, check-clean entries (reviewed ones; fuzzy ones too with
     `use_fuzzy`), and each entry left out for failing a check, with the first problem found."""
     clean = Catalog(locale=catalog.locale, domain=domain, charset="utf-8", fuzzy=False)

@@ -20,7 +20,8 @@ from feedgen.columns import map_distinct
 from feedgen.numbers import parse_decimal
 from feedgen.errors import InputError
 from feedgen.importers.common import (
-    AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age, slugify,
+    AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age,
+    slugify,
 )
 from feedgen.importers.detect import header_key
 from feedgen.importers.settings import ImportSettings
@@ -81,7 +82,8 @@ def _columns(path: Path, raw: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
             frame[key] = ""
     for key in REQUIRED:
         if key not in present:
-            raise InputError(path, f"Shopify export without a {' / '.join(repr(n) for n in COLUMNS[key])} column", row=1)
+            spellings = " / ".join(repr(n) for n in COLUMNS[key])
+            raise InputError(path, f"Shopify export without a {spellings} column", row=1)
     frame["source_row"] = range(2, len(raw) + 2)
     return frame, present
 
@@ -104,8 +106,8 @@ def _prices(frame: pd.DataFrame) -> None:
 
     price = frame["price"].map(number)
     compare = frame["compare_at"].map(number)
-    on_sale = [p is not None and c is not None and c > p for p, c in zip(price, compare)]
-    on_sale = pd.Series(on_sale, index=frame.index, dtype=bool)
+    on_sale = pd.Series([p is not None and c is not None and c > p for p, c in zip(price, compare, strict=True)],
+                        index=frame.index, dtype=bool)
     frame["sale_price"] = frame["price"].where(on_sale, "")
     frame.loc[on_sale, "price"] = frame.loc[on_sale, "compare_at"]
 
@@ -125,21 +127,18 @@ def _stock(frame: pd.DataFrame, present: set[str], log: ImportLog) -> None:
                 "(not tracked, or 'continue selling'): listed as in stock", field_name="stock")
 
 
-def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log: ImportLog) -> pd.DataFrame:
-    frame, present = _columns(path, raw)
+def _drop_handleless(frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
     no_handle = frame["handle"].eq("")
     if no_handle.any():
         rows = ", ".join(map(str, frame.loc[no_handle, "source_row"].head(5)))
-        log.add("handle.missing", "warning", f"{int(no_handle.sum())} row(s) without a handle were skipped (rows {rows}…)")
+        log.add("handle.missing", "warning",
+                f"{int(no_handle.sum())} row(s) without a handle were skipped (rows {rows}…)")
         frame = frame.loc[~no_handle]
-    for key in PRODUCT_FIELDS:
-        frame[key] = inherit(frame[key], frame["handle"])
-    images = _images(frame)
+    return frame
 
-    is_variant = frame["sku"].ne("") | frame["price"].ne("") | frame["option1_value"].ne("")
-    items = frame.loc[is_variant].copy()
 
-    # what a feed must not carry: drafts, archived or unpublished products, gift cards
+def _sellable(items: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
+    """What a feed must not carry: drafts, archived or unpublished products, gift cards."""
     status = items["status"].str.casefold()
     skipped = (
         (status.ne("") & status.ne("active"), "status is {value!r}, not active"),
@@ -152,34 +151,42 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
         for sku, handle, value in items.loc[mask, ["sku", "handle", "status"]].itertuples(index=False):
             log.add("product.skipped", "info", f"skipped {handle!r}: " + reason.format(value=value), sku=sku)
         keep &= ~mask
-    items = items.loc[keep]
+    return items.loc[keep]
 
-    # options -> size / color / material / gender, by the option's name in any language
+
+OPTION_COLUMNS = (("size", "size"), ("color", "color"), ("material", "material"), ("gender", "option_gender"))
+
+
+def _options(items: pd.DataFrame, log: ImportLog) -> None:
+    """Options -> size / color / material / gender, by the option's name in any language."""
     for column in ("size", "color", "material", "option_gender"):
         items[column] = ""
     unused: dict[str, set[str]] = {}
     for n in (1, 2, 3):
         names, values = items[f"option{n}_name"], items[f"option{n}_value"]
         kinds = names.map({name: option_kind(name) for name in names.unique()})
-        for kind, column in (("size", "size"), ("color", "color"), ("material", "material"), ("gender", "option_gender")):
+        for kind, column in OPTION_COLUMNS:
             chosen = kinds.eq(kind) & values.ne("")
             items.loc[chosen, column] = values[chosen]
         other = names.ne("") & kinds.eq("") & ~names.str.casefold().eq("title")
         for handle, name in items.loc[other, ["handle", f"option{n}_name"]].drop_duplicates().itertuples(index=False):
             unused.setdefault(handle, set()).add(name)
     items["size"] = items["size"].map(eu_size)
-    for handle, names in sorted(unused.items()):
-        log.add("option.unused", "info", f"product {handle!r}: option(s) {', '.join(sorted(names))} are not size, colour or material")
+    for handle, unused_names in sorted(unused.items()):
+        log.add("option.unused", "info",
+                f"product {handle!r}: option(s) {', '.join(sorted(unused_names))} are not size, colour or material")
 
-    # SKUs: a variant without one gets handle + option values, so its feed id stays stable
+
+def _skus(items: pd.DataFrame, log: ImportLog) -> None:
+    """A variant without a SKU gets handle + option values, so its feed id stays stable."""
     blank = items["sku"].eq("")
     options = items[["option1_value", "option2_value", "option3_value"]].agg(" ".join, axis=1)
     items.loc[blank, "sku"] = (items.loc[blank, "handle"] + "-" + options[blank].map(slugify)).str.strip("-")
     log.per_sku("sku.generated", "warning", items.loc[blank, "sku"],
                 "variant has no SKU in Shopify: id made from handle and options; set a SKU so it never changes", "sku")
 
-    _prices(items)
-    _stock(items, present, log)
+
+def _identifiers(items: pd.DataFrame, log: ImportLog) -> None:
     items["weight_g"] = items["grams"].where(~items["grams"].isin(["0", "0.0"]), "")
     items["gtin"] = items["barcode"].str.lstrip("'").str.replace(" ", "", regex=False)
     no_barcode = items["gtin"].eq("")
@@ -188,21 +195,29 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
                 "(Google: identifier_exists = no unless there is an MPN)", field_name="gtin")
     items["mpn"] = items["google_mpn"]
 
-    # a variant's own image first; other variants' own images (another colour) are not this variant's
+
+def _variant_images(items: pd.DataFrame, images: pd.Series) -> None:
+    """A variant's own image first; other variants' own images (another colour) are not this variant's."""
     product_images = items["handle"].map(images).map(lambda urls: urls if isinstance(urls, list) else [])
-    items["image_link"] = [v or (urls[0] if urls else "") for v, urls in zip(items["variant_image"], product_images)]
+    items["image_link"] = [v or (urls[0] if urls else "")
+                           for v, urls in zip(items["variant_image"], product_images, strict=True)]
     variant_images = items.loc[items["variant_image"].ne("")].groupby("handle")["variant_image"].agg(set)
     others = items["handle"].map(variant_images).map(lambda found: found if isinstance(found, set) else set())
     items["additional_image_links"] = [
         "|".join(u for u in urls if u != main and u not in other)
-        for main, urls, other in zip(items["image_link"], product_images, others)
+        for main, urls, other in zip(items["image_link"], product_images, others, strict=True)
     ]
 
+
+def _descriptions(items: pd.DataFrame, log: ImportLog) -> None:
     items["description"] = plain_text_column(items["body"])
     from_seo = items["description"].eq("") & items["seo_description"].ne("")
     items.loc[from_seo, "description"] = plain_text_column(items.loc[from_seo, "seo_description"])
     log.per_sku("description.from_seo", "info", items.loc[from_seo, "sku"],
                 "empty Body (HTML): the SEO description is used", "description")
+
+
+def _categories(items: pd.DataFrame, log: ImportLog) -> None:
     items["brand"] = items["vendor"]
     items["product_type"] = items["type"].where(items["type"].ne(""), items["product_category"])
     items["google_product_category"] = items["google_category"]
@@ -218,6 +233,9 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
                 "names", field_name="google_product_category")
     items["style_id"] = items["handle"]
 
+
+def _audience(items: pd.DataFrame, log: ImportLog) -> None:
+    """Gender and age group from Google's fields, a gender option, then hints in the product's words."""
     items["gender"] = items["google_gender"].map(normalise_gender)
     from_option = items["gender"].eq("") & items["option_gender"].ne("")
     items.loc[from_option, "gender"] = items.loc[from_option, "option_gender"].map(normalise_gender)
@@ -225,8 +243,32 @@ def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log:
     items["age_group"] = age.where(age.isin(AGE_VALUES), "")
     hints = items["type"] + " " + items["product_category"] + " " + items["tags"] + " " + items["title"]
     resolve_gender_age(items, hints, log)
-    no_colour = items.loc[items["color"].eq(""), "handle"].unique() if "color" not in log.defaults else []
+
+
+def _missing_colours(items: pd.DataFrame, log: ImportLog) -> None:
+    no_colour: list[str] = [] if "color" in log.defaults else list(items.loc[items["color"].eq(""), "handle"].unique())
     for handle in no_colour:
         log.add("color.missing", "warning", f"product {handle!r} has no colour option (Color, Colour, Farge …)"
                 + log.default_hint("color", "Black"), field_name="color")
+
+
+def import_shopify(path: Path, raw: pd.DataFrame, settings: ImportSettings, log: ImportLog) -> pd.DataFrame:
+    """Shopify's product export (one row per variant, product fields on the first row) -> catalogue rows."""
+    frame, present = _columns(path, raw)
+    frame = _drop_handleless(frame, log)
+    for key in PRODUCT_FIELDS:
+        frame[key] = inherit(frame[key], frame["handle"])
+    images = _images(frame)
+    is_variant = frame["sku"].ne("") | frame["price"].ne("") | frame["option1_value"].ne("")
+    items = _sellable(frame.loc[is_variant].copy(), log)
+    _options(items, log)
+    _skus(items, log)
+    _prices(items)
+    _stock(items, present, log)
+    _identifiers(items, log)
+    _variant_images(items, images)
+    _descriptions(items, log)
+    _categories(items, log)
+    _audience(items, log)
+    _missing_colours(items, log)
     return items

@@ -1,0 +1,242 @@
+"""The package's import graph follows the pipeline: no import cycles, no backward imports.
+
+DESIGN.md's stages, low to high: foundation (errors, diagnostics, text, numbers, columns, TOML and
+the market configuration) < load (catalogue, importers, CSV/XLSX) < resolve (offers, prices,
+sizes, rules, categories, GTINs, fixes) < render (channels, pages, i18n) < pipeline (build and its
+helpers) < publish (publish, lock, release, manifest, gate, diff, reports) < deliver < cli. A module
+may import its own stage and the stages below, never one above; nothing below the CLI imports
+`feedgen.cli`. The graph is read with `ast` from every module, with module-level AND
+function-level imports (an import inside a function is still a dependency, often one that hides
+a cycle). `if TYPE_CHECKING:` imports never run, so they cannot form an import cycle and are left
+out of the cycle check; they are kept in the layering check, because a type from a higher stage
+in a lower stage's signature is the same coupling as a runtime import.
+
+KNOWN_VIOLATIONS and KNOWN_CYCLES hold today's exceptions (issue #16: the module moves shrink
+them to empty). A new violation fails; an entry that no longer occurs fails too, so the lists
+only shrink.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "feedgen"
+
+# stage -> module prefixes (the longest matching prefix decides: feedgen.i18n.commands is cli)
+# (feedgen.cli is a package: every module below it is the cli stage)
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("foundation", ("feedgen", "feedgen.errors", "feedgen.diagnostics", "feedgen.text", "feedgen.numbers",
+                    "feedgen.columns", "feedgen.tomlfile", "feedgen.interrupt", "feedgen.markets", "feedgen.paths")),
+    ("load", ("feedgen.catalogue", "feedgen.importers", "feedgen.workbook", "feedgen.csvfile")),
+    ("resolve", ("feedgen.offers", "feedgen.pricing", "feedgen.sizes", "feedgen.rules", "feedgen.rules_expr",
+                 "feedgen.rules_regex", "feedgen.categories", "feedgen.gtin", "feedgen.fixes",
+                 "feedgen.history")),  # the price history: an input of the 30-day reference price, needs only errors
+    ("render", ("feedgen.channels", "feedgen.pages", "feedgen.i18n")),
+    ("pipeline", ("feedgen.build", "feedgen.market_build", "feedgen.parallel", "feedgen.incremental",
+                  "feedgen.pages.serve",
+                  # what `feedgen rules check` and `feedgen prices history` compute (their commands are in cli/)
+                  "feedgen.rules_commands", "feedgen.history_commands")),
+    ("publish", ("feedgen.publish", "feedgen.lock", "feedgen.release", "feedgen.manifest", "feedgen.gate",
+                 "feedgen.diff", "feedgen.report", "feedgen.junit", "feedgen.summary")),
+    ("deliver", ("feedgen.deliver",)),
+    ("cli", ("feedgen.cli", "feedgen.__main__")),
+]
+
+# (importer, imported): today's backward imports. The lead removes these with the moves of issue #16.
+KNOWN_VIOLATIONS: set[tuple[str, str]] = {
+    # the orchestrators write through the publishing primitives (atomic writes, lock, release, manifest):
+    # either those primitives move below the pipeline or build moves above publish
+    ("feedgen.build", "feedgen.lock"),
+    ("feedgen.build", "feedgen.manifest"),
+    ("feedgen.build", "feedgen.publish"),
+    ("feedgen.build", "feedgen.release"),
+    ("feedgen.incremental", "feedgen.manifest"),
+    ("feedgen.market_build", "feedgen.manifest"),
+    ("feedgen.market_build", "feedgen.publish"),
+    ("feedgen.market_build", "feedgen.release"),
+    # write_bytes_atomic lives in feedgen.publish and is used by every stage that writes a file
+    ("feedgen.i18n.catalogues", "feedgen.publish"),
+    ("feedgen.i18n.review", "feedgen.publish"),
+    ("feedgen.channels.base", "feedgen.publish"),  # type-only (Stage)
+    ("feedgen.channels.csvout", "feedgen.publish"),  # type-only
+    # loading already resolves: GTIN check digits, money parsing, category and size normalisation
+    ("feedgen.catalogue", "feedgen.gtin"),
+    ("feedgen.catalogue", "feedgen.pricing"),
+    ("feedgen.importers.common", "feedgen.categories"),
+    ("feedgen.importers.common", "feedgen.sizes"),
+    ("feedgen.importers.prices", "feedgen.pricing"),
+    ("feedgen.importers.shopify", "feedgen.categories"),
+    # the build report reads which manifest output/delivery.html says was last delivered
+    ("feedgen.release", "feedgen.deliver.page"),
+}
+
+# Today's import cycles (each a strongly connected set of modules); the same rule: only shrink.
+KNOWN_CYCLES: list[frozenset[str]] = [
+    # open_destination (destinations) imports each transport, which imports destinations' Sent/Transport
+    frozenset({"feedgen.deliver.destinations", "feedgen.deliver.hooks", "feedgen.deliver.local",
+               "feedgen.deliver.s3", "feedgen.deliver.sftp", "feedgen.deliver.spapi"}),
+]
+
+
+@dataclass(frozen=True)
+class Edge:
+    importer: str
+    imported: str
+    line: int
+    type_only: bool  # under `if TYPE_CHECKING:`
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _target(name: str) -> str | None:
+    """The package module an import names (an attribute import resolves to its module)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _type_checking_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def edges_of(module: str) -> list[Edge]:
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    type_only = _type_checking_lines(tree)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            names = [f"{base}.{alias.name}" for alias in node.names]
+        for name in names:
+            target = _target(name) if name.startswith("feedgen") else None
+            if target and target != module:
+                found.append(Edge(module, target, node.lineno, node.lineno in type_only))
+    return found
+
+
+def all_edges() -> list[Edge]:
+    return [edge for module in MODULES for edge in edges_of(module)]
+
+
+def stage_of(module: str) -> tuple[int, str]:
+    best = max(((len(prefix), rank, stage) for rank, (stage, prefixes) in enumerate(LAYERS) for prefix in prefixes
+                if module == prefix or module.startswith(prefix + ".")), default=None)
+    assert best is not None, f"{module} is in no stage of LAYERS: add it"
+    return best[1], best[2]
+
+
+def backward_imports() -> dict[tuple[str, str], Edge]:
+    found = {}
+    for edge in all_edges():
+        if stage_of(edge.imported)[0] > stage_of(edge.importer)[0]:
+            found.setdefault((edge.importer, edge.imported), edge)
+    return found
+
+
+def cycles() -> list[frozenset[str]]:
+    """Strongly connected sets of more than one module (Tarjan), over runtime imports only."""
+    graph: dict[str, set[str]] = {module: set() for module in MODULES}
+    for edge in all_edges():
+        if not edge.type_only:
+            graph[edge.importer].add(edge.imported)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[frozenset[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in sorted(graph[node]):
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(frozenset(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def _describe(edge: Edge) -> str:
+    return (f"{edge.importer} ({stage_of(edge.importer)[1]}) imports {edge.imported} ({stage_of(edge.imported)[1]}) "
+            f"at {MODULES[edge.importer].relative_to(PACKAGE.parent)}:{edge.line}")
+
+
+def test_every_module_has_a_stage() -> None:
+    for module in MODULES:
+        stage_of(module)
+
+
+def test_no_new_backward_import() -> None:
+    new = [edge for pair, edge in sorted(backward_imports().items()) if pair not in KNOWN_VIOLATIONS]
+    assert not new, "a lower stage imports a higher one:\n" + "\n".join(map(_describe, new))
+
+
+def test_known_violations_only_shrink() -> None:
+    gone = sorted(KNOWN_VIOLATIONS - backward_imports().keys())
+    assert not gone, f"fixed, remove from KNOWN_VIOLATIONS: {gone}"
+
+
+def test_no_new_import_cycle() -> None:
+    new = [cycle for cycle in cycles() if not any(cycle <= known for known in KNOWN_CYCLES)]
+    assert not new, "import cycles:\n" + "\n".join(" ⇄ ".join(sorted(cycle)) for cycle in new)
+
+
+def test_known_cycles_only_shrink() -> None:
+    found = cycles()
+    gone = [sorted(known) for known in KNOWN_CYCLES if not any(cycle == known for cycle in found)]
+    assert not gone, f"a known cycle is gone or smaller: update KNOWN_CYCLES to what is left: {gone}"
+
+
+def test_nothing_below_the_cli_imports_it() -> None:
+    top = len(LAYERS) - 1
+    offenders = [_describe(edge) for edge in all_edges()
+                 if edge.imported.startswith("feedgen.cli") and stage_of(edge.importer)[0] < top]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_graph_reader_sees_function_level_and_type_checking_imports() -> None:
+    """The reader itself: an import inside a function and one under TYPE_CHECKING both count."""
+    type_only = {(e.importer, e.imported) for e in all_edges() if e.type_only}
+    assert ("feedgen.channels.base", "feedgen.publish") in type_only
+    # a function-level import: catalogue reads shop exports through importers lazily
+    inner = [e for e in all_edges() if e.importer == "feedgen.catalogue" and e.imported.startswith("feedgen.importers")]
+    assert inner, "function-level import of feedgen.importers from feedgen.catalogue not seen"
