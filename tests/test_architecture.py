@@ -27,19 +27,19 @@ PACKAGE = Path(__file__).resolve().parents[1] / "feedgen"
 # stage -> module prefixes (the longest matching prefix decides: feedgen.i18n.commands is cli)
 # (feedgen.cli is a package: every module below it is the cli stage)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("feedgen", "feedgen.errors", "feedgen.diagnostics", "feedgen.text", "feedgen.numbers",
-                    "feedgen.columns", "feedgen.tomlfile", "feedgen.interrupt", "feedgen.markets", "feedgen.paths")),
-    ("load", ("feedgen.catalogue", "feedgen.importers", "feedgen.workbook", "feedgen.csvfile")),
-    ("resolve", ("feedgen.offers", "feedgen.pricing", "feedgen.sizes", "feedgen.rules", "feedgen.rules_expr",
-                 "feedgen.rules_regex", "feedgen.categories", "feedgen.gtin", "feedgen.fixes",
-                 "feedgen.history")),  # the price history: an input of the 30-day reference price, needs only errors
+    ("foundation", ("feedgen", "feedgen.errors", "feedgen.diagnostics", "feedgen.text", "feedgen.load.numbers",
+                    "feedgen.columns", "feedgen.config.tomlfile", "feedgen.interrupt", "feedgen.config.markets", "feedgen.config.paths")),
+    ("load", ("feedgen.load.catalogue", "feedgen.load.importers", "feedgen.load.workbook", "feedgen.load.csvfile")),
+    ("resolve", ("feedgen.resolve.offers", "feedgen.load.pricing", "feedgen.load.sizes", "feedgen.resolve.rules", "feedgen.resolve.rules_expr",
+                 "feedgen.resolve.rules_regex", "feedgen.load.categories", "feedgen.load.gtin", "feedgen.resolve.fixes",
+                 "feedgen.resolve.history")),  # the price history: an input of the 30-day reference price, needs only errors
     ("render", ("feedgen.channels", "feedgen.pages", "feedgen.i18n")),
-    ("pipeline", ("feedgen.build", "feedgen.market_build", "feedgen.parallel", "feedgen.incremental",
-                  "feedgen.pages.serve",
+    ("pipeline", ("feedgen.pipeline.build", "feedgen.pipeline.market_build", "feedgen.pipeline.parallel", "feedgen.pipeline.incremental",
+                  "feedgen.pipeline.serve",
                   # what `feedgen rules check` and `feedgen prices history` compute (their commands are in cli/)
-                  "feedgen.rules_commands", "feedgen.history_commands")),
-    ("publish", ("feedgen.publish", "feedgen.lock", "feedgen.release", "feedgen.manifest", "feedgen.gate",
-                 "feedgen.diff", "feedgen.report", "feedgen.junit", "feedgen.summary")),
+                  "feedgen.pipeline.rules_check", "feedgen.resolve.history_lines")),
+    ("publish", ("feedgen.publish.stage", "feedgen.publish.lock", "feedgen.publish.release", "feedgen.publish.manifest", "feedgen.publish.gate",
+                 "feedgen.publish.diff", "feedgen.publish.report", "feedgen.publish.junit", "feedgen.cli.summary")),
     ("deliver", ("feedgen.deliver",)),
     ("cli", ("feedgen.cli", "feedgen.__main__")),
 ]
@@ -48,28 +48,28 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
     # the orchestrators write through the publishing primitives (atomic writes, lock, release, manifest):
     # either those primitives move below the pipeline or build moves above publish
-    ("feedgen.build", "feedgen.lock"),
-    ("feedgen.build", "feedgen.manifest"),
-    ("feedgen.build", "feedgen.publish"),
-    ("feedgen.build", "feedgen.release"),
-    ("feedgen.incremental", "feedgen.manifest"),
-    ("feedgen.market_build", "feedgen.manifest"),
-    ("feedgen.market_build", "feedgen.publish"),
-    ("feedgen.market_build", "feedgen.release"),
-    # write_bytes_atomic lives in feedgen.publish and is used by every stage that writes a file
-    ("feedgen.i18n.catalogues", "feedgen.publish"),
-    ("feedgen.i18n.review", "feedgen.publish"),
-    ("feedgen.channels.base", "feedgen.publish"),  # type-only (Stage)
-    ("feedgen.channels.csvout", "feedgen.publish"),  # type-only
+    ("feedgen.pipeline.build", "feedgen.publish.lock"),
+    ("feedgen.pipeline.build", "feedgen.publish.manifest"),
+    ("feedgen.pipeline.build", "feedgen.publish.stage"),
+    ("feedgen.pipeline.build", "feedgen.publish.release"),
+    ("feedgen.pipeline.incremental", "feedgen.publish.manifest"),
+    ("feedgen.pipeline.market_build", "feedgen.publish.manifest"),
+    ("feedgen.pipeline.market_build", "feedgen.publish.stage"),
+    ("feedgen.pipeline.market_build", "feedgen.publish.release"),
+    # write_bytes_atomic lives in feedgen.publish.stage and is used by every stage that writes a file
+    ("feedgen.i18n.catalogues", "feedgen.publish.stage"),
+    ("feedgen.i18n.review", "feedgen.publish.stage"),
+    ("feedgen.channels.base", "feedgen.publish.stage"),  # type-only (Stage)
+    ("feedgen.channels.csvout", "feedgen.publish.stage"),  # type-only
     # loading already resolves: GTIN check digits, money parsing, category and size normalisation
-    ("feedgen.catalogue", "feedgen.gtin"),
-    ("feedgen.catalogue", "feedgen.pricing"),
-    ("feedgen.importers.common", "feedgen.categories"),
-    ("feedgen.importers.common", "feedgen.sizes"),
-    ("feedgen.importers.prices", "feedgen.pricing"),
-    ("feedgen.importers.shopify", "feedgen.categories"),
+    ("feedgen.load.catalogue", "feedgen.load.gtin"),
+    ("feedgen.load.catalogue", "feedgen.load.pricing"),
+    ("feedgen.load.importers.common", "feedgen.load.categories"),
+    ("feedgen.load.importers.common", "feedgen.load.sizes"),
+    ("feedgen.load.importers.prices", "feedgen.load.pricing"),
+    ("feedgen.load.importers.shopify", "feedgen.load.categories"),
     # the build report reads which manifest output/delivery.html says was last delivered
-    ("feedgen.release", "feedgen.deliver.page"),
+    ("feedgen.publish.release", "feedgen.deliver.page"),
 }
 
 # Today's import cycles (each a strongly connected set of modules); the same rule: only shrink.
@@ -236,7 +236,7 @@ def test_nothing_below_the_cli_imports_it() -> None:
 def test_the_graph_reader_sees_function_level_and_type_checking_imports() -> None:
     """The reader itself: an import inside a function and one under TYPE_CHECKING both count."""
     type_only = {(e.importer, e.imported) for e in all_edges() if e.type_only}
-    assert ("feedgen.channels.base", "feedgen.publish") in type_only
+    assert ("feedgen.channels.base", "feedgen.publish.stage") in type_only
     # a function-level import: catalogue reads shop exports through importers lazily
-    inner = [e for e in all_edges() if e.importer == "feedgen.catalogue" and e.imported.startswith("feedgen.importers")]
-    assert inner, "function-level import of feedgen.importers from feedgen.catalogue not seen"
+    inner = [e for e in all_edges() if e.importer == "feedgen.load.catalogue" and e.imported.startswith("feedgen.load.importers")]
+    assert inner, "function-level import of feedgen.load.importers from feedgen.load.catalogue not seen"

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from feedgen.text import TRIGGERS, needs_neutralising  # noqa: F401 (TRIGGERS: re-exported for tests)
 
 if TYPE_CHECKING:
-    from feedgen.publish import Stage
+    from feedgen.publish.stage import Stage
 
 _LEADS = (*TRIGGERS, "'")  # first characters of the cells neutralise may change
 _SPECIAL = (",", '"', "\r", "\n")  # characters that make the csv module quote a cell (excel dialect, CRLF)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from feedgen.diagnostics import empty_reasons
 
 if TYPE_CHECKING:
-    from feedgen.build import BuildResult
+    from feedgen.pipeline.build import BuildResult
 
 EXAMPLES = 3
 

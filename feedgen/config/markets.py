@@ -24,7 +24,7 @@ from feedgen.config.schema import (
     whole,
 )
 from feedgen.errors import InputError
-from feedgen.tomlfile import read_toml
+from feedgen.config.tomlfile import read_toml
 
 SIZE_SYSTEMS = ("EU", "UK", "US")
 RETURN_FEES = ("free", "customer_pays_shipping", "flat_fee")

@@ -29,7 +29,7 @@ from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
 from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
-from feedgen.lock import OutputLock
+from feedgen.publish.lock import OutputLock
 
 Say = Callable[[str], None]
 

@@ -17,15 +17,15 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from feedgen.load.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from feedgen.columns import map_distinct, share_equal, strip_column
-from feedgen.csvfile import normalise_header, read_csv
-from feedgen.gtin import gtin_problem_column
-from feedgen.importers import ImportSettings, import_frame, load_settings
-from feedgen.numbers import AmbiguousNumber, count_column, parse_decimal
-from feedgen.pricing import MAX_BASE_PRICE
+from feedgen.load.csvfile import normalise_header, read_csv
+from feedgen.load.gtin import gtin_problem_column
+from feedgen.load.importers import ImportSettings, import_frame, load_settings
+from feedgen.load.numbers import AmbiguousNumber, count_column, parse_decimal
+from feedgen.load.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, needs_neutralising, strip_html
-from feedgen.workbook import read_workbook
+from feedgen.load.workbook import read_workbook
 
 MAX_COUNT = 10**9  # stock, weight in grams, review counts: anything at or above this is a column mix-up
 UNIQUE_COLUMNS = ("sku", "gtin", "mpn")  # one value per row: nothing to share (see share_equal)
@@ -38,7 +38,7 @@ class Catalogue:
     path: Path
     items: pd.DataFrame  # one row per SKU; money columns hold Decimal or None
     diagnostics: list[Diagnostic]
-    format: str = "native"  # or the export it was imported from (feedgen.importers)
+    format: str = "native"  # or the export it was imported from (feedgen.load.importers)
     prices_market: str = ""  # set when the file holds that market's shelf prices, not base prices
     currency: str = ""  # the currency an export's mapping file declares ([import] currency); '' = not said
     mapping: Path | None = None  # the mapping file read with it, if any
@@ -131,7 +131,7 @@ def _check_structure(path: Path, frame: pd.DataFrame, source_rows: pd.Series | N
 def load_catalogue(
     path: str | Path, format: str = "auto", mapping: str | Path | None = None, defaults: dict[str, str] | None = None,
 ) -> Catalogue:
-    """Read a native catalogue or a shop export (`format`: see feedgen.importers.FORMATS).
+    """Read a native catalogue or a shop export (`format`: see feedgen.load.importers.FORMATS).
 
     `mapping` is a mapping file (import settings, and the columns of a `mapped` file); `defaults`
     fill fields an export leaves empty (the build passes the project's brand).

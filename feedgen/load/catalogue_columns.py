@@ -1,6 +1,6 @@
 """The native catalogue's columns: what catalogue.csv holds and what every importer produces.
 
-Its own module, below both: the catalogue reads shop exports through feedgen.importers, and the
+Its own module, below both: the catalogue reads shop exports through feedgen.load.importers, and the
 importers fill exactly these columns, so neither has to import the other to know them.
 """
 

@@ -36,10 +36,10 @@ import pandas as pd
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.config.schema import Field, Place, Table, in_table, table, top
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.config.tomlfile import TomlFile, read_toml
 
 APPAREL, CLOTHING, SHOES = "166", "1604", "187"  # Google taxonomy ids (SPECS.md §1.1)
-TAXONOMY_FILE = Path(__file__).resolve().parent / "data" / "google-taxonomy-with-ids.en-US.txt"
+TAXONOMY_FILE = Path(__file__).resolve().parents[1] / "data" / "google-taxonomy-with-ids.en-US.txt"
 # Apparel & Accessories sub-categories for which gender and age group are optional (GMC 6324479, 6324463):
 # pinback buttons, tie clips, wristbands, shoe covers, shoelaces, spurs, watch bands, keychains, wallet
 # chains, lanyards, checkbook covers, badge holders, watch winders, watch stickers, handkerchiefs, fans.

@@ -1,6 +1,6 @@
 """The offer frame's columns: what each holds, of which kind, and which step sets it.
 
-One market's offers are a DataFrame with one row per SKU (feedgen.offers.resolve). Columns are
+One market's offers are a DataFrame with one row per SKU (feedgen.resolve.offers.resolve). Columns are
 added by several steps — the catalogue reader, the category mapping, the localizer, resolve, and
 rules.toml — and read by the channels, the landing pages and rules.toml's conditions. This table
 is the one place they are named: a channel declares the columns it reads (`Channel.reads`, checked
@@ -15,8 +15,8 @@ from typing import Iterable, Literal
 
 Kind = Literal["text", "money", "number", "count", "bool", "date"]
 # Who sets a column, in pipeline order. "catalogue": the catalogue file (or an importer); "categories":
-# categories.toml and Google's taxonomy (feedgen.categories.apply_categories); "localizer": the market's
-# language (feedgen.i18n); "resolve": feedgen.offers.resolve; "rules": rules.toml, per channel.
+# categories.toml and Google's taxonomy (feedgen.load.categories.apply_categories); "localizer": the market's
+# language (feedgen.i18n); "resolve": feedgen.resolve.offers.resolve; "rules": rules.toml, per channel.
 SetBy = Literal["catalogue", "categories", "localizer", "resolve", "rules"]
 
 
@@ -114,7 +114,7 @@ def offer_columns(*names: str | Iterable[str]) -> frozenset[str]:
         flat.update([name] if isinstance(name, str) else name)
     unknown = sorted(flat - OFFER_SCHEMA.keys())
     if unknown:
-        raise KeyError(f"not offer columns (feedgen.offer_schema): {', '.join(unknown)}")
+        raise KeyError(f"not offer columns (feedgen.load.offer_schema): {', '.join(unknown)}")
     return frozenset(flat)
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 from babel.numbers import get_currency_precision
 
-from feedgen.csvfile import read_table
+from feedgen.load.csvfile import read_table
 from feedgen.errors import InputError
-from feedgen.numbers import AmbiguousNumber, parse_decimal
-from feedgen.markets import Market, Project, RoundingRule
+from feedgen.load.numbers import AmbiguousNumber, parse_decimal
+from feedgen.config.markets import Market, Project, RoundingRule
 
 HUNDRED = Decimal(100)
 # Amazon's feed carries prices as JSON numbers, which readers hold as IEEE doubles: exact to 15

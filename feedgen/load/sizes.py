@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from feedgen.csvfile import read_table
+from feedgen.load.csvfile import read_table
 from feedgen.columns import map_distinct
 from feedgen.errors import InputError
 

@@ -10,33 +10,33 @@ from pathlib import Path
 from functools import partial
 from typing import Callable, ContextManager
 
-from feedgen.catalogue import load_catalogue
-from feedgen.categories import apply_categories, load_categories
+from feedgen.load.catalogue import load_catalogue
+from feedgen.load.categories import apply_categories, load_categories
 from feedgen.channels import Artifact, CHANNELS, Channel, read_markets
 from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
-from feedgen.history import PriceHistory, stage_copy
+from feedgen.resolve.history import PriceHistory, stage_copy
 from feedgen.i18n.localizer import CatalogueLocalizer
-from feedgen.importers.prices import rebase_prices
-from feedgen.lock import OutputLock
-from feedgen.manifest import Manifest, input_hashes
-from feedgen.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
+from feedgen.load.importers.prices import rebase_prices
+from feedgen.publish.lock import OutputLock
+from feedgen.publish.manifest import Manifest, input_hashes
+from feedgen.pipeline.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
 from feedgen.interrupt import Interrupted
-from feedgen.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
-from feedgen.markets import Market, MarketConfig
-from feedgen.offers import Localizer, Sources
+from feedgen.pipeline.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
+from feedgen.config.markets import Market, MarketConfig
+from feedgen.resolve.offers import Localizer, Sources
 from feedgen.pages import LandingPages
-from feedgen.parallel import default_jobs, run_all
-from feedgen.paths import ProjectPaths
-from feedgen.pricing import load_fx_rates, load_price_list
+from feedgen.pipeline.parallel import default_jobs, run_all
+from feedgen.config.paths import ProjectPaths
+from feedgen.load.pricing import load_fx_rates, load_price_list
 from feedgen.files import checkpoint
-from feedgen.publish import Stage, recover
-from feedgen.release import Release, ReleaseOptions, guard_output, prepare
-from feedgen.rules import load_rules
-from feedgen.sizes import load_size_chart
+from feedgen.publish.stage import Stage, recover
+from feedgen.publish.release import Release, ReleaseOptions, guard_output, prepare
+from feedgen.resolve.rules import load_rules
+from feedgen.load.sizes import load_size_chart
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the feedgen package
 
 
 @dataclass
@@ -56,13 +56,13 @@ class BuildRequest:
     require_reviewed: bool = False  # fail (InputError) when a market's product text is not fully reviewed
     pages: bool = True  # landing pages (feedgen.pages), when the project has landing_pages.toml
     jobs: int | None = None  # markets built in parallel processes; default: the CPUs available
-    catalogue_format: str = "auto"  # see feedgen.importers.FORMATS
+    catalogue_format: str = "auto"  # see feedgen.load.importers.FORMATS
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
-    incremental: bool = True  # take over outputs whose inputs did not change (feedgen.incremental)
+    incremental: bool = True  # take over outputs whose inputs did not change (feedgen.pipeline.incremental)
 
     @property
     def paths(self) -> ProjectPaths:
-        """The project's files, with their defaults (feedgen.paths: one place for every command)."""
+        """The project's files, with their defaults (feedgen.config.paths: one place for every command)."""
         return ProjectPaths(data_dir=self.data_dir, catalogue=self.catalogue, markets=self.markets,
                             mapping=self.mapping, locales=self.locales_dir, out=self.out)
 
@@ -180,7 +180,7 @@ def run(
 
     publish=False (validate): render into a scratch directory and throw it away. Otherwise, under
     the output lock: render into a stage beside the output (taking over the outputs whose inputs
-    did not change, see feedgen.incremental), add manifest and report, ask the gate, and (unless
+    did not change, see feedgen.pipeline.incremental), add manifest and report, ask the gate, and (unless
     `dry_run` or refused) swap the stage in as the new output in one step."""
     warn = warn or progress
     for name in request.channels or []:
@@ -252,7 +252,7 @@ def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], 
 
 
 def _output_options(request: BuildRequest) -> dict:
-    """Request settings that can change what is written (for feedgen.incremental's keys)."""
+    """Request settings that can change what is written (for feedgen.pipeline.incremental's keys)."""
     return {"on_removed": request.on_removed, "require_reviewed": request.require_reviewed,
             "catalogue_format": request.catalogue_format, "pages": request.pages,
             "locales": str(request.locales_path().resolve())}

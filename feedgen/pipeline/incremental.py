@@ -34,12 +34,12 @@ from typing import Any, Mapping
 from feedgen import __version__
 from feedgen.channels.base import Artifact, Channel
 from feedgen.diagnostics import Diagnostic
-from feedgen.manifest import STATE, Manifest
-from feedgen.markets import Market, MarketConfig
+from feedgen.publish.manifest import STATE, Manifest
+from feedgen.config.markets import Market, MarketConfig
 
 FORMAT = 1
 RESOLVE = "resolve"  # the part holding a market's resolve diagnostics
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the feedgen package
 
 
 @dataclass

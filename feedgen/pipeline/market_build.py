@@ -1,8 +1,8 @@
 """One market of a build: resolve it, render its channels and pages, hand back what the build needs.
 
 build.run calls `build_market` once per market, in its own process or in forked workers
-(feedgen.parallel), and assembles the results in market order; parts an earlier build made from
-the same inputs come from feedgen.incremental instead. A result carries everything the build
+(feedgen.pipeline.parallel), and assembles the results in market order; parts an earlier build made from
+the same inputs come from feedgen.pipeline.incremental instead. A result carries everything the build
 needs afterwards (artifacts, diagnostics, the state each channel's `finish` reads, the hashes of
 the files written), so a parallel or incremental build is assembled exactly like a serial one.
 """
@@ -18,18 +18,18 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from feedgen.channels import Channel
 from feedgen.channels.base import NO_REMOVALS, blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
-from feedgen.history import DayPrice, day_prices
-from feedgen.incremental import RESOLVE, Part
-from feedgen.manifest import Manifest
-from feedgen.markets import Market
-from feedgen.offers import MarketOffers, Sources, resolve
+from feedgen.resolve.history import DayPrice, day_prices
+from feedgen.pipeline.incremental import RESOLVE, Part
+from feedgen.publish.manifest import Manifest
+from feedgen.config.markets import Market
+from feedgen.resolve.offers import MarketOffers, Sources, resolve
 from feedgen.pages import LandingPages
-from feedgen.publish import Stage
-from feedgen.release import removed_skus
-from feedgen.rules import RuleSet, apply_rules
+from feedgen.publish.stage import Stage
+from feedgen.publish.release import removed_skus
+from feedgen.resolve.rules import RuleSet, apply_rules
 
 if TYPE_CHECKING:  # build imports this module: the request is only a type here
-    from feedgen.build import BuildRequest
+    from feedgen.pipeline.build import BuildRequest
 
 PAGES = "pages"  # the landing pages' part and stage name
 
@@ -52,7 +52,7 @@ class MarketBuild:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # staged file -> (bytes, sha256)
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
-    prices: list[DayPrice] | None = None  # the day's prices for the history (feedgen.history); None: reused
+    prices: list[DayPrice] | None = None  # the day's prices for the history (feedgen.resolve.history); None: reused
 
 
 @dataclass
@@ -60,7 +60,7 @@ class MarketJob:
     """What a market's build reads; forked workers share it as it was when they forked."""
 
     request: BuildRequest
-    sources: Sources | None  # None when no market needs building (feedgen.incremental)
+    sources: Sources | None  # None when no market needs building (feedgen.pipeline.incremental)
     stage: Stage
     previous: Manifest | None
     rules: RuleSet
@@ -68,7 +68,7 @@ class MarketJob:
     plan: dict[str, list[str]]  # market id -> its channels in this build
     pages: LandingPages | None
     reuse: dict[str, dict[str, Part]] = field(default_factory=dict)  # market -> parts to take over
-    history: Path | None = None  # the staged price history (feedgen.history); None: not recorded
+    history: Path | None = None  # the staged price history (feedgen.resolve.history); None: not recorded
 
     def names(self, market: Market) -> list[str]:
         return part_names(self.plan[market.id], self.pages is not None)

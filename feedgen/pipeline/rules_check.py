@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.errors import InputError
-from feedgen.offers import resolve
-from feedgen.rules import RuleSet, RuleStat, evaluate, load_rules
+from feedgen.resolve.offers import resolve
+from feedgen.resolve.rules import RuleSet, RuleStat, evaluate, load_rules
 
 
 @dataclass

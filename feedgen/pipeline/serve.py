@@ -23,17 +23,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.errors import InputError
-from feedgen.history import FILE as HISTORY
+from feedgen.resolve.history import FILE as HISTORY
 
 from feedgen.i18n.localizer import for_review
-from feedgen.offers import Sources, resolve
+from feedgen.resolve.offers import Sources, resolve
 from feedgen.pages.campaigns import FILE_NAME, load_campaigns
 from feedgen.pages.render import environment, render_site_index
 from feedgen.pages.site import LandingPages, MarketPages, index_row
 from feedgen.pages.texts import UiText
-from feedgen.paths import ProjectPaths
+from feedgen.config.paths import ProjectPaths
 from feedgen.channels import read_markets
 
 HOST = "127.0.0.1"

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from feedgen.channels import CHANNELS
-from feedgen.manifest import FileEntry, Manifest, sha256_file
+from feedgen.publish.manifest import FileEntry, Manifest, sha256_file
 
 PRICE_FIELDS = ("price", "sale_price")
 Reader = Callable[[Path], dict[str, dict[str, str]]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from feedgen.manifest import Manifest
+from feedgen.publish.manifest import Manifest
 
 
 @dataclass(frozen=True)

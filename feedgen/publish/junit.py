@@ -15,7 +15,7 @@ from lxml import etree
 
 from feedgen.channels import Artifact
 from feedgen.diagnostics import Diagnostic, Diagnostics
-from feedgen.gate import GateResult
+from feedgen.publish.gate import GateResult
 from feedgen.files import write_bytes_atomic
 
 
@@ -64,7 +64,7 @@ def _diagnostic_cases(diagnostics: Diagnostics, strict: bool, suites: Suites) ->
 
 
 def _gate_case(gate: GateResult) -> etree._Element:
-    case = etree.Element("testcase", classname="feedgen.publish", name="publish gate")
+    case = etree.Element("testcase", classname="feedgen.publish.stage", name="publish gate")
     if gate.refused:
         etree.SubElement(case, "failure", type="gate", message="publish refused").text = "\n".join(gate.problems)
     elif gate.forced:

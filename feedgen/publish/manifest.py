@@ -17,7 +17,7 @@ from typing import Callable
 from feedgen import __version__
 
 MANIFEST = "manifest.json"
-STATE = ".feedgen-state.json"  # the incremental build's memory (feedgen.incremental), published with the output
+STATE = ".feedgen-state.json"  # the incremental build's memory (feedgen.pipeline.incremental), published with the output
 DELIVERY_PAGE = "delivery.html"  # written by `feedgen deliver` (feedgen.deliver.page), carried over by builds
 # deliver.page names the manifest it delivered in this tag, so report.html can tell whether the page is current
 _DELIVERED_MANIFEST = re.compile(r'<meta name="feedgen-delivered-manifest" content="([0-9a-f]{64})">')
@@ -85,7 +85,7 @@ def input_hashes(files: dict[str, Path]) -> dict[str, str]:
 
 
 def file_entry(path: Path, channel: str, market: str, items: int, written: tuple[int, str] | None = None) -> FileEntry:
-    """`written`: (bytes, sha256) taken while the file was written (feedgen.publish.Stage), else read now."""
+    """`written`: (bytes, sha256) taken while the file was written (feedgen.publish.stage.Stage), else read now."""
     size, sha256 = written if written is not None else (path.stat().st_size, sha256_file(path))
     return FileEntry(channel=channel, market=market, items=items, bytes=size, sha256=sha256)
 

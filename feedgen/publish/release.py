@@ -16,13 +16,13 @@ from typing import Iterable
 from feedgen.channels import CHANNELS, Artifact
 from feedgen.channels.base import RemovedAction, Removals
 from feedgen.diagnostics import Diagnostics
-from feedgen.diff import READ_ERRORS, BuildDiff, diff_dirs, listed_files
+from feedgen.publish.diff import READ_ERRORS, BuildDiff, diff_dirs, listed_files
 from feedgen.errors import InputError
-from feedgen.gate import GatePolicy, GateResult, check
-from feedgen.manifest import DELIVERY_PAGE, MANIFEST, Manifest, STATE, delivered_manifest, file_entry
-from feedgen.markets import Market
-from feedgen.publish import Stage
-from feedgen.report import REPORT, render_html
+from feedgen.publish.gate import GatePolicy, GateResult, check
+from feedgen.publish.manifest import DELIVERY_PAGE, MANIFEST, Manifest, STATE, delivered_manifest, file_entry
+from feedgen.config.markets import Market
+from feedgen.publish.stage import Stage
+from feedgen.publish.report import REPORT, render_html
 
 RESERVED = frozenset({MANIFEST, REPORT, STATE})  # always written fresh, never carried over
 OUTPUT_NAMES = frozenset({*CHANNELS, "pages", MANIFEST, REPORT, STATE, DELIVERY_PAGE})  # what a build puts at the top of the output
@@ -32,7 +32,7 @@ def guard_output(out: Path, inputs: Iterable[Path]) -> None:
     """Refuse an output folder that publishing would wreck, before anything is read or written.
 
     Publishing replaces the output folder as a whole and carries over what it already holds (see
-    feedgen.publish). `-o /`, `-o ~`, `-o .` or `-o product_data` would therefore swap away the
+    feedgen.publish.stage). `-o /`, `-o ~`, `-o .` or `-o product_data` would therefore swap away the
     system, the home folder or the inputs, and `-o /etc` would hard-link all of /etc into the
     build. So the output must not hold an input, and an existing folder must be empty or look
     like a feedgen output: a manifest.json, or only channel folders, pages, the report, dotfiles
@@ -124,7 +124,7 @@ def prepare(
     reused: set[str] = frozenset(),
 ) -> Release:
     """Complete the stage (carried-over files, manifest.json, report.html) and judge it.
-    `reused`: files of the last build this one takes over unchanged (feedgen.incremental)."""
+    `reused`: files of the last build this one takes over unchanged (feedgen.pipeline.incremental)."""
     replaced = superseded(previous, scope, full) - reused
     carried = stage.carry_over(lambda path: path not in replaced and path not in RESERVED)
     manifest = Manifest(inputs=inputs)

@@ -14,10 +14,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from feedgen.channels import CHANNELS
 from feedgen.diagnostics import Diagnostics, empty_reasons
-from feedgen.diff import BuildDiff
-from feedgen.gate import GateResult
-from feedgen.manifest import Manifest
-from feedgen.markets import Market
+from feedgen.publish.diff import BuildDiff
+from feedgen.publish.gate import GateResult
+from feedgen.publish.manifest import Manifest
+from feedgen.config.markets import Market
 
 REPORT = "report.html"
 EXAMPLES = 5
@@ -75,7 +75,7 @@ def _grid(markets: list[Market], manifest: Manifest, diagnostics: Diagnostics) -
 def render_html(*, brand: str, markets: list[Market], manifest: Manifest, diagnostics: Diagnostics,
                 diff: BuildDiff | None, gate: GateResult | None, delivery: dict | None = None) -> str:
     """`delivery`: the carried-over delivery.html, {"build": manifest sha256 it reported on, "current":
-    whether that is this build} (see feedgen.release), or None: no link."""
+    whether that is this build} (see feedgen.publish.release), or None: no link."""
     channels, rows = _grid(markets, manifest, diagnostics)
     catalogue = [d for d in diagnostics if not d.market]
     if gate is not None and gate.refused:

@@ -1,4 +1,4 @@
-"""What the price record (feedgen.history) holds for one SKU, as `feedgen prices history` shows it."""
+"""What the price record (feedgen.resolve.history) holds for one SKU, as `feedgen prices history` shows it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from feedgen.errors import InputError
-from feedgen.history import FILE, WINDOW_DAYS, read_history
+from feedgen.resolve.history import FILE, WINDOW_DAYS, read_history
 
 
 def history_lines(out: Path, sku: str, market: str | None = None, as_of: date | None = None) -> list[str]:

@@ -16,13 +16,13 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from feedgen.catalogue import Catalogue
-from feedgen.categories import kind_column
+from feedgen.load.catalogue import Catalogue
+from feedgen.load.categories import kind_column
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import Market, MarketConfig
-from feedgen.pricing import MAX_DIGITS, FxTable, convert_column, fits
-from feedgen.sizes import SIZE_COLUMNS, SizeChart, size_group
+from feedgen.config.markets import Market, MarketConfig
+from feedgen.load.pricing import MAX_DIGITS, FxTable, convert_column, fits
+from feedgen.load.sizes import SIZE_COLUMNS, SizeChart, size_group
 
 LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
 CHART_NAMES = {"women": "women's", "men": "men's", "kids": "kids'", "unisex": "men's or women's"}  # for size.unmapped

@@ -2,7 +2,7 @@
 
     [[rule]]
     name = "Premium price band"              # shown in diagnostics and `feedgen rules check`
-    when = "price >= 2000"                   # the condition language: see feedgen.rules_expr
+    when = "price >= 2000"                   # the condition language: see feedgen.resolve.rules_expr
     markets = ["NO"]                         # optional scope: market ids …
     channels = ["google", "meta"]            # … and channels
     set = { custom_label_0 = "premium" }     # set a field; "{field}" fills in a value of the item
@@ -32,9 +32,9 @@ from feedgen.columns import map_distinct
 from feedgen.config.schema import Field, Kind, Place, Table, any_value, boolean, in_table, top
 from feedgen.config.schema import text as non_empty
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import Market, MarketConfig
-from feedgen.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.config.markets import Market, MarketConfig
+from feedgen.resolve.rules_expr import CUSTOM_LABELS, FIELDS, ExpressionError, Node, column, parse_condition, texts
+from feedgen.config.tomlfile import TomlFile, read_toml
 
 SETTABLE = (
     "title", "description", "brand", "color", "material", "product_type", "google_product_category",

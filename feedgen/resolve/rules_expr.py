@@ -6,7 +6,7 @@
     title matches '(?i)^alfa'
 
 Comparisons: == != < <= > >= (numbers, or text), contains / startswith / endswith (text),
-matches (a regular expression, run by RE2 in linear time: feedgen.rules_regex), in [..] / not in [..],
+matches (a regular expression, run by RE2 in linear time: feedgen.resolve.rules_regex), in [..] / not in [..],
 between A and B (inclusive), is empty / is not empty; a boolean field alone is a condition. Combine with and, or,
 not and parentheses. Text comparisons ignore case; `matches` uses the pattern as written.
 """
@@ -20,7 +20,7 @@ from decimal import Decimal
 import pandas as pd
 
 from feedgen.columns import map_distinct
-from feedgen.rules_regex import PatternError, compile_pattern, search_column
+from feedgen.resolve.rules_regex import PatternError, compile_pattern, search_column
 
 NUMBER_FIELDS = frozenset({
     "price", "sale_price", "current_price", "stock", "weight_g", "rating", "review_count", "shipping_price",
@@ -196,7 +196,7 @@ class Compare(Node):
 
 @dataclass(frozen=True)
 class Matches(Node):
-    """`field matches 'pattern'`: a search anywhere in the text, on RE2 (feedgen.rules_regex), so no
+    """`field matches 'pattern'`: a search anywhere in the text, on RE2 (feedgen.resolve.rules_regex), so no
     pattern and no product text can make it backtrack for ever."""
 
     field: str

@@ -15,12 +15,12 @@ import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.importers.common import ImportLog, finish
-from feedgen.importers.detect import detect_format
-from feedgen.importers.mapped import import_mapped
-from feedgen.importers.settings import ImportSettings, load_settings
-from feedgen.importers.shopify import import_shopify
-from feedgen.importers.woocommerce import import_woocommerce
+from feedgen.load.importers.common import ImportLog, finish
+from feedgen.load.importers.detect import detect_format
+from feedgen.load.importers.mapped import import_mapped
+from feedgen.load.importers.settings import ImportSettings, load_settings
+from feedgen.load.importers.shopify import import_shopify
+from feedgen.load.importers.woocommerce import import_woocommerce
 
 FORMATS = ("auto", "native", "shopify", "woocommerce", "mapped")
 Importer = Callable[[Path, pd.DataFrame, ImportSettings, ImportLog], pd.DataFrame]

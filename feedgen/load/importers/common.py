@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from feedgen.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from feedgen.categories import kind_column, known_category
+from feedgen.load.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from feedgen.load.categories import kind_column, known_category
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
-from feedgen.sizes import CHILD_AGE_GROUPS
+from feedgen.load.sizes import CHILD_AGE_GROUPS
 from feedgen.text import strip_html
 
 NATIVE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from feedgen.catalogue_columns import REQUIRED_COLUMNS
+from feedgen.load.catalogue_columns import REQUIRED_COLUMNS
 
 
 def header_key(name: object) -> str:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from feedgen.catalogue_columns import REQUIRED_COLUMNS
-from feedgen.numbers import parse_decimal
+from feedgen.load.catalogue_columns import REQUIRED_COLUMNS
+from feedgen.load.numbers import parse_decimal
 from feedgen.errors import InputError
-from feedgen.importers.common import ImportLog, plain_text_column
-from feedgen.importers.detect import header_key
-from feedgen.importers.settings import FieldSpec, ImportSettings
+from feedgen.load.importers.common import ImportLog, plain_text_column
+from feedgen.load.importers.detect import header_key
+from feedgen.load.importers.settings import FieldSpec, ImportSettings
 
 
 def _multiply(text: str, factor) -> str:

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.markets import Market, MarketConfig, Project
-from feedgen.pricing import HUNDRED, FxTable
+from feedgen.config.markets import Market, MarketConfig, Project
+from feedgen.load.pricing import HUNDRED, FxTable
 
-if TYPE_CHECKING:  # a type only: the catalogue imports feedgen.importers, never the other way round
-    from feedgen.catalogue import Catalogue
+if TYPE_CHECKING:  # a type only: the catalogue imports feedgen.load.importers, never the other way round
+    from feedgen.load.catalogue import Catalogue
 
 QUANTUM = Decimal("0.0001")
 SHOP_PRICES = {"price": "shop_price", "sale_price": "shop_sale_price"}  # the prices_market's own prices, kept

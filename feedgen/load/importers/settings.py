@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.config.schema import Field, Place, Table, any_value, boolean, checked, in_table, table, top
-from feedgen.importers.common import NATIVE_COLUMNS
-from feedgen.tomlfile import read_toml
+from feedgen.load.importers.common import NATIVE_COLUMNS
+from feedgen.config.tomlfile import read_toml
 
 NOT_DEFAULTABLE = frozenset({"sku", "style_id", "gtin", "mpn", "price", "sale_price", "sale_start", "sale_end", "stock"})
 

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from feedgen.categories import google_taxonomy
+from feedgen.load.categories import google_taxonomy
 from feedgen.columns import map_distinct
-from feedgen.numbers import parse_decimal
+from feedgen.load.numbers import parse_decimal
 from feedgen.errors import InputError
-from feedgen.importers.common import (
+from feedgen.load.importers.common import (
     AGE_VALUES, ImportLog, eu_size, inherit, normalise_gender, option_kind, plain_text_column, resolve_gender_age,
     slugify,
 )
-from feedgen.importers.detect import header_key
-from feedgen.importers.settings import ImportSettings
+from feedgen.load.importers.detect import header_key
+from feedgen.load.importers.settings import ImportSettings
 
 # our key -> Shopify's header names (legacy first, then the 2025 names)
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -17,11 +17,11 @@ import pandas as pd
 
 from feedgen.errors import InputError
 from feedgen.columns import map_distinct
-from feedgen.importers.common import (
+from feedgen.load.importers.common import (
     ImportLog, eu_size, normalise_gender, option_kind, plain_text, resolve_gender_age, slugify, wordpress_slug,
 )
-from feedgen.importers.detect import header_key
-from feedgen.importers.settings import ImportSettings
+from feedgen.load.importers.detect import header_key
+from feedgen.load.importers.settings import ImportSettings
 
 COLUMNS: dict[str, str] = {
     "id": "ID", "type": "Type", "sku": "SKU", "gtin": "GTIN, UPC, EAN, or ISBN", "name": "Name",
