@@ -348,7 +348,8 @@ def _market(table: Table, place: Place, market_id: str, raw: Any, channels: Mapp
         storefront_url=values["storefront_url"], allow_machine_translation=values["allow_machine_translation"],
         rounding=values["rounding"], whole_units=values["display"], returns=values["returns"],
         shipping=values["shipping"], payment_methods=values["payments"],
-        settings={name: values[name] for name, c in channels.items() if c.market is not None and values[name] is not None},
+        settings={name: values[name] for name, c in channels.items()
+                  if c.market is not None and values[name] is not None},
         landing_url=values["landing_url"], untranslated=values["untranslated"], page_rules=values["pages"],
     )
 

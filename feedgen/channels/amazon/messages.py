@@ -152,7 +152,8 @@ def _footwear(market, age_group: str, eu_size: str, gender: str, size_chart: str
     wants "size values for both male and female" when target_gender is unisex, and a shoe-size gender
     (men / women) on each adult size (SPECS.md §3.3; developer-docs.amazon.com/sp-api/docs/
     listings-items-guidance-for-complex-attributes)."""
-    base = {"marketplace_id": marketplace(market).marketplace_id, "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
+    base = {"marketplace_id": marketplace(market).marketplace_id,
+            "size_system": FOOTWEAR_SIZE_SYSTEMS[market.size_system],
             "age_group": footwear_age_group(age_group, eu_size)}
     if age_group != "adult":
         return [{**base, "size_class": "numeric", "width": "medium", "size": footwear_size_value(size)}]

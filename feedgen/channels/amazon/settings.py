@@ -42,4 +42,5 @@ def marketplace(market: Market) -> AmazonMarketplace:
 
 def seller_id(config: MarketConfig) -> str:
     """The environment wins over markets.toml, so CI can keep the id out of the repository."""
-    return os.environ.get(SELLER_ID_ENV, "").strip() or str(config.project.settings.get("amazon", {}).get("seller_id", "")).strip()
+    configured = config.project.settings.get("amazon", {}).get("seller_id", "")
+    return os.environ.get(SELLER_ID_ENV, "").strip() or str(configured).strip()
