@@ -11,13 +11,13 @@ import pandas as pd
 
 from feedgen.channels.csvout import cell
 from feedgen.diagnostics import Diagnostic, Severity
+from feedgen.files import OutputStage
 from feedgen.resolve.fixes import fix
 from feedgen.config.markets import ChannelSettings
 
 if TYPE_CHECKING:
     from feedgen.config.markets import Market, MarketConfig
     from feedgen.resolve.offers import MarketOffers
-    from feedgen.publish.stage import Stage
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,12 @@ class Channel:
         `blocked` marks rows with an upstream error on a required field (start rejected, still checked)."""
         raise NotImplementedError
 
-    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage,
+    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: OutputStage,
               removed: Removals = NO_REMOVALS) -> list[Artifact]:
         """Stream the accepted `items` into the stage; `removed` is empty unless `track_removals`."""
         raise NotImplementedError
 
-    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]:
+    def finish(self, stage: OutputStage) -> tuple[list[Artifact], list[Diagnostic]]:
         """After every market: files that span markets, and what only the whole build can tell."""
         return [], []
 

@@ -17,7 +17,8 @@ from typing import Callable
 from feedgen import __version__
 
 MANIFEST = "manifest.json"
-STATE = ".feedgen-state.json"  # the incremental build's memory (feedgen.pipeline.incremental), published with the output
+# the incremental build's memory (feedgen.pipeline.incremental), published with the output
+STATE = ".feedgen-state.json"
 DELIVERY_PAGE = "delivery.html"  # written by `feedgen deliver` (feedgen.deliver.page), carried over by builds
 # deliver.page names the manifest it delivered in this tag, so report.html can tell whether the page is current
 _DELIVERED_MANIFEST = re.compile(r'<meta name="feedgen-delivered-manifest" content="([0-9a-f]{64})">')
