@@ -94,7 +94,7 @@ READ_ERRORS = (ValueError, KeyError, TypeError, AttributeError, SyntaxError, csv
 
 
 def _reader(channel: str) -> Reader | None:
-    return getattr(CHANNELS.get(channel), "read_items", None)
+    return CHANNELS[channel].read_items if channel in CHANNELS else None
 
 
 def _field_changes(old: dict[str, str], new: dict[str, str]) -> dict[str, Change]:
