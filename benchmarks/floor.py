@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from feedgen.pricing import format_amount
+from feedgen.load.pricing import format_amount
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 

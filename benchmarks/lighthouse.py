@@ -151,8 +151,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from feedgen.channels import read_markets
-    from feedgen.pages.serve import Project, make_server
-    from feedgen.paths import ProjectPaths
+    from feedgen.pipeline.serve import Project, make_server
+    from feedgen.config.paths import ProjectPaths
 
     binary = lighthouse_bin()
     widths = read_markets(REPO / "product_data" / "markets.toml").images.widths or (1200,)

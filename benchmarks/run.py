@@ -33,13 +33,13 @@ from floor import write_floor  # noqa: E402
 from memory import TreeMemory, growth_of  # noqa: E402
 from synthetic import write_project  # noqa: E402
 
-from feedgen.build import BuildRequest, load_sources, run  # noqa: E402
-from feedgen.parallel import default_jobs  # noqa: E402
+from feedgen.pipeline.build import BuildRequest, load_sources, run  # noqa: E402
+from feedgen.pipeline.parallel import default_jobs  # noqa: E402
 from feedgen.channels.google import G, GoogleChannel, item_fields  # noqa: E402
 from feedgen.channels import CHANNELS  # noqa: E402
 from feedgen.channels.xmlout import ColumnSerialiser  # noqa: E402
-from feedgen.publish import Stage  # noqa: E402
-from feedgen.offers import resolve  # noqa: E402
+from feedgen.publish.stage import Stage  # noqa: E402
+from feedgen.resolve.offers import resolve  # noqa: E402
 
 AS_OF = date(2026, 11, 22)
 

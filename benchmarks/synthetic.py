@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from feedgen.gtin import check_digit
+from feedgen.load.gtin import check_digit
 
 COLOURS = ["Black", "Brown", "Cognac", "Navy", "Olive", "Grey", "Sand", "White", "Burgundy", "Forest Green"]
 KINDS = [

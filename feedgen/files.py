@@ -10,9 +10,23 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 PAUSE_MARKER = "feedgen-test-paused-at "
+
+
+class OutputStage(Protocol):
+    """What a channel or the landing pages write into: feedgen.publish.stage.Stage, seen from below
+    (the renderers know how to write a file into the build, not how the build is published)."""
+
+    brand: str
+    out_dir: Path  # the published output the stage will replace (for files a build keeps from the last one)
+
+    def open(self, relative: str) -> AbstractContextManager[BinaryIO]:
+        """A new file at `relative` (POSIX, inside the output), hashed as it is written."""
+        ...
 
 
 def checkpoint(name: str) -> None:

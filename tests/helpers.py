@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from feedgen.build import BuildRequest, BuildResult, run
+from feedgen.pipeline.build import BuildRequest, BuildResult, run
 
 from .conftest import AS_OF
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from feedgen.catalogue import load_catalogue
-from feedgen.numbers import AmbiguousNumber, parse_decimal
+from feedgen.load.catalogue import load_catalogue
+from feedgen.load.numbers import AmbiguousNumber, parse_decimal
 from feedgen.errors import InputError
 
 from .conftest import MINI, SAMPLE_DATA, write_catalogue
@@ -185,7 +185,7 @@ def test_bad_rows_become_diagnostics_and_the_rest_survives(tmp_path) -> None:
 
 
 def test_counts_and_measures_read_numbers_like_prices_do(tmp_path) -> None:
-    # One number reader (feedgen.numbers): a thousands group in a count is a thousand, never 1;
+    # One number reader (feedgen.load.numbers): a thousands group in a count is a thousand, never 1;
     # in a weight it could be 1.2 g or 1200 g, so it is refused like an ambiguous price.
     path = write_catalogue(tmp_path / "c.csv", [
         {"sku": "STOCK-GROUPED", "stock": "1,000"},
@@ -232,7 +232,7 @@ def test_control_characters_are_removed_from_every_column(tmp_path) -> None:
 
 def test_explicit_handles_are_kept_and_only_the_style_fallback_is_slugified(tmp_path) -> None:
     # Review #11: "støvler-dame" became "st-vler-dame" and "winter_boot" "winter-boot": links that 404.
-    from feedgen.offers import fill_template
+    from feedgen.resolve.offers import fill_template
 
     path = write_catalogue(tmp_path / "c.csv", [
         {"sku": "A-1", "handle": "støvler-dame"}, {"sku": "A-2", "handle": "winter_boot"},

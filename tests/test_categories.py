@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from feedgen.categories import apply_categories, load_categories
+from feedgen.load.categories import apply_categories, load_categories
 from feedgen.errors import InputError
 
 from .conftest import SAMPLE_DATA, write_catalogue
@@ -81,7 +81,7 @@ def test_a_category_outside_the_taxonomy_is_a_warning(tmp_path) -> None:
     ("536", ""), ("Home & Garden > Decor", ""), ("", ""), ("99999", ""),
 ])
 def test_category_kind_follows_the_taxonomy_subtree(category, kind) -> None:
-    from feedgen.categories import category_kind
+    from feedgen.load.categories import category_kind
     assert category_kind(category) == kind
 
 

@@ -26,7 +26,7 @@ from feedgen.errors import (
     SetupError,
 )
 from feedgen.interrupt import EXIT_INTERRUPTED, Interrupted
-from feedgen.paths import ProjectPaths
+from feedgen.config.paths import ProjectPaths
 
 from .conftest import REPO
 
@@ -50,7 +50,7 @@ LIBRARY = sorted(p for p in PACKAGE.rglob("*.py")
 
 
 def test_the_walk_reads_the_library() -> None:
-    assert PACKAGE / "build.py" in LIBRARY and PACKAGE / "cli" / "build.py" not in LIBRARY and len(LIBRARY) > 40
+    assert PACKAGE / "pipeline" / "build.py" in LIBRARY and PACKAGE / "cli" / "build.py" not in LIBRARY and len(LIBRARY) > 40
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.relative_to(PACKAGE).as_posix())
@@ -63,9 +63,9 @@ def test_the_library_never_imports_the_cli_nor_click(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("module", "forbidden"), [
-    ("i18n/project.py", "feedgen.build"),  # the translation commands' project: below the pipeline
-    ("diagnostics.py", "feedgen.publish"),  # diagnostics are data; writing them is the caller's
-    ("paths.py", "feedgen.build"),
+    ("i18n/project.py", "feedgen.pipeline.build"),  # the translation commands' project: below the pipeline
+    ("diagnostics.py", "feedgen.publish.stage"),  # diagnostics are data; writing them is the caller's
+    ("config/paths.py", "feedgen.pipeline.build"),
 ])
 def test_no_backward_import(module: str, forbidden: str) -> None:
     assert not {name for name in _imports(PACKAGE / module) if name == forbidden or name.startswith(forbidden + ".")}
@@ -121,7 +121,7 @@ def test_a_disk_full_build_names_the_output_and_that_nothing_was_published(monke
 
 
 def test_the_family_crosses_process_boundaries() -> None:
-    """Market workers hand errors to the parent by pickling them (feedgen.parallel)."""
+    """Market workers hand errors to the parent by pickling them (feedgen.pipeline.parallel)."""
     for error in (InputError("a.csv", "bad", row=2, column=3), SetupError("no key"),
                   EnvironmentFailure(PermissionError(errno.EACCES, "Permission denied", "x"), "out", "note")):
         copy = pickle.loads(pickle.dumps(error))

@@ -17,8 +17,8 @@ from feedgen.config.schema import (
 from feedgen.errors import InputError
 from feedgen.channels import CHANNELS, read_markets
 from feedgen.channels.amazon.settings import SETTINGS as AMAZON_SETTINGS
-from feedgen.markets import ChannelSettings, load_markets
-from feedgen.tomlfile import TomlFile
+from feedgen.config.markets import ChannelSettings, load_markets
+from feedgen.config.tomlfile import TomlFile
 
 from .conftest import SAMPLE_DATA
 

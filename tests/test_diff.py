@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from feedgen.cli import main
-from feedgen.diff import diff_dirs, format_text
-from feedgen.manifest import FileEntry, Manifest
+from feedgen.publish.diff import diff_dirs, format_text
+from feedgen.publish.manifest import FileEntry, Manifest
 from .publishing_helpers import build, edit_catalogue, small_project, snapshot
 
 G = "http://base.google.com/ns/1.0"

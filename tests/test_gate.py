@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.gate import GatePolicy, check
-from feedgen.manifest import FileEntry, Manifest
+from feedgen.publish.gate import GatePolicy, check
+from feedgen.publish.manifest import FileEntry, Manifest
 from .publishing_helpers import build, edit_catalogue, snapshot
 
 

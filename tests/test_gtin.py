@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedgen.gtin import check_digit, gtin_problem, gtin_problem_column
+from feedgen.load.gtin import check_digit, gtin_problem, gtin_problem_column
 
 
 @pytest.mark.parametrize("gtin", ["7094512050021", "4006381333931", "036000291452", "96385074", "00012345600012"])

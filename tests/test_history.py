@@ -1,4 +1,4 @@
-"""The price record (feedgen.history): runs of days, the 30-day window, and how builds keep it.
+"""The price record (feedgen.resolve.history): runs of days, the 30-day window, and how builds keep it.
 
 The rule it serves: Directive 98/6/EC Art. 6a (as amended by 2019/2161) and Norway's
 prisopplysningsforskriften §9a: the prior price of a reduction is the lowest price applied in the
@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from feedgen.cli import main
-from feedgen.history import FILE, DayPrice, PriceHistory, read_history
-from feedgen.history_commands import history_lines
+from feedgen.resolve.history import FILE, DayPrice, PriceHistory, read_history
+from feedgen.resolve.history_lines import history_lines
 
 from .conftest import AS_OF, BEFORE_SALE
 from .helpers import build_project
@@ -150,7 +150,7 @@ def _record_days(path: Path, market: str) -> None:
 
 
 def test_parallel_market_builds_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:
-    """Markets are built in parallel processes (feedgen.parallel), each recording into the same file."""
+    """Markets are built in parallel processes (feedgen.pipeline.parallel), each recording into the same file."""
     import multiprocessing
 
     path = tmp_path / FILE

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import feedgen.build
-from feedgen.build import BuildRequest, BuildResult, run
-from feedgen.manifest import STATE
+import feedgen.pipeline.build
+from feedgen.pipeline.build import BuildRequest, BuildResult, run
+from feedgen.publish.manifest import STATE
 
 from .conftest import AS_OF, Restorable, copy_sample, publish_source_text
 from .publishing_helpers import build, edit_catalogue, snapshot
@@ -57,7 +57,7 @@ def test_nothing_changed_takes_everything_over_without_loading_the_catalogue(bui
     before = snapshot(built / "output")
     report = built / "report-1.json"
     assert build(built, "--report", str(report)).exit_code == 0
-    monkeypatch.setattr(feedgen.build, "load_sources", lambda request: pytest.fail("the catalogue was loaded"))
+    monkeypatch.setattr(feedgen.pipeline.build, "load_sources", lambda request: pytest.fail("the catalogue was loaded"))
     again = build_lib(built, built / "output")
     assert rebuilt(again) == {"pages/index.html"}  # the index is always rendered (finish), from stored rows
     assert snapshot(built / "output") == before  # not a byte changed, report.html and state included

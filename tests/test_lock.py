@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.lock import LOCK, OutputLock
+from feedgen.publish.lock import LOCK, OutputLock
 
 
 def test_a_held_lock_refuses_a_second_build(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from feedgen import __version__
-from feedgen.manifest import Manifest
+from feedgen.publish.manifest import Manifest
 from .publishing_helpers import build, small_project, snapshot
 
 

@@ -1,4 +1,4 @@
-"""The offer schema (feedgen.offer_schema) is the contract between resolve and the channels:
+"""The offer schema (feedgen.load.offer_schema) is the contract between resolve and the channels:
 resolve's frame has exactly the declared columns, of the declared kinds, and every channel writes
 the same bytes when it is given only the columns it declares in `reads`."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.channels import CHANNELS
-from feedgen.offer_schema import OFFER_COLUMNS, OFFER_SCHEMA, offer_columns
-from feedgen.offers import resolve
+from feedgen.load.offer_schema import OFFER_COLUMNS, OFFER_SCHEMA, offer_columns
+from feedgen.resolve.offers import resolve
 
 from .conftest import AS_OF, copy_sample
 from .helpers import build_project

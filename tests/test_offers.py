@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from feedgen.build import BuildRequest, load_sources
-from feedgen.offers import resolve
+from feedgen.pipeline.build import BuildRequest, load_sources
+from feedgen.resolve.offers import resolve
 
 from .conftest import AS_OF
 
@@ -62,7 +62,7 @@ def test_cheap_item_pays_shipping_and_kids_sizes_convert(sources) -> None:
 
 
 def test_price_list_overrides_conversion(sources, mini_project) -> None:
-    from feedgen.pricing import load_price_list
+    from feedgen.load.pricing import load_price_list
 
     path = mini_project / "product_data" / "prices.csv"
     path.write_text("market,sku,style_id,price,sale_price\nSE,,AS-1022,899,\nSE,AS-1022-BLK-29,,949,\n", encoding="utf-8")
@@ -74,7 +74,7 @@ def test_price_list_overrides_conversion(sources, mini_project) -> None:
 
 def test_a_price_list_row_without_sale_price_keeps_the_catalogue_sale(sources, mini_project) -> None:
     # Review #10: `NO,,AS-1005,2399,` used to delete the running sale (and the campaign's) in Norway.
-    from feedgen.pricing import load_price_list
+    from feedgen.load.pricing import load_price_list
 
     path = mini_project / "product_data" / "prices.csv"
     path.write_text("market,sku,style_id,price,sale_price\nNO,,AS-1005,2399,\nNO,,AS-1022,899,799\n"

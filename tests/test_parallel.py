@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.parallel import run_all
+from feedgen.pipeline.parallel import run_all
 
 from .publishing_helpers import build, leftovers, snapshot
 

@@ -12,8 +12,8 @@ import pytest
 
 from feedgen.channels import read_markets
 from feedgen.errors import InputError
-from feedgen.markets import RoundingRule
-from feedgen.pricing import (
+from feedgen.config.markets import RoundingRule
+from feedgen.load.pricing import (
     convert_column, format_amount, load_fx_rates, load_price_list, market_price, plain_amount, round_price,
 )
 

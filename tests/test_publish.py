@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from feedgen import publish
-from feedgen.publish import JOURNAL, STAGING, Stage, recover
+from feedgen.publish import stage as publish
+from feedgen.publish.stage import JOURNAL, STAGING, Stage, recover
 from .publishing_helpers import leftovers, snapshot
 
 

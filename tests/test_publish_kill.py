@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.gtin import check_digit
-from feedgen.lock import LOCK
+from feedgen.load.gtin import check_digit
+from feedgen.publish.lock import LOCK
 from feedgen.files import PAUSE_MARKER
 from .publishing_helpers import (PAUSE_TIMEOUT, REPO, build, build_argv, edit_catalogue, feed_files, leftovers,
                                  parse_feeds, paused_build, small_project, snapshot)
 
-FALLBACK = "import feedgen.publish as p; p._exchange = lambda a, b: False; from feedgen.cli import main; main()"
+FALLBACK = "import feedgen.publish.stage as p; p._exchange = lambda a, b: False; from feedgen.cli import main; main()"
 
 
 GONE = "AS-1001-BRN-36"
@@ -129,7 +129,7 @@ def test_a_build_waits_for_no_one_it_refuses_while_another_holds_the_lock(builds
     out = tmp_path / "output"
     shutil.copytree(builds["old_dir"], out)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from feedgen.lock import OutputLock; "
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from feedgen.publish.lock import OutputLock; "
          "OutputLock(Path(sys.argv[1])).__enter__(); print('locked', flush=True); time.sleep(3600)", str(out)],
         cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), stdout=subprocess.PIPE, text=True)
     try:
@@ -248,7 +248,7 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_exit_130(builds: dict, 
 
 # A Ctrl-C during the swap is held back until the output is the whole new build: the build then
 # says it was published, and the previous build (in the stage's place after the swap) is removed.
-SIGINT_IN_SWAP = ("import os, signal; import feedgen.publish as p; exchange = p._exchange\n"
+SIGINT_IN_SWAP = ("import os, signal; import feedgen.publish.stage as p; exchange = p._exchange\n"
                   "def interrupted_exchange(a, b):\n"
                   "    os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, arriving mid-publish\n"
                   "    return exchange(a, b)\n"

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-from feedgen.publish import PART
+from feedgen.publish.stage import PART
 from .publishing_helpers import build, edit_catalogue, leftovers, parse_feeds, small_project, snapshot
 
 

@@ -9,8 +9,8 @@ from lxml import etree, html
 
 from feedgen.channels import Artifact
 from feedgen.diagnostics import Diagnostic, Diagnostics
-from feedgen.gate import GateResult
-from feedgen.junit import junit_xml
+from feedgen.publish.gate import GateResult
+from feedgen.publish.junit import junit_xml
 from .publishing_helpers import build, edit_catalogue, small_project
 
 

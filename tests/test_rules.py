@@ -9,8 +9,8 @@ import pytest
 
 from feedgen.errors import InputError
 
-from feedgen.rules import apply_rules, load_rules
-from feedgen.rules_expr import ExpressionError, parse_condition
+from feedgen.resolve.rules import apply_rules, load_rules
+from feedgen.resolve.rules_expr import ExpressionError, parse_condition
 from feedgen.channels import read_markets
 
 from .conftest import GOLDEN, SAMPLE_DATA

@@ -1,4 +1,4 @@
-"""`matches` on RE2 (feedgen.rules_regex): linear time, Python's meaning, refusals that say why.
+"""`matches` on RE2 (feedgen.resolve.rules_regex): linear time, Python's meaning, refusals that say why.
 
 Python's own `re` is the oracle for what a pattern means: every pattern here that both engines
 can run must find the same texts. The catastrophic patterns of issue #20 run against long texts
@@ -16,9 +16,9 @@ import pytest
 
 from feedgen.errors import InputError
 
-from feedgen.rules import load_rules
-from feedgen.rules_expr import ExpressionError, parse_condition
-from feedgen.rules_regex import PatternError, compile_pattern, search_column, translate
+from feedgen.resolve.rules import load_rules
+from feedgen.resolve.rules_expr import ExpressionError, parse_condition
+from feedgen.resolve.rules_regex import PatternError, compile_pattern, search_column, translate
 from feedgen.channels import read_markets
 
 from .conftest import SAMPLE_DATA

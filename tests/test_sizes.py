@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.sizes import load_size_chart, size_group
+from feedgen.load.sizes import load_size_chart, size_group
 
 from .conftest import SAMPLE_DATA
 

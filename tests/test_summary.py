@@ -74,7 +74,7 @@ def test_repeated_findings_are_one_line_per_rule_with_counts_and_example_skus(tm
     message = rules[rules.index(gtin[0]) + 1]  # under it, the first one in full: where and what
     assert message.strip().startswith("amazon/DE/AS-1005-BLK-38: no GTIN: Amazon needs an EAN/UPC to list "
                                       "(or a brand's GTIN exemption)")
-    assert "fill the catalogue's gtin column" in message  # ... and where to fix it (feedgen/fixes.py)
+    assert "fill the catalogue's gtin column" in message  # ... and where to fix it (feedgen/resolve/fixes.py)
     assert "ERROR   amazon.gtin.missing" not in result.output  # the per-item list is for -v
     assert "\n14 error(s), " in result.output
 

@@ -1,4 +1,4 @@
-"""feedgen.tomlfile: the one TOML reader, and where a dotted key path is in the file."""
+"""feedgen.config.tomlfile: the one TOML reader, and where a dotted key path is in the file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.tomlfile import TomlFile
+from feedgen.config.tomlfile import TomlFile
 
 TEXT = """\
 [project]

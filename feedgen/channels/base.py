@@ -11,13 +11,13 @@ import pandas as pd
 
 from feedgen.channels.csvout import cell
 from feedgen.diagnostics import Diagnostic, Severity
-from feedgen.fixes import fix
-from feedgen.markets import ChannelSettings
+from feedgen.files import OutputStage
+from feedgen.resolve.fixes import fix
+from feedgen.config.markets import ChannelSettings
 
 if TYPE_CHECKING:
-    from feedgen.markets import Market, MarketConfig
-    from feedgen.offers import MarketOffers
-    from feedgen.publish import Stage
+    from feedgen.config.markets import Market, MarketConfig
+    from feedgen.resolve.offers import MarketOffers
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Channel:
     # Offer fields without which the platform refuses an item: a catalogue error on one of them leaves
     # the SKU out of this channel (reported once, upstream; see blocked_by_catalogue).
     required_fields: ClassVar[tuple[str, ...]] = ()
-    # The offer columns (feedgen.offer_schema) `prepare` and `write` read: the contract between the
+    # The offer columns (feedgen.load.offer_schema) `prepare` and `write` read: the contract between the
     # resolve stage and this channel; tests/channels/test_offer_schema.py holds each channel to it.
     reads: ClassVar[frozenset[str]] = frozenset()
     # Max characters of localized text fields, shown to translators (feedgen.i18n.sources).
@@ -90,7 +90,7 @@ class Channel:
     def cache_key(cls, config: MarketConfig) -> object:
         """What this channel's output depends on besides the market's offers and markets.toml (which
         every key holds), JSON-ready, e.g. a secret-free digest of an environment variable it reads.
-        feedgen.incremental puts it in every market's key: leave something out and a stale file is
+        feedgen.pipeline.incremental puts it in every market's key: leave something out and a stale file is
         reused."""
         return None
 
@@ -103,12 +103,12 @@ class Channel:
         `blocked` marks rows with an upstream error on a required field (start rejected, still checked)."""
         raise NotImplementedError
 
-    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: Stage,
+    def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: OutputStage,
               removed: Removals = NO_REMOVALS) -> list[Artifact]:
         """Stream the accepted `items` into the stage; `removed` is empty unless `track_removals`."""
         raise NotImplementedError
 
-    def finish(self, stage: Stage) -> tuple[list[Artifact], list[Diagnostic]]:
+    def finish(self, stage: OutputStage) -> tuple[list[Artifact], list[Diagnostic]]:
         """After every market: files that span markets, and what only the whole build can tell."""
         return [], []
 

@@ -24,12 +24,10 @@ import io
 from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from feedgen.files import OutputStage
 from feedgen.text import TRIGGERS, needs_neutralising  # noqa: F401 (TRIGGERS: re-exported for tests)
-
-if TYPE_CHECKING:
-    from feedgen.publish import Stage
 
 _LEADS = (*TRIGGERS, "'")  # first characters of the cells neutralise may change
 _SPECIAL = (",", '"', "\r", "\n")  # characters that make the csv module quote a cell (excel dialect, CRLF)
@@ -96,7 +94,7 @@ def _quoted(values: Sequence[str]) -> list[str]:
     return [lookup[value] for value in values]
 
 
-def write_columns(stage: Stage, relative: str, header: Iterable[str], columns: Sequence[Sequence[str]],
+def write_columns(stage: OutputStage, relative: str, header: Iterable[str], columns: Sequence[Sequence[str]],
                   chunk: int = 10_000) -> int:
     """A whole CSV file from columns of text (one list per header field, '' for empty), byte for
     byte what CsvFile writes row by row, but each distinct cell value is neutralised and quoted
@@ -120,7 +118,7 @@ def write_columns(stage: Stage, relative: str, header: Iterable[str], columns: S
 
 
 @contextmanager
-def open_csv(stage: Stage, relative: str, header: Iterable[str]) -> Iterator[CsvFile]:
+def open_csv(stage: OutputStage, relative: str, header: Iterable[str]) -> Iterator[CsvFile]:
     """A CSV file in the stage: UTF-8 without BOM, CRLF line ends and quoting as RFC 4180 says."""
     with stage.open(relative) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")

@@ -1,4 +1,4 @@
-"""The `feedgen` command: a thin Click layer over feedgen.build and friends.
+"""The `feedgen` command: a thin Click layer over feedgen.pipeline.build and friends.
 
 It parses options, calls the library, prints, and turns the outcome into an exit code:
 0 clean, 1 item errors (with --strict, warnings too), 2 unusable input or configuration,

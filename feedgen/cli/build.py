@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from feedgen.build import BuildRequest, BuildResult, exit_code, run
+from feedgen.pipeline.build import BuildRequest, BuildResult, exit_code, run
 from feedgen.cli import options as o
-from feedgen.diff import diff_dirs, format_text
+from feedgen.publish.diff import diff_dirs, format_text
 from feedgen.errors import EXIT_REFUSED, EnvironmentFailure, InputError
-from feedgen.gate import GatePolicy
-from feedgen.junit import write_junit
+from feedgen.publish.gate import GatePolicy
+from feedgen.publish.junit import write_junit
 
-from feedgen.paths import ProjectPaths
+from feedgen.config.paths import ProjectPaths
 from feedgen.files import write_text_atomic
-from feedgen.release import ReleaseOptions
-from feedgen.summary import summary_lines
+from feedgen.publish.release import ReleaseOptions
+from feedgen.cli.summary import summary_lines
 from feedgen.channels import read_markets
 
 

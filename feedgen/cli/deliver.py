@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from feedgen.build import exit_code
+from feedgen.pipeline.build import exit_code
 from feedgen.cli import options as o
 from feedgen.cli.build import check_targets
 from feedgen.errors import EXIT_REFUSED, EXIT_UNDELIVERED

@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 import click
 
-from feedgen.build import BuildRequest
-from feedgen.importers import FORMATS
-from feedgen.paths import ProjectPaths
+from feedgen.pipeline.build import BuildRequest
+from feedgen.load.importers import FORMATS
+from feedgen.config.paths import ProjectPaths
 
 F = Callable[..., Any]
 PATH = click.Path(path_type=Path)

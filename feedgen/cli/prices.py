@@ -1,4 +1,4 @@
-"""`feedgen prices history SKU`: what the price record (feedgen.history) holds for one SKU."""
+"""`feedgen prices history SKU`: what the price record (feedgen.resolve.history) holds for one SKU."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from feedgen.cli import options as o
-from feedgen.history_commands import history_lines
+from feedgen.resolve.history_lines import history_lines
 
 
 @click.group()

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from feedgen.cli import options as o
-from feedgen.rules import Rule, RuleStat
-from feedgen.rules_commands import check_rules
+from feedgen.resolve.rules import Rule, RuleStat
+from feedgen.pipeline.rules_check import check_rules
 
 
 @click.group()

@@ -1,4 +1,4 @@
-"""`feedgen serve`: the landing pages on http://127.0.0.1:PORT/ (feedgen.pages.serve)."""
+"""`feedgen serve`: the landing pages on http://127.0.0.1:PORT/ (feedgen.pipeline.serve)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import click
 
 from feedgen.cli import options as o
 from feedgen.errors import InputError, SetupError
-from feedgen.pages.serve import HOST, Project, make_server
-from feedgen.paths import ProjectPaths
+from feedgen.pipeline.serve import HOST, Project, make_server
+from feedgen.config.paths import ProjectPaths
 
 
 @click.command("serve")

@@ -23,7 +23,7 @@ from feedgen.i18n.project import I18nProject
 from feedgen.i18n.review import compile_catalogue, language_status, lint_catalogue
 from feedgen.i18n.sources import ui_template
 from feedgen.i18n.translate import LanguagePlan, execute, plan
-from feedgen.paths import ProjectPaths
+from feedgen.config.paths import ProjectPaths
 
 PREVIEW = 70
 

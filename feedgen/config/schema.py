@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from feedgen.errors import InputError
-from feedgen.tomlfile import TomlFile
+from feedgen.config.tomlfile import TomlFile
 
 REQUIRED: Any = object()  # Field.default for a key that must be there
 

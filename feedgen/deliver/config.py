@@ -19,7 +19,7 @@ from feedgen.config.schema import (
     REQUIRED, Field, Kind, Place, Table, any_value, boolean, checked, in_table, list_of, seconds, text, top,
 )
 from feedgen.errors import InputError
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.config.tomlfile import TomlFile, read_toml
 
 DELIVERY = "delivery.toml"
 SCHEMES = ("sftp", "s3", "file", "sp-api")

@@ -10,31 +10,11 @@ A new scheme is a module with a class like these and one line in `open_destinati
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from feedgen.deliver.config import HOOKS, Destination
-from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff
-from feedgen.diagnostics import Diagnostic
-
-
-@dataclass
-class Sent:
-    remote: str
-    confirmation: str
-    remote_id: str | None = None
-    pending: bool = False
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    failed: str | None = None  # the platform took the file but refused it (FATAL, CANCELLED)
-
-
-class Transport(Protocol):
-    def send(self, file: OutFile) -> Sent: ...
-
-    def poll(self, remote: str, record: dict[str, Any]) -> Sent: ...
-
-    def close(self) -> None: ...
+from feedgen.deliver.transport import Transport
 
 
 def open_destination(destination: Destination, backoff: Backoff, context: dict[str, Any]) -> Transport:
@@ -62,8 +42,3 @@ def _transport(destination: Destination, backoff: Backoff, context: dict[str, An
         from feedgen.deliver.spapi import SpApiFeeds
         return SpApiFeeds(destination, backoff, context)
     raise ValueError(destination.scheme)  # pragma: no cover - config admits only the schemes above
-
-
-def no_poll(remote: str) -> Sent:
-    """For schemes whose upload is complete when send returns: nothing is ever pending."""
-    return Sent(remote=remote, confirmation="nothing pending")

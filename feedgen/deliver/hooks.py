@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from feedgen.deliver.config import Destination, render_template
-from feedgen.deliver.destinations import Sent, Transport
+from feedgen.deliver.transport import Sent, Transport
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.plan import OutFile, template_values
 from feedgen.deliver.platforms import google, meta

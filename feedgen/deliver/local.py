@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from feedgen.deliver.config import Destination
-from feedgen.deliver.destinations import Sent, no_poll
+from feedgen.deliver.transport import Sent, no_poll
 from feedgen.deliver.errors import DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.files import checkpoint, fsync_dir

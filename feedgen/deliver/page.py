@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.files import write_text_atomic
-from feedgen.manifest import DELIVERY_PAGE
+from feedgen.publish.manifest import DELIVERY_PAGE
 
 
 

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from feedgen.deliver.config import Destination, render_template, safe_remote_name
 from feedgen.errors import InputError
-from feedgen.manifest import MANIFEST, Manifest
+from feedgen.publish.manifest import MANIFEST, Manifest
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Receipts: what each destination was last sent, kept inside the output so it travels with it.
 
 `output/.feedgen-deliveries/<destination>.json`. Inside the output, because publishing carries files
-it did not write over into the new build (feedgen.publish.Stage.carry_over, by hard link) and the
+it did not write over into the new build (feedgen.publish.stage.Stage.carry_over, by hard link) and the
 nightly job caches output/ as a whole: the receipts survive both, unlike a file beside output/.
 Each write replaces the file atomically (new inode), so a hard link held by an older build is never
 written through.

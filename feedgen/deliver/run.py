@@ -22,14 +22,15 @@ from typing import Callable, Mapping
 from feedgen.deliver.config import (DELIVERY, Destination, check_files, load_destinations, missing_variables,
                                     needs_secrets, resolve_secrets, secret_values)
 from feedgen.deliver.errors import DeliveryError
-from feedgen.deliver.destinations import Sent, open_destination
+from feedgen.deliver.destinations import open_destination
+from feedgen.deliver.transport import Sent
 from feedgen.deliver.page import DestinationView, file_rows, render_page, write_page
 from feedgen.deliver.plan import OutFile, Published, check_local, plan, read_published
 from feedgen.deliver.receipts import Receipt, load_receipt, now, save_receipt
 from feedgen.deliver.retry import Backoff, GaveUp, call_with_retry
 from feedgen.diagnostics import Diagnostic, Diagnostics
 from feedgen.errors import InputError
-from feedgen.lock import OutputLock
+from feedgen.publish.lock import OutputLock
 
 Say = Callable[[str], None]
 

@@ -20,7 +20,7 @@ import botocore.exceptions
 from botocore.config import Config
 
 from feedgen.deliver.config import Destination
-from feedgen.deliver.destinations import Sent, no_poll
+from feedgen.deliver.transport import Sent, no_poll
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff, Transient

@@ -21,7 +21,7 @@ from typing import Any
 import paramiko
 
 from feedgen.deliver.config import Destination
-from feedgen.deliver.destinations import Sent, no_poll
+from feedgen.deliver.transport import Sent, no_poll
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.retry import Backoff, Transient

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.deliver.config import Destination
-from feedgen.deliver.destinations import Sent
+from feedgen.deliver.transport import Sent
 from feedgen.deliver.errors import AuthenticationError, DeliveryError
 from feedgen.deliver.plan import OutFile
 from feedgen.deliver.platforms.amazon import FeedOutcome, FeedsClient

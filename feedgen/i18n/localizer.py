@@ -23,8 +23,8 @@ from feedgen.columns import map_distinct
 from feedgen.i18n.sources import (
     FEATURE_SEPARATOR, PRODUCT_TYPE, PRODUCT_TYPE_SEPARATOR, STYLE_FIELDS, VALUE_FIELDS, split_features, split_product_type,
 )
-from feedgen.markets import Market
-from feedgen.offers import LOCALIZED_FIELDS
+from feedgen.config.markets import Market
+from feedgen.resolve.offers import LOCALIZED_FIELDS
 from feedgen.text import clean_text
 
 RANK = {"reviewed": 0, "machine": 1, "source": 2}
@@ -41,7 +41,7 @@ class Entry:
 
 
 class CatalogueLocalizer:
-    """Implements feedgen.offers.Localizer from locales/<lang>/LC_MESSAGES/products.po."""
+    """Implements feedgen.resolve.offers.Localizer from locales/<lang>/LC_MESSAGES/products.po."""
 
     def __init__(self, locales: Path, source_language: str, *, require_reviewed: bool = False) -> None:
         self.locales = locales

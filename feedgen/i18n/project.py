@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from feedgen.catalogue import load_catalogue
+from feedgen.load.catalogue import load_catalogue
 from feedgen.errors import InputError
 from feedgen.i18n import MESSAGES, PRODUCTS
 from feedgen.i18n.catalogues import (
@@ -29,8 +29,8 @@ from feedgen.i18n.catalogues import (
     update_catalogue,
 )
 from feedgen.i18n.sources import SourceText, product_sources, product_template
-from feedgen.markets import MarketConfig
-from feedgen.paths import ProjectPaths
+from feedgen.config.markets import MarketConfig
+from feedgen.config.paths import ProjectPaths
 from feedgen.channels import read_markets
 
 DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, masked before machine translation
@@ -39,7 +39,7 @@ DO_NOT_TRANSLATE = "do-not-translate.txt"  # in locales/: one term per line, mas
 @dataclass
 class I18nProject:
     paths: ProjectPaths  # the project's inputs, found exactly as `feedgen build` finds them
-    catalogue_format: str = "auto"  # read as `feedgen build` reads it (feedgen.importers.FORMATS)
+    catalogue_format: str = "auto"  # read as `feedgen build` reads it (feedgen.load.importers.FORMATS)
     _catalogs: dict[tuple[str, str], Catalog] = field(default_factory=dict)
 
     @classmethod

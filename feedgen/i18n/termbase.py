@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedgen.i18n.checks import PRINTF, TEMPLATE
-from feedgen.tomlfile import read_toml
+from feedgen.config.tomlfile import read_toml
 
 FILE_NAME = "termbase.toml"
 LOWER_FIELDS = ("color", "material")  # product values the pages put inside a sentence

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from feedgen.config.schema import Field, Kind, Place, Table, a_date, checked, is_text, list_of, matching, text, top
-from feedgen.markets import MarketConfig
-from feedgen.tomlfile import TomlFile, read_toml
+from feedgen.config.markets import MarketConfig
+from feedgen.config.tomlfile import TomlFile, read_toml
 
 FILE_NAME = "landing_pages.toml"
 MAX_HERO_STYLES = 2

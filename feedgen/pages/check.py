@@ -19,9 +19,9 @@ import lxml.html
 import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import Market
+from feedgen.config.markets import Market
 from feedgen.pages.money import read_price
-from feedgen.pricing import format_amount
+from feedgen.load.pricing import format_amount
 
 CHANNEL = "pages"
 

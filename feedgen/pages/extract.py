@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from feedgen.pages.campaigns import TEXT_FIELDS, line_of, parse_campaigns
-from feedgen.tomlfile import TomlFile
+from feedgen.config.tomlfile import TomlFile
 
 Extracted = Iterator[tuple[int, str, tuple[str, str], list[str]]]
 

@@ -3,7 +3,7 @@
 Google merchant listings (developers.google.com/search/docs/appearance/structured-data/
 merchant-listing, product-variants, return-policy, shipping-policy; SPECS Part B §3):
 - Offer.price is a bare number with a point (schema.org/price) and must equal the feed price
-  (GMC 6098334: a mismatch disapproves the item), so it comes from feedgen.pricing.plain_amount
+  (GMC 6098334: a mismatch disapproves the item), so it comes from feedgen.load.pricing.plain_amount
   on the same resolved offer the Google feed writes;
 - a sale carries the regular price as a StrikethroughPrice price specification;
 - returns and shipping are stated per Offer (hasMerchantReturnPolicy, shippingDetails);
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from feedgen.markets import Market
-from feedgen.pricing import plain_amount
+from feedgen.config.markets import Market
+from feedgen.load.pricing import plain_amount
 
 SCHEMA = "https://schema.org/"
 AVAILABILITY = {"in_stock": "InStock", "out_of_stock": "OutOfStock", "preorder": "PreOrder", "backorder": "BackOrder"}

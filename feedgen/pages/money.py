@@ -17,7 +17,7 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 from babel.numbers import format_currency, format_decimal, format_percent, parse_decimal
 
-from feedgen.markets import Market
+from feedgen.config.markets import Market
 
 _FRACTION = re.compile(r"\.0+")
 _NUMBER = re.compile(r"\d(?:[\d\s\u00a0\u202f.,']*\d)?")

@@ -3,7 +3,7 @@
 A market whose `[markets.XX.pages] reference_price = "lowest_30_days"` (EU: Directive 98/6/EC
 Art. 6a as amended by 2019/2161; Germany: PAngV §11; Norway: prisopplysningsforskriften §9a
 "førpris") must show, with an announced reduction, the lowest price charged in the 30 days before
-the reduction started. The price record is feedgen.history; this module reads it for the hero
+the reduction started. The price record is feedgen.resolve.history; this module reads it for the hero
 SKUs that are on sale and says, as diagnostics, where a page's claims cannot be backed:
 
 - pages.reference_price.unknown: no recorded day in the window, so the page claims no reduction;
@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
-from feedgen.history import Reference, read_history_file
-from feedgen.markets import Market
+from feedgen.resolve.history import Reference, read_history_file
+from feedgen.config.markets import Market
 from feedgen.pages.check import CHANNEL
 from feedgen.pages.money import format_price
 

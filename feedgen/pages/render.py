@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from feedgen.i18n import ui as gettext_runtime  # the gettext options babel.cfg extracts with
 
-from feedgen.history import Reference
-from feedgen.markets import Market, MarketConfig
-from feedgen.offers import MarketOffers
+from feedgen.resolve.history import Reference
+from feedgen.config.markets import Market, MarketConfig
+from feedgen.resolve.offers import MarketOffers
 from feedgen.pages.campaigns import Campaign
 from feedgen.pages.jsonld import product_group, script_json
 from feedgen.pages.money import format_day, format_price, hreflang, join_list

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from feedgen.channels.base import Artifact
 from feedgen.diagnostics import Diagnostic
-from feedgen.markets import Market, MarketConfig
-from feedgen.offers import MarketOffers, Sources
+from feedgen.config.markets import Market, MarketConfig
+from feedgen.resolve.offers import MarketOffers, Sources
 from feedgen.pages.campaigns import FILE_NAME, Campaign, load_campaigns
 from feedgen.pages.check import CHANNEL, check_page
 from feedgen.pages.reference import copy_diagnostics, reference_diagnostics, references
@@ -51,7 +51,7 @@ class LandingPages:
     review: bool = False
     # market id -> [(campaign slug, review counts)]: what the site index needs, handed over per market
     index: dict[str, list[tuple[str, Counter]]] = field(default_factory=dict)
-    history: Path | None = None  # the price history the 30-day reference prices come from (feedgen.history)
+    history: Path | None = None  # the price history the 30-day reference prices come from (feedgen.resolve.history)
 
     @classmethod
     def from_sources(cls, sources: Sources, data_dir: Path, locales: Path, *, review: bool = False) -> LandingPages:

@@ -12,12 +12,12 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
-from feedgen.history import Reference
-from feedgen.markets import Market, PageImages
+from feedgen.resolve.history import Reference
+from feedgen.config.markets import Market, PageImages
 from feedgen.pages.jsonld import rated
 from feedgen.pages.money import discount_percent, format_number, format_price
 from feedgen.pages.texts import UiText, field_status
-from feedgen.pricing import plain_amount
+from feedgen.load.pricing import plain_amount
 
 
 @dataclass

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 import pytest
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.channels.amazon import channel as amazon
 from feedgen.channels.amazon import AmazonChannel, footwear_size_value, split_points
 from feedgen.channels.base import Removals, blocked_by_catalogue
 from feedgen.errors import InputError
-from feedgen.offers import resolve
-from feedgen.publish import Stage
+from feedgen.resolve.offers import resolve
+from feedgen.publish.stage import Stage
 
 from ..conftest import AS_OF, GOLDEN, copy_sample, write_catalogue
 from ..helpers import assert_golden, build_project, google_items

@@ -6,7 +6,7 @@ from functools import partial
 
 import feedgen.channels.amazon.messages as amazon_messages
 import feedgen.channels.google.channel as google
-from feedgen.build import BuildRequest, run
+from feedgen.pipeline.build import BuildRequest, run
 
 from ..conftest import AS_OF
 from ..publishing_helpers import snapshot

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedgen.channels.csvout import TRIGGERS, cell, neutralise, open_csv, restore, write_columns
-from feedgen.publish import Stage
+from feedgen.publish.stage import Stage
 
 
 @pytest.mark.parametrize(

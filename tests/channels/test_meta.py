@@ -14,7 +14,7 @@ import pytest
 
 from feedgen.channels.meta import MetaChannel
 from feedgen.errors import InputError
-from feedgen.offers import SourceTextLocalizer
+from feedgen.resolve.offers import SourceTextLocalizer
 
 from ..conftest import GOLDEN, write_catalogue
 from ..helpers import assert_golden, build_project, google_items

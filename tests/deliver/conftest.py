@@ -29,7 +29,7 @@ def deliver(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
 
 @contextmanager
 def deliver_paused_at(project: Path, checkpoint: str) -> Iterator[None]:
-    """Run `feedgen deliver` as a real process until it reaches `checkpoint` (feedgen.publish.checkpoint),
+    """Run `feedgen deliver` as a real process until it reaches `checkpoint` (feedgen.publish.stage.checkpoint),
     let the body look at the remote mid-transfer, then SIGKILL it, as a power cut or OOM kill would."""
     env = {**os.environ, "FEEDGEN_TEST_PAUSE_AT": checkpoint}
     child = subprocess.Popen([sys.executable, "-m", "feedgen.cli", "deliver", "--data", str(project / "product_data"),

@@ -162,7 +162,7 @@ def test_sigkill_after_the_copy_before_the_rename_leaves_the_previous_file(built
 
 
 def test_deliver_never_runs_while_a_build_holds_the_output(built, tmp_path):
-    from feedgen.lock import OutputLock
+    from feedgen.publish.lock import OutputLock
 
     share = _share(built, tmp_path)
     with OutputLock(built / "output"):

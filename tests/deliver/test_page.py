@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.build import BuildRequest, run as run_build
+from feedgen.pipeline.build import BuildRequest, run as run_build
 from feedgen.deliver.run import DeliverRequest, deliver as run_delivery
-from feedgen.manifest import DELIVERY_PAGE, delivered_manifest
+from feedgen.publish.manifest import DELIVERY_PAGE, delivered_manifest
 from tests.deliver.fakes.fixtures import fake_clock, sp_api  # noqa: F401
 
 from .conftest import deliver, everything_written, spapi_destination, spapi_env, write_destinations

@@ -300,7 +300,7 @@ CORPUS: list[Case] = [
     Case("po_messages_syntax", (replace(NB_MESSAGES, 'msgid "Offer valid until %(date)s"', "msgid Offer valid until"),),
          2, "row 72: msgid without a quoted string"),
     # --- an output folder that publishing (a whole-folder swap) would wreck; `-o /` and `-o ~` are
-    # tested on feedgen.release.guard_output directly (test_output_guard.py), never with a real build
+    # tested on feedgen.publish.release.guard_output directly (test_output_guard.py), never with a real build
     Case("output_is_the_data_folder", (argument("-o", "{project}/product_data"),), 2, "holds the input"),
     Case("output_holds_the_inputs", (argument("-o", "{project}"),), 2, "holds the input"),
     Case("output_is_a_file", (argument("-o", "{project}/product_data/rules.toml"),), 2,

@@ -63,7 +63,7 @@ def check_tree(out: Path) -> list[str]:
             continue
         if not path.is_file():
             continue
-        if path.suffix == ".sqlite":  # the price history (feedgen.history): a database, checked as one
+        if path.suffix == ".sqlite":  # the price history (feedgen.resolve.history): a database, checked as one
             problems += [f"{relative}: {problem}" for problem in check_sqlite(path)]
             continue
         data = path.read_bytes()

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from feedgen.cli import main
-from feedgen.diff import diff_dirs
+from feedgen.publish.diff import diff_dirs
 
 from ..helpers import build_project
 

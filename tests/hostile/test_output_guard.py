@@ -1,4 +1,4 @@
-"""feedgen.release.guard_output: output folders whose whole-folder swap would destroy something.
+"""feedgen.publish.release.guard_output: output folders whose whole-folder swap would destroy something.
 
 Found while probing the corpus: `feedgen build -o /` hard-linked the whole filesystem into a
 staging folder (carry-over of "files feedgen did not write") before swapping; `-o product_data`
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.build import BuildRequest, run
+from feedgen.pipeline.build import BuildRequest, run
 from feedgen.errors import InputError
-from feedgen.release import guard_output
+from feedgen.publish.release import guard_output
 
 
 def test_the_filesystem_root_and_the_home_folder_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

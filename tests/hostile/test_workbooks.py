@@ -1,4 +1,4 @@
-"""feedgen.workbook's bounds: exact at the edge, never in the way of a real workbook, and a refused
+"""feedgen.load.workbook's bounds: exact at the edge, never in the way of a real workbook, and a refused
 workbook costs a process no memory to speak of (the corpus runs each unusable workbook through
 `feedgen build`; this file checks the bounds themselves).
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from feedgen import workbook
+from feedgen.load import workbook
 from feedgen.errors import InputError
-from feedgen.workbook import check_workbook, read_workbook
+from feedgen.load.workbook import check_workbook, read_workbook
 
 from ..conftest import REPO, SAMPLE_DATA
 from . import workbooks

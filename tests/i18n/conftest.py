@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po as babel_write_po
 
-from feedgen.catalogue import load_catalogue
+from feedgen.load.catalogue import load_catalogue
 from feedgen.i18n.sources import SourceText, product_sources
 
 LANGUAGES = ("nb", "sv", "da", "fi", "de", "nl")

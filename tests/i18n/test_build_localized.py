@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import LANGUAGES, fake_translation
 from lxml import etree
 
-from feedgen.build import BuildRequest, run
+from feedgen.pipeline.build import BuildRequest, run
 from feedgen.cli import main
 from feedgen.channels import read_markets
 
@@ -62,8 +62,8 @@ def test_translated_title_over_the_google_limit_is_shortened_with_a_warning(proj
 def test_offers_record_language_and_text_status(project, translated):
     translated(["nb"], skip=lambda source: source.context == "AS-1001:title")
     publish_source_text(project)  # keep the untranslated style in the market, to see its status
-    from feedgen.build import load_sources
-    from feedgen.offers import resolve
+    from feedgen.pipeline.build import load_sources
+    from feedgen.resolve.offers import resolve
 
     sources = load_sources(BuildRequest(data_dir=project / "product_data"))
     offers = resolve(sources, sources.config.markets["NO"]).offers

@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from conftest import write_po
 from lxml import etree
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.cli import main
 from feedgen.errors import InputError
 from feedgen.i18n.catalogues import read_catalogue, status_of, translations_by_key
 from feedgen.i18n.localizer import CatalogueLocalizer, for_review
 
-from feedgen.offers import resolve
+from feedgen.resolve.offers import resolve
 from feedgen.pages import LandingPages
 from feedgen.pages.site import index_row
 from feedgen.pages.texts import summarize, unique

@@ -13,7 +13,7 @@ from feedgen.errors import InputError
 from feedgen.i18n import localizer as localizer_module
 from feedgen.i18n.localizer import CatalogueLocalizer
 
-from feedgen.offers import LOCALIZED_FIELDS
+from feedgen.resolve.offers import LOCALIZED_FIELDS
 from feedgen.channels import read_markets
 
 SAMPLE_MARKETS = Path(__file__).resolve().parents[2] / "product_data" / "markets.toml"

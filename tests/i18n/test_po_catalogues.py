@@ -71,8 +71,8 @@ def test_translator_shaped_catalogue_is_read_by_the_build(project):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(CONTRACT_PO, encoding="utf-8")
     publish_source_text(project)  # the contract catalogue translates a few styles; keep the rest in the market
-    from feedgen.build import BuildRequest, load_sources
-    from feedgen.offers import resolve
+    from feedgen.pipeline.build import BuildRequest, load_sources
+    from feedgen.resolve.offers import resolve
 
     sources = load_sources(BuildRequest(data_dir=project / "product_data"))
     offers = resolve(sources, sources.config.markets["DE"]).offers

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import LANGUAGES
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.cli import main
 from feedgen.i18n import PRODUCTS
 from feedgen.i18n.catalogues import render_catalogue
 from feedgen.i18n.project import I18nProject
-from feedgen.offers import resolve
+from feedgen.resolve.offers import resolve
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "locales"

@@ -116,7 +116,7 @@ def test_translation_commands_read_a_mapped_catalogue_like_build(project):
     # ("required column 'sku' is missing", exit 2).
     import shutil
 
-    from feedgen.catalogue import load_catalogue
+    from feedgen.load.catalogue import load_catalogue
     from feedgen.i18n.sources import product_sources
 
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "mapped"

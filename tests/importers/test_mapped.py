@@ -7,11 +7,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from feedgen.build import BuildRequest, load_sources
-from feedgen.catalogue import load_catalogue
+from feedgen.pipeline.build import BuildRequest, load_sources
+from feedgen.load.catalogue import load_catalogue
 from feedgen.errors import InputError
-from feedgen.importers import detect_format
-from feedgen.offers import resolve
+from feedgen.load.importers import detect_format
+from feedgen.resolve.offers import resolve
 
 from ..conftest import AS_OF, MINI, REPO
 from ..test_cli import invoke

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.build import BuildResult
+from feedgen.pipeline.build import BuildResult
 
 from ..channels.feeds import meta_rows
 from ..conftest import publish_source_text
@@ -195,8 +195,8 @@ def test_prices_market_prices_are_kept_to_the_cent_in_a_native_catalogue_too(min
     """Issue #14, defect 3: with prices_market = "US", the US rule rewrote $9.99 -> $9.95 and $500 -> $499.95."""
     import pandas as pd
 
-    from feedgen.build import BuildRequest, load_sources
-    from feedgen.offers import resolve
+    from feedgen.pipeline.build import BuildRequest, load_sources
+    from feedgen.resolve.offers import resolve
 
     from ..conftest import AS_OF, MINI
 

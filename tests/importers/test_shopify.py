@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from feedgen.catalogue import load_catalogue
+from feedgen.load.catalogue import load_catalogue
 from feedgen.errors import InputError
 
 from ..conftest import REPO, publish_source_text

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from feedgen.catalogue import load_catalogue
+from feedgen.load.catalogue import load_catalogue
 from feedgen.errors import InputError
-from feedgen.importers.woocommerce import split_list
+from feedgen.load.importers.woocommerce import split_list
 
 from ..conftest import REPO, publish_source_text
 from ..helpers import google_items

@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from feedgen.pages.money import read_price
-from feedgen.pages.serve import Project, make_server
-from feedgen.paths import ProjectPaths
+from feedgen.pipeline.serve import Project, make_server
+from feedgen.config.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import build_project, google_items

@@ -15,8 +15,8 @@ import threading
 
 import pytest
 
-from feedgen.pages.serve import Project, make_server
-from feedgen.paths import ProjectPaths
+from feedgen.pipeline.serve import Project, make_server
+from feedgen.config.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import google_items

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 
-from feedgen.offers import resolve
+from feedgen.resolve.offers import resolve
 from feedgen.pages import check, views
 from feedgen.channels import read_markets
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from feedgen.build import BuildRequest, load_sources
-from feedgen.offers import resolve
+from feedgen.pipeline.build import BuildRequest, load_sources
+from feedgen.resolve.offers import resolve
 from feedgen.pages import LandingPages
 
-from feedgen.history import FILE
+from feedgen.resolve.history import FILE
 
 from ..conftest import AS_OF, BEFORE_SALE
 from ..helpers import build_project
@@ -44,7 +44,7 @@ def render_no(project: Path, *, review: bool, allow_mt: bool = False):
         text = markets.read_text(encoding="utf-8")
         markets.write_text(text.replace("allow_machine_translation = false", "allow_machine_translation = true", 1),
                            encoding="utf-8")
-    if not (project / "output" / FILE).exists():  # the prices before the sale: the 30-day reference (feedgen.history)
+    if not (project / "output" / FILE).exists():  # the prices before the sale: the 30-day reference (feedgen.resolve.history)
         build_project(project, as_of=BEFORE_SALE, market_ids=["NO"])
     sources = load_sources(BuildRequest(data_dir=project / "product_data", as_of=AS_OF))
     pages = LandingPages.from_sources(sources, project / "product_data", project / "locales", review=review)

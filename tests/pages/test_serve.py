@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.pages.serve import Project, make_server
-from feedgen.paths import ProjectPaths
+from feedgen.pipeline.serve import Project, make_server
+from feedgen.config.paths import ProjectPaths
 
 from ..conftest import AS_OF
 from ..helpers import build_project

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feedgen.channels.csvout import neutralise, open_csv, restore
-from feedgen.publish import Stage
+from feedgen.publish.stage import Stage
 
 from ..hostile.outputs import FORMULA_START, PLAIN_NUMBER, check_csv
 from .profile import PROPERTY, profile

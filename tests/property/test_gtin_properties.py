@@ -1,4 +1,4 @@
-"""feedgen.gtin against an independent implementation of the GS1 rules.
+"""feedgen.load.gtin against an independent implementation of the GS1 rules.
 
 The reference validates the whole number at once (GS1 General Specifications §7.9: weights 1, 3,
 1, 3 … from the rightmost digit, check digit included, must sum to a multiple of 10), where
@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedgen.gtin import gtin_problem
+from feedgen.load.gtin import gtin_problem
 
 from .profile import PROPERTY
 

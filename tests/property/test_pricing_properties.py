@@ -1,4 +1,4 @@
-"""Pricing properties (feedgen.pricing): rounding is idempotent, monotone and never reaches zero,
+"""Pricing properties (feedgen.load.pricing): rounding is idempotent, monotone and never reaches zero,
 and amounts carry exactly their currency's ISO 4217 digits (CLDR data via Babel)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from babel.numbers import get_currency_precision
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from feedgen.markets import RoundingRule
-from feedgen.pricing import MAX_DIGITS, fits, format_amount, plain_amount, round_price
+from feedgen.config.markets import RoundingRule
+from feedgen.load.pricing import MAX_DIGITS, fits, format_amount, plain_amount, round_price
 
 from .profile import PROPERTY
 

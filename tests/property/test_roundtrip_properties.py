@@ -22,14 +22,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from feedgen.build import BuildRequest, load_sources
+from feedgen.pipeline.build import BuildRequest, load_sources
 from feedgen.channels import CHANNELS
 from feedgen.channels.base import blocked_by_catalogue
-from feedgen.offers import MarketOffers, resolve
+from feedgen.resolve.offers import MarketOffers, resolve
 from feedgen.pages.jsonld import product_group, script_json
 from feedgen.pages.render import environment
 from feedgen.pages.texts import UiText
-from feedgen.publish import Stage
+from feedgen.publish.stage import Stage
 from feedgen.text import clean_text, has_unsafe_characters
 
 from ..conftest import MINI, SAMPLE_DATA, publish_source_text

@@ -39,14 +39,14 @@ from feedgen.channels.amazon.facts import (
 from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplace, seller_id
-from feedgen.categories import kind_column
+from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.fixes import fix
-from feedgen.markets import MarketConfig
-from feedgen.offer_schema import offer_columns
+from feedgen.resolve.fixes import fix
+from feedgen.config.markets import MarketConfig
+from feedgen.load.offer_schema import offer_columns
 from feedgen.text import shorten
 
 MAX_MESSAGES_PER_FEED = 25_000  # listings-feed-schema-v2.json messages.maxItems (changelog 6 May 2025)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from feedgen.pricing import plain_amount
+from feedgen.load.pricing import plain_amount
 
 PRODUCT_TYPE = "SHOES"
 VARIATION_THEME = "SIZE/COLOR"  # in the PRODUCT schema's enum; public SHOES builders use it (research Q6, M)

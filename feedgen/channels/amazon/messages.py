@@ -21,7 +21,7 @@ from feedgen.channels.amazon.facts import (
     AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER, VARIATION_THEME,
     footwear_age_group, footwear_size_value, json_number,
 )
-from feedgen.gtin import gtin_type
+from feedgen.load.gtin import gtin_type
 from feedgen.channels.amazon.settings import marketplace
 
 

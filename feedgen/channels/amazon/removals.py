@@ -3,7 +3,7 @@
 Amazon keeps a listing until it is told otherwise: a SKU that is simply missing from the next
 JSON_LISTINGS_FEED stays on sale. So feedgen reads the last published feed of each marketplace
 (`read_items`: the sellable SKUs, i.e. the children), and the build hands the channel those that
-are gone from the catalogue since then (feedgen.release.removed_skus). They are sent once, in the
+are gone from the catalogue since then (feedgen.publish.release.removed_skus). They are sent once, in the
 next feed:
 
 - `delete` (default): `{"messageId", "sku", "operationType": "DELETE"}` and nothing else
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from feedgen.channels.base import Removals
-from feedgen.pricing import format_amount
+from feedgen.load.pricing import format_amount
 from feedgen.channels.amazon.settings import marketplace
 
 SELECTORS = frozenset({"marketplace_id", "language_tag"})  # the same for a whole file: left out of fields

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from feedgen.config.schema import Field, Place, Table, text
-from feedgen.markets import ChannelSettings, Market, MarketConfig
+from feedgen.config.markets import ChannelSettings, Market, MarketConfig
 
 SELLER_ID_ENV = "FEEDGEN_AMAZON_SELLER_ID"
 

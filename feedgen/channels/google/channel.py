@@ -12,14 +12,14 @@ from typing import ClassVar
 import pandas as pd
 from lxml import etree
 
-from feedgen.categories import kind_column
+from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.channels.google.facts import G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
-from feedgen.offer_schema import CUSTOM_LABELS, offer_columns
-from feedgen.pricing import format_amount
+from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
+from feedgen.load.pricing import format_amount
 from feedgen.text import shorten
 
 CHUNK = 5000  # items whose attribute columns are in memory at once

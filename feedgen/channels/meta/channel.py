@@ -44,7 +44,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from feedgen.categories import kind_column
+from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
 from feedgen.channels.csvout import needs_neutralising, restore, write_columns
 from feedgen.channels.meta.settings import SETTINGS, layout
@@ -55,9 +55,9 @@ from feedgen.channels.meta.facts import (
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
-from feedgen.markets import MarketConfig
-from feedgen.offer_schema import CUSTOM_LABELS, offer_columns
-from feedgen.pricing import format_amount
+from feedgen.config.markets import MarketConfig
+from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
+from feedgen.load.pricing import format_amount
 from feedgen.text import shorten, strip_html
 
 class MetaChannel(Channel):
@@ -90,7 +90,7 @@ class MetaChannel(Channel):
 
     def plan(self, markets: list) -> None:
         """Before any market is built: each language feed is written by the first market of the
-        build in that language, whichever process builds it (see feedgen.parallel)."""
+        build in that language, whichever process builds it (see feedgen.pipeline.parallel)."""
         self._language_writers = {}
         for market in markets:
             if market.language != self.main_language:

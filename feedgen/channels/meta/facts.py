@@ -19,7 +19,7 @@ LIMITS = {  # Meta catalog "Supported fields – products" (SPECS.md §2.2)
     "color": 200, "size": 200, "material": 200, "product_type": 750,
 }
 SHORTENED = {"title": 200, "description": 9999}
-# Which items Shops wants size, colour and gender of (feedgen.categories.category_kind).
+# Which items Shops wants size, colour and gender of (feedgen.load.categories.category_kind).
 APPAREL_FIELDS: dict[str, frozenset[str]] = {
     "size": frozenset({"shoes", "clothing"}),
     "color": frozenset({"shoes", "clothing", "apparel", "accessory"}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from feedgen.config.schema import Field, Table, text
-from feedgen.markets import ChannelSettings, MarketConfig
+from feedgen.config.markets import ChannelSettings, MarketConfig
 
 LAYOUTS = ("localized", "per_market")
 
