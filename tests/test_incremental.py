@@ -4,6 +4,7 @@ for byte what building everything again (`--full`) gives over the same previous 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -163,3 +164,23 @@ def test_a_changed_image_template_rebuilds_every_page(built: Path) -> None:
     against_full(built)
     page = (built / "output" / "pages" / "fi" / "city-sneakers.html").read_text(encoding="utf-8")
     assert "?w=400 400w" in page and "?width=" not in page
+
+
+def test_what_a_channel_declares_it_depends_on_is_in_every_key(built: Path, monkeypatch) -> None:
+    """A channel says once what its output depends on besides the offers: project files (`inputs`) and
+    values (`cache_key`); change either and its outputs are built again, never served stale."""
+    from feedgen.channels.google import GoogleChannel
+
+    monkeypatch.setattr(GoogleChannel, "inputs", ("google_labels.csv",))
+    monkeypatch.setattr(GoogleChannel, "cache_key", classmethod(lambda cls, config: os.environ.get("LABEL_SET", "")))
+    extra = built / "product_data" / "google_labels.csv"
+    extra.write_text("label\nwinter\n", encoding="utf-8")
+    first = build_lib(built, built / "output")
+    assert "product_data/google_labels.csv" in json.loads((built / "output" / "manifest.json").read_text())["inputs"]
+    assert "google/no.xml" in rebuilt(first)  # a new input: nothing is reused
+    assert rebuilt(build_lib(built, built / "output")) == {"pages/index.html"}
+    extra.write_text("label\nsummer\n", encoding="utf-8")
+    assert "google/no.xml" in rebuilt(build_lib(built, built / "output"))
+    assert rebuilt(build_lib(built, built / "output")) == {"pages/index.html"}
+    monkeypatch.setenv("LABEL_SET", "b")
+    assert "google/no.xml" in rebuilt(against_full(built))

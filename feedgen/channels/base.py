@@ -82,6 +82,9 @@ class Channel:
     # Its sections of markets.toml (`[<name>]`, `markets.XX.<name>`), as schemas the reader applies;
     # what they hold is in config.project.settings[name] and market.settings[name].
     settings: ClassVar[ChannelSettings] = ChannelSettings()
+    # Files of the project folder (DATA/) it reads besides the catalogue, e.g. "reviews.csv": listed in
+    # the manifest's inputs when present, and so in every incremental key.
+    inputs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: MarketConfig) -> None:
         self.config = config

@@ -148,6 +148,7 @@ def input_files(request: BuildRequest) -> dict[str, Path]:
     optional = [request.input_path(name) for name in ("prices.csv", "rules.toml", "categories.toml")]
     optional += [request.input_path("landing_pages.toml")] if request.pages else []
     optional += [request.mapping_path()] if request.mapping_path() else []
+    optional += [request.input_path(name) for channel in CHANNELS.values() for name in channel.inputs]
     paths += [path for path in optional if path.is_file()]
     locales = request.locales_path()
     paths += [p for p in locales.rglob("*.po") if p.is_file()] if locales.is_dir() else []

@@ -6,7 +6,7 @@ What a market's outputs depend on, and so what its key hashes:
   settings and [pages] image template, which markets and channels this build selects, every market's locale and landing URL
   (a page links to the other markets' versions), the build date (sale windows), the
   options that change output (--on-removed, --require-reviewed, --catalogue-format), each
-  channel's own `cache_key` (Amazon's seller id), and feedgen itself (its version and a hash of its own files, so an upgrade or a
+  channel's own `cache_key` (Amazon's seller id) and `inputs` (its files, hashed with the others), and feedgen itself (its version and a hash of its own files, so an upgrade or a
   local change rebuilds everything);
 - the market: its parsed [markets.XX] table and the translation files of its language
   (locales/<locale>/ and locales/<language>/; anything else under locales/ counts for all).
