@@ -74,10 +74,12 @@ def summary_lines(result: BuildResult, verbose: bool = False) -> list[str]:
     channels = sorted({channel for channel, _, _ in rows})
     grid = {(channel, where): items for channel, where, items in rows}
     if rows:  # markets × channels, items per cell; cross-market files listed below the grid
-        lines += ["", f"{'items':8}" + "".join(f"{channel:>9}" for channel in channels)]
+        widths = [max(9, len(channel) + 1) for channel in channels]  # a space before the longest name too
+        lines += ["", f"{'items':8}" + "".join(f"{channel:>{w}}" for channel, w in zip(channels, widths, strict=True))]
         for market_id in market_ids:
             cells = (grid.get((channel, market_id)) for channel in channels)
-            lines.append(f"{market_id:8}" + "".join(f"{'-' if n is None else n:>9}" for n in cells))
+            lines.append(f"{market_id:8}"
+                         + "".join(f"{'-' if n is None else n:>{w}}" for n, w in zip(cells, widths, strict=True)))
         lines += [f"  {channel}: {where} ({items} items)" for channel, where, items in rows if where not in market_ids]
     empty = empty_feeds(result)
     if empty:
