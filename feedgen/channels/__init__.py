@@ -9,12 +9,14 @@ from feedgen.channels.amazon import AmazonChannel
 from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
 from feedgen.channels.meta import MetaChannel
+from feedgen.channels.pinterest import PinterestChannel
 from feedgen.config.markets import MarketConfig, load_markets
 
 CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     GoogleChannel.name: GoogleChannel,
     MetaChannel.name: MetaChannel,
     AmazonChannel.name: AmazonChannel,
+    PinterestChannel.name: PinterestChannel,
 }
 
 
