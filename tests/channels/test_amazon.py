@@ -41,7 +41,7 @@ def enable_amazon_everywhere(project) -> None:
     text = path.read_text(encoding="utf-8")
     for market in ("SE", "NL", "GB"):
         head, tail = text.split(f"[markets.{market}]", 1)
-        tail = tail.replace('channels = ["google", "meta"]', 'channels = ["google", "meta", "amazon"]', 1)
+        tail = tail.replace('channels = ["google", "meta"', 'channels = ["google", "meta", "amazon"', 1)
         text = f"{head}[markets.{market}]{tail}"
     path.write_text(text, encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""One resolved price, three channels: Google, Meta and Amazon must carry the same numbers.
+"""One resolved price, every channel: Google, Meta, Amazon and the CSV catalogs must carry the same numbers.
 
 Compared on the parsed output files of one build of the whole sample, for every SKU of each market
 where all three channels run (DE and US in the sample).
@@ -6,10 +6,13 @@ where all three channels run (DE and US in the sample).
 
 from __future__ import annotations
 
+import csv
 from decimal import Decimal
+from pathlib import Path
 
 from click.testing import CliRunner
 
+from feedgen.channels.csvout import restore
 from feedgen.cli import main
 
 from ..conftest import AS_OF
@@ -63,3 +66,35 @@ def test_meta_and_amazon_alone_from_the_command_line(mini_project, monkeypatch) 
     assert grid[header].split() == ["items", "amazon", "meta", "pages"]
     assert grid[header + 8].split() == ["US", "7", "7", "2"]  # the summary grid: items per market and channel
     assert grid[header + 2].split() == ["SE", "-", "7", "3"]
+
+
+# The CSV catalogs: channel -> (file of a market, id column), read as RFC 4180 with neutralised cells restored.
+CSV_CATALOGS = {
+    "pinterest": ("pinterest/{market}.csv", "id"),
+}
+
+
+def test_csv_catalogs_carry_googles_prices_in_every_market(built_sample) -> None:
+    """Pinterest's price, sale price and sale window equal Google's for every item of every market
+    both run in (Google is held to Meta and Amazon above)."""
+    result, out = built_sample.result, built_sample.out
+    for channel, (pattern, id_column) in CSV_CATALOGS.items():
+        markets = [m.id for m in result.markets if channel in m.channels]
+        assert markets, channel
+        for market in markets:
+            google = google_items(out / "google" / f"{market.lower()}.xml")
+            rows = csv_rows(out / pattern.format(market=market.lower()), id_column)
+            assert len(rows) == result.items(channel, market) > 0 and set(rows) <= set(google), (channel, market)
+            for sku, row in rows.items():
+                item = google[sku]
+                assert amount(row["price"]) == amount(item["price"][0]), (channel, market, sku)
+                if "sale_price" in item:
+                    assert amount(row["sale_price"]) == amount(item["sale_price"][0]), (channel, market, sku)
+                    assert row["sale_price_effective_date"] == item["sale_price_effective_date"][0]
+                else:
+                    assert row["sale_price"] == "", (channel, market, sku)
+
+
+def csv_rows(path: Path, id_column: str) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {restore(row[id_column]): {k: restore(v) for k, v in row.items()} for row in csv.DictReader(handle)}

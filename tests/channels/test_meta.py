@@ -219,7 +219,7 @@ def test_localized_layout_needs_a_default_market_on_meta(mini_project) -> None:
     markets = mini_project / "product_data" / "markets.toml"
     text = markets.read_text(encoding="utf-8")
     gb = text.index("[markets.GB]")
-    markets.write_text(text[:gb] + text[gb:].replace('channels = ["google", "meta"]', 'channels = ["google"]', 1),
+    markets.write_text(text[:gb] + text[gb:].replace('channels = ["google", "meta"', 'channels = ["google"', 1),
                        encoding="utf-8")
     with pytest.raises(InputError, match="project.default_market: GB does not sell on Meta"):
         build_project(mini_project, channels=["meta"])
