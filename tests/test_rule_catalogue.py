@@ -21,8 +21,8 @@ PLACEHOLDER = re.compile(r"<[^>]+>")
 # Strings shaped like rule ids that are not: configuration keys named in messages.
 NOT_RULE_IDS = {"meta.token_env", "google.credentials_env", "amazon.report", "google.remote", "meta.remote",
                 "import.sheet", "import.currency", "pages.image_url", "pages.image_widths", "pages.image_size"}
-STAGES = ("amazon", "catalogue", "category", "deliver", "google", "i18n", "import", "meta", "pages", "price", "rules",
-          "size")
+STAGES = ("amazon", "catalogue", "category", "deliver", "google", "i18n", "import", "meta", "pages", "pinterest",
+          "price", "rules", "size")
 
 
 def shape(rule: str) -> str:
