@@ -92,15 +92,15 @@ def test_files_with_equal_hashes_are_not_read_and_unknown_channels_compare_by_ch
     for directory, digest in ((old, "1"), (new, "2")):
         (directory / "google").mkdir(parents=True)
         (directory / "google" / "no.xml").write_text("not even XML: never parsed, the hashes match")
-        (directory / "tiktok").mkdir()
-        (directory / "tiktok" / "no.csv").write_text(digest)
+        (directory / "snapchat").mkdir()
+        (directory / "snapchat" / "no.csv").write_text(digest)
         files = {"google/no.xml": FileEntry("google", "NO", 7, 1, "same"),
-                 "tiktok/no.csv": FileEntry("tiktok", "NO", 1, 1, digest)}
+                 "snapchat/no.csv": FileEntry("snapchat", "NO", 1, 1, digest)}
         (directory / "manifest.json").write_text(Manifest(files=files).to_json())
     by_path = {f.path: f for f in diff_dirs(old, new).files}
     assert by_path["google/no.xml"].status == "unchanged"
-    assert by_path["tiktok/no.csv"].status == "changed"
-    assert "compared by checksum only" in by_path["tiktok/no.csv"].note
+    assert by_path["snapchat/no.csv"].status == "changed"
+    assert "compared by checksum only" in by_path["snapchat/no.csv"].note
 
 
 def test_sample_price_change_shows_old_to_new(project: Path) -> None:

@@ -167,7 +167,7 @@ exclude = true
     ('[[rule]]\nname = "x"\nwhen = "colour == 1"\nexclude = true\n', "rule 1 (x).when: unknown field 'colour'", 3),
     ('[[rule]]\nexclude = true\n\n[[rule]]\nname = "y"\nwhen = "price >>= 1"\nexclude = true\n', "rule 2 (y).when: expected a value", 6),
     ('[[rule]]\nname = "x"\nmarkets = ["NO", "XX"]\nexclude = true\n', "unknown market 'XX' (known: NO, SE", 3),
-    ('[[rule]]\nname = "x"\nchannels = ["tiktok"]\nexclude = true\n', "unknown channel 'tiktok' (known: google, meta, amazon, pinterest)", 3),
+    ('[[rule]]\nname = "x"\nchannels = ["snapchat"]\nexclude = true\n', "unknown channel 'snapchat' (known: google, meta, amazon, pinterest, tiktok)", 3),
     ('[[rule]]\nname = "x"\nset = { price = "1" }\n', "rule 1 (x).set.price: cannot be changed by a rule", 3),
     ('[[rule]]\nname = "x"\nset = { title = "{brand} {titel}" }\n', "unknown field {titel}", 3),
     ('[[rule]]\nname = "x"\nset = { title = "{brand" }\n', "unbalanced { }", 3),

@@ -10,6 +10,7 @@ from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
 from feedgen.channels.meta import MetaChannel
 from feedgen.channels.pinterest import PinterestChannel
+from feedgen.channels.tiktok import TikTokChannel
 from feedgen.config.markets import MarketConfig, load_markets
 
 CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
@@ -17,6 +18,7 @@ CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     MetaChannel.name: MetaChannel,
     AmazonChannel.name: AmazonChannel,
     PinterestChannel.name: PinterestChannel,
+    TikTokChannel.name: TikTokChannel,
 }
 
 
