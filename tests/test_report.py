@@ -49,7 +49,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
 
     grid = document.xpath("//h2[.='Markets × channels']/following::table[1]")[0]
     header = [th.text_content() for th in grid.xpath("tr[1]/th")]
-    assert header == ["Market", "google", "meta", "amazon", "pinterest", "pages", "Market data"]
+    assert header == ["Market", "google", "meta", "amazon", "pinterest", "tiktok", "pages", "Market data"]
     rows = {tr.xpath("th")[0].text_content().split()[0]: [td.text_content() for td in tr.xpath("td")]
             for tr in grid.xpath("tr[position() > 1]")}
     assert list(rows) == ["NO", "SE", "DK", "FI", "DE", "NL", "GB", "US"]
@@ -57,6 +57,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     assert rows["NO"][1].startswith("57 items")  # Meta does not need a GTIN: its country feed keeps them
     assert rows["NO"][2] == "—" and rows["DE"][2].startswith("55 items")  # Amazon: DE and US only, GTIN required
     assert rows["NO"][3] == "—" and rows["DE"][3].startswith("57 items")  # Pinterest: not in the Nordics, no GTIN needed
+    assert rows["NL"][4] == "—" and rows["GB"][4].startswith("57 items")  # TikTok: DE, GB and US
 
     rules = document.xpath("//h2[.='Diagnostics by rule']/following::table[1]")[0]
     gtin = [tr for tr in rules.xpath("tr") if "catalogue.gtin.invalid" in tr.text_content()][0]
@@ -73,7 +74,7 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
                 ["meta/main.csv", "meta", "AS-1001-BRN-36", "price", "178.99 GBP", "213.99 GBP"],  # default market
                 ["DE", "amazon", "AS-1001-BRN-36", "price", "203.95 EUR", "243.95 EUR"]):
         assert row in price_rows
-    assert {row[1] for row in price_rows if row[2] == "AS-1001-BRN-36"} == {"google", "meta", "amazon", "pinterest"}
+    assert {row[1] for row in price_rows if row[2] == "AS-1001-BRN-36"} == {"google", "meta", "amazon", "pinterest", "tiktok"}
     removed = {summary.text_content() for summary in document.xpath("//details/summary")}
     assert "google NO: 0 added, 2 removed" in removed  # left out now, so removed from the feed
     assert "amazon DE: 0 added, 2 removed" in removed

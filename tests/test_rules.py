@@ -241,7 +241,7 @@ def test_rules_check_is_a_dry_run(mini_project) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     winter = next(line for line in lines if "Season: winter" in line)
-    assert winter.split()[-4:] == ["6", "18", "18", "0"]  # 6 feeds (NO: google, meta; US: + amazon, pinterest); 3 SKUs each
+    assert winter.split()[-4:] == ["7", "21", "21", "0"]  # 7 feeds (NO: google, meta; US: + amazon, pinterest, tiktok); 3 SKUs
     assert "note: rule 5 'Price band: premium (DKK)' (line 34) matches no item" in result.output  # no DKK here
     assert not (mini_project / "output").exists() or not any((mini_project / "output").iterdir())
     detail = invoke(mini_project, "rules", "check", "--as-of", "2026-11-22", "-m", "us", "-c", "google", "--by-market")

@@ -71,11 +71,12 @@ def test_meta_and_amazon_alone_from_the_command_line(mini_project, monkeypatch) 
 # The CSV catalogs: channel -> (file of a market, id column), read as RFC 4180 with neutralised cells restored.
 CSV_CATALOGS = {
     "pinterest": ("pinterest/{market}.csv", "id"),
+    "tiktok": ("tiktok/{market}.csv", "sku_id"),
 }
 
 
 def test_csv_catalogs_carry_googles_prices_in_every_market(built_sample) -> None:
-    """Pinterest's price, sale price and sale window equal Google's for every item of every market
+    """Pinterest's and TikTok's price, sale price and sale window equal Google's for every item of every market
     both run in (Google is held to Meta and Amazon above)."""
     result, out = built_sample.result, built_sample.out
     for channel, (pattern, id_column) in CSV_CATALOGS.items():

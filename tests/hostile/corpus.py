@@ -534,9 +534,9 @@ DELIVERY_CASES: list[Case] = [
     _deliver_case("delivery_remote_name_escapes", (_delivery(_destination('remote_name = "../{name}"\n')),),
                   "delivery.toml, row 5: destination[1].remote_name: gives '../de.xml' for google/de.xml, which has "
                   "an empty, '.' or '..' part"),
-    _deliver_case("delivery_unknown_channel", (_delivery(_destination(channel="tiktok")),),
-                  "delivery.toml, row 3: destination[1].channel: the published build has no 'tiktok' files "
-                  "(it has: amazon, google, meta, pages, pinterest)"),
+    _deliver_case("delivery_unknown_channel", (_delivery(_destination(channel="snapchat")),),
+                  "delivery.toml, row 3: destination[1].channel: the published build has no 'snapchat' files "
+                  "(it has: amazon, google, meta, pages, pinterest, tiktok)"),
     _deliver_case("delivery_market_not_built", (_delivery(_destination('markets = ["ZZ"]\n')),),
                   "delivery.toml, row 5: destination[1].markets: market(s) ZZ have no 'google' files in the "
                   "published build"),
