@@ -23,6 +23,7 @@ import csv
 import io
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -41,6 +42,17 @@ def neutralise(value: str) -> str:
 def restore(value: str) -> str:
     """The inverse of neutralise, for readers of our own files (and the tests)."""
     return value[1:] if value.startswith("'") and needs_neutralising(value[1:]) else value
+
+
+def read_rows(path: Path, id_column: str) -> dict[str, dict[str, str]]:
+    """A feed we wrote, back as {id: {column: text}}: cells restored, empty cells left out (the
+    `read_items` of the CSV channels, for `feedgen diff`, the report and the manifest counts)."""
+    items: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            fields = {column: restore(value) for column, value in row.items() if column and value}
+            items[fields.get(id_column, "")] = fields
+    return items
 
 
 def cell(value: object) -> str:

@@ -124,6 +124,14 @@ def format_amount(value: Decimal, currency: str) -> str:
     return f"{value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)} {currency}"
 
 
+def format_amounts(values: pd.Series, currencies: list[str]) -> list[str]:
+    """A column of amounts (Decimal or None) -> `1299.00 NOK` texts in each row's currency, '' where
+    missing; each distinct (amount, currency) is formatted once (the CSV channels' price columns)."""
+    pairs = list(zip(values.tolist(), currencies, strict=True))
+    table = {pair: format_amount(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
+    return [table.get(pair, "") for pair in pairs]
+
+
 def fits(value: Decimal, currency: str) -> bool:
     """Whether the amount, with the currency's digits, has at most MAX_DIGITS significant digits."""
     try:

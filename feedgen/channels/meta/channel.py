@@ -57,7 +57,7 @@ from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.config.markets import MarketConfig
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
-from feedgen.load.pricing import format_amount
+from feedgen.load.pricing import format_amounts
 from feedgen.text import shorten, strip_html
 
 class MetaChannel(Channel):
@@ -182,8 +182,8 @@ class MetaChannel(Channel):
             "override": [market.country] * len(items),
             "status": ["active"] * len(items),
             "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
-            "price": _amounts(items["price"], items["currency"].tolist()),
-            "sale_price": _amounts(items["sale_price"], items["currency"].tolist()),
+            "price": format_amounts(items["price"], items["currency"].tolist()),
+            "sale_price": format_amounts(items["sale_price"], items["currency"].tolist()),
             "sale_price_effective_date": [text if on else "" for text, on in
                                           zip(text_list(items["sale_effective_date"]), sale)],
             "link": text_list(items["link"]),
@@ -262,8 +262,8 @@ def _full_columns(items: pd.DataFrame, columns: tuple[str, ...]) -> list[list[st
     cells = {
         "id": text_list(items["sku"]),
         "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
-        "price": _amounts(items["price"], currency),
-        "sale_price": _amounts(items["sale_price"], currency),
+        "price": format_amounts(items["price"], currency),
+        "sale_price": format_amounts(items["sale_price"], currency),
         "sale_price_effective_date": [text if on else "" for text, on in
                                       zip(text_list(items["sale_effective_date"]), sale)],
         "additional_image_link": [images[value] for value in items["additional_image_links"].tolist()],
@@ -275,10 +275,3 @@ def _full_columns(items: pd.DataFrame, columns: tuple[str, ...]) -> list[list[st
     return [cells[column] if column in cells else text_list(items[column]) if column in items else blank
             for column in columns]
 
-
-def _amounts(values: pd.Series, currencies: list[str]) -> list[str]:
-    """Decimal column -> `1299.00 NOK` texts in each row's currency ('' where missing), each
-    distinct amount formatted once."""
-    pairs = list(zip(values.tolist(), currencies))
-    table = {pair: format_amount(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
-    return [table.get(pair, "") for pair in pairs]

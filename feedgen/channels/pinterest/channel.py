@@ -12,14 +12,13 @@ catalogue is deleted by leaving it out: no removal tracking. `read_items` reads 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, restore, write_columns
+from feedgen.channels.csvout import needs_neutralising, read_rows, write_columns
 from feedgen.channels.pinterest.facts import (
     AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
 )
@@ -27,19 +26,10 @@ from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
-from feedgen.load.pricing import format_amount
+from feedgen.load.pricing import format_amounts
 from feedgen.text import shorten, strip_html
 
 _RULE_NAMES = {"sku": "id", "style_id": "item_group_id"}  # offer column -> Pinterest column, for rule ids
-
-def read_feed(path: Path) -> dict[str, dict[str, str]]:
-    """A written feed back as {id: {column: text}}, cells un-neutralised, empty cells left out."""
-    items: dict[str, dict[str, str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            fields = {column: restore(value) for column, value in row.items() if column and value}
-            items[fields.get("id", "")] = fields
-    return items
 
 
 class PinterestChannel(Channel):
@@ -124,8 +114,10 @@ class PinterestChannel(Channel):
         write_columns(stage, path, COLUMNS, feed_columns(items))
         return [Artifact(self.name, market.id, path, len(items))]
 
-    # {sku: {column: text}} of a written feed (see read_feed)
-    read_items = staticmethod(read_feed)  # type: ignore[assignment]  # mypy reads the base ClassVar as a method
+    @staticmethod
+    def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar
+        """A written feed back as {id: {column: text}}, cells restored, empty cells left out."""
+        return read_rows(path, "id")
 
 
 def feed_columns(items: pd.DataFrame) -> list[list[str]]:
@@ -136,8 +128,8 @@ def feed_columns(items: pd.DataFrame) -> list[list[str]]:
         "id": text_list(items["sku"]),
         "item_group_id": text_list(items["style_id"]),
         "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
-        "price": amounts(items["price"], currency),
-        "sale_price": amounts(items["sale_price"], currency),
+        "price": format_amounts(items["price"], currency),
+        "sale_price": format_amounts(items["sale_price"], currency),
         "sale_price_effective_date": [text if on else "" for text, on in
                                       zip(text_list(items["sale_effective_date"]), sale, strict=True)],
         "gtin": [gtin if valid else "" for gtin, valid in
@@ -147,10 +139,3 @@ def feed_columns(items: pd.DataFrame) -> list[list[str]]:
     return [cells[column] if column in cells else text_list(items[column]) if column in items else blank
             for column in COLUMNS]
 
-
-def amounts(values: pd.Series, currencies: list[str]) -> list[str]:
-    """Decimal column -> `1299.00 NOK` ('' where missing): Pinterest's "24.99 USD" form, with the code
-    always written (a bare number would be read as USD)."""
-    pairs = list(zip(values.tolist(), currencies, strict=True))
-    table = {pair: format_amount(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
-    return [table.get(pair, "") for pair in pairs]

@@ -10,7 +10,6 @@ id comes again; a scheduled feed is the catalog's list, so a SKU that left the c
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from pathlib import Path
@@ -20,14 +19,14 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from feedgen.channels.base import NO_REMOVALS, VARIANT_ATTRIBUTES, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, restore, write_columns
+from feedgen.channels.csvout import needs_neutralising, read_rows, write_columns
 from feedgen.channels.tiktok.facts import (
     AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
 )
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
-from feedgen.load.pricing import format_amount
+from feedgen.load.pricing import format_amounts
 from feedgen.text import shorten, strip_html
 
 # What TikTok refuses in sku_id and title: control characters (C0, DEL, C1; tab and line breaks too)
@@ -35,15 +34,6 @@ from feedgen.text import shorten, strip_html
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(" {2,}")
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]")
-
-def read_feed(path: Path) -> dict[str, dict[str, str]]:
-    """A written feed back as {sku_id: {column: text}}, cells un-neutralised, empty cells left out."""
-    items: dict[str, dict[str, str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            fields = {column: restore(value) for column, value in row.items() if column and value}
-            items[fields.get("sku_id", "")] = fields
-    return items
 
 
 class TikTokChannel(Channel):
@@ -113,8 +103,10 @@ class TikTokChannel(Channel):
         write_columns(stage, path, COLUMNS, feed_columns(items))
         return [Artifact(self.name, market.id, path, len(items))]
 
-    # {sku: {column: text}} of a written feed (see read_feed)
-    read_items = staticmethod(read_feed)  # type: ignore[assignment]  # mypy reads the base ClassVar as a method
+    @staticmethod
+    def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar
+        """A written feed back as {sku_id: {column: text}}, cells restored, empty cells left out."""
+        return read_rows(path, "sku_id")
 
 
 def clean_title(text: str) -> str:
@@ -139,8 +131,8 @@ def feed_columns(items: pd.DataFrame) -> list[list[str]]:
         "sku_id": text_list(items["sku"]),
         "item_group_id": text_list(items["style_id"]),
         "availability": [AVAILABILITY[value] for value in items["availability"].tolist()],
-        "price": amounts(items["price"], currency),
-        "sale_price": amounts(items["sale_price"], currency),
+        "price": format_amounts(items["price"], currency),
+        "sale_price": format_amounts(items["sale_price"], currency),
         "sale_price_effective_date": [text if on else "" for text, on in
                                       zip(text_list(items["sale_effective_date"]), sale, strict=True)],
         "additional_image_link": [images[value] for value in items["additional_image_links"].tolist()],
@@ -151,9 +143,3 @@ def feed_columns(items: pd.DataFrame) -> list[list[str]]:
     return [cells[column] if column in cells else text_list(items[column]) if column in items else blank
             for column in COLUMNS]
 
-
-def amounts(values: pd.Series, currencies: list[str]) -> list[str]:
-    """Decimal column -> `1299.00 NOK` ('' where missing), each distinct amount formatted once."""
-    pairs = list(zip(values.tolist(), currencies, strict=True))
-    table = {pair: format_amount(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
-    return [table.get(pair, "") for pair in pairs]
