@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("load", ("feedgen.load",)),
     ("resolve", ("feedgen.resolve",)),
     ("render", ("feedgen.channels", "feedgen.pages", "feedgen.i18n")),
-    ("publish", ("feedgen.publish.stage",)),
+    ("publish", ("feedgen.publish",)),
     ("pipeline", ("feedgen.pipeline",)),
     ("deliver", ("feedgen.deliver",)),
     ("cli", ("feedgen.cli", "feedgen.__main__")),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feedgen.publish.stage import stage as publish
+from feedgen.publish import stage as publish
 from feedgen.publish.stage import JOURNAL, STAGING, Stage, recover
 from .publishing_helpers import leftovers, snapshot
 

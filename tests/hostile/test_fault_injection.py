@@ -24,7 +24,7 @@ import requests
 from click.testing import CliRunner
 
 from feedgen import files
-from feedgen.publish.stage import stage as publish
+from feedgen.publish import stage as publish
 from feedgen.cli import main
 from feedgen.i18n.catalogues import read_catalogue, write_catalogue
 from feedgen.i18n import PRODUCTS
