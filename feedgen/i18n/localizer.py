@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from feedgen.load.offer_schema import STATUS_PREFIX
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.i18n import PRODUCTS
@@ -28,7 +29,7 @@ from feedgen.resolve.offers import LOCALIZED_FIELDS
 from feedgen.text import clean_text
 
 RANK = {"reviewed": 0, "machine": 1, "source": 2}
-STATUS_PREFIX = "status_"  # status_title, status_features ("reviewed|source|…", one per bullet), …
+# STATUS_PREFIX (offer schema): status_title, status_features ("reviewed|source|…", one per bullet), …
 STATUS_BY_RANK = {rank: status for status, rank in RANK.items()}
 
 

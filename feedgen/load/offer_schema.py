@@ -116,7 +116,3 @@ def offer_columns(*names: str | Iterable[str]) -> frozenset[str]:
     if unknown:
         raise KeyError(f"not offer columns (feedgen.load.offer_schema): {', '.join(unknown)}")
     return frozenset(flat)
-
-
-def columns_of_kind(*kinds: Kind) -> frozenset[str]:
-    return frozenset(column.name for column in OFFER_COLUMNS if column.kind in kinds)

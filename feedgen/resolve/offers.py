@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from feedgen.load.offer_schema import LOCALIZED
 from feedgen.load.catalogue import Catalogue
 from feedgen.load.categories import kind_column
 from feedgen.columns import map_distinct
@@ -24,7 +25,7 @@ from feedgen.config.markets import Market, MarketConfig
 from feedgen.load.pricing import MAX_DIGITS, FxTable, convert_column, fits
 from feedgen.load.sizes import SIZE_COLUMNS, SizeChart, size_group
 
-LOCALIZED_FIELDS = ("title", "description", "color", "material", "features")
+LOCALIZED_FIELDS = LOCALIZED  # the localizer's fields, named in the offer schema
 CHART_NAMES = {"women": "women's", "men": "men's", "kids": "kids'", "unisex": "men's or women's"}  # for size.unmapped
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib.parse.quote(value, safe="") never changes
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 import pandas as pd
 
 from feedgen.columns import map_distinct
+from feedgen.load.offer_schema import CUSTOM_LABELS
 from feedgen.resolve.rules_regex import PatternError, compile_pattern, search_column
 
 NUMBER_FIELDS = frozenset({
@@ -27,7 +28,6 @@ NUMBER_FIELDS = frozenset({
     "discount_percent",
 })
 BOOL_FIELDS = frozenset({"sale_active", "on_sale", "gtin_valid"})
-CUSTOM_LABELS = tuple(f"custom_label_{n}" for n in range(5))
 TEXT_FIELDS = frozenset({
     "sku", "style_id", "gtin", "mpn", "brand", "title", "description", "color", "size", "eu_size", "size_system",
     "gender", "age_group", "material", "product_type", "google_product_category", "fb_product_category", "image_link",
