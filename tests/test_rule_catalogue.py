@@ -22,7 +22,7 @@ PLACEHOLDER = re.compile(r"<[^>]+>")
 NOT_RULE_IDS = {"meta.token_env", "google.credentials_env", "amazon.report", "google.remote", "meta.remote",
                 "import.sheet", "import.currency", "pages.image_url", "pages.image_widths", "pages.image_size"}
 STAGES = ("amazon", "catalogue", "category", "deliver", "google", "i18n", "import", "meta", "pages", "pinterest",
-          "price", "rules", "size", "tiktok")
+          "price", "rules", "size", "tiktok", "google_reviews", "reviews")
 
 
 def shape(rule: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from feedgen.channels.amazon import AmazonChannel
 from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
+from feedgen.channels.google_reviews import GoogleReviewsChannel
 from feedgen.channels.meta import MetaChannel
 from feedgen.channels.pinterest import PinterestChannel
 from feedgen.channels.tiktok import TikTokChannel
@@ -19,6 +20,7 @@ CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     AmazonChannel.name: AmazonChannel,
     PinterestChannel.name: PinterestChannel,
     TikTokChannel.name: TikTokChannel,
+    GoogleReviewsChannel.name: GoogleReviewsChannel,
 }
 
 

@@ -1,0 +1,237 @@
+"""Google product review feed: `google_reviews/<market>.xml`.
+
+Specs: Google's product review feed XSD 2.2 (/work/shared/specs/google/product_reviews-2.2.xsd, published at
+http://www.google.com/shopping/reviews/schema/product/2.2/product_reviews.xsd), the schema page
+https://developers.google.com/product-review-feeds/schema (full feeds), the sample
+https://developers.google.com/product-review-feeds/sample (anonymous reviewers), GMC 7075038 (no
+`deleted_reviews` in a full feed), GMC 6098512 (content policy) and GMC 14549080 (product_url on the account's
+domain); facts and decisions in feedgen/channels/google_reviews/facts.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from feedgen.channels import read_markets
+from feedgen.channels.google_reviews import GoogleReviewsChannel
+from feedgen.channels.google_reviews.facts import VERSION
+from feedgen.cli import main
+
+from ..conftest import AS_OF, GOLDEN, SAMPLE_DATA, copy_sample
+from ..helpers import assert_golden, build_project
+
+XSD = Path("/work/shared/specs/google/product_reviews-2.2.xsd")
+MARKETS = ("no", "se", "dk", "fi", "de", "nl", "gb", "us")
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def with_reviews_channel(root: Path) -> Path:
+    """The sample project with google_reviews on in every market (the sample itself does not turn it on yet)."""
+    project = copy_sample(root)
+    path = project / "product_data" / "markets.toml"
+    path.write_text(re.sub(r'(?m)^channels = \["', 'channels = ["google_reviews", "', path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    return project
+
+
+def sample_rows() -> list[dict[str, str]]:
+    with (SAMPLE_DATA / "reviews.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def tagged(tag: str) -> list[dict[str, str]]:
+    return [row for row in sample_rows() if tag in row["note"].split(";")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = with_reviews_channel(tmp_path_factory.mktemp("reviews"))
+    result = build_project(project, channels=["google_reviews"], jobs=1)
+    return project, result
+
+
+def feed(project: Path, market: str) -> etree._ElementTree:
+    return etree.parse(str(project / "output" / "google_reviews" / f"{market}.xml"))
+
+
+def reviews(project: Path, market: str) -> dict[str, etree._Element]:
+    return {review.findtext("review_id"): review for review in feed(project, market).iter("review")}
+
+
+def all_reviews(project: Path) -> dict[str, etree._Element]:
+    return {key: value for market in MARKETS for key, value in reviews(project, market).items()}
+
+
+@pytest.mark.parametrize("market", MARKETS)
+def test_every_feed_validates_against_googles_xsd(built, market) -> None:
+    project, _ = built
+    document = feed(project, market)
+    assert schema().validate(document), schema().error_log
+    assert document.findtext("version") == VERSION == "2.2"
+    assert document.getroot().get("{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation").endswith(
+        "/2.2/product_reviews.xsd")
+    assert document.find("deleted_reviews") is None  # a full feed (GMC 7075038)
+
+
+def test_golden(built) -> None:
+    project, _ = built
+    assert_golden(project / "output" / "google_reviews" / "nl.xml", GOLDEN / "google_reviews" / "nl.xml")
+
+
+def test_each_market_has_its_countrys_reviews_on_its_own_domain(built) -> None:
+    """One feed per market: product URLs must be on the receiving account's domain (GMC 14549080)."""
+    project, _ = built
+    config = read_markets(project / "product_data" / "markets.toml")
+    countries = {row["review_id"]: row["country"] for row in sample_rows()}
+    for market in MARKETS:
+        domain = re.match(r"https://[^/]+/", config.markets[market.upper()].storefront_url).group()
+        for review_id, review in reviews(project, market).items():
+            assert countries[review_id] == market.upper()
+            assert review.findtext("review_url").startswith(domain)
+            assert review.findtext("products/product/product_url").startswith(domain)
+
+
+def test_spam_and_policy_breaking_reviews_are_left_out(built) -> None:
+    project, result = built
+    published = all_reviews(project)
+    out = [row["review_id"] for tag in ("spam", "tricky:email", "tricky:phone", "tricky:url", "tricky:unknown_style")
+           for row in tagged(tag)]
+    assert len(out) == 10 and not set(out) & set(published)
+    assert set(published) == {row["review_id"] for row in sample_rows()} - set(out)  # and nothing else is lost
+    words = " ".join(element.text for review in published.values() for element in review
+                     if element.tag in ("title", "content"))
+    for fragment in ("www.", "http", "@example", "987 65 432", "<script", "alert("):
+        assert fragment not in words
+    assert {d.rule_id for d in result.diagnostics if d.severity == "info"} >= {"reviews.spam"}
+
+
+def test_names_are_shortened(built) -> None:
+    project, _ = built
+    published = all_reviews(project)
+    names = {review_id: review.findtext("reviewer/name") for review_id, review in published.items()}
+    assert names[tagged("case:name_particle")[0]["review_id"]] == "Lotte van den B."
+    assert names[tagged("case:double_first_name")[0]["review_id"]] == "Mary C."
+    text = b"".join((project / "output" / "google_reviews" / f"{m}.xml").read_bytes() for m in MARKETS).decode()
+    for row in sample_rows():
+        if row["review_id"] in published and len(row["reviewer_name"].split()) > 1:
+            assert row["reviewer_name"] not in text  # no full name anywhere (GMC 6098512)
+
+
+def test_anonymous_reviews_carry_no_name(built) -> None:
+    project, _ = built
+    published = all_reviews(project)
+    text = b"".join((project / "output" / "google_reviews" / f"{m}.xml").read_bytes() for m in MARKETS).decode()
+    for row in tagged("tricky:anonymous_with_name"):
+        name = published[row["review_id"]].find("reviewer/name")
+        assert (name.get("is_anonymous"), name.text) == ("true", "Anonymous")  # Google's sample
+        assert row["reviewer_name"].split()[-1] not in text
+    assert all(n.get("is_anonymous") == "false" for r in published.values() for n in r.iterfind("reviewer/name")
+               if n.text != "Anonymous")
+
+
+def test_a_review_of_a_sku_no_longer_sold_counts_for_its_style(built) -> None:
+    project, result = built
+    (row,) = tagged("tricky:unknown_sku")
+    review = reviews(project, row["country"].lower())[row["review_id"]]
+    skus = [sku.text for sku in review.iterfind("products/product/product_ids/skus/sku")]
+    assert skus and all(sku.startswith(row["style_id"] + "-") for sku in skus) and row["sku"] not in skus
+    found = {(d.rule_id, d.sku, d.severity) for d in result.diagnostics}
+    assert ("reviews.sku.unknown", row["sku"], "warning") in found
+    (unknown,) = tagged("tricky:unknown_style")
+    assert any(d.rule_id == "reviews.style_id.unknown" and unknown["review_id"] in d.message
+               for d in result.diagnostics)
+
+
+def test_product_identifiers_are_the_styles_variants_in_the_market(built) -> None:
+    """GTINs (Google matches mostly by GTIN, GMC 6059553), MPNs with the brand, SKUs; the reviewed SKU's page."""
+    project, _ = built
+    with (project / "product_data" / "catalogue.csv").open(encoding="utf-8", newline="") as handle:
+        catalogue = list(csv.DictReader(handle))
+    row = next(r for r in sample_rows() if r["review_id"] == "nl-0010")
+    review = reviews(project, "nl")[row["review_id"]]
+    style = [item for item in catalogue if item["style_id"] == row["style_id"]]
+    assert {g.text for g in review.iterfind(".//gtin")} <= {item["gtin"] for item in style}
+    assert [s.text for s in review.iterfind(".//sku")] == sorted(item["sku"] for item in style)
+    assert [b.text for b in review.iterfind(".//brand")] == ["Alfa Sko"]
+    assert review.findtext(".//product_url").endswith(f"variant={row['sku']}")
+    assert review.find("ratings/overall").attrib == {"min": "1", "max": "5"}
+    assert review.findtext("ratings/overall") == row["rating"]
+    assert review.findtext("review_timestamp") == row["review_time"]
+    assert review.findtext("collection_method") == row["collection_method"]
+
+
+def test_fewer_than_50_reviews_is_a_warning_per_market(built) -> None:
+    _, result = built
+    assert {d.market for d in result.diagnostics if d.rule_id == "google_reviews.reviews.too_few"} == {
+        m.upper() for m in MARKETS}
+
+
+def test_a_deleted_review_disappears_from_the_next_full_feed(tmp_path) -> None:
+    """Google deletes what the next full feed leaves out (schema page); the full feed does not use
+    <deleted_reviews> (GMC 7075038). reviews.csv is an input: the incremental build notices the change."""
+    project = with_reviews_channel(tmp_path)
+    build_project(project, channels=["google_reviews"], jobs=1)
+    assert "no-0001" in reviews(project, "no")
+    path = project / "product_data" / "reviews.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("no-0001,")), encoding="utf-8")
+    result = build_project(project, channels=["google_reviews"], jobs=1)
+    assert "no-0001" not in reviews(project, "no") and "no-0002" in reviews(project, "no")
+    assert feed(project, "no").find("deleted_reviews") is None
+    assert "google_reviews/no.xml" not in result.reused
+    assert GoogleReviewsChannel.read_items(project / "output" / "google_reviews" / "no.xml").keys() == set(
+        reviews(project, "no"))
+
+
+def test_without_reviews_csv_no_feed_and_one_warning(tmp_path) -> None:
+    project = with_reviews_channel(tmp_path)
+    (project / "product_data" / "reviews.csv").unlink()
+    result = build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
+    assert not (project / "output" / "google_reviews").exists()
+    found = [d.rule_id for d in result.diagnostics if d.channel == "google_reviews"]
+    assert found == ["google_reviews.reviews.no_file"]
+
+
+def test_a_market_without_reviews_gets_no_empty_feed(tmp_path) -> None:
+    """An empty full feed would delete every review Google holds: no file, a warning."""
+    project = with_reviews_channel(tmp_path)
+    path = project / "product_data" / "reviews.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + "".join(line for line in lines[1:] if line.startswith("se-")), encoding="utf-8")
+    result = build_project(project, channels=["google_reviews"], market_ids=["NO", "SE"], jobs=1)
+    assert sorted(p.name for p in (project / "output" / "google_reviews").iterdir()) == ["se.xml"]
+    assert [(d.rule_id, d.market) for d in result.diagnostics if d.rule_id == "google_reviews.reviews.none"] == [
+        ("google_reviews.reviews.none", "NO")]
+
+
+def test_an_unusable_reviews_file_is_one_line_and_exit_2(tmp_path) -> None:
+    project = with_reviews_channel(tmp_path)
+    path = project / "product_data" / "reviews.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines) + lines[1], encoding="utf-8")  # the first review again
+    result = CliRunner().invoke(main, ["build", "--data", str(project / "product_data"), "-o",
+                                       str(project / "output"), "--as-of", AS_OF.isoformat(), "-c", "google_reviews"])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "reviews.csv" in errors[0] and "duplicate review_id 'de-0001'" in errors[0]
+    assert "Traceback" not in result.output and not (project / "output" / "google_reviews").exists()
+
+
+def test_reviews_from_a_country_without_a_market(tmp_path) -> None:
+    project = with_reviews_channel(tmp_path)
+    path = project / "product_data" / "reviews.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",da,DK,", ",da,GL,"), encoding="utf-8")
+    result = build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
+    found = [d for d in result.diagnostics if d.rule_id == "google_reviews.country.no_market"]
+    assert len(found) == 1 and found[0].message.startswith("25 review(s) from GL")
