@@ -23,6 +23,7 @@ from feedgen.channels import read_markets
 from feedgen.channels.google_reviews import GoogleReviewsChannel
 from feedgen.channels.google_reviews.facts import VERSION
 from feedgen.cli import main
+from feedgen.publish.diff import diff_dirs
 
 from ..conftest import AS_OF, GOLDEN, SAMPLE_DATA, copy_sample
 from ..helpers import assert_golden, build_project
@@ -235,3 +236,52 @@ def test_reviews_from_a_country_without_a_market(tmp_path) -> None:
     result = build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
     found = [d for d in result.diagnostics if d.rule_id == "google_reviews.country.no_market"]
     assert len(found) == 1 and found[0].message.startswith("25 review(s) from GL")
+
+
+def test_diff_and_manifest_count_reviews(tmp_path) -> None:
+    """`feedgen diff` and the manifest read the feed back by review id (read_items)."""
+    project = with_reviews_channel(tmp_path)
+    build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
+    old = project / "old"
+    (project / "output").rename(old)
+    path = project / "product_data" / "reviews.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("no-0001,", "no-9001,"), encoding="utf-8")
+    build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
+    [changed] = [f for f in diff_dirs(old, project / "output").files if f.channel == "google_reviews"]
+    assert (changed.market, changed.added, changed.removed) == ("NO", ["no-9001"], ["no-0001"])
+    assert changed.before == changed.after == len(reviews(project, "no"))
+
+
+def test_parallel_build_writes_the_same_bytes(built, tmp_path) -> None:
+    """Reviews are read once in the building process; forked market workers share them."""
+    project, _ = built
+    other = with_reviews_channel(tmp_path)
+    build_project(other, channels=["google_reviews"], jobs=2)
+    for market in MARKETS:
+        relative = Path("output") / "google_reviews" / f"{market}.xml"
+        assert (other / relative).read_bytes() == (project / relative).read_bytes(), market
+
+
+def test_the_channel_reads_only_the_offer_columns_it_declares(built, tmp_path, monkeypatch) -> None:
+    """As tests/test_offer_schema.py does for the sample's channels (the sample does not turn this one on)."""
+    project, _ = built
+
+    def narrowed(method):
+        original = getattr(GoogleReviewsChannel, method)
+        position = 0 if method == "prepare" else 1
+
+        def restricted(self, *args, **kwargs):
+            offers = args[position]
+            keep = [column for column in offers.offers.columns if column in GoogleReviewsChannel.reads]
+            view = type(offers)(offers.market, offers.offers[keep], offers.diagnostics, offers.excluded,
+                                offers.reported)
+            return original(self, *args[:position], view, *args[position + 1:], **kwargs)
+        return restricted
+
+    for method in ("prepare", "write"):
+        monkeypatch.setattr(GoogleReviewsChannel, method, narrowed(method))
+    other = with_reviews_channel(tmp_path)
+    build_project(other, channels=["google_reviews"], jobs=1)
+    for market in MARKETS:
+        relative = Path("output") / "google_reviews" / f"{market}.xml"
+        assert (other / relative).read_bytes() == (project / relative).read_bytes(), market
