@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from feedgen.errors import InputError
-from feedgen.load.reviews import load_reviews, match_offers, short_name
+from feedgen.load.reviews import for_market, load_reviews, match_offers, short_name, with_review_ratings
 
 from .conftest import SAMPLE_DATA
 
@@ -65,7 +66,7 @@ def test_contact_details_leave_the_review_out(sample, tag, rule) -> None:
     ids = set(tagged(tag))
     assert ids and rules(sample)[rule] == ids
     assert not ids & set(sample.items["review_id"])
-    assert all(d.severity == "error" for d in sample.diagnostics if d.rule_id == rule)
+    assert all(d.severity == "warning" for d in sample.diagnostics if d.rule_id == rule)  # withheld, not a data error
 
 
 def test_no_other_review_is_left_out(sample) -> None:
@@ -128,8 +129,8 @@ def test_bad_rows_each_get_a_diagnostic_and_the_rest_is_kept(tmp_path) -> None:
                      ("reviews.collection_method.invalid", "warning"), ("reviews.is_spam.invalid", "warning"),
                      ("reviews.spam", "info"), ("reviews.reviewer_anonymous.invalid", "warning"),
                      ("reviews.text.html", "warning"), ("reviews.text.missing", "error"),
-                     ("reviews.title.email", "error"),
-                     ("reviews.text.phone", "error"), ("reviews.review_id.missing", "error")}
+                     ("reviews.title.email", "warning"),
+                     ("reviews.text.phone", "warning"), ("reviews.review_id.missing", "error")}
     items = reviews.items.set_index("review_id")
     assert sorted(items.index) == ["x-1", "x-10", "x-14", "x-7", "x-8"]
     assert items.loc["x-7", "language"] == "" and items.loc["x-8", "collection_method"] == ""
@@ -165,3 +166,21 @@ def test_unknown_products(sample) -> None:
     assert {(d.rule_id, d.message.split("'")[1]) for d in diagnostics} == {
         ("reviews.style_id.unknown", unknown_style), ("reviews.sku.unknown", unknown_sku)}
     assert all(d.severity == "warning" for d in diagnostics)
+
+
+def test_review_ratings_replace_the_catalogues_per_style(tmp_path) -> None:
+    """Mean rounded half up to one decimal (what pages show and JSON-LD states), count of reviews; a style
+    without reviews keeps the catalogue's rating and count."""
+    rows = [{**GOOD, "review_id": f"r-{n}", "style_id": style, "sku": "", "rating": rating}
+            for n, (style, rating) in enumerate([("A", "4"), ("A", "5"), ("A", "5"), ("A", "5"), ("B", "4"),
+                                                 ("B", "4"), ("B", "5"), ("C", "1")])]
+    reviews = load_reviews(write(tmp_path / "reviews.csv", rows))
+    offers = pd.DataFrame({"sku": ["A-1", "A-2", "B-1", "D-1"], "style_id": ["A", "A", "B", "D"],
+                           "rating": [3.0, 3.0, float("nan"), 4.6], "review_count": [10.0, 10.0, float("nan"), 868.0]})
+    shown, diagnostics = for_market(reviews, "NO", offers["sku"], offers["style_id"], "NO")
+    assert [d.rule_id for d in diagnostics] == ["reviews.style_id.unknown"]  # C is not sold
+    rated = with_review_ratings(offers, shown)
+    assert rated["rating"].tolist() == [4.8, 4.8, 4.3, 4.6]  # 4.75 -> 4.8 (half up), 4.33 -> 4.3, D: catalogue
+    assert rated["review_count"].tolist() == [4.0, 4.0, 3.0, 868.0]
+    assert offers["rating"].tolist()[:2] == [3.0, 3.0]  # the caller's frame is left alone
+    assert with_review_ratings(offers, shown.iloc[0:0]) is offers

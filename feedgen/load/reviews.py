@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +29,7 @@ from feedgen.errors import InputError
 from feedgen.load.csvfile import read_table
 from feedgen.text import strip_html
 
+FILE_NAME = "reviews.csv"  # in DATA, optional
 REQUIRED_COLUMNS = ("review_id", "style_id", "rating", "text", "review_time", "country")
 OPTIONAL_COLUMNS = ("sku", "title", "reviewer_name", "reviewer_anonymous", "language", "collection_method", "is_spam")
 COLLECTION_METHODS = ("unsolicited", "post_fulfillment")  # Google's collectionMethodType (XSD 2.2)
@@ -178,12 +180,14 @@ def load_reviews(path: str | Path) -> Reviews:
         frame.loc[markup, column] = plain
     flag(frame["text"].str.strip().eq("") & ~left_out, "reviews.text.missing", "text",
            "text is empty once HTML is removed; the review is left out")
+    # A warning, not an error: the review is withheld as moderation would withhold it, and nothing in the
+    # catalogue or the feeds is wrong (an error would fail every build over one customer's sentence).
     for column in ("title", "text"):
         kinds = frame[column].map(contact_details)
         for kind, what in (("email", "an e-mail address"), ("url", "a link"), ("phone", "a phone number")):
             flag(kinds.eq(kind), f"reviews.{column}.{kind}", column,
                    f"{column} contains {what}, which Google's review policy forbids (GMC 6098512); the review is "
-                   "left out rather than edited: fix it in the review system if the customer agrees")
+                   "left out rather than edited: fix it in the review system if the customer agrees", "warning")
 
     anonymous = _boolean(frame, "reviewer_anonymous", True, diagnostics) | frame["reviewer_name"].eq("")
     frame["anonymous"] = anonymous
@@ -236,3 +240,28 @@ def match_offers(reviews: pd.DataFrame, skus: Iterable[str], styles: Iterable[st
     kept = reviews.loc[~unknown_style].copy()
     kept.loc[unknown_sku[~unknown_style], "sku"] = ""
     return kept, diagnostics
+
+
+def for_market(reviews: Reviews, country: str, skus: Iterable[str], styles: Iterable[str],
+               market: str) -> tuple[pd.DataFrame, list[Diagnostic]]:
+    """The reviews a market publishes: those written in its country about a style it sells. One rule for
+    the market's review feed and its pages' ratings, so the stars Google shows and the page agree."""
+    return match_offers(reviews.items.loc[reviews.items["country"].eq(country)], skus, styles, market)
+
+
+def with_review_ratings(offers: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """`offers` with `rating` (mean, one decimal, half up) and `review_count` of each style that has
+    reviews; a style without reviews keeps the catalogue's columns (issue #17)."""
+    if reviews.empty:
+        return offers
+    counts = reviews.groupby("style_id")["rating"].agg(["sum", "count"])
+    means = {str(style): float((Decimal(int(total)) / Decimal(int(count))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+             for style, total, count in counts.itertuples()}
+    reviewed = offers["style_id"].isin(list(means))
+    if not reviewed.any():
+        return offers
+    offers = offers.copy()
+    offers["rating"] = offers["rating"].where(~reviewed, offers["style_id"].map(means)).astype("float64")
+    number = offers["style_id"].map(counts["count"].to_dict())
+    offers["review_count"] = offers["review_count"].where(~reviewed, number).astype("float64")
+    return offers

@@ -23,9 +23,7 @@ from feedgen.channels.google_reviews.facts import (
 )
 from feedgen.diagnostics import Diagnostic
 from feedgen.load.offer_schema import offer_columns
-from feedgen.load.reviews import Reviews, load_reviews, match_offers
-
-REVIEWS_FILE = "reviews.csv"
+from feedgen.load.reviews import FILE_NAME as REVIEWS_FILE, Reviews, for_market, load_reviews
 
 
 class GoogleReviewsChannel(Channel):
@@ -48,9 +46,8 @@ class GoogleReviewsChannel(Channel):
         market = market_offers.market
         if self.reviews is None:
             return pd.DataFrame(), []  # said once, in finish
-        reviews = self.reviews.items.loc[self.reviews.items["country"].eq(market.country)]
         offers = market_offers.offers
-        kept, found = match_offers(reviews, offers["sku"], offers["style_id"], market.id)
+        kept, found = for_market(self.reviews, market.country, offers["sku"], offers["style_id"], market.id)
         diagnostics = [replace(diagnostic, channel=self.name) for diagnostic in found]
         if kept.empty:
             diagnostics.append(Diagnostic(
