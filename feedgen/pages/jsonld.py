@@ -7,7 +7,8 @@ merchant-listing, product-variants, return-policy, shipping-policy; SPECS Part B
   on the same resolved offer the Google feed writes;
 - a sale carries the regular price as a StrikethroughPrice price specification;
 - returns and shipping are stated per Offer (hasMerchantReturnPolicy, shippingDetails);
-- aggregateRating only where the catalogue has real ratings (and they are shown on the page).
+- aggregateRating only where there are real ratings (and they are shown on the page): the market's reviews
+  (feedgen.load.reviews.with_review_ratings, the reviews of its review feed), else the catalogue's.
 """
 
 from __future__ import annotations

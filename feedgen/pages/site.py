@@ -20,6 +20,7 @@ from feedgen.diagnostics import Diagnostic
 from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import MarketOffers, Sources
 from feedgen.pages.campaigns import FILE_NAME, Campaign, load_campaigns
+from feedgen.load.reviews import FILE_NAME as REVIEWS_FILE, Reviews, for_market, load_reviews, with_review_ratings
 from feedgen.pages.check import CHANNEL, check_page
 from feedgen.pages.reference import copy_diagnostics, reference_diagnostics, references
 from feedgen.pages.render import (
@@ -52,6 +53,7 @@ class LandingPages:
     # market id -> [(campaign slug, review counts)]: what the site index needs, handed over per market
     index: dict[str, list[tuple[str, Counter]]] = field(default_factory=dict)
     history: Path | None = None  # the price history the 30-day reference prices come from (feedgen.resolve.history)
+    reviews: Reviews | None = None  # DATA/reviews.csv: the ratings of the styles it reviews (load.reviews.for_market)
 
     @classmethod
     def from_sources(cls, sources: Sources, data_dir: Path, locales: Path, *, review: bool = False) -> LandingPages:
@@ -63,7 +65,8 @@ class LandingPages:
                     review: bool = False) -> LandingPages:
         """As from_sources, for a build that does not load the catalogue (nothing changed)."""
         campaigns = load_campaigns(data_dir / FILE_NAME, config)
-        return cls(config, campaigns, locales, as_of, config.project.source_language, review)
+        reviews = load_reviews(data_dir / REVIEWS_FILE) if (data_dir / REVIEWS_FILE).is_file() else None
+        return cls(config, campaigns, locales, as_of, config.project.source_language, review, reviews=reviews)
 
     def ui_for(self, market: Market) -> UiText:
         # the source language too: en_US / en_GB catalogues hold the wording that differs from the source
@@ -76,10 +79,14 @@ class LandingPages:
         # a page only shows its hero styles: every lookup below runs on those rows, not the catalogue
         heroes = {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
         all_offers = market_offers.offers
+        diagnostics: list[Diagnostic] = []
+        if self.reviews is not None:  # the market's reviews rate the styles they review, as in its review feed
+            shown, _ = for_market(self.reviews, market.country, all_offers["sku"], all_offers["style_id"], market.id)
+            # reviews.csv's own diagnostics are the review feed's to report (google_reviews.finish), not repeated here
+            all_offers = with_review_ratings(all_offers, shown)
         market_offers = MarketOffers(market, all_offers[all_offers["style_id"].isin(heroes)], market_offers.diagnostics)
         ui = self.ui_for(market)
         env = environment(ui, market.locale)
-        diagnostics: list[Diagnostic] = []
         pages: list[tuple[Campaign, RenderedPage]] = []
         offers = priced(market_offers.offers)
         for campaign in self.campaigns:

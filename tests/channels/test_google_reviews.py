@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from feedgen.publish.diff import diff_dirs
 
 from ..conftest import AS_OF, GOLDEN, SAMPLE_DATA, copy_sample
 from ..helpers import assert_golden, build_project
+from ..pages.pagetools import jsonld, parse
 
 XSD = Path("/work/shared/specs/google/product_reviews-2.2.xsd")
 MARKETS = ("no", "se", "dk", "fi", "de", "nl", "gb", "us")
@@ -285,3 +287,29 @@ def test_the_channel_reads_only_the_offer_columns_it_declares(built, tmp_path, m
     for market in MARKETS:
         relative = Path("output") / "google_reviews" / f"{market}.xml"
         assert (other / relative).read_bytes() == (project / relative).read_bytes(), market
+
+
+@pytest.mark.parametrize("market", ["no", "de", "us"])
+def test_pages_rate_a_style_with_the_reviews_of_its_market_feed(tmp_path, market) -> None:
+    """One rule for feed, page and JSON-LD (issue #17): a landing page's aggregateRating and visible stars are
+    the mean and count of the style's reviews in the market's review feed; without reviews, the catalogue's."""
+    project = with_reviews_channel(tmp_path)
+    build_project(project, channels=["google_reviews"], market_ids=[market.upper()], jobs=1)
+    by_style: dict[str, list[int]] = {}
+    for review in reviews(project, market).values():
+        style = review.findtext(".//sku").rsplit("-", 2)[0]
+        by_style.setdefault(style, []).append(int(review.findtext("ratings/overall")))
+    root = parse(project / "output" / "pages" / market / "winter-boots.html")
+    groups = jsonld(root)
+    assert groups
+    for group in groups:
+        style = group["productGroupID"]
+        rating = group["aggregateRating"]
+        if style in by_style:
+            ratings = by_style[style]
+            expected = float((Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+            assert (rating["ratingValue"], rating["reviewCount"]) == (expected, len(ratings)), style
+        else:  # the catalogue's columns (sample: hundreds of reviews)
+            assert rating["reviewCount"] > 50, style
+        stars = root.xpath(f'//article[@id="{style}"]//span[@class="stars"]/@style')
+        assert stars == [f"--rating: {rating['ratingValue']}"], style
