@@ -313,3 +313,19 @@ def test_pages_rate_a_style_with_the_reviews_of_its_market_feed(tmp_path, market
             assert rating["reviewCount"] > 50, style
         stars = root.xpath(f'//article[@id="{style}"]//span[@class="stars"]/@style')
         assert stars == [f"--rating: {rating['ratingValue']}"], style
+
+
+def test_an_incremental_build_rerates_pages_when_reviews_change(tmp_path) -> None:
+    """reviews.csv is in every market's key (a registered channel's `inputs`), so pages are not reused."""
+    project = copy_sample(tmp_path)  # the sample as it is: pages only, no review feed
+    build_project(project, market_ids=["NO"], jobs=1)
+    page = project / "output" / "pages" / "no" / "winter-boots.html"
+    before = {g["productGroupID"]: g["aggregateRating"] for g in jsonld(parse(page))}
+    assert before["AS-1005"] == {"@type": "AggregateRating", "ratingValue": 4.0, "reviewCount": 2, "bestRating": 5}
+    path = project / "product_data" / "reviews.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("no-0008,AS-1005,AS-1005-SND-39,3,",
+                                                             "no-0008,AS-1005,AS-1005-SND-39,4,"), encoding="utf-8")
+    result = build_project(project, market_ids=["NO"], jobs=1)
+    assert "pages/no/winter-boots.html" not in result.reused
+    after = {g["productGroupID"]: g["aggregateRating"] for g in jsonld(parse(page))}
+    assert after["AS-1005"]["ratingValue"] == 4.5 and after["AS-1006"] == before["AS-1006"]
