@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from feedgen.channels.base import Artifact
 from feedgen.diagnostics import Diagnostic
 from feedgen.config.markets import Market, MarketConfig
@@ -74,16 +76,20 @@ class LandingPages:
         return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review,
                       lower_in_sentence=lower_in_sentence(self.locales, market.locale, market.language))
 
+    def rated(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
+        """The offers with the ratings of the market's reviews, as in its review feed (load.reviews.for_market).
+        reviews.csv's own diagnostics are the review feed's to report (google_reviews.finish), not repeated here."""
+        if self.reviews is None:
+            return offers
+        shown, _ = for_market(self.reviews, market.country, offers["sku"], offers["style_id"], market.id)
+        return with_review_ratings(offers, shown)
+
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
         market = market_offers.market
         # a page only shows its hero styles: every lookup below runs on those rows, not the catalogue
         heroes = {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
-        all_offers = market_offers.offers
+        all_offers = self.rated(market_offers.offers, market)
         diagnostics: list[Diagnostic] = []
-        if self.reviews is not None:  # the market's reviews rate the styles they review, as in its review feed
-            shown, _ = for_market(self.reviews, market.country, all_offers["sku"], all_offers["style_id"], market.id)
-            # reviews.csv's own diagnostics are the review feed's to report (google_reviews.finish), not repeated here
-            all_offers = with_review_ratings(all_offers, shown)
         market_offers = MarketOffers(market, all_offers[all_offers["style_id"].isin(heroes)], market_offers.diagnostics)
         ui = self.ui_for(market)
         env = environment(ui, market.locale)
