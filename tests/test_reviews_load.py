@@ -10,6 +10,7 @@ tagged in its `note` column (tools/make_sample_reviews.py).
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -184,3 +185,25 @@ def test_review_ratings_replace_the_catalogues_per_style(tmp_path) -> None:
     assert rated["review_count"].tolist() == [4.0, 4.0, 3.0, 868.0]
     assert offers["rating"].tolist()[:2] == [3.0, 3.0]  # the caller's frame is left alone
     assert with_review_ratings(offers, shown.iloc[0:0]) is offers
+
+
+def test_a_review_dated_after_the_build_date_is_left_out_until_that_day(tmp_path) -> None:
+    """The review's own date where it was written: 23:30 on the 6th in New York is the 6th (04:30 UTC on the
+    7th); a build on the 6th publishes it, one on the 5th does not."""
+    path = write(tmp_path / "reviews.csv", [
+        {**GOOD, "review_id": "late", "review_time": "2026-12-06T23:30:00-05:00", "country": "US"},
+        {**GOOD, "review_id": "now", "review_time": "2026-12-05T08:00:00+01:00"}])
+    on_the_5th = load_reviews(path, date(2026, 12, 5))
+    assert list(on_the_5th.items["review_id"]) == ["now"]
+    (future,) = on_the_5th.diagnostics
+    assert (future.rule_id, future.severity, future.field) == ("reviews.review_time.future", "warning", "review_time")
+    assert "'late'" in future.message and "2026-12-05" in future.message
+    assert list(load_reviews(path, date(2026, 12, 6)).items["review_id"]) == ["late", "now"]
+
+
+def test_the_samples_future_review_is_not_published(sample) -> None:
+    (review_id,) = tagged("tricky:future_time")
+    dated = load_reviews(SAMPLE_DATA / "reviews.csv", date(2026, 12, 7))
+    assert review_id not in set(dated.items["review_id"])
+    assert review_id in rules(dated)["reviews.review_time.future"]
+    assert review_id in set(sample.items["review_id"])  # without a build date nothing is judged

@@ -97,9 +97,10 @@ class Channel:
         reused."""
         return None
 
-    def use_inputs(self, paths: Mapping[str, Path]) -> None:
+    def use_inputs(self, paths: Mapping[str, Path], as_of: date) -> None:
         """The project files of `inputs` that exist, by name, before `plan`: read them here, once, in the
-        building process (forked market workers share what was read). An unusable file raises InputError."""
+        building process (forked market workers share what was read). An unusable file raises InputError.
+        `as_of` is the build date (what is dated after it has not happened yet)."""
 
     def plan(self, markets: list[Market]) -> None:
         """The markets this build gives the channel, before any is built (Meta decides here which

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable
@@ -116,8 +116,9 @@ def _boolean(frame: pd.DataFrame, column: str, safe: bool, diagnostics: list[Dia
     return words.isin(_TRUE) | (unreadable & safe)
 
 
-def load_reviews(path: str | Path) -> Reviews:
-    """The reviews a channel or page may publish, with a diagnostic for every review left out or changed."""
+def load_reviews(path: str | Path, as_of: date | None = None) -> Reviews:
+    """The reviews a channel or page may publish on `as_of` (the build date), with a diagnostic for every
+    review left out or changed."""
     path = Path(path)
     frame = read_table(path, set(REQUIRED_COLUMNS), "a reviews CSV file")
     for column in OPTIONAL_COLUMNS:
@@ -154,6 +155,11 @@ def load_reviews(path: str | Path) -> Reviews:
     timestamps = frame["review_time"].map(_timestamp)
     flag(frame["review_time"].ne("") & timestamps.isna(), "reviews.review_time.invalid", "review_time",
            "review_time {value!r} is not an ISO 8601 time with a UTC offset, e.g. 2026-01-14T19:32:05+01:00")
+    if as_of is not None:  # its date where it was written: 23:30 on the 6th in New York is the 6th, not the 7th
+        future = timestamps.map(lambda moment: moment is not None and moment.date() > as_of)
+        flag(future.astype(bool), "reviews.review_time.future", "review_time",
+             f"review_time {{value!r}} is after the build date {as_of.isoformat()}; the review is left out until then",
+             "warning")
     frame["time"] = frame["review_time"]
 
     frame["country"] = frame["country"].str.upper()

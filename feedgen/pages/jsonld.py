@@ -109,8 +109,21 @@ def rated(rating: Any, review_count: Any) -> bool:
     return pd.notna(rating) and pd.notna(review_count) and review_count > 0 and rating > 0
 
 
-def product_group(rows: pd.DataFrame, market: Market, page_url: str, references: dict | None = None) -> dict[str, Any]:
-    """The style as a ProductGroup varying by size and colour, each SKU a Product with its Offer."""
+def review_markup(author: str, rating: int, title: str, text: str, day_iso: str) -> dict[str, Any]:
+    """One review the page quotes, as schema.org Review (Google's review snippet: author, reviewRating)."""
+    data: dict[str, Any] = {"@type": "Review", "author": {"@type": "Person", "name": author},
+                            "datePublished": day_iso,
+                            "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1}}
+    if title.strip():
+        data["name"] = title
+    data["reviewBody"] = text
+    return data
+
+
+def product_group(rows: pd.DataFrame, market: Market, page_url: str, references: dict | None = None,
+                  reviews: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The style as a ProductGroup varying by size and colour, each SKU a Product with its Offer;
+    `reviews`: the reviews the page quotes (review_markup), only those (Google: mark up what is shown)."""
     first = next(rows.itertuples(index=False))
     group: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -127,6 +140,8 @@ def product_group(rows: pd.DataFrame, market: Market, page_url: str, references:
     if rated(first.rating, first.review_count):
         group["aggregateRating"] = {"@type": "AggregateRating", "ratingValue": round(float(first.rating), 1),
                                     "reviewCount": int(first.review_count), "bestRating": 5}
+    if reviews:
+        group["review"] = reviews
     variants = []
     for row in rows.itertuples(index=False):
         variant: dict[str, Any] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -21,10 +22,10 @@ from feedgen.resolve.history import Reference
 from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import MarketOffers
 from feedgen.pages.campaigns import Campaign
-from feedgen.pages.jsonld import product_group, script_json
+from feedgen.pages.jsonld import product_group, review_markup, script_json
 from feedgen.pages.money import format_day, format_price, hreflang, join_list
 from feedgen.pages.texts import Flagged, UiText, plain, summarize, unique
-from feedgen.pages.views import StyleView, priced, style_view
+from feedgen.pages.views import StyleView, priced, showcase, style_view
 from feedgen.text import shorten
 
 REVIEW_PANEL = "<!-- review-panel -->"
@@ -106,9 +107,11 @@ def render_campaign(
     ui: UiText,
     env: Environment,
     references: dict[str, Reference] | None = None,
+    reviews: pd.DataFrame | None = None,
 ) -> RenderedPage | None:
     """One market's page for one campaign, or None when none of its hero styles can be offered.
-    `references`: the 30-day lowest prices of its SKUs on sale (feedgen.pages.reference)."""
+    `references`: the 30-day lowest prices of its SKUs on sale (feedgen.pages.reference); `reviews`: the
+    market's publishable reviews (feedgen.load.reviews.for_market), a few of which each style quotes."""
     market = market_offers.market
     offers = priced(market_offers.offers)
     ui.reset()
@@ -119,6 +122,8 @@ def render_campaign(
     ]
     if not styles:
         return None
+    for style in styles:
+        style.reviews = showcase(reviews, style.style_id, market)
     discounted = [s for s in styles if s.discounted]
     # "offer valid until" once, and only over a discount: the earliest day a shown sale price ends
     ends = [s.sale_end_day for s in discounted if s.sale_end_day is not None] + [campaign.valid_until]
@@ -126,7 +131,9 @@ def render_campaign(
     url = market.landing_page_url(campaign.slug)
     links, x_default = alternates(campaign, config)
     story = ui.data_text(campaign.context("story"), campaign.story)
-    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url, references) for s in styles]
+    groups = [product_group(offers[offers["style_id"] == s.style_id], market, url, references,
+                            [review_markup(r.author, r.rating, r.title, r.text, r.day_iso) for r in s.reviews])
+              for s in styles]
     html = env.get_template("campaign.html").render(
         lang=hreflang(market),
         brand=config.project.brand,

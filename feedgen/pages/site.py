@@ -67,7 +67,7 @@ class LandingPages:
                     review: bool = False) -> LandingPages:
         """As from_sources, for a build that does not load the catalogue (nothing changed)."""
         campaigns = load_campaigns(data_dir / FILE_NAME, config)
-        reviews = load_reviews(data_dir / REVIEWS_FILE) if (data_dir / REVIEWS_FILE).is_file() else None
+        reviews = load_reviews(data_dir / REVIEWS_FILE, as_of) if (data_dir / REVIEWS_FILE).is_file() else None
         return cls(config, campaigns, locales, as_of, config.project.source_language, review, reviews=reviews)
 
     def ui_for(self, market: Market) -> UiText:
@@ -76,19 +76,21 @@ class LandingPages:
         return UiText(market.language, self.source_language, catalog, market.allow_machine_translation, self.review,
                       lower_in_sentence=lower_in_sentence(self.locales, market.locale, market.language))
 
-    def rated(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
-        """The offers with the ratings of the market's reviews, as in its review feed (load.reviews.for_market).
-        reviews.csv's own diagnostics are the review feed's to report (google_reviews.finish), not repeated here."""
+    def market_reviews(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame | None:
+        """The market's publishable reviews, as in its review feed (load.reviews.for_market): one rule for
+        the feed, the page's stars and the reviews it quotes. reviews.csv's own diagnostics are the review
+        feed's to report (google_reviews.finish), not repeated here."""
         if self.reviews is None:
-            return offers
+            return None
         shown, _ = for_market(self.reviews, market.country, offers["sku"], offers["style_id"], market.id)
-        return with_review_ratings(offers, shown)
+        return shown
 
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
         market = market_offers.market
         # a page only shows its hero styles: every lookup below runs on those rows, not the catalogue
         heroes = {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
-        all_offers = self.rated(market_offers.offers, market)
+        reviews = self.market_reviews(market_offers.offers, market)
+        all_offers = market_offers.offers if reviews is None else with_review_ratings(market_offers.offers, reviews)
         diagnostics: list[Diagnostic] = []
         market_offers = MarketOffers(market, all_offers[all_offers["style_id"].isin(heroes)], market_offers.diagnostics)
         ui = self.ui_for(market)
@@ -111,7 +113,7 @@ class LandingPages:
                                                   market=market.id, channel=CHANNEL))
             hero_rows = offers[offers["style_id"].isin(campaign.hero_styles)]
             found = references(self.history, market, hero_rows, self.as_of)
-            page = render_campaign(campaign, market_offers, self.config, ui, env, found)
+            page = render_campaign(campaign, market_offers, self.config, ui, env, found, reviews)
             if page is None:
                 continue
             diagnostics.extend(reference_diagnostics(market, campaign.slug, hero_rows, found))

@@ -6,7 +6,7 @@ formatted; the page never computes a price of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -15,7 +15,7 @@ from markupsafe import Markup
 from feedgen.resolve.history import Reference
 from feedgen.config.markets import Market, PageImages
 from feedgen.pages.jsonld import rated
-from feedgen.pages.money import discount_percent, format_number, format_price
+from feedgen.pages.money import discount_percent, format_day, format_number, format_price
 from feedgen.pages.texts import UiText, field_status
 from feedgen.load.pricing import plain_amount
 
@@ -46,6 +46,40 @@ class Image:
     height: int | None = None
 
 
+@dataclass(frozen=True)
+class ReviewView:
+    """One customer review as a page shows it (and its JSON-LD `review`): the customer's own words, never
+    translated; the name already shortened by feedgen.load.reviews."""
+
+    author: str
+    rating: int
+    title: str
+    text: str
+    day: str  # in the market's date format
+    day_iso: str
+
+
+SHOWN_REVIEWS = 3  # per style: enough to read, few enough that the offer stays the page's subject
+
+
+def showcase(reviews: pd.DataFrame | None, style_id: str, market: Market) -> list[ReviewView]:
+    """The reviews a page shows for a style: written in the market's language, by a named reviewer (an
+    anonymous review has no author for schema.org's Review, so it counts in the rating but is not quoted),
+    best rated first, then newest. The rating shown above them is still the mean of *all* of the
+    market's reviews of the style, so picking the best ones never changes the stars."""
+    if reviews is None or reviews.empty:
+        return []
+    mine = reviews[reviews["style_id"].eq(style_id) & reviews["language"].eq(market.language) & ~reviews["anonymous"]]
+    if mine.empty:
+        return []
+    moment = pd.to_datetime(mine["time"], utc=True, format="ISO8601")
+    ordered = mine.assign(_moment=moment).sort_values(["rating", "_moment", "review_id"],
+                                                      ascending=[False, False, True], kind="stable")
+    return [ReviewView(author=str(row.reviewer), rating=int(row.rating), title=str(row.title), text=str(row.text),
+                       day=format_day(date.fromisoformat(str(row.time)[:10]), market), day_iso=str(row.time)[:10])
+            for row in ordered.head(SHOWN_REVIEWS).itertuples(index=False)]
+
+
 @dataclass
 class StyleView:
     style_id: str
@@ -73,6 +107,7 @@ class StyleView:
     review_count_text: str = ""
     reference: str | None = None  # the lowest price of the 30 days before the sale (markets with that rule)
     sale_end_day: date | None = None  # date the shown sale price ends, for the page's one "offer valid until"
+    reviews: list[ReviewView] = field(default_factory=list)  # a few of the market's reviews (showcase)
 
     @property
     def discounted(self) -> bool:

@@ -279,7 +279,8 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         for name in plan[market.id]:
             channels.setdefault(name, CHANNELS[name](config))
     for name, channel in channels.items():
-        channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()})
+        channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()},
+                           request.as_of or date.today())
         channel.plan([market for market in markets if name in plan[market.id]])
     job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {}, history)
     to_build = [market for market in markets if not job.fully_reused(market)]

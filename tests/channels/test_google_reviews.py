@@ -1,9 +1,9 @@
 """Google product review feed: `google_reviews/<market>.xml`.
 
-Specs: Google's product review feed XSD 2.2 (/work/shared/specs/google/product_reviews-2.2.xsd, published at
-http://www.google.com/shopping/reviews/schema/product/2.2/product_reviews.xsd), the schema page
-https://developers.google.com/product-review-feeds/schema (full feeds), the sample
-https://developers.google.com/product-review-feeds/sample (anonymous reviewers), GMC 7075038 (no
+Specs: the schema page https://developers.google.com/product-review-feeds/schema (version 2.4 only; full
+feeds), the 2.4 sample https://developers.google.com/product-review-feeds/sample (the order of the elements 2.3
+and 2.4 added; anonymous reviewers), Google's XSD 2.2 (/work/shared/specs/google/product_reviews-2.2.xsd, published
+at http://www.google.com/shopping/reviews/schema/product/2.2/product_reviews.xsd), GMC 7075038 (no
 `deleted_reviews` in a full feed), GMC 6098512 (content policy) and GMC 14549080 (product_url on the account's
 domain); facts and decisions in feedgen/channels/google_reviews/facts.py.
 """
@@ -32,19 +32,50 @@ from ..pages.pagetools import jsonld, parse
 
 XSD = Path("/work/shared/specs/google/product_reviews-2.2.xsd")
 MARKETS = ("no", "se", "dk", "fi", "de", "nl", "gb", "us")
+XS = "{http://www.w3.org/2001/XMLSchema}"
+# What 2.3 and 2.4 added, as Google's 2.4 sample shows it: (element, its type, the 2.2 element it follows).
+# All optional. The 2.4 .xsd is not reachable here; with it, schema_2_4() should load the file instead.
+ADDED_IN_2_4 = (("is_verified_purchase", "xs:boolean", "reviewer"),
+                ("is_incentivized_review", "xs:boolean", "is_verified_purchase"),
+                ("review_language", "nonEmptyStringType", "content"),
+                ("review_country", "nonEmptyStringType", "review_language"))
 
 
 @cache
-def schema() -> etree.XMLSchema:
+def schema_2_2() -> etree.XMLSchema:
+    """Google's 2.2 file, untouched."""
     return etree.XMLSchema(etree.parse(str(XSD)))
 
 
+@cache
+def schema_2_4() -> etree.XMLSchema:
+    """Google's 2.2 file with exactly the documented 2.4 changes: `version` fixed to 2.4 and the optional
+    review elements of ADDED_IN_2_4 in the sample's order (asins is not written by feedgen, so not added)."""
+    document = etree.parse(str(XSD))
+    version = document.find(f".//{XS}element[@name='version']")
+    version.set("fixed", "2.4")
+    sequence = document.find(f"{XS}complexType[@name='reviewType']/{XS}sequence")
+    for name, kind, after in ADDED_IN_2_4:
+        anchor = sequence.find(f"{XS}element[@name='{after}']")
+        anchor.addnext(etree.Element(f"{XS}element", name=name, type=kind, minOccurs="0"))
+    return etree.XMLSchema(document)
+
+
+def as_2_2(document: etree._ElementTree) -> etree._ElementTree:
+    """The feed without what 2.4 added, declared as 2.2."""
+    copy = etree.fromstring(etree.tostring(document)).getroottree()
+    copy.find("version").text = "2.2"
+    for name, _, _ in ADDED_IN_2_4:
+        for element in copy.iter(name):
+            element.getparent().remove(element)
+    return copy
+
+
 def with_reviews_channel(root: Path) -> Path:
-    """The sample project with google_reviews on in every market (the sample itself does not turn it on yet)."""
+    """The sample project, which has google_reviews on in every market."""
     project = copy_sample(root)
-    path = project / "product_data" / "markets.toml"
-    path.write_text(re.sub(r'(?m)^channels = \["', 'channels = ["google_reviews", "', path.read_text(encoding="utf-8")),
-                    encoding="utf-8")
+    markets = (project / "product_data" / "markets.toml").read_text(encoding="utf-8")
+    assert markets.count('"google_reviews"') == len(MARKETS)
     return project
 
 
@@ -78,13 +109,40 @@ def all_reviews(project: Path) -> dict[str, etree._Element]:
 
 @pytest.mark.parametrize("market", MARKETS)
 def test_every_feed_validates_against_googles_xsd(built, market) -> None:
+    """Version 2.4 (the only one Google accepts): valid against 2.2 plus the 2.4 additions, and, with the
+    additions taken out, against Google's 2.2 file as it is."""
     project, _ = built
     document = feed(project, market)
-    assert schema().validate(document), schema().error_log
-    assert document.findtext("version") == VERSION == "2.2"
+    assert schema_2_4().validate(document), schema_2_4().error_log
+    assert schema_2_2().validate(as_2_2(document)), schema_2_2().error_log
+    assert not schema_2_2().validate(document)  # the 2.4 version and elements are really there
+    assert document.findtext("version") == VERSION == "2.4"
     assert document.getroot().get("{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation").endswith(
-        "/2.2/product_reviews.xsd")
+        "/2.4/product_reviews.xsd")
     assert document.find("deleted_reviews") is None  # a full feed (GMC 7075038)
+    for review in document.iter("review"):
+        assert review.findtext("review_country") == market.upper()
+        assert review.findtext("review_language")
+
+
+def test_the_derived_2_4_schema_still_checks_order_and_types() -> None:
+    """The derivation adds optional elements, it does not loosen the schema: a 2.4 element out of the sample's
+    order, or a bad boolean, is still refused."""
+    def review(*extra: str) -> bytes:
+        return ("<feed><version>2.4</version><publisher><name>P</name></publisher><reviews><review>"
+                "<reviewer><name>Kari N.</name></reviewer>" + "".join(extra[:1]) +
+                "<review_timestamp>2026-01-14T19:32:05+01:00</review_timestamp><content>Good</content>"
+                + "".join(extra[1:]) + "<review_url type='group'>https://a.example/p</review_url>"
+                "<ratings><overall min='1' max='5'>5</overall></ratings>"
+                "<products><product><product_url>https://a.example/p</product_url></product></products>"
+                "</review></reviews></feed>").encode()
+    good = review("<is_verified_purchase>true</is_verified_purchase>", "<review_language>nb</review_language>",
+                  "<review_country>NO</review_country>")
+    assert schema_2_4().validate(etree.fromstring(good).getroottree()), schema_2_4().error_log
+    swapped = review("", "<review_country>NO</review_country>", "<review_language>nb</review_language>")
+    assert not schema_2_4().validate(etree.fromstring(swapped).getroottree())
+    assert not schema_2_4().validate(etree.fromstring(review("<is_verified_purchase>maybe</is_verified_purchase>"))
+                                     .getroottree())
 
 
 def test_golden(built) -> None:
@@ -111,7 +169,10 @@ def test_spam_and_policy_breaking_reviews_are_left_out(built) -> None:
     out = [row["review_id"] for tag in ("spam", "tricky:email", "tricky:phone", "tricky:url", "tricky:unknown_style")
            for row in tagged(tag)]
     assert len(out) == 10 and not set(out) & set(published)
-    assert set(published) == {row["review_id"] for row in sample_rows()} - set(out)  # and nothing else is lost
+    # written after the build date (the sample's reviews run to December 2026, the tests build on AS_OF)
+    later = {row["review_id"] for row in sample_rows() if row["review_time"][:10] > AS_OF.isoformat()}
+    assert tagged("tricky:future_time")[0]["review_id"] in later and not later & set(published)
+    assert set(published) == {row["review_id"] for row in sample_rows()} - set(out) - later  # nothing else is lost
     words = " ".join(element.text for review in published.values() for element in review
                      if element.tag in ("title", "content"))
     for fragment in ("www.", "http", "@example", "987 65 432", "<script", "alert("):
@@ -237,7 +298,9 @@ def test_reviews_from_a_country_without_a_market(tmp_path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(",da,DK,", ",da,GL,"), encoding="utf-8")
     result = build_project(project, channels=["google_reviews"], market_ids=["NO"], jobs=1)
     found = [d for d in result.diagnostics if d.rule_id == "google_reviews.country.no_market"]
-    assert len(found) == 1 and found[0].message.startswith("25 review(s) from GL")
+    greenlandic = [row for row in sample_rows() if row["country"] == "DK" and row["language"] == "da"
+                   and row["review_time"][:10] <= AS_OF.isoformat() and not row["note"].startswith("spam")]
+    assert len(found) == 1 and found[0].message.startswith(f"{len(greenlandic)} review(s) from GL")
 
 
 def test_diff_and_manifest_count_reviews(tmp_path) -> None:
@@ -311,7 +374,7 @@ def test_pages_rate_a_style_with_the_reviews_of_its_market_feed(tmp_path, market
             assert (rating["ratingValue"], rating["reviewCount"]) == (expected, len(ratings)), style
         else:  # the catalogue's columns (sample: hundreds of reviews)
             assert rating["reviewCount"] > 50, style
-        stars = root.xpath(f'//article[@id="{style}"]//span[@class="stars"]/@style')
+        stars = root.xpath(f'//article[@id="{style}"]//p[@class="rating"]/span[@class="stars"]/@style')
         assert stars == [f"--rating: {rating['ratingValue']}"], style
 
 
@@ -329,3 +392,42 @@ def test_an_incremental_build_rerates_pages_when_reviews_change(tmp_path) -> Non
     assert "pages/no/winter-boots.html" not in result.reused
     after = {g["productGroupID"]: g["aggregateRating"] for g in jsonld(parse(page))}
     assert after["AS-1005"]["ratingValue"] == 4.5 and after["AS-1006"] == before["AS-1006"]
+
+
+@pytest.mark.parametrize("market", ["no", "de", "us"])
+def test_pages_quote_a_few_of_the_markets_reviews_and_mark_up_exactly_those(tmp_path, market) -> None:
+    """A few reviews in the market's language are shown and marked up as schema.org `review` (issue #17):
+    named reviewers only (a Review needs an author), best rated first then newest, at most three a style,
+    each one in the market's review feed, and the JSON-LD holds exactly the quoted ones."""
+    project = with_reviews_channel(tmp_path)
+    build_project(project, channels=["google_reviews"], market_ids=[market.upper()], jobs=1)
+    published = reviews(project, market)
+    language = read_markets(project / "product_data" / "markets.toml").markets[market.upper()].language
+    root = parse(project / "output" / "pages" / market / "winter-boots.html")
+    quoted_somewhere = False
+    for group in jsonld(root):
+        style = group["productGroupID"]
+        candidates = sorted(
+            (review for review in published.values() if review.findtext(".//sku").startswith(style + "-")
+             and review.findtext("review_language") == language
+             and review.find("reviewer/name").get("is_anonymous") == "false"),
+            key=lambda review: (-int(review.findtext("ratings/overall")),
+                                _instant(review.findtext("review_timestamp")), review.findtext("review_id")))
+        expected = [(review.findtext("reviewer/name"), int(review.findtext("ratings/overall")),
+                     review.findtext("content")) for review in candidates[:3]]
+        figures = root.xpath(f'//article[@id="{style}"]//figure[@class="quote"]')
+        shown = [(figure.findtext("figcaption").split(" · ")[0], int(figure.xpath('.//span[@class="stars"]/@style')[0]
+                  .split(": ")[1]), figure.findtext("blockquote/p")) for figure in figures]
+        assert shown == expected, style
+        marked = [(item["author"]["name"], item["reviewRating"]["ratingValue"], item["reviewBody"])
+                  for item in group.get("review", [])]
+        assert marked == expected, style
+        for item in group.get("review", []):
+            assert item["@type"] == "Review" and item["reviewRating"]["bestRating"] == 5
+        quoted_somewhere = quoted_somewhere or bool(expected)
+    assert quoted_somewhere
+
+
+def _instant(text: str) -> float:
+    from datetime import datetime
+    return -datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()  # newest first

@@ -192,7 +192,11 @@ def test_images_alt_text_sizes_stars_and_one_call_to_action(built_sample) -> Non
     assert "bilde 2 av 4" in images[1].get("alt")  # alt text in the market's language
     assert article.xpath('.//p[@class="size-range"]')[0].text_content() == "Størrelser 36–42 (EU)"
     # from reviews.csv: AS-1005 has two Norwegian reviews (5 and 3), which replace the catalogue's 4.5
-    assert article.xpath('.//span[@class="stars"]/@aria-label') == ["Vurdert til 4,0 av 5"]
+    assert article.xpath('.//p[@class="rating"]/span[@class="stars"]/@aria-label') == ["Vurdert til 4,0 av 5"]
+    # and both are quoted, best first, under a Norwegian heading
+    assert article.xpath('.//ul[@class="quotes"]//span[@class="stars"]/@aria-label') == [
+        "Vurdert til 5 av 5", "Vurdert til 3 av 5"]
+    assert article.xpath('.//h3[starts-with(@id, "reviews-")]/text()') == ["Kundeanmeldelser"]
     ctas = article.xpath('.//a[@class="cta default"]')  # the one Buy button shown until a size is chosen
     assert len(ctas) == 1 and ctas[0].get("href").startswith("https://www.alfasko.no/produkter/")
     # each size in stock has its own Buy button (shown by CSS :target when its size link is followed)

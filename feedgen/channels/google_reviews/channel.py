@@ -1,5 +1,5 @@
 """Google product review feed: `google_reviews/<market>.xml`, the reviews written in the market's country
-(facts.py says why one file per market, why schema 2.2 and why no `deleted_reviews`).
+(facts.py says why one file per market, which schema version and why no `deleted_reviews`).
 
 The reviews come from `DATA/reviews.csv`, read once per build by feedgen.load.reviews (spam, contact details
 and bad rows are left out there, names shortened); this channel only ties each review to the market's
@@ -11,6 +11,7 @@ in the market's shop (its `link`), else the style's first SKU's.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
@@ -36,8 +37,8 @@ class GoogleReviewsChannel(Channel):
         super().__init__(config)
         self.reviews: Reviews | None = None
 
-    def use_inputs(self, paths: Mapping[str, Path]) -> None:
-        self.reviews = load_reviews(paths[REVIEWS_FILE]) if REVIEWS_FILE in paths else None
+    def use_inputs(self, paths: Mapping[str, Path], as_of: date) -> None:
+        self.reviews = load_reviews(paths[REVIEWS_FILE], as_of) if REVIEWS_FILE in paths else None
 
     # ------------------------------------------------------------------ rules
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
@@ -142,7 +143,7 @@ def _distinct(values: pd.Series) -> tuple[str, ...]:
 
 
 def feed_document(reviews: pd.DataFrame, publisher: str) -> bytes:
-    """The feed, element order as the 2.2 XSD's xs:sequence; lxml escapes every text."""
+    """The feed, element order as the XSD's xs:sequence (facts.py); lxml escapes every text."""
     root = etree.Element("feed", nsmap={"vc": VC, "xsi": XSI})
     root.set(f"{{{XSI}}}noNamespaceSchemaLocation", SCHEMA_LOCATION)
     etree.SubElement(root, "version").text = VERSION
@@ -163,6 +164,9 @@ def _review(review: dict[str, Any]) -> etree._Element:
     if review["title"].strip():
         etree.SubElement(element, "title").text = review["title"]
     etree.SubElement(element, "content").text = review["text"]
+    if review["language"]:
+        etree.SubElement(element, "review_language").text = review["language"]
+    etree.SubElement(element, "review_country").text = review["country"]
     url = etree.SubElement(element, "review_url", type=REVIEW_URL_TYPE)
     url.text = review["product_url"]
     ratings = etree.SubElement(element, "ratings")
