@@ -113,7 +113,8 @@ def review_markup(author: str, rating: int, title: str, text: str, day_iso: str)
     """One review the page quotes, as schema.org Review (Google's review snippet: author, reviewRating)."""
     data: dict[str, Any] = {"@type": "Review", "author": {"@type": "Person", "name": author},
                             "datePublished": day_iso,
-                            "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1}}
+                            "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5,
+                                             "worstRating": 1}}
     if title.strip():
         data["name"] = title
     data["reviewBody"] = text

@@ -75,9 +75,12 @@ def showcase(reviews: pd.DataFrame | None, style_id: str, market: Market) -> lis
     moment = pd.to_datetime(mine["time"], utc=True, format="ISO8601")
     ordered = mine.assign(_moment=moment).sort_values(["rating", "_moment", "review_id"],
                                                       ascending=[False, False, True], kind="stable")
-    return [ReviewView(author=str(row.reviewer), rating=int(row.rating), title=str(row.title), text=str(row.text),
-                       day=format_day(date.fromisoformat(str(row.time)[:10]), market), day_iso=str(row.time)[:10])
-            for row in ordered.head(SHOWN_REVIEWS).itertuples(index=False)]
+    shown = ordered.head(SHOWN_REVIEWS)
+    return [ReviewView(author=str(author), rating=int(rating), title=str(title), text=str(text),
+                       day=format_day(date.fromisoformat(str(time)[:10]), market), day_iso=str(time)[:10])
+            for author, rating, title, text, time in zip(shown["reviewer"].tolist(), shown["rating"].tolist(),
+                                                         shown["title"].tolist(), shown["text"].tolist(),
+                                                         shown["time"].tolist(), strict=True)]
 
 
 @dataclass
