@@ -65,6 +65,11 @@ def discount_percent(price: Decimal, sale_price: Decimal, market: Market) -> str
         return format_percent(share, locale=_locale(market))
 
 
+def format_percent_off(percent: int, market: Market) -> str:
+    """`15 %` (or `15%`) as the market writes a percentage."""
+    return format_percent(Decimal(percent) / 100, locale=_locale(market))
+
+
 def format_number(value: float | Decimal, market: Market, digits: int = 1) -> str:
     return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0", locale=_locale(market))
 

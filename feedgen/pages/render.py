@@ -23,7 +23,7 @@ from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import MarketOffers
 from feedgen.pages.campaigns import Campaign
 from feedgen.pages.jsonld import product_group, review_markup, script_json
-from feedgen.pages.money import format_day, format_price, hreflang, join_list
+from feedgen.pages.money import format_day, format_percent_off, format_price, hreflang, join_list
 from feedgen.pages.texts import Flagged, UiText, plain, summarize, unique
 from feedgen.pages.views import StyleView, priced, showcase, style_view
 from feedgen.text import shorten
@@ -108,10 +108,12 @@ def render_campaign(
     env: Environment,
     references: dict[str, Reference] | None = None,
     reviews: pd.DataFrame | None = None,
+    as_of: date | None = None,
 ) -> RenderedPage | None:
     """One market's page for one campaign, or None when none of its hero styles can be offered.
     `references`: the 30-day lowest prices of its SKUs on sale (feedgen.pages.reference); `reviews`: the
-    market's publishable reviews (feedgen.load.reviews.for_market), a few of which each style quotes."""
+    market's publishable reviews (feedgen.load.reviews.for_market), a few of which each style quotes; `as_of`:
+    the build date, on which a campaign's checkout promotion is named if it runs."""
     market = market_offers.market
     offers = priced(market_offers.offers)
     ui.reset()
@@ -155,11 +157,34 @@ def render_campaign(
         jsonld=[Markup(script_json(group)) for group in groups],
         css=_css(ui.review),
         review=ui.review,
+        promotion=checkout_discount(campaign, market, as_of),
     )
     flagged = ui.reset()
     if ui.review:
         html = html.replace(REVIEW_PANEL, review_panel(env, flagged), 1)
     return RenderedPage(market.id, campaign.slug, html, styles, flagged, offer_ends)
+
+
+@dataclass(frozen=True)
+class CheckoutDiscount:
+    """What a page says of a running promotion: the discount as the market writes it, never a price after it
+    (Google rejects a promotion whose discounted price the page states, GMC 13509015)."""
+
+    promotion_id: str
+    discount: str  # "15 %", "20,00 €"
+    code: str
+    until: str
+
+
+def checkout_discount(campaign: Campaign, market: Market, as_of: date | None) -> CheckoutDiscount | None:
+    promotion = campaign.promotion
+    if promotion is None or as_of is None or not campaign.promotion_running(as_of):
+        return None
+    if promotion.percent_off is not None:
+        discount = format_percent_off(promotion.percent_off, market)
+    else:
+        discount = format_price(promotion.money_off[market.currency], market)
+    return CheckoutDiscount(campaign.slug, discount, promotion.code, format_day(campaign.valid_until, market))
 
 
 def review_panel(env: Environment, flagged: list[Flagged]) -> str:

@@ -113,12 +113,13 @@ class LandingPages:
                                                   market=market.id, channel=CHANNEL))
             hero_rows = offers[offers["style_id"].isin(campaign.hero_styles)]
             found = references(self.history, market, hero_rows, self.as_of)
-            page = render_campaign(campaign, market_offers, self.config, ui, env, found, reviews)
+            page = render_campaign(campaign, market_offers, self.config, ui, env, found, reviews, self.as_of)
             if page is None:
                 continue
             diagnostics.extend(reference_diagnostics(market, campaign.slug, hero_rows, found))
-            diagnostics.extend(copy_diagnostics(market, campaign.slug, campaign.offer,
-                                                any(s.discounted for s in page.styles)))
+            diagnostics.extend(copy_diagnostics(market, campaign.slug, campaign.offer,  # a checkout discount too
+                                                any(s.discounted for s in page.styles)
+                                                or campaign.promotion_running(self.as_of)))
             rows = offers[offers["style_id"].isin([s.style_id for s in page.styles])]
             diagnostics.extend(check_page(page.html, rows, [s.sku for s in page.styles], market))
             pages.append((campaign, page))
