@@ -76,6 +76,10 @@ class Channel:
     # True: `write` gets the SKUs gone since the last published build (`removed`), to withdraw them;
     # needs `read_items`.
     track_removals: ClassVar[bool] = False
+    # True: the publish gate refuses a build in which one of its files would empty, shrink past the
+    # limit or vanish (a truncated catalogue export). False for files whose contents come and go by
+    # design (a promotion ends on its date).
+    gated: ClassVar[bool] = True
     # A written file read back as {sku: {field: text}} for `feedgen diff`, the build report and removal
     # tracking: the items the file lists (not its withdrawals). A staticmethod; None: cannot be read back.
     read_items: ClassVar[Callable[[Path], dict[str, dict[str, str]]] | None] = None

@@ -140,8 +140,10 @@ def prepare(
     stage.write_bytes(MANIFEST, text)
 
     diff = diff_dirs(stage.out_dir, stage.root) if listed_files(stage.out_dir) else None
-    feeds = {a.path for a in artifacts if a.channel in CHANNELS}
-    gate = check(manifest, previous, feeds=feeds, superseded=replaced, errors=diagnostics.errors,
+    feeds = {a.path for a in artifacts if a.channel in CHANNELS and CHANNELS[a.channel].gated}
+    guarded = {path for path in replaced if previous is None or previous.files[path].channel not in CHANNELS
+               or CHANNELS[previous.files[path].channel].gated}
+    gate = check(manifest, previous, feeds=feeds, superseded=guarded, errors=diagnostics.errors,
                  policy=options.gate)
     if not (_same_build(stage.out_dir, text) and stage.carry_over(lambda path: path == REPORT)):
         html = render_html(brand=stage.brand, markets=markets, manifest=manifest, diagnostics=diagnostics,
