@@ -8,6 +8,7 @@ from pathlib import Path
 from feedgen.channels.amazon import AmazonChannel
 from feedgen.channels.base import Artifact, Channel
 from feedgen.channels.google import GoogleChannel
+from feedgen.channels.google_promotions import GooglePromotionsChannel
 from feedgen.channels.google_reviews import GoogleReviewsChannel
 from feedgen.channels.meta import MetaChannel
 from feedgen.channels.pinterest import PinterestChannel
@@ -21,8 +22,8 @@ CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
     PinterestChannel.name: PinterestChannel,
     TikTokChannel.name: TikTokChannel,
     GoogleReviewsChannel.name: GoogleReviewsChannel,
+    GooglePromotionsChannel.name: GooglePromotionsChannel,
 }
-
 
 
 def read_markets(path: str | Path) -> MarketConfig:

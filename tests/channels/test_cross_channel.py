@@ -99,3 +99,47 @@ def test_csv_catalogs_carry_googles_prices_in_every_market(built_sample) -> None
 def csv_rows(path: Path, id_column: str) -> dict[str, dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return {restore(row[id_column]): {k: restore(v) for k, v in row.items()} for row in csv.DictReader(handle)}
+
+
+def test_reviews_promotions_and_pages_agree_with_the_product_feed(built_sample) -> None:
+    """The Google review feed, the promotions feed and the landing pages of every market say the same as its
+    Google product feed: each review's product is a style the feed sells (its GTINs and the URL of one of its
+    items), each promotion is carried by exactly the product feed's items of its campaign, and a promoted item's
+    page price is the feed's price (the discount is taken at checkout, never shown as a price)."""
+    from lxml import etree
+
+    from feedgen.channels.google_promotions import GooglePromotionsChannel
+    from ..pages.pagetools import jsonld, parse
+
+    out = built_sample.out
+    reviewed = promoted = 0
+    for market in ("no", "se", "dk", "fi", "de", "nl", "gb", "us"):
+        google = google_items(out / "google" / f"{market}.xml")
+        gtins: dict[str, set[str]] = {}
+        for item in google.values():
+            gtins.setdefault(item["item_group_id"][0], set()).update(item.get("gtin", []))
+        links = {item["link"][0] for item in google.values()}
+        for review in etree.parse(str(out / "google_reviews" / f"{market}.xml")).iter("review"):
+            style = review.findtext(".//sku").rsplit("-", 2)[0]
+            assert set(review.xpath(".//gtin/text()")) <= gtins[style]
+            assert review.findtext(".//product_url") in links
+            reviewed += 1
+        carried: dict[str, set[str]] = {}
+        for sku, item in google.items():
+            for promotion_id in item.get("promotion_id", []):
+                carried.setdefault(promotion_id, set()).add(sku)
+        path = out / "google_promotions" / f"{market}.txt"
+        promotions = GooglePromotionsChannel.read_items(path) if path.exists() else {}
+        assert set(carried) == set(promotions), market
+        for promotion_id in promotions:
+            campaign = next(c for c in built_sample.campaigns if c.slug == promotion_id)
+            assert carried[promotion_id] == {sku for sku, item in google.items()
+                                             if item["item_group_id"][0] in campaign.hero_styles}
+            page = parse(built_sample.page(market, campaign.slug))
+            assert promotions[promotion_id]["percent_off"] in page.xpath('//p[@class="promotion"]')[0].text_content()
+            for group in jsonld(page):
+                for variant in group["hasVariant"]:
+                    assert amount(google[variant["sku"]]["price"][0]) == (
+                        Decimal(variant["offers"]["price"]), variant["offers"]["priceCurrency"])
+                    promoted += 1
+    assert reviewed > 150 and promoted > 0

@@ -6,20 +6,23 @@ Items are serialised by lxml column by column in chunks (see xmlout), so memory 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Mapping
 
 import pandas as pd
 from lxml import etree
 
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
+from feedgen.channels.google_promotions.promotions import CHANNEL as PROMOTIONS, market_promotions, promotion_ids
 from feedgen.channels.google.facts import G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
 from feedgen.load.pricing import format_amount
+from feedgen.pages.campaigns import FILE_NAME as CAMPAIGNS_FILE, Campaign, load_campaigns
 from feedgen.text import shorten
 
 CHUNK = 5000  # items whose attribute columns are in memory at once
@@ -36,6 +39,16 @@ class GoogleChannel(Channel):
     # Max characters of the localized text fields (GMC 6324415 title, 6324468 description, 6324487 color
     # (per colour), 6324410 material); translators see these in the catalogue comments (feedgen.i18n).
     text_limits: ClassVar[dict[str, int]] = {"title": 150, "description": 5000, "color": 40, "material": 200}
+    inputs: ClassVar[tuple[str, ...]] = (CAMPAIGNS_FILE,)  # the campaigns' promotions: promotion_id
+
+    def __init__(self, config) -> None:
+        super().__init__(config)
+        self.campaigns: list[Campaign] = []
+        self.as_of = date.today()
+
+    def use_inputs(self, paths: Mapping[str, Path], as_of: date) -> None:
+        self.campaigns = load_campaigns(paths[CAMPAIGNS_FILE], self.config) if CAMPAIGNS_FILE in paths else []
+        self.as_of = as_of
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
@@ -99,11 +112,15 @@ class GoogleChannel(Channel):
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
         serialiser = ColumnSerialiser(G, "g")
+        # the promotions Google's promotions feed of this market holds (none where the market has no such feed)
+        promotions = (market_promotions(self.campaigns, market, self.as_of)[0]
+                      if PROMOTIONS in market.channels else [])
         with stage.open(relative) as handle:
             handle.write(head)
             for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
                 chunk = items.iloc[start:start + CHUNK]
-                serialiser.write_items(handle, item_fields(chunk, market), len(chunk), chunk=CHUNK)
+                ids = promotion_ids(promotions, chunk["style_id"].astype(str).tolist()) if promotions else []
+                serialiser.write_items(handle, item_fields(chunk, market, ids), len(chunk), chunk=CHUNK)
             handle.write(tail)
         return [Artifact(self.name, market.id, relative, len(items))]
 
@@ -153,8 +170,9 @@ def _money(values: pd.Series, currency: str) -> list[str]:
     return [distinct.get(value, "") if value is not None else "" for value in values]
 
 
-def item_fields(items: pd.DataFrame, market) -> list[Field]:
-    """Every Google attribute of an item, in feed order, as a column of strings."""
+def item_fields(items: pd.DataFrame, market, promotions: list[list[str]] | None = None) -> list[Field]:
+    """Every Google attribute of an item, in feed order, as a column of strings; `promotions`: each item's
+    promotion ids (GMC 7050148, up to 10; feedgen.channels.google_promotions)."""
     def text(column: str) -> list[str]:  # fillna("").astype(str), without pandas' per-value round trips
         return [value if type(value) is str else "" if pd.isna(value) else str(value) for value in items[column].tolist()]
 
@@ -203,4 +221,6 @@ def item_fields(items: pd.DataFrame, market) -> list[Field]:
         )),
         Field("shipping_weight", weight.tolist()),
         Field("return_policy_label", text("return_policy_label")),
+        *(Field("promotion_id", [ids[n] if n < len(ids) else "" for ids in promotions or []])
+          for n in range(max((len(ids) for ids in promotions or []), default=0))),
     ]
