@@ -114,7 +114,7 @@ def test_a_feed_dropped_from_markets_toml_is_refused(published) -> None:
     markets = project / "product_data" / "markets.toml"
     text = markets.read_text()
     start = text.index("[markets.NO]")
-    markets.write_text(text[:start] + text[start:].replace('channels = ["google", "meta"]', 'channels = ["meta"]', 1))
+    markets.write_text(text[:start] + text[start:].replace('channels = ["google", "meta"', 'channels = ["meta"', 1))
     result = build(project)
     assert result.exit_code == 3
     assert "google/no.xml would be removed (it had 57 items)" in result.output

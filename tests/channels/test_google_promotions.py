@@ -342,3 +342,15 @@ def test_an_offer_text_announcing_the_promotion_is_no_copy_warning(mini_project)
     before = build_project(mini_project, channels=CHANNELS, market_ids=["GB"], as_of=date(2026, 11, 10))
     assert [d for d in before.diagnostics if d.rule_id == "pages.copy.offer_without_discount"
             and "city-sneakers" in d.message]
+
+
+def test_a_promotion_whose_styles_the_market_does_not_sell_is_not_sent(mini_project) -> None:
+    """Google rejects a specific_products promotion that applies to no product (GMC 6396257): a warning, as the
+    page's own pages.style.unavailable, and no file."""
+    path = mini_project / "product_data" / "landing_pages.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('hero_styles = ["AS-1009", "AS-1010"]',
+                                                             'hero_styles = ["AS-1010"]'), encoding="utf-8")
+    result = build_project(mini_project, channels=CHANNELS, market_ids=["GB"])  # the mini catalogue has no AS-1010
+    [found] = [d for d in result.diagnostics if d.rule_id == "google_promotions.products.none"]
+    assert found.severity == "warning" and "AS-1010" in found.message and "GMC 6396257" in found.message
+    assert not (mini_project / "output" / "google_promotions").exists()

@@ -232,6 +232,10 @@ NB_MESSAGES = "locales/nb/LC_MESSAGES/messages.po"
 NB_PRODUCTS = "locales/nb/LC_MESSAGES/products.po"
 NB_OFFER = 'msgstr "Tilbudet gjelder til og med %(date)s"'
 NB_TITLE = 'msgstr "Solstreif skinnsneakers til herre"'
+OFFER_MSGID = 'msgid "Offer valid until %(date)s"'
+# its line in the sample's catalogue (the error must name it; the line moves when strings are added)
+OFFER_ROW = (Path(__file__).resolve().parents[2] / NB_MESSAGES).read_text(encoding="utf-8").splitlines().index(
+    OFFER_MSGID) + 1
 
 CORPUS: list[Case] = [
     # --- files that cannot be used: exit 2, nothing written
@@ -297,8 +301,8 @@ CORPUS: list[Case] = [
     Case("po_syntax", (replace(NB_PRODUCTS, NB_TITLE, 'msgstr "Solstreif skinnsneakers'),), 2, "malformed string"),
     Case("po_directory", (make_directory(NB_PRODUCTS),), 2, "is a directory"),
     Case("po_binary", (write_bytes(NB_MESSAGES, random_binary),), 2, "not UTF-8 text"),
-    Case("po_messages_syntax", (replace(NB_MESSAGES, 'msgid "Offer valid until %(date)s"', "msgid Offer valid until"),),
-         2, "row 72: msgid without a quoted string"),
+    Case("po_messages_syntax", (replace(NB_MESSAGES, OFFER_MSGID, "msgid Offer valid until"),),
+         2, f"row {OFFER_ROW}: msgid without a quoted string"),
     # --- an output folder that publishing (a whole-folder swap) would wreck; `-o /` and `-o ~` are
     # tested on feedgen.publish.release.guard_output directly (test_output_guard.py), never with a real build
     Case("output_is_the_data_folder", (argument("-o", "{project}/product_data"),), 2, "holds the input"),
@@ -536,7 +540,7 @@ DELIVERY_CASES: list[Case] = [
                   "an empty, '.' or '..' part"),
     _deliver_case("delivery_unknown_channel", (_delivery(_destination(channel="snapchat")),),
                   "delivery.toml, row 3: destination[1].channel: the published build has no 'snapchat' files "
-                  "(it has: amazon, google, meta, pages, pinterest, tiktok)"),
+                  "(it has: amazon, google, google_promotions, google_reviews, meta, pages, pinterest, tiktok)"),
     _deliver_case("delivery_market_not_built", (_delivery(_destination('markets = ["ZZ"]\n')),),
                   "delivery.toml, row 5: destination[1].markets: market(s) ZZ have no 'google' files in the "
                   "published build"),

@@ -89,7 +89,7 @@ def market_promotions(campaigns: list[Campaign], market: Market, as_of: date,
                     f"allows at most {MAX_DAYS} (GMC 3398485): start it later or end it sooner")
             continue
         if styles_sold is not None and not set(campaign.hero_styles) & styles_sold:
-            problem("google_promotions.products.none", "error",
+            problem("google_promotions.products.none", "warning",
                     f"{where}: none of its hero styles ({', '.join(campaign.hero_styles)}) is sold in {market.id}; "
                     "Google rejects a promotion that applies to no product (GMC 6396257)")
             continue
