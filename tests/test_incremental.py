@@ -73,7 +73,7 @@ def test_a_changed_market_is_built_again_and_only_that_market(built: Path) -> No
     markets.write_text(text.replace('service = "PostNord MyPack", price = 69', 'service = "PostNord MyPack", price = 59'),
                        encoding="utf-8")
     result = against_full(built)
-    assert rebuilt(result) == {"google/se.xml", "meta/country-se.csv", "meta/language-sv_SE.csv",
+    assert rebuilt(result) == {"google/se.xml", "google_reviews/se.xml", "meta/country-se.csv", "meta/language-sv_SE.csv",
                                "pages/se/index.html", "pages/se/winter-boots.html", "pages/se/city-sneakers.html",
                                "pages/se/kids-winter-boots.html", "pages/index.html"}
 

@@ -49,7 +49,8 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
 
     grid = document.xpath("//h2[.='Markets × channels']/following::table[1]")[0]
     header = [th.text_content() for th in grid.xpath("tr[1]/th")]
-    assert header == ["Market", "google", "meta", "amazon", "pinterest", "tiktok", "pages", "Market data"]
+    assert header == ["Market", "google", "meta", "amazon", "pinterest", "tiktok", "google_reviews", "google_promotions",
+                      "pages", "Market data"]
     rows = {tr.xpath("th")[0].text_content().split()[0]: [td.text_content() for td in tr.xpath("td")]
             for tr in grid.xpath("tr[position() > 1]")}
     assert list(rows) == ["NO", "SE", "DK", "FI", "DE", "NL", "GB", "US"]
@@ -58,6 +59,8 @@ def test_report_grid_rules_and_changes(small_built: Path) -> None:
     assert rows["NO"][2] == "—" and rows["DE"][2].startswith("55 items")  # Amazon: DE and US only, GTIN required
     assert rows["NO"][3] == "—" and rows["DE"][3].startswith("57 items")  # Pinterest: not in the Nordics, no GTIN needed
     assert rows["NL"][4] == "—" and rows["GB"][4].startswith("57 items")  # TikTok: DE, GB and US
+    assert rows["NO"][5].startswith("4 items")  # reviews of the small catalogue's styles written in Norway
+    assert rows["DE"][6].startswith("no file")  # no hero style of the promotion in the small catalogue
 
     rules = document.xpath("//h2[.='Diagnostics by rule']/following::table[1]")[0]
     gtin = [tr for tr in rules.xpath("tr") if "catalogue.gtin.invalid" in tr.text_content()][0]
@@ -119,5 +122,7 @@ def test_cli_writes_junit_and_json_reports(tmp_path: Path) -> None:
     result = build(project, "--strict", "--junit", str(junit), "--report", str(report))
     assert result.exit_code == 1  # the sample has i18n warnings, --strict fails on them
     failures = etree.parse(str(junit)).xpath("//testcase[failure]/@name")
-    rules = {d["rule_id"] for d in json.loads(report.read_text())["diagnostics"]}
+    found = json.loads(report.read_text())["diagnostics"]
+    rules = {d["rule_id"] for d in found if d["severity"] != "info"}  # info is never a failure, even --strict
     assert failures and set(failures) == rules
+    assert {d["rule_id"] for d in found if d["severity"] == "info"} >= {"reviews.spam"}

@@ -167,7 +167,7 @@ exclude = true
     ('[[rule]]\nname = "x"\nwhen = "colour == 1"\nexclude = true\n', "rule 1 (x).when: unknown field 'colour'", 3),
     ('[[rule]]\nexclude = true\n\n[[rule]]\nname = "y"\nwhen = "price >>= 1"\nexclude = true\n', "rule 2 (y).when: expected a value", 6),
     ('[[rule]]\nname = "x"\nmarkets = ["NO", "XX"]\nexclude = true\n', "unknown market 'XX' (known: NO, SE", 3),
-    ('[[rule]]\nname = "x"\nchannels = ["snapchat"]\nexclude = true\n', "unknown channel 'snapchat' (known: google, meta, amazon, pinterest, tiktok)", 3),
+    ('[[rule]]\nname = "x"\nchannels = ["snapchat"]\nexclude = true\n', "unknown channel 'snapchat' (known: google, meta, amazon, pinterest, tiktok, google_reviews, google_promotions)", 3),
     ('[[rule]]\nname = "x"\nset = { price = "1" }\n', "rule 1 (x).set.price: cannot be changed by a rule", 3),
     ('[[rule]]\nname = "x"\nset = { title = "{brand} {titel}" }\n', "unknown field {titel}", 3),
     ('[[rule]]\nname = "x"\nset = { title = "{brand" }\n', "unbalanced { }", 3),
@@ -241,7 +241,8 @@ def test_rules_check_is_a_dry_run(mini_project) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     winter = next(line for line in lines if "Season: winter" in line)
-    assert winter.split()[-4:] == ["7", "21", "21", "0"]  # 7 feeds (NO: google, meta; US: + amazon, pinterest, tiktok); 3 SKUs
+    # 11 feeds (NO: google, meta, google_promotions, google_reviews; US: + amazon, pinterest, tiktok); 3 SKUs
+    assert winter.split()[-4:] == ["11", "33", "33", "0"]
     assert "note: rule 5 'Price band: premium (DKK)' (line 34) matches no item" in result.output  # no DKK here
     assert not (mini_project / "output").exists() or not any((mini_project / "output").iterdir())
     detail = invoke(mini_project, "rules", "check", "--as-of", "2026-11-22", "-m", "us", "-c", "google", "--by-market")
