@@ -14,7 +14,8 @@ from lxml import etree
 
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
-from feedgen.channels.google.facts import G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
+from feedgen.channels.parts import SplitFile
+from feedgen.channels.google.facts import FILE_LIMIT, G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
@@ -36,6 +37,7 @@ class GoogleChannel(Channel):
     # Max characters of the localized text fields (GMC 6324415 title, 6324468 description, 6324487 color
     # (per colour), 6324410 material); translators see these in the catalogue comments (feedgen.i18n).
     text_limits: ClassVar[dict[str, int]] = {"title": 150, "description": 5000, "color": 40, "material": 200}
+    file_limit = FILE_LIMIT
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
@@ -99,13 +101,12 @@ class GoogleChannel(Channel):
         relative = f"google/{market.id.lower()}.xml"
         head, tail = _document_shell(market, stage.brand)
         serialiser = ColumnSerialiser(G, "g")
-        with stage.open(relative) as handle:
-            handle.write(head)
+        with SplitFile(stage, relative, head, tail, self.part_limit()) as feed:
             for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
                 chunk = items.iloc[start:start + CHUNK]
-                serialiser.write_items(handle, item_fields(chunk, market), len(chunk), chunk=CHUNK)
-            handle.write(tail)
-        return [Artifact(self.name, market.id, relative, len(items))]
+                feed.write_rows(serialiser.item_rows(item_fields(chunk, market), range(len(chunk))),
+                                chunk["style_id"].tolist())
+        return self.artifacts(market.id, feed.parts())
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:
