@@ -135,7 +135,7 @@ class SplitFile:
     def _assign(self, capacity: int) -> list[int]:
         """The part of each item group: first-appearance order, greedy, a group never divided."""
         sizes = [0] * len(self._group_names)
-        for group, length in zip(self._groups, self._lengths):
+        for group, length in zip(self._groups, self._lengths, strict=True):
             sizes[group] += length
         assignment, part, used = [], 0, 0
         for group, size in enumerate(sizes):
@@ -155,7 +155,7 @@ class SplitFile:
         """(start, end, part, items counted) byte ranges of the whole file, consecutive rows of one part merged."""
         runs: list[tuple[int, int, int, int]] = []
         offset = len(self.head)
-        for group, length, counted in zip(self._groups, self._lengths, self._counted):
+        for group, length, counted in zip(self._groups, self._lengths, self._counted, strict=True):
             part = assignment[group]
             if runs and runs[-1][2] == part and runs[-1][1] == offset:
                 start, _, _, count = runs[-1]

@@ -186,7 +186,8 @@ def diff_dirs(old_dir: Path, new_dir: Path) -> BuildDiff:
             files.append(diff_file(feed, old_dir, new_dir, old_files.get(feed), new_files.get(feed),
                                    bool(old_paths), bool(new_paths)))
         else:
-            files.append(_diff_parts(feed, old_dir, new_dir, old_files, new_files, sorted(old_paths), sorted(new_paths)))
+            files.append(_diff_parts(feed, old_dir, new_dir, old_files, new_files, sorted(old_paths),
+                                     sorted(new_paths)))
     files.sort(key=lambda f: (f.channel, f.market, f.path))
     return BuildDiff(files)
 
@@ -242,7 +243,8 @@ def format_text(diff: BuildDiff, limit: int = 20) -> str:
     for f in diff.files:
         if f.status == "unchanged":
             continue
-        lines.append(f"\n{f.channel} {f.market or '-'} ({f.shown_path}): {f.status}" + (f" — {f.note}" if f.note else ""))
+        lines.append(f"\n{f.channel} {f.market or '-'} ({f.shown_path}): {f.status}"
+                     + (f" — {f.note}" if f.note else ""))
         for mark, entries in (
             ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}"
                                           for name, (old, new) in fields.items())

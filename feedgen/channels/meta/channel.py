@@ -201,7 +201,8 @@ class MetaChannel(Channel):
             values = accepted[column] + archived.get(column, [""] * len(rejected))
             columns.append([values[index] for index in order])
         # an archived row goes with its style where the market still has it (else it is a group of its own)
-        style_of = dict(zip(text_list(market_offers.offers["sku"]), text_list(market_offers.offers["style_id"])))
+        style_of = dict(zip(text_list(market_offers.offers["sku"]), text_list(market_offers.offers["style_id"]),
+                            strict=True))
         row_groups = groups + [style_of.get(sku, sku) for sku in rejected]
         artifacts += self.artifacts(market.id, write_feed(
             stage, path, COUNTRY_COLUMNS, columns, groups=[row_groups[index] for index in order],

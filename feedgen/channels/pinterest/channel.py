@@ -20,7 +20,8 @@ import pandas as pd
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
 from feedgen.channels.csvout import needs_neutralising, read_rows, write_feed
 from feedgen.channels.pinterest.facts import (
-    FILE_LIMIT, AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
+    FILE_LIMIT, AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED,
+    TEXT_FIELDS,
 )
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
