@@ -2,8 +2,8 @@
 
 Platforms cap a feed file (Merchant Center: under 4 GB per upload or fetch, GMC 13813117 / 14991445; each
 channel's limit and its source are in its facts.py as a `FileLimit`). A market's feed is written as it is
-today, streamed into its one file, while the byte length and item group of every item are noted (a few
-bytes per item, never the items themselves). If the finished file fits, that is the end: the output is
+today, streamed into its one file, while the byte length and item group of every item are noted (9 bytes
+an item and each distinct group name once, never the items themselves). If the finished file fits, that is the end: the output is
 the same byte for byte as without this module. If not, the file is cut into parts and removed:
 
 - names: `google/de.xml` becomes `google/de-001.xml`, `google/de-002.xml`, … (`part_name`; the numbering
@@ -72,8 +72,8 @@ class SplitFile:
 
     def __init__(self, stage: OutputStage, relative: str, head: bytes, tail: bytes, limit: PartLimit | None) -> None:
         self.stage, self.relative, self.head, self.tail, self.limit = stage, relative, head, tail, limit
-        self._lengths = array("Q")
-        self._groups = array("L")
+        self._lengths = array("I")  # 4 bytes an item: its length (an item is far below 4 GiB)
+        self._groups = array("I")  # and its item group, as a number
         self._counted = bytearray()
         self._group_ids: dict[str, int] = {}
         self._group_names: list[str] = []
@@ -96,7 +96,7 @@ class SplitFile:
         if len(groups) != len(rows):
             raise ValueError(f"{len(rows)} rows for {len(groups)} item groups")
         ids = self._group_ids
-        for group in groups:
+        for group in dict.fromkeys(groups):  # the distinct groups of these rows, at C speed
             if group not in ids:
                 ids[group] = len(self._group_names)
                 self._group_names.append(group)
