@@ -3,8 +3,8 @@
 Platforms cap a feed file (Merchant Center: under 4 GB per upload or fetch, GMC 13813117 / 14991445; each
 channel's limit and its source are in its facts.py as a `FileLimit`). A market's feed is written as it is
 today, streamed into its one file, while the byte length and item group of every item are noted (9 bytes
-an item and each distinct group name once, never the items themselves). If the finished file fits, that is the end: the output is
-the same byte for byte as without this module. If not, the file is cut into parts and removed:
+an item and each distinct group name once, never the items themselves). If the finished file fits, that
+is the end: the output is the same byte for byte as without this module. If not, the file is cut into parts and removed:
 
 - names: `google/de.xml` becomes `google/de-001.xml`, `google/de-002.xml`, … (`part_name`; the numbering
   Amazon's listings feeds have always used), and nothing else changes name;

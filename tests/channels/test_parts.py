@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -25,15 +26,17 @@ from ..helpers import build_project, google_items
 from ..publishing_helpers import small_project, snapshot
 
 
-def set_limit(project: Path, channel: str, limit: int | str) -> None:
-    """`[<channel>] max_file_bytes = limit` in the project's markets.toml (into an existing table if any)."""
+def set_limit(project: Path, channel: str, limit: int | str | None) -> None:
+    """`[<channel>] max_file_bytes = limit` in the project's markets.toml (into an existing table if any,
+    replacing an earlier value); None takes the setting out again."""
     path = project / "product_data" / "markets.toml"
     text = path.read_text(encoding="utf-8")
     header = f"[{channel}]\n"
+    line = "" if limit is None else f"max_file_bytes = {limit}\n"
     if header in text:
-        text = text.replace(header, f"{header}max_file_bytes = {limit}\n", 1)
-    else:
-        text += f"\n{header}max_file_bytes = {limit}\n"
+        text = re.sub(rf"(?m)^(\[{channel}\]\n)(max_file_bytes = .*\n)?", lambda m: m[1] + line, text, count=1)
+    elif line:
+        text += f"\n{header}{line}"
     path.write_text(text, encoding="utf-8")
 
 

@@ -14,7 +14,8 @@ import pytest
 from ..channels.test_parts import parts_of, set_limit
 from ..publishing_helpers import build, edit_catalogue, small_project
 from .conftest import deliver, receipt, write_destinations
-from .test_s3 import ENV, KEY_ID, SECRET_KEY
+from .test_s3 import ENV, KEY_ID, SECRET_KEY, _destination as s3_destination
+from .test_sftp import _sshd_destination as sshd_destination
 
 pytestmark = pytest.mark.timeout(180)
 MARKETS = ("de", "dk", "fi", "gb", "nl", "no", "se", "us")
@@ -34,9 +35,8 @@ def _project(tmp_path: Path, channel: str = "google") -> tuple[Path, int]:
     return project, limit
 
 
-def _unsplit(project: Path, limit: int) -> None:
-    markets = project / "product_data" / "markets.toml"
-    markets.write_text(markets.read_text(encoding="utf-8").replace(f"max_file_bytes = {limit}\n", ""), encoding="utf-8")
+def _unsplit(project: Path, channel: str = "google") -> None:
+    set_limit(project, channel, None)
     result = build(project)
     assert result.exit_code == 0, result.output
 
@@ -64,7 +64,7 @@ def test_every_part_arrives_and_a_shrunk_feed_leaves_no_stale_part_at_the_destin
     records = receipt(project, "share")["files"]
     assert {r["part_of"] for r in records.values()} == {f"google/{m}.xml" for m in MARKETS}
 
-    _unsplit(project, limit)
+    _unsplit(project)
     dry = deliver(project, "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "remove alfasko-us-001.xml" in dry.output
@@ -90,9 +90,7 @@ def test_the_shrink_guard_sums_a_feed_over_its_parts(tmp_path):
     _share(project, tmp_path, "{market}{part}.xml")
     assert deliver(project).exit_code == 0
     # fewer, bigger parts: items move between files, the feed keeps them all, nothing is refused
-    markets = project / "product_data" / "markets.toml"
-    markets.write_text(markets.read_text(encoding="utf-8").replace(f"max_file_bytes = {limit}",
-                                                                  f"max_file_bytes = {limit * 3}"), encoding="utf-8")
+    set_limit(project, "google", limit * 3)
     assert build(project, "--force").exit_code == 0
     moved = deliver(project)
     assert moved.exit_code == 0, moved.output
@@ -113,19 +111,11 @@ def test_without_part_in_the_remote_name_the_parts_are_refused_in_one_line(tmp_p
 
 
 def test_a_bucket_loses_the_parts_a_shrunk_feed_no_longer_has(tmp_path, s3_server):
-    project, limit = _project(tmp_path, "meta")
+    project, _ = _project(tmp_path, "meta")
     s3 = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id=KEY_ID,
                       aws_secret_access_key=SECRET_KEY)
     s3.create_bucket(Bucket="feeds")
-    write_destinations(project, f'''[[destination]]
-name = "meta-bucket"
-channel = "meta"
-url = "s3://feeds/meta/"
-endpoint_url = "{s3_server}"
-access_key_id_env = "FEEDS_KEY_ID"
-secret_access_key_env = "FEEDS_SECRET_KEY"
-timeout = 10
-''')
+    s3_destination(project, s3_server, bucket="feeds")
 
     def keys() -> set[str]:
         return {item["Key"] for item in s3.list_objects_v2(Bucket="feeds").get("Contents", [])}
@@ -133,7 +123,7 @@ timeout = 10
     assert deliver(project, env=ENV).exit_code == 0
     parts = parts_of(project / "output", "meta/main.csv")
     assert len(parts) >= 2 and {f"meta/{Path(p).name}" for p in parts} <= keys()
-    _unsplit(project, limit)
+    _unsplit(project, "meta")
     result = deliver(project, env=ENV)
     assert result.exit_code == 0, result.output
     assert "meta/main.csv" in keys() and not any(key.startswith("meta/main-") for key in keys())
@@ -141,20 +131,13 @@ timeout = 10
 
 
 def test_a_real_sshd_loses_the_stale_parts_too(tmp_path, sshd):
-    project, limit = _project(tmp_path)
+    project, _ = _project(tmp_path)
     remote = tmp_path / "remote"
     remote.mkdir()
-    write_destinations(project, f'''[[destination]]
-name = "gmc"
-channel = "google"
-url = "sftp://{sshd.user}@127.0.0.1:{sshd.port}{remote}/"
-identity_file = "{sshd.identity}"
-known_hosts = "{sshd.known_hosts}"
-timeout = 10
-''')
+    sshd_destination(project, sshd, remote)
     assert deliver(project).exit_code == 0
     assert any("-001" in name for name in os.listdir(remote))
-    _unsplit(project, limit)
+    _unsplit(project)
     result = deliver(project)
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(remote)) == [f"{m}.xml" for m in MARKETS]

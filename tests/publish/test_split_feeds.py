@@ -94,18 +94,20 @@ def test_diff_and_report_read_a_split_feed_as_one(tmp_path: Path) -> None:
     assert any(re.match(rf"{count} items in {len(parts)} files", text) for text in cells), cells
 
 
-def test_items_moving_between_parts_are_no_change(tmp_path: Path) -> None:
+def _split_project(tmp_path: Path) -> tuple[Path, int]:
+    """The small sample built and published with every Google feed in parts; returns it and the limit."""
     project = small_project(tmp_path)
     limit = _limit_for_two_parts(project)
     set_limit(project, "google", limit)
     build_project(project)
+    return project, limit
+
+
+def test_items_moving_between_parts_are_no_change(tmp_path: Path) -> None:
+    project, limit = _split_project(tmp_path)
     first = tmp_path / "first"
     (project / "output").rename(first)
-    text = (project / "product_data" / "markets.toml").read_text(encoding="utf-8")
-    # a smaller limit: more parts, so items are in other files than before
-    smaller = max(limit * 2 // 3, 1)
-    (project / "product_data" / "markets.toml").write_text(text.replace(f"max_file_bytes = {limit}",
-                                                                        f"max_file_bytes = {smaller}"))
+    set_limit(project, "google", max(limit * 2 // 3, 1))  # a smaller limit: more parts, items in other files
     build_project(project)
     diff = diff_dirs(first, project / "output")
     for f in diff.files:
@@ -113,10 +115,7 @@ def test_items_moving_between_parts_are_no_change(tmp_path: Path) -> None:
 
 
 def test_an_incremental_build_reuses_the_parts_and_shrinking_back_leaves_no_numbered_file(tmp_path: Path) -> None:
-    project = small_project(tmp_path)
-    limit = _limit_for_two_parts(project)
-    set_limit(project, "google", limit)
-    build_project(project)
+    project, limit = _split_project(tmp_path)
     out = project / "output"
     manifest = (out / "manifest.json").read_bytes()
     parts = parts_of(out, "google/us.xml")
@@ -125,8 +124,7 @@ def test_an_incremental_build_reuses_the_parts_and_shrinking_back_leaves_no_numb
     assert set(parts) <= again.reused
     assert (out / "manifest.json").read_bytes() == manifest
 
-    markets = project / "product_data" / "markets.toml"
-    markets.write_text(markets.read_text(encoding="utf-8").replace(f"max_file_bytes = {limit}\n", ""))
+    set_limit(project, "google", None)
     result = build_project(project)
     assert not result.refused, result.release.gate.problems if result.release else None
     assert sorted(p.name for p in (out / "google").iterdir()) == [f"{m}.xml" for m in
