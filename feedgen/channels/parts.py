@@ -108,7 +108,7 @@ class SplitFile:
     def parts(self) -> list[WrittenPart]:
         """After the `with` block: the file as it stays, or its parts (and the whole file removed)."""
         total = len(self.head) + sum(self._lengths) + len(self.tail)
-        if self.limit is None or self.limit.max_bytes is None or total <= self.limit.max_bytes:
+        if self.limit is None or self.limit.max_bytes is None or total <= self.limit.max_bytes or not self._lengths:
             return [WrittenPart(self.relative, sum(self._counted), None)]
         return self._split(self.limit.max_bytes)
 
