@@ -28,6 +28,14 @@ class OutputStage(Protocol):
         """A new file at `relative` (POSIX, inside the output), hashed as it is written."""
         ...
 
+    def path(self, relative: str) -> Path:
+        """Where a file written with `open` is (to read it back, e.g. to cut a feed into parts)."""
+        ...
+
+    def remove_file(self, relative: str) -> None:
+        """Remove a file written with `open` from the build (a feed replaced by its parts)."""
+        ...
+
 
 def checkpoint(name: str) -> None:
     """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,

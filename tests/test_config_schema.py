@@ -16,13 +16,15 @@ from feedgen.config.schema import (
 )
 from feedgen.errors import InputError
 from feedgen.channels import CHANNELS, read_markets
+from feedgen.channels.base import limit_settings
 from feedgen.channels.amazon.settings import SETTINGS as AMAZON_SETTINGS
 from feedgen.config.markets import ChannelSettings, load_markets
 from feedgen.config.tomlfile import TomlFile
 
 from .conftest import SAMPLE_DATA
 
-CHANNEL_SETTINGS = {name: channel.settings for name, channel in CHANNELS.items()}  # what read_markets gives the reader
+CHANNEL_SETTINGS = {name: limit_settings(channel.settings, channel.file_limit)  # what read_markets gives the reader
+                    for name, channel in CHANNELS.items()}
 
 DOC = '''[shop]
 name = "Alfa"
@@ -120,18 +122,19 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_channel_sections_are_data_given_to_the_reader(tmp_path) -> None:
     """A channel adds its markets.toml sections by a registry entry; the reader has no channel in it."""
-    google = Table((Field("feed_label", text()),))
-    channels = {**CHANNEL_SETTINGS, "google": ChannelSettings(project=Table((Field("merchant_id", text(), ""),)),
-                                                              market=google, market_required=False)}
-    text_with_google = markets_text().replace('[meta]', '[google]\nmerchant_id = "123"\n\n[meta]', 1).replace(
-        '[markets.NO]\n', '[markets.NO]\ngoogle = { feed_label = "NO" }\n', 1)
-    path = write(tmp_path, text_with_google)
-    with pytest.raises(InputError, match="unknown key 'google'"):  # not declared: a typo like any other
+    # a channel feedgen does not have (every registered one declares at least [<name>] max_file_bytes)
+    bing = Table((Field("feed_label", text()),))
+    channels = {**CHANNEL_SETTINGS, "bing": ChannelSettings(project=Table((Field("merchant_id", text(), ""),)),
+                                                            market=bing, market_required=False)}
+    text_with_bing = markets_text().replace('[meta]', '[bing]\nmerchant_id = "123"\n\n[meta]', 1).replace(
+        '[markets.NO]\n', '[markets.NO]\nbing = { feed_label = "NO" }\n', 1)
+    path = write(tmp_path, text_with_bing)
+    with pytest.raises(InputError, match="unknown key 'bing'"):  # not declared: a typo like any other
         read_markets(path)
     config = load_markets(path, channels)
     assert config.markets["NO"].name and config.project.settings["meta"]["layout"] == "localized"
-    bad = write(tmp_path, text_with_google.replace('feed_label = "NO"', 'feed_label = ""'))
-    with pytest.raises(InputError, match=r"markets\.NO\.google\.feed_label: must be a non-empty string"):
+    bad = write(tmp_path, text_with_bing.replace('feed_label = "NO"', 'feed_label = ""'))
+    with pytest.raises(InputError, match=r"markets\.NO\.bing\.feed_label: must be a non-empty string"):
         load_markets(bad, channels)
 
 

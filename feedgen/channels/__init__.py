@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedgen.channels.amazon import AmazonChannel
-from feedgen.channels.base import Artifact, Channel
+from feedgen.channels.base import Artifact, Channel, limit_settings
 from feedgen.channels.google import GoogleChannel
 from feedgen.channels.google_promotions import GooglePromotionsChannel
 from feedgen.channels.google_reviews import GoogleReviewsChannel
@@ -28,7 +28,8 @@ CHANNELS: dict[str, type[Channel]] = {  # in report and diff order
 
 def read_markets(path: str | Path) -> MarketConfig:
     """markets.toml, read with every registered channel's sections (a market may sell on any of them)."""
-    return load_markets(path, {name: channel.settings for name, channel in CHANNELS.items()})
+    return load_markets(path, {name: limit_settings(channel.settings, channel.file_limit)
+                              for name, channel in CHANNELS.items()})
 
 
 __all__ = ["Artifact", "Channel", "CHANNELS", "read_markets"]

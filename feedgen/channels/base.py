@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Mapping
@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Mapping
 import pandas as pd
 
 from feedgen.channels.csvout import cell
+from feedgen.channels.parts import SETTING, FileLimit, PartLimit, WrittenPart
 from feedgen.diagnostics import Diagnostic, Severity
 from feedgen.files import OutputStage
 from feedgen.resolve.fixes import fix
 from feedgen.config.markets import ChannelSettings
+from feedgen.config.schema import Field, Place, Table
 
 if TYPE_CHECKING:
     from feedgen.config.markets import Market, MarketConfig
@@ -28,6 +30,7 @@ class Artifact:
     market: str
     path: str  # relative to the output directory, POSIX separators
     items: int
+    part_of: str | None = None  # one of the numbered parts of this feed (feedgen.channels.parts), else None
 
 
 # What tells two variants of one item group apart (GMC 6324507: colour, size, material, pattern, age
@@ -89,9 +92,23 @@ class Channel:
     # Files of the project folder (DATA/) it reads besides the catalogue, e.g. "reviews.csv": listed in
     # the manifest's inputs when present, and so in every incremental key.
     inputs: ClassVar[tuple[str, ...]] = ()
+    # The platform's cap on one feed file (facts.py, with its source): a feed over it is written as numbered
+    # parts (feedgen.channels.parts). None: the channel's writer does not split by size; otherwise its
+    # `[<name>] max_file_bytes` setting may lower the limit (limit_settings), never raise it.
+    file_limit: ClassVar[FileLimit | None] = None
 
     def __init__(self, config: MarketConfig) -> None:
         self.config = config
+
+    def part_limit(self) -> PartLimit | None:
+        """The per-file limit this build holds the channel's files to: the setting, else the platform's."""
+        if self.file_limit is None:
+            return None
+        configured = self.config.project.settings.get(self.name, {}).get(SETTING)
+        return PartLimit(configured or self.file_limit.max_bytes, self.config.path, f"[{self.name}] {SETTING}")
+
+    def artifacts(self, market: str, parts: list[WrittenPart]) -> list[Artifact]:
+        return [Artifact(self.name, market, part.path, part.items, part.part_of) for part in parts]
 
     @classmethod
     def cache_key(cls, config: MarketConfig) -> object:
@@ -210,6 +227,25 @@ class RuleCheck:
 
     def accepted(self) -> pd.DataFrame:
         return self.items.loc[~self.rejected]
+
+
+def limit_settings(settings: ChannelSettings, limit: FileLimit | None) -> ChannelSettings:
+    """A channel's markets.toml sections plus `[<channel>] max_file_bytes` when it splits by size: a
+    person may hold files to less than the platform allows (a proxy's upload cap, smaller parts), never more."""
+    if limit is None:
+        return settings
+    def read(value: object, place: Place, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise place.fail(f"must be a whole number of bytes, at least 1, got {value!r}", key)
+        if limit.max_bytes is not None and value > limit.max_bytes:
+            raise place.fail(f"{value} is above the platform's limit of {limit.max_bytes} bytes per file "
+                             f"({limit.source}); the setting may only lower it", key)
+        return value
+    field = Field(SETTING, read, None)
+    project = settings.project or Table()
+    if project.build is not None:  # pragma: no cover - a channel whose table builds an object adds the key itself
+        raise TypeError("limit_settings needs a project table without `build`")
+    return replace(settings, project=replace(project, fields=(*project.fields, field)))
 
 
 def reported_errors(errors: dict[str, set[str]]) -> frozenset[tuple[str, str]]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from feedgen.channels.parts import PartLimit, SplitFile, WrittenPart
 from feedgen.files import OutputStage
 from feedgen.text import TRIGGERS, needs_neutralising  # noqa: F401 (TRIGGERS: re-exported for tests)
 
@@ -112,6 +113,15 @@ def write_columns(stage: OutputStage, relative: str, header: Iterable[str], colu
     byte what CsvFile writes row by row, but each distinct cell value is neutralised and quoted
     once and rows are joined in chunks, so a 100k-row feed costs a few list operations per row.
     Returns the number of rows."""
+    return sum(part.items for part in write_feed(stage, relative, header, columns, chunk=chunk))
+
+
+def write_feed(stage: OutputStage, relative: str, header: Iterable[str], columns: Sequence[Sequence[str]], *,
+               groups: Sequence[str] | None = None, counted: Sequence[bool] | None = None,
+               limit: PartLimit | None = None, chunk: int = 10_000) -> list[WrittenPart]:
+    """write_columns for a feed: the file, or its numbered parts when it is over `limit` (feedgen.channels.parts;
+    `groups`: each row's item group, kept in one part; `counted`: which rows are items, default all).
+    Every part starts with the header line."""
     header = list(header)
     if len(columns) != len(header):
         raise ValueError(f"{len(columns)} columns for {len(header)} header fields")
@@ -119,14 +129,15 @@ def write_columns(stage: OutputStage, relative: str, header: Iterable[str], colu
     cells = [_quoted(column) for column in columns]
     if len(cells) == 1:  # the csv module quotes a record that is one empty field, so it is not a blank line
         cells = [[text or '""' for text in cells[0]]]
-    with stage.open(relative) as raw:
-        lines: list[str] = []
-        _writer(lines.append).writerow(header)
-        raw.write(lines[0].encode("utf-8"))
+    lines: list[str] = []
+    _writer(lines.append).writerow(header)
+    groups = groups if groups is not None else [""] * count
+    with SplitFile(stage, relative, lines[0].encode("utf-8"), b"", limit) as feed:
         for start in range(0, count, chunk):
             rows = zip(*(column[start:start + chunk] for column in cells))
-            raw.write("".join(",".join(row) + "\r\n" for row in rows).encode("utf-8"))
-    return count
+            feed.write_rows([(",".join(row) + "\r\n").encode("utf-8") for row in rows], groups[start:start + chunk],
+                            None if counted is None else counted[start:start + chunk])
+    return feed.parts()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ feed grows.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence
 
@@ -105,12 +104,15 @@ class ColumnSerialiser:
     def write_items(self, handle: BinaryIO, fields: list[Field], count: int, tag: str = "item",
                     chunk: int = 5000) -> None:
         """Write `count` items of `fields`, indented inside a two-level envelope."""
-        opening, closing = f"  <{tag}>".encode(), f"\n  </{tag}>\n".encode()
         for start in range(0, count, chunk):
-            rows = range(start, min(count, start + chunk))
-            columns = [column for field in fields if (column := self.column(field, rows, "\n    ")) is not None]
-            edges = [opening] * len(rows), [closing] * len(rows)
-            handle.write(b"".join(itertools.chain.from_iterable(zip(edges[0], *columns, edges[1]))))
+            handle.write(b"".join(self.item_rows(fields, range(start, min(count, start + chunk)), tag)))
+
+    def item_rows(self, fields: list[Field], rows: range, tag: str = "item") -> list[bytes]:
+        """The serialised items of `rows`, one bytes object each (feedgen.channels.parts measures them)."""
+        opening, closing = f"  <{tag}>".encode(), f"\n  </{tag}>\n".encode()
+        columns = [column for field in fields if (column := self.column(field, rows, "\n    ")) is not None]
+        edges = [opening] * len(rows), [closing] * len(rows)
+        return list(map(b"".join, zip(edges[0], *columns, edges[1])))
 
 
 def _slice(field: Field, rows: range) -> Sequence[str]:

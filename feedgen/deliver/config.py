@@ -25,7 +25,7 @@ DELIVERY = "delivery.toml"
 SCHEMES = ("sftp", "s3", "file", "sp-api")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
-TEMPLATE_FIELDS = ("path", "name", "stem", "suffix", "market", "MARKET", "channel")
+TEMPLATE_FIELDS = ("path", "name", "stem", "suffix", "market", "MARKET", "channel", "part")
 
 COMMON = {"name", "channel", "url", "markets", "remote_name", "max_drop", "timeout"}
 # Optional read-back after an upload, as tables on sftp/s3/file destinations (feedgen.deliver.hooks):

@@ -51,8 +51,8 @@ class ReadBack:
         d = self.destination
         if "meta" in d.options and file.remote in d.options["meta"]["product_feeds"]:
             options = d.options["meta"]
-            url = render_template(options["file_url"], {**template_values(file.path, file.channel, file.market),
-                                                        "remote": file.remote})
+            values = template_values(file.path, file.channel, file.market, file.part_of)
+            url = render_template(options["file_url"], {**values, "remote": file.remote})
             result = meta.trigger_upload(
                 options.get("graph_url", "https://graph.facebook.com"), options["product_feeds"][file.remote], url,
                 d.secret("meta.token_env") or "", backoff=self.backoff, max_wait=float(options.get("max_wait", 60)),
@@ -86,6 +86,9 @@ class ReadBack:
                                           backoff=self.backoff, since=since, market=market)
             return _merge(Sent(remote, ""), result.confirmation(), result.pending, result.diagnostics, remote_id)
         return self.inner.poll(remote, record)
+
+    def remove(self, remote: str) -> str:
+        return self.inner.remove(remote)
 
     def close(self) -> None:
         self.inner.close()

@@ -67,5 +67,14 @@ class LocalFolder:
     def poll(self, remote: str, record: dict) -> Sent:
         return no_poll(remote)
 
+    def remove(self, remote: str) -> str:
+        target = self.root.joinpath(*PurePosixPath(remote).parts)
+        try:
+            target.unlink(missing_ok=True)
+            fsync_dir(target.parent)
+        except OSError as error:
+            raise DeliveryError(f"{self.destination.name}: {target}: {error.strerror or error}") from None
+        return "deleted"
+
     def close(self) -> None:
         pass

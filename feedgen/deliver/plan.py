@@ -28,6 +28,12 @@ class OutFile:
     items: int
     bytes: int
     sha256: str
+    part_of: str | None = None  # the feed this file is a numbered part of (feedgen.channels.parts)
+
+    @property
+    def feed(self) -> str:
+        """What the platform sees as one feed: a part's unsplit name, else the file's own path."""
+        return self.part_of or self.path
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,14 @@ def read_published(out: Path) -> Published:
     return Published(out=out, manifest=manifest, manifest_sha256=hashlib.sha256(data).hexdigest())
 
 
-def template_values(path: str, channel: str, market: str) -> dict[str, str]:
+def template_values(path: str, channel: str, market: str, part_of: str | None = None) -> dict[str, str]:
+    """`{part}` is `-001`, `-002` … for the parts of a split feed and empty for a whole file, so
+    `alfasko-{market}{part}.xml` names both (`{stem}` already holds it: `de-001`)."""
     pure = PurePosixPath(path)
     inner = PurePosixPath(*pure.parts[1:]) if len(pure.parts) > 1 and pure.parts[0] == channel else pure
+    part = pure.stem[len(PurePosixPath(part_of).stem):] if part_of else ""
     return {"path": inner.as_posix(), "name": pure.name, "stem": pure.stem, "suffix": pure.suffix,
-            "market": market.lower(), "MARKET": market.upper(), "channel": channel}
+            "market": market.lower(), "MARKET": market.upper(), "channel": channel, "part": part}
 
 
 def plan(destination: Destination, published: Published) -> list[OutFile]:
@@ -69,12 +78,14 @@ def plan(destination: Destination, published: Published) -> list[OutFile]:
         markets_built.add(entry.market)
         if destination.markets is not None and entry.market and entry.market.upper() not in destination.markets:
             continue
-        remote = render_template(destination.remote_name, template_values(path, entry.channel, entry.market))
+        remote = render_template(destination.remote_name, template_values(path, entry.channel, entry.market,
+                                                                          entry.part_of))
         problem = safe_remote_name(remote)
         if problem:
             raise destination.fail("remote_name", f"gives {remote!r} for {path}, which {problem}")
         files.append(OutFile(path=path, local=published.out / path, remote=remote, channel=entry.channel,
-                             market=entry.market, items=entry.items, bytes=entry.bytes, sha256=entry.sha256))
+                             market=entry.market, items=entry.items, bytes=entry.bytes, sha256=entry.sha256,
+                             part_of=entry.part_of))
     if not markets_built:
         present = sorted({entry.channel for entry in published.manifest.files.values()})
         raise destination.fail("channel", f"the published build has no {destination.channel!r} files "
@@ -88,7 +99,8 @@ def plan(destination: Destination, published: Published) -> list[OutFile]:
     for file in files:
         if file.remote in seen:
             raise destination.fail("remote_name", f"{seen[file.remote]} and {file.path} would both be sent as "
-                                   f"{file.remote!r}; add {{market}} or {{path}} to remote_name")
+                                   f"{file.remote!r}; add {{market}} or {{path}} to remote_name "
+                                   "({part} for the parts of a split feed)")
         seen[file.remote] = file.path
     return files
 

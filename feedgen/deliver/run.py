@@ -243,6 +243,8 @@ def _dry_run(destination: Destination, files: list[OutFile], receipt: Receipt, r
     for file in files:
         state = "send" if file in to_send else "has it"
         say(f"  {state:6} {file.path} -> {file.remote} ({file.bytes:,} bytes, {file.items} items)")
+    for remote in stale_files(files, receipt):
+        say(f"  remove {remote} (left from an earlier build's split feed; after every file above is delivered)")
     if refusal:
         say(f"  the shrink guard would refuse: {refusal}")
     outcome = REFUSED if refusal else DRY_RUN if to_send else UP_TO_DATE
@@ -261,16 +263,65 @@ def shrink_guard(destination: Destination, files: list[OutFile], receipt: Receip
             return (f"{len(files)} page file(s) instead of the {before} last delivered "
                     f"(more than max_drop {destination.max_drop:g}% fewer); --force sends anyway")
         return None
-    for file in files:
-        if file.items == 0:
-            return f"{file.path} has no items: sending it would delete every listing it feeds; --force sends anyway"
-        last = receipt.files.get(file.remote)
-        if last and last.get("status") in ("delivered", "pending") and isinstance(last.get("items"), int):
-            drop = _dropped(last["items"], file.items)
+    for feed, parts in _by_feed(files).items():  # a split feed is one feed to the platform: its parts summed
+        items = sum(file.items for file in parts)
+        name = feed if [file.path for file in parts] == [feed] else f"{feed} ({len(parts)} parts)"
+        if items == 0:
+            return f"{name} has no items: sending it would delete every listing it feeds; --force sends anyway"
+        last = [record for remote, record in receipt.files.items() if _record_feed(remote, record) == feed
+                and record.get("status") in ("delivered", "pending") and isinstance(record.get("items"), int)]
+        if last:
+            before = sum(record["items"] for record in last)
+            drop = _dropped(before, items)
             if drop > destination.max_drop:
-                return (f"{file.path} has {file.items} items, {drop:.0f}% fewer than the {last['items']} last "
+                return (f"{name} has {items} items, {drop:.0f}% fewer than the {before} last "
                         f"delivered here (max_drop {destination.max_drop:g}%); --force sends anyway")
     return None
+
+
+def _by_feed(files: list[OutFile]) -> dict[str, list[OutFile]]:
+    grouped: dict[str, list[OutFile]] = {}
+    for file in files:
+        grouped.setdefault(file.feed, []).append(file)
+    return grouped
+
+
+def _record_feed(remote: str, record: dict) -> str:
+    """The feed a receipt's file belonged to (its part_of, else its path; the remote name for old receipts)."""
+    return str(record.get("part_of") or record.get("path") or remote)
+
+
+def stale_files(files: list[OutFile], receipt: Receipt) -> list[str]:
+    """Remote names this destination got for one of these feeds that the build no longer has: the parts
+    of a feed that has shrunk into fewer files (or the whole file of a feed now split). Sorted. A whole
+    file under another name (remote_name changed) is not touched: only splitting makes files go away."""
+    current = {file.remote for file in files}
+    split = {file.feed for file in files if file.part_of}
+    feeds = {file.feed for file in files}
+    return sorted(remote for remote, record in receipt.files.items()
+                  if remote not in current and _record_feed(remote, record) in feeds
+                  and (record.get("part_of") or _record_feed(remote, record) in split))
+
+
+def _remove_stale(destination: Destination, files: list[OutFile], transport, receipt: Receipt, backoff: Backoff,
+                  result: DeliveryResult, say: Say, out: Path) -> int:
+    """After the whole new set is delivered (never before: the platform would meanwhile miss items), delete
+    what is left of an earlier, bigger split. A refusal is a warning: the file stays and is tried again."""
+    removed = 0
+    for remote in stale_files(files, receipt):
+        try:
+            how = call_with_retry(partial(transport.remove, remote), backoff)
+        except (DeliveryError, GaveUp) as error:
+            result.diagnostics.add(Diagnostic(
+                "deliver.stale_part", "warning", f"{destination.name}: {remote} is left from an earlier build whose "
+                f"feed was split into more files, and removing it failed: {error}; delete it (and its data source, "
+                "if the platform has one per file) by hand", channel=destination.channel))
+            continue
+        say(f"… {destination.name}: {remote} removed (no longer part of the build): {how}")
+        del receipt.files[remote]
+        save_receipt(out, receipt)
+        removed += 1
+    return removed
 
 
 def _dropped(before: int, after: int) -> float:
@@ -289,6 +340,8 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
             to_send = [f for f in to_send if f.remote not in pending_left]
             say(f"{destination.name}: {len(blocked)} file(s) wait for the pending job(s) before them")
         if not to_send and not blocked:
+            if not pending_left:
+                _remove_stale(destination, files, transport, receipt, backoff, result, say, request.out)
             _nothing_to_send(files, pending_left, published, receipt, row, request.out)
             return
         refusal = None if request.force else shrink_guard(destination, files, receipt)
@@ -299,6 +352,9 @@ def _deliver_one(destination: Destination, files: list[OutFile], published: Publ
                                              request.out, scrub)
         row.outcome = PENDING if pending or blocked else DELIVERED
         row.confirmation = _summarise(confirmations, pending, blocked)
+        if row.outcome == DELIVERED and (removed := _remove_stale(destination, files, transport, receipt, backoff,
+                                                                  result, say, request.out)):
+            row.confirmation += f"; {removed} stale file(s) of an earlier split removed"
         receipt.outcome, receipt.message = row.outcome, row.confirmation
         if row.outcome == DELIVERED:
             receipt.manifest_sha256 = published.manifest_sha256
@@ -366,6 +422,8 @@ def _record(file: OutFile, sent: Sent) -> dict:
     status = "failed" if sent.failed else "pending" if sent.pending else "delivered"
     record = {"path": file.path, "sha256": file.sha256, "bytes": file.bytes, "items": file.items,
               "market": file.market, "status": status, "confirmation": sent.confirmation, "time": now()}
+    if file.part_of:
+        record["part_of"] = file.part_of
     if sent.remote_id:
         record["remote_id"] = sent.remote_id
     return record

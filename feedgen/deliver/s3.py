@@ -106,6 +106,18 @@ class S3Prefix:
     def poll(self, remote: str, record: dict[str, Any]) -> Sent:
         return no_poll(remote)
 
+    def remove(self, remote: str) -> str:
+        """DeleteObject: a fetcher then gets 404 for the name instead of an earlier build's part."""
+        key = self.prefix + remote
+        try:
+            self.client().delete_object(Bucket=self.bucket, Key=key)
+        except botocore.exceptions.ClientError as error:
+            raise self._classify(error, f"s3://{self.bucket}/{key}") from None
+        except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError,
+                botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectTimeoutError) as error:
+            raise Transient(f"{self.destination.name}: s3://{self.bucket}/{key}: {type(error).__name__}") from None
+        return "DeleteObject"
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()

@@ -220,6 +220,21 @@ class SftpFolder:
     def poll(self, remote: str, record: dict[str, Any]) -> Sent:
         return no_poll(remote)
 
+    def remove(self, remote: str) -> str:
+        sftp = self._connect()
+        final = posixpath.normpath(posixpath.join(self.base, remote))
+        try:
+            sftp.remove(final)
+        except FileNotFoundError:
+            return "already gone"
+        except (OSError, EOFError, paramiko.SSHException) as error:
+            if self._alive() and isinstance(error, OSError) and not isinstance(error, (socket.timeout, TimeoutError)):
+                raise DeliveryError(f"{self.destination.name}: removing {final} failed: {_reason(error)}") from None
+            self.close()
+            raise Transient(f"{self.destination.name}: the connection broke while removing {final} "
+                            f"({_reason(error)})") from None
+        return "removed"
+
 
 def _reason(error: BaseException) -> str:
     text = getattr(error, "strerror", None) or str(error) or type(error).__name__

@@ -81,6 +81,11 @@ class SpApiFeeds:
         outcome = self.client().wait(feed_id, self.max_wait, market=str(record.get("market", "")))
         return self._sent(remote, outcome, None)
 
+    def remove(self, remote: str) -> str:
+        """Amazon keeps no files: a feed's messages were applied when it was processed, and a listing that
+        leaves the catalogue is withdrawn by the next feed (removal tracking), so there is nothing to delete."""
+        return "nothing to delete at Amazon (a feed is applied, not kept)"
+
     @staticmethod
     def _sent(remote: str, outcome: FeedOutcome, marketplace: str | None) -> Sent:
         where = f" ({marketplace})" if marketplace else ""

@@ -26,6 +26,11 @@ class Transport(Protocol):
 
     def poll(self, remote: str, record: dict[str, Any]) -> Sent: ...
 
+    def remove(self, remote: str) -> str:
+        """Delete a file this destination no longer gets (a part of a feed that has shrunk into fewer
+        files); returns how, for the summary. Only ever called after the whole new set is delivered."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -52,7 +52,8 @@ class Part:
     reusable: bool = True  # False: the output depends on more than the inputs (Amazon withdrawals)
 
     def to_json(self) -> dict:
-        return {"artifacts": [[a.channel, a.market, a.path, a.items] for a in self.artifacts],
+        return {"artifacts": [[a.channel, a.market, a.path, a.items, *([a.part_of] if a.part_of else [])]
+                              for a in self.artifacts],
                 "diagnostics": [list(asdict(d).values()) for d in self.diagnostics],
                 "state": self.state, "reusable": self.reusable}
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from feedgen.channels import CHANNELS
-from feedgen.publish.manifest import FileEntry, Manifest, sha256_file
+from feedgen.publish.manifest import FileEntry, Manifest, feed_of, sha256_file
 
 PRICE_FIELDS = ("price", "sale_price")
 Reader = Callable[[Path], dict[str, dict[str, str]]]
@@ -35,6 +35,18 @@ class FileDiff:
     removed: list[str] = field(default_factory=list)
     changed: dict[str, dict[str, Change]] = field(default_factory=dict)
     note: str = ""
+    # a feed split into numbered parts (feedgen.channels.parts) is compared as one: `path` is the feed's
+    # unsplit name and these are its files on each side (empty: the side has the one file at `path`)
+    old_parts: list[str] = field(default_factory=list)
+    new_parts: list[str] = field(default_factory=list)
+
+    @property
+    def shown_path(self) -> str:
+        """`path`, and how many parts it is in where it is split."""
+        old, new = len(self.old_parts), len(self.new_parts)
+        if not old and not new:
+            return self.path
+        return f"{self.path} ({old or 1} → {new or 1} files)" if old != new else f"{self.path} ({new} parts)"
 
     @property
     def status(self) -> str:
@@ -51,6 +63,7 @@ class FileDiff:
             "changed": {sku: {name: {"old": old, "new": new} for name, (old, new) in fields.items()}
                         for sku, fields in self.changed.items()},
             "note": self.note,
+            **({"old_parts": self.old_parts, "new_parts": self.new_parts} if self.old_parts or self.new_parts else {}),
         }
 
 
@@ -159,17 +172,55 @@ def diff_file(path: str, old_dir: Path, new_dir: Path, old: FileEntry | None, ne
 
 
 def diff_dirs(old_dir: Path, new_dir: Path) -> BuildDiff:
-    """Compare two output directories (either may lack a manifest; old_dir may not exist)."""
+    """Compare two output directories (either may lack a manifest; old_dir may not exist), feed by feed:
+    the parts of a split feed are read together, so an item that moved to another part is not a change."""
     old_files, new_files = listed_files(old_dir), listed_files(new_dir)
+    sides: dict[str, tuple[list[str], list[str]]] = {}
+    for index, (directory, listed) in enumerate(((old_dir, old_files), (new_dir, new_files))):
+        for path, entry in listed.items():
+            if (directory / path).is_file():
+                sides.setdefault(feed_of(path, entry), ([], []))[index].append(path)
     files = []
-    for path in sorted(old_files.keys() | new_files.keys()):
-        old_exists = path in old_files and (old_dir / path).is_file()
-        new_exists = path in new_files and (new_dir / path).is_file()
-        if old_exists or new_exists:
-            files.append(diff_file(path, old_dir, new_dir, old_files.get(path), new_files.get(path),
-                                   old_exists, new_exists))
+    for feed, (old_paths, new_paths) in sorted(sides.items()):
+        if old_paths in ([], [feed]) and new_paths in ([], [feed]):  # a whole file on both sides
+            files.append(diff_file(feed, old_dir, new_dir, old_files.get(feed), new_files.get(feed),
+                                   bool(old_paths), bool(new_paths)))
+        else:
+            files.append(_diff_parts(feed, old_dir, new_dir, old_files, new_files, sorted(old_paths),
+                                     sorted(new_paths)))
     files.sort(key=lambda f: (f.channel, f.market, f.path))
     return BuildDiff(files)
+
+
+def _diff_parts(feed: str, old_dir: Path, new_dir: Path, old_files: dict[str, FileEntry | None],
+                new_files: dict[str, FileEntry | None], old_paths: list[str], new_paths: list[str]) -> FileDiff:
+    """A feed that is split into parts on at least one side: its items over all its files."""
+    entry = next(e for e in (*(new_files[p] for p in new_paths), *(old_files[p] for p in old_paths)) if e is not None)
+    result = FileDiff(feed, entry.channel, entry.market, None, None, in_old=bool(old_paths), in_new=bool(new_paths),
+                      old_parts=old_paths if old_paths != [feed] else [],
+                      new_parts=new_paths if new_paths != [feed] else [])
+    if old_paths == new_paths and all(_same(old_dir / p, new_dir / p, old_files[p], new_files[p]) for p in new_paths):
+        result.before = result.after = sum(e.items for e in (new_files[p] for p in new_paths) if e is not None)
+        return result
+    read = _reader(result.channel)
+    if read is None:
+        result.note = f"no item reader for channel {result.channel!r}: compared by checksum only"
+        return result
+    try:
+        before = _union(read, old_dir, old_paths)
+        after = _union(read, new_dir, new_paths)
+    except READ_ERRORS as error:
+        result.note = f"cannot read the file ({type(error).__name__}: {str(error)[:80]}): compared by checksum only"
+        return result
+    _compare_items(result, before, after)
+    return result
+
+
+def _union(read: Reader, directory: Path, paths: list[str]) -> dict[str, dict[str, str]]:
+    items: dict[str, dict[str, str]] = {}
+    for path in paths:
+        items.update(read(directory / path))
+    return items
 
 
 def _short(value: str | None, width: int = 60) -> str:
@@ -185,14 +236,15 @@ def format_text(diff: BuildDiff, limit: int = 20) -> str:
     lines = [f"{'channel':8} {'market':6} {'file':24} {'before':>6} {'after':>6} {'added':>6} {'removed':>7} "
              f"{'changed':>7}"]
     for f in diff.files:
-        lines.append(f"{f.channel:8} {f.market or '-':6} {f.path:24} {_count(f.before):>6} {_count(f.after):>6} "
+        lines.append(f"{f.channel:8} {f.market or '-':6} {f.shown_path:24} {_count(f.before):>6} {_count(f.after):>6} "
                      f"{len(f.added):>6} {len(f.removed):>7} {len(f.changed):>7}")
     added, removed, changed = diff.totals()
     lines.append(f"{'total':8} {'':6} {'':24} {'':>6} {'':>6} {added:>6} {removed:>7} {changed:>7}")
     for f in diff.files:
         if f.status == "unchanged":
             continue
-        lines.append(f"\n{f.channel} {f.market or '-'} ({f.path}): {f.status}" + (f" — {f.note}" if f.note else ""))
+        lines.append(f"\n{f.channel} {f.market or '-'} ({f.shown_path}): {f.status}"
+                     + (f" — {f.note}" if f.note else ""))
         for mark, entries in (
             ("~", [f"{sku}  " + "; ".join(f"{name}: {_short(old)} → {_short(new)}"
                                           for name, (old, new) in fields.items())

@@ -38,21 +38,29 @@ def check(
     errors: int,
     policy: GatePolicy,
 ) -> GateResult:
-    """`feeds`: paths in `new` that are channel feeds; `superseded`: paths of `old` this build replaces."""
+    """`feeds`: paths in `new` that are channel feeds; `superseded`: paths of `old` this build replaces.
+
+    A feed split into numbered parts (feedgen.channels.parts) is judged as one: its items summed over its
+    parts, so items moving between parts, or a feed growing into parts or shrinking back into one file,
+    is no drop and no removal."""
     problems: list[str] = []
-    for path in sorted(feeds):
-        entry = new.files[path]
-        before = old.files[path].items if old and path in old.files else None
-        if entry.items == 0:
+    before_feeds = old.feeds() if old else {}
+    for feed, paths in new.feeds(feeds).items():
+        items = sum(new.files[path].items for path in paths)
+        before = sum(old.files[path].items for path in before_feeds[feed]) if old and feed in before_feeds else None
+        name = feed if paths == [feed] else f"{feed} ({len(paths)} parts)"
+        if items == 0:
             was = f" (was {before} items)" if before else ""
-            problems.append(f"{path} would be empty{was}")
-        elif before and (before - entry.items) * 100 > policy.max_drop * before:
-            drop = (before - entry.items) * 100 / before
-            problems.append(f"{path} would drop from {before} to {entry.items} items "
+            problems.append(f"{name} would be empty{was}")
+        elif before and (before - items) * 100 > policy.max_drop * before:
+            drop = (before - items) * 100 / before
+            problems.append(f"{name} would drop from {before} to {items} items "
                             f"(-{drop:.1f} %, limit {policy.max_drop:g} %)")
     if old:
-        for path in sorted(superseded - set(new.files)):
-            problems.append(f"{path} would be removed (it had {old.files[path].items} items)")
+        remaining = set(new.feeds())
+        for feed, paths in old.feeds(superseded).items():
+            if feed not in remaining:
+                problems.append(f"{feed} would be removed (it had {sum(old.files[p].items for p in paths)} items)")
     if policy.max_errors is not None and errors > policy.max_errors:
         problems.append(f"{errors} error diagnostics (limit {policy.max_errors})")
     return GateResult(problems=problems, forced=policy.force and bool(problems))

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from feedgen import __version__
 
@@ -32,6 +32,15 @@ class FileEntry:
     items: int
     bytes: int
     sha256: str
+    # the feed this file is a numbered part of (feedgen.channels.parts: `google/de.xml` for google/de-001.xml);
+    # written only for parts, so an unsplit build's manifest is what it always was
+    part_of: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if self.part_of is None:
+            del data["part_of"]
+        return data
 
 
 @dataclass
@@ -45,7 +54,7 @@ class Manifest:
         payload: dict = {
             "format": FORMAT,
             "feedgen_version": self.feedgen_version,
-            "files": {path: asdict(entry) for path, entry in sorted(self.files.items())},
+            "files": {path: entry.to_json() for path, entry in sorted(self.files.items())},
             "inputs": dict(sorted(self.inputs.items())),
         }
         if self.built_at:
@@ -74,6 +83,19 @@ class Manifest:
     def for_pair(self, channel: str, market: str) -> list[str]:
         return sorted(p for p, e in self.files.items() if e.channel == channel and e.market == market)
 
+    def feeds(self, paths: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """feed -> its files (a whole file is its own feed; parts are grouped under the feed they split),
+        for `paths` (default every file): what the gate, diff and delivery compare."""
+        grouped: dict[str, list[str]] = {}
+        for path in sorted(self.files if paths is None else paths):
+            grouped.setdefault(feed_of(path, self.files.get(path)), []).append(path)
+        return grouped
+
+
+def feed_of(path: str, entry: FileEntry | None) -> str:
+    """The feed a file belongs to: the unsplit name for a part, else the file's own path."""
+    return entry.part_of if entry is not None and entry.part_of else path
+
 
 def sha256_file(path: Path) -> str:
     with path.open("rb") as handle:
@@ -85,10 +107,11 @@ def input_hashes(files: dict[str, Path]) -> dict[str, str]:
     return {key: sha256_file(path) for key, path in sorted(files.items())}
 
 
-def file_entry(path: Path, channel: str, market: str, items: int, written: tuple[int, str] | None = None) -> FileEntry:
+def file_entry(path: Path, channel: str, market: str, items: int, written: tuple[int, str] | None = None,
+               part_of: str | None = None) -> FileEntry:
     """`written`: (bytes, sha256) taken while the file was written (feedgen.publish.stage.Stage), else read now."""
     size, sha256 = written if written is not None else (path.stat().st_size, sha256_file(path))
-    return FileEntry(channel=channel, market=market, items=items, bytes=size, sha256=sha256)
+    return FileEntry(channel=channel, market=market, items=items, bytes=size, sha256=sha256, part_of=part_of)
 
 
 def delivered_manifest(path: Path) -> str | None:

@@ -135,7 +135,7 @@ def prepare(
             manifest.files[path] = previous.files[path]
     for artifact in artifacts:
         manifest.files[artifact.path] = file_entry(stage.path(artifact.path), artifact.channel, artifact.market,
-                                                   artifact.items, stage.written.get(artifact.path))
+                                                   artifact.items, stage.written.get(artifact.path), artifact.part_of)
     text = manifest.to_json().encode("utf-8")
     stage.write_bytes(MANIFEST, text)
 

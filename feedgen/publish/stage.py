@@ -212,6 +212,12 @@ class Stage:
         self.files.append(relative)
         self.written[relative] = (hashed.size, hashed.sha256.hexdigest())
 
+    def remove_file(self, relative: str) -> None:
+        """Take a file this build wrote out of it again (feedgen.channels.parts: a feed cut into parts)."""
+        self.path(relative).unlink(missing_ok=True)
+        self.files = [path for path in self.files if path != relative]
+        self.written.pop(relative, None)
+
     def write_bytes(self, relative: str, data: bytes) -> None:
         with self.open(relative) as handle:
             handle.write(data)

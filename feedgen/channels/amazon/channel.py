@@ -34,13 +34,15 @@ from typing import ClassVar, Iterable, Iterator
 import pandas as pd
 
 from feedgen.channels.amazon.facts import (
-    AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER, footwear_size_value,
+    AGE_RANGES, DEPARTMENTS, FOOTWEAR_SIZE_SYSTEMS, MAX_MESSAGES_PER_FEED, MAX_OTHER_IMAGES, PRODUCT_TYPE, SIZE_GENDER,
+    footwear_size_value,
 )
 from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplace, seller_id
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
+from feedgen.channels.parts import part_name
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
@@ -49,7 +51,6 @@ from feedgen.config.markets import MarketConfig
 from feedgen.load.offer_schema import offer_columns
 from feedgen.text import shorten
 
-MAX_MESSAGES_PER_FEED = 25_000  # listings-feed-schema-v2.json messages.maxItems (changelog 6 May 2025)
 ISSUE_LOCALE = "en_US"  # processing-report language; Amazon falls back to en_US anyway
 MAX_SKU = 40  # Seller Central SKU limit (SPECS.md §4)
 ITEM_NAME_ADVISED = 200  # SPECS.md §4: ≈200 for shoes, UNVERIFIED; a warning only
@@ -186,8 +187,8 @@ class AmazonChannel(Channel):
         groups = _runs(items["style_id"].tolist())
         starts = split_points([size + 1 for _, size in groups] + [1] * len(withdrawals), self.max_messages)
         files = len(starts)
-        names = ([f"amazon/{market.id.lower()}.json"] if files == 1
-                 else [f"amazon/{market.id.lower()}-{n:03d}.json" for n in range(1, files + 1)])
+        whole = f"amazon/{market.id.lower()}.json"
+        names = [whole] if files == 1 else [part_name(whole, n) for n in range(1, files + 1)]
         header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
         messages = itertools.chain(listing_messages(items, groups, market), ((False, dumps(m)[1:]) for m in withdrawals))
         artifacts = []
@@ -202,7 +203,7 @@ class AmazonChannel(Channel):
                     handle.write((b",\n" if batch[0][0] > 1 else b"") + text.encode("utf-8"))
                     children += sum(is_child for _, (is_child, _) in batch)
                 handle.write(b"\n]}\n")
-            artifacts.append(Artifact(self.name, market.id, name, children))
+            artifacts.append(Artifact(self.name, market.id, name, children, None if files == 1 else whole))
         return artifacts
 
 

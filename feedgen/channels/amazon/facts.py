@@ -11,6 +11,10 @@ from decimal import Decimal
 from feedgen.load.pricing import plain_amount
 
 PRODUCT_TYPE = "SHOES"
+# Per feed document: at most 25,000 messages (listings-feed-schema-v2.json messages.maxItems; SP-API changelog
+# "Feed size and rate limit changes for the JSON_LISTINGS_FEED", 6 May 2025: 10,000 -> 25,000). Amazon's Feeds
+# API best practices also *recommend* keeping a feed under 10 MiB; a recommendation, not enforced here.
+MAX_MESSAGES_PER_FEED = 25_000
 VARIATION_THEME = "SIZE/COLOR"  # in the PRODUCT schema's enum; public SHOES builders use it (research Q6, M)
 MAX_OTHER_IMAGES = 8  # other_product_image_locator_1 … _8
 

@@ -16,7 +16,8 @@ from lxml import etree
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
 from feedgen.channels.google_promotions.promotions import CHANNEL as PROMOTIONS, market_promotions, promotion_ids
-from feedgen.channels.google.facts import G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
+from feedgen.channels.parts import SplitFile
+from feedgen.channels.google.facts import FILE_LIMIT, G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
 from feedgen.channels.xmlout import ColumnSerialiser, Field, document_shell
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
@@ -39,6 +40,7 @@ class GoogleChannel(Channel):
     # Max characters of the localized text fields (GMC 6324415 title, 6324468 description, 6324487 color
     # (per colour), 6324410 material); translators see these in the catalogue comments (feedgen.i18n).
     text_limits: ClassVar[dict[str, int]] = {"title": 150, "description": 5000, "color": 40, "material": 200}
+    file_limit = FILE_LIMIT
     inputs: ClassVar[tuple[str, ...]] = (CAMPAIGNS_FILE,)  # the campaigns' promotions: promotion_id
 
     def __init__(self, config) -> None:
@@ -115,14 +117,13 @@ class GoogleChannel(Channel):
         # the promotions Google's promotions feed of this market holds (none where the market has no such feed)
         promotions = (market_promotions(self.campaigns, market, self.as_of)[0]
                       if PROMOTIONS in market.channels else [])
-        with stage.open(relative) as handle:
-            handle.write(head)
+        with SplitFile(stage, relative, head, tail, self.part_limit()) as feed:
             for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
                 chunk = items.iloc[start:start + CHUNK]
                 ids = promotion_ids(promotions, chunk["style_id"].astype(str).tolist()) if promotions else []
-                serialiser.write_items(handle, item_fields(chunk, market, ids), len(chunk), chunk=CHUNK)
-            handle.write(tail)
-        return [Artifact(self.name, market.id, relative, len(items))]
+                feed.write_rows(serialiser.item_rows(item_fields(chunk, market, ids), range(len(chunk))),
+                                chunk["style_id"].tolist())
+        return self.artifacts(market.id, feed.parts())
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:

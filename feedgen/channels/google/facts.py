@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from feedgen.channels.parts import FileLimit
+
 G = "http://base.google.com/ns/1.0"
 # Google requires colour, size, gender and age group for apparel only when targeting these
 # countries (GMC 6324487, 6324492, 6324479, 6324463); elsewhere a missing one limits the item.
@@ -17,3 +19,7 @@ APPAREL_FIELDS: dict[str, frozenset[str]] = {
 }
 MAX_ADDITIONAL_IMAGES = 10
 CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES = 100, 1000  # characters per value, distinct values per label
+# A file data source's file must be under 4 GB, compressed or not, whether uploaded (SFTP: "If your file is
+# larger than 4 GB, split your file into multiple, smaller files", GMC 13813117) or fetched on a schedule
+# (GMC 14991445). Read as decimal gigabytes, the stricter reading: at most 3,999,999,999 bytes.
+FILE_LIMIT = FileLimit(4_000_000_000 - 1, "GMC 13813117 (SFTP upload), GMC 14991445 (scheduled fetch): under 4 GB")

@@ -46,10 +46,10 @@ import pandas as pd
 
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, restore, write_columns
+from feedgen.channels.csvout import needs_neutralising, restore, write_feed
 from feedgen.channels.meta.settings import SETTINGS, layout
 from feedgen.channels.meta.facts import (
-    APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
+    FILE_LIMIT, APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
     MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS, language_code,
 )
 from feedgen.columns import map_distinct
@@ -64,6 +64,7 @@ class MetaChannel(Channel):
     name: ClassVar[str] = "meta"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand", "style_id")
     settings = SETTINGS
+    file_limit = FILE_LIMIT
     reads: ClassVar[frozenset[str]] = offer_columns(
         "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
         "condition", "price", "sale_price", "sale_effective_date", "currency", "brand", "gtin", "gtin_valid", "mpn",
@@ -162,17 +163,19 @@ class MetaChannel(Channel):
     def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         """Column by column (csvout.write_columns): every distinct cell is escaped once."""
         market = market_offers.market
+        limit = self.part_limit()
+        groups = text_list(items["style_id"])
         if self.layout == "per_market":
             path = f"meta/{market.id.lower()}.csv"
-            write_columns(stage, path, FULL_COLUMNS, _full_columns(items, FULL_COLUMNS))
-            return [Artifact(self.name, market.id, path, len(items))]
+            return self.artifacts(market.id, write_feed(stage, path, FULL_COLUMNS, _full_columns(items, FULL_COLUMNS),
+                                                        groups=groups, limit=limit))
 
         artifacts = []
         main_ids = None
         if market.id == self.main_market:
-            write_columns(stage, "meta/main.csv", MAIN_COLUMNS, _full_columns(items, MAIN_COLUMNS))
+            artifacts += self.artifacts("", write_feed(stage, "meta/main.csv", MAIN_COLUMNS,
+                                                       _full_columns(items, MAIN_COLUMNS), groups=groups, limit=limit))
             main_ids = sorted(items["sku"])
-            artifacts.append(Artifact(self.name, "", "meta/main.csv", len(items)))
 
         path = f"meta/country-{market.id.lower()}.csv"
         rejected = sorted(self._rejected.get(market.id, set()))
@@ -197,9 +200,14 @@ class MetaChannel(Channel):
         for column in COUNTRY_COLUMNS:
             values = accepted[column] + archived.get(column, [""] * len(rejected))
             columns.append([values[index] for index in order])
-        write_columns(stage, path, COUNTRY_COLUMNS, columns)
+        # an archived row goes with its style where the market still has it (else it is a group of its own)
+        style_of = dict(zip(text_list(market_offers.offers["sku"]), text_list(market_offers.offers["style_id"]),
+                            strict=True))
+        row_groups = groups + [style_of.get(sku, sku) for sku in rejected]
+        artifacts += self.artifacts(market.id, write_feed(
+            stage, path, COUNTRY_COLUMNS, columns, groups=[row_groups[index] for index in order],
+            counted=[index < len(items) for index in order], limit=limit))
         self._states[market.id] = {"ids": sorted(accepted["id"]), "main_ids": main_ids}
-        artifacts.append(Artifact(self.name, market.id, path, len(items)))
 
         code = language_code(market.language)
         if self._language_writers is not None:
@@ -209,11 +217,10 @@ class MetaChannel(Channel):
         if market.language != self.main_language and writes_language:
             self._languages.add(code)
             path = f"meta/language-{code}.csv"
-            write_columns(stage, path, LANGUAGE_COLUMNS, [
+            artifacts += self.artifacts("", write_feed(stage, path, LANGUAGE_COLUMNS, [
                 text_list(items["sku"]), [code] * len(items),
                 *(text_list(items[field]) for field in ("title", "description", "color", "material")),
-            ])
-            artifacts.append(Artifact(self.name, "", path, len(items)))
+            ], groups=groups, limit=limit))
         return artifacts
 
     def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
@@ -221,7 +228,7 @@ class MetaChannel(Channel):
             return [], []
         main = self._states.get(self.main_market, {}).get("main_ids")
         if main is None:
-            kept = (stage.out_dir / "meta" / "main.csv").exists()
+            kept = any((stage.out_dir / "meta").glob("main*.csv"))  # main.csv, or its parts main-001.csv …
             message = (f"the main feed comes from the default market {self.main_market}, which this build did not include: "
                        + ("the main.csv of an earlier build stays in place" if kept else
                           "there is no main.csv yet, and override feeds alone list nothing; build "

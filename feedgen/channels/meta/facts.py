@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from feedgen.channels.parts import FileLimit
+
 # Meta's language override codes, by ISO 639-1 language (evidence in /tmp/research/channels.md Q1):
 # Meta's official WooCommerce plugin, facebook/facebook-for-woocommerce includes/Locale.php, maps
 # "valid override values for language override feeds"; its tests pin en_GB->en_XX, nl_NL->nl_XX,
@@ -42,3 +44,8 @@ TEXT_FIELDS = ("title", "description", "brand", "mpn", "color", "size", "materia
 
 def language_code(language: str) -> str | None:
     return LANGUAGE_OVERRIDES.get(language)
+
+# Per-file size: Meta's developer pages on catalog feeds (catalog/reference "Supported Feed Formats",
+# guides/scheduled-feeds, product-feed uploads) state no byte limit for a feed file; UNVERIFIED (Commerce
+# Manager help could not be read here). `[meta] max_file_bytes` splits a feed when a setup needs smaller files.
+FILE_LIMIT = FileLimit(None, "none documented in Meta's catalog developer docs (UNVERIFIED)")

@@ -18,9 +18,10 @@ from typing import ClassVar
 import pandas as pd
 
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, read_rows, write_columns
+from feedgen.channels.csvout import needs_neutralising, read_rows, write_feed
 from feedgen.channels.pinterest.facts import (
-    AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
+    FILE_LIMIT, AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED,
+    TEXT_FIELDS,
 )
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
@@ -35,6 +36,7 @@ _RULE_NAMES = {"sku": "id", "style_id": "item_group_id"}  # offer column -> Pint
 class PinterestChannel(Channel):
     name: ClassVar[str] = "pinterest"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link")
+    file_limit = FILE_LIMIT
     reads: ClassVar[frozenset[str]] = offer_columns(
         "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
         "condition", "price", "sale_price", "sale_effective_date", "currency", "brand", "gtin", "gtin_valid", "mpn",
@@ -111,8 +113,9 @@ class PinterestChannel(Channel):
         """Column by column (csvout.write_columns): every distinct cell is escaped once."""
         market = market_offers.market
         path = f"pinterest/{market.id.lower()}.csv"
-        write_columns(stage, path, COLUMNS, feed_columns(items))
-        return [Artifact(self.name, market.id, path, len(items))]
+        parts = write_feed(stage, path, COLUMNS, feed_columns(items), groups=text_list(items["style_id"]),
+                           limit=self.part_limit())
+        return self.artifacts(market.id, parts)
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar

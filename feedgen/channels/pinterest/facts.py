@@ -25,6 +25,8 @@ Pinterest with the market's country, `LOCALES[market.locale]` and currency.
 
 from __future__ import annotations
 
+from feedgen.channels.parts import FileLimit
+
 # The data source's columns, in file order: the 7 required fields first, then the optional ones
 # feedgen fills from the resolved offers (ItemAttributes names, lower case).
 REQUIRED_COLUMNS = ("id", "title", "description", "link", "image_link", "price", "availability")
@@ -55,3 +57,10 @@ LOCALES = {
     "nb_NO": "nb-NO", "sv_SE": "sv-SE", "da_DK": "da-DK", "fi_FI": "fi-FI",
     "de_DE": "de", "nl_NL": "nl", "en_GB": "en-GB", "en_US": "en-US",
 }
+
+# Per-file size: Pinterest's help pages give no byte limit for a data source file. They cap items, not
+# bytes: "a maximum of 5 million products per business profile … we will only process the first 5 million
+# rows in each update", "We also recommend compressing files bigger than 500MB" (help.pinterest.com
+# data-source-setup), and up to 20 million items per retail catalog (before-you-get-started-with-catalogs).
+# So no platform byte limit: `[pinterest] max_file_bytes` splits a feed when a setup needs smaller files.
+FILE_LIMIT = FileLimit(None, "none documented (help.pinterest.com data-source-setup: items, not bytes)")

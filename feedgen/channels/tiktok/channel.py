@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from feedgen.channels.base import NO_REMOVALS, VARIANT_ATTRIBUTES, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, read_rows, write_columns
+from feedgen.channels.csvout import needs_neutralising, read_rows, write_feed
 from feedgen.channels.tiktok.facts import (
-    AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
+    FILE_LIMIT, AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
 )
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
@@ -39,6 +39,7 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D
 class TikTokChannel(Channel):
     name: ClassVar[str] = "tiktok"
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand")
+    file_limit = FILE_LIMIT
     reads: ClassVar[frozenset[str]] = offer_columns(
         "sku", "style_id", "title", "description", "link", "image_link", "additional_image_links", "availability",
         "condition", "price", "sale_price", "sale_effective_date", "currency", "brand", "gtin", "gtin_valid", "mpn",
@@ -100,8 +101,9 @@ class TikTokChannel(Channel):
         """Column by column (csvout.write_columns): every distinct cell is escaped once."""
         market = market_offers.market
         path = f"tiktok/{market.id.lower()}.csv"
-        write_columns(stage, path, COLUMNS, feed_columns(items))
-        return [Artifact(self.name, market.id, path, len(items))]
+        parts = write_feed(stage, path, COLUMNS, feed_columns(items), groups=text_list(items["style_id"]),
+                           limit=self.part_limit())
+        return self.artifacts(market.id, parts)
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar

@@ -33,6 +33,8 @@ formula cells are neutralised (OWASP CSV injection).
 
 from __future__ import annotations
 
+from feedgen.channels.parts import FileLimit
+
 REQUIRED_COLUMNS = ("sku_id", "title", "description", "availability", "condition", "price", "link", "image_link",
                     "brand")
 COLUMNS = (
@@ -48,3 +50,7 @@ SHORTENED = {"title": 150, "description": 5000}  # UNVERIFIED for TikTok: Google
 MAX_ADDITIONAL_IMAGES = 10
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")  # JPEG or PNG
 TEXT_FIELDS = ("title", "description", "brand", "mpn", "color", "size", "material", "product_type")
+
+# Per-file size: TikTok's catalog pages (create-manage-catalogs, catalog-product-parameters) state no byte
+# limit for a data feed file (UNVERIFIED: none found). `[tiktok] max_file_bytes` splits when a setup needs it.
+FILE_LIMIT = FileLimit(None, "none documented (ads.tiktok.com/help/article/create-manage-catalogs)")

@@ -1,0 +1,206 @@
+"""Feeds over a platform's per-file limit are written as numbered parts (feedgen.channels.parts).
+
+Merchant Center takes a file under 4 GB and says to split a bigger one into several files (GMC 13813117,
+SFTP upload; GMC 14991445, scheduled fetch); `[<channel>] max_file_bytes` in markets.toml lowers a limit so
+these tests split small feeds. Every part is checked as the channel's tests check a whole file: Google
+parts parse as RSS 2.0 with the `g:` namespace, CSV parts as RFC 4180 with the channel's header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from feedgen.channels import CHANNELS, read_markets
+from feedgen.channels.google.facts import FILE_LIMIT
+from feedgen.channels.parts import PartLimit, SplitFile, part_name
+from feedgen.errors import InputError
+from feedgen.publish.manifest import Manifest
+from feedgen.publish.stage import Stage
+
+from ..helpers import build_project, google_items
+from ..publishing_helpers import small_project, snapshot
+
+
+def set_limit(project: Path, channel: str, limit: int | str | None) -> None:
+    """`[<channel>] max_file_bytes = limit` in the project's markets.toml (into an existing table if any,
+    replacing an earlier value); None takes the setting out again."""
+    path = project / "product_data" / "markets.toml"
+    text = path.read_text(encoding="utf-8")
+    header = f"[{channel}]\n"
+    line = "" if limit is None else f"max_file_bytes = {limit}\n"
+    if header in text:
+        text = re.sub(rf"(?m)^(\[{channel}\]\n)(max_file_bytes = .*\n)?", lambda m: m[1] + line, text, count=1)
+    elif line:
+        text += f"\n{header}{line}"
+    path.write_text(text, encoding="utf-8")
+
+
+def parts_of(out: Path, feed: str) -> list[str]:
+    manifest = Manifest.read(out)
+    assert manifest is not None
+    return sorted(path for path, entry in manifest.files.items() if entry.part_of == feed)
+
+
+def csv_records(path: Path) -> list[list[str]]:
+    text = path.read_bytes().decode("utf-8")
+    assert text.endswith("\r\n")
+    return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small sample built without a limit: every feed one file."""
+    project = small_project(tmp_path_factory.mktemp("whole"))
+    build_project(project)
+    return project / "output"
+
+
+def test_a_google_feed_over_the_limit_is_numbered_parts_each_a_valid_feed_of_whole_item_groups(whole, tmp_path):
+    project = small_project(tmp_path)
+    size = (whole / "google" / "us.xml").stat().st_size
+    limit = size // 2
+    set_limit(project, "google", limit)
+    build_project(project)
+    out = project / "output"
+    parts = parts_of(out, "google/us.xml")
+    assert parts == [part_name("google/us.xml", n) for n in range(1, len(parts) + 1)] and len(parts) >= 2
+    assert parts[0] == "google/us-001.xml"
+    assert not (out / "google" / "us.xml").exists()
+    manifest = Manifest.read(out)
+    union: dict = {}
+    groups_seen: dict[str, str] = {}
+    for path in parts:
+        data = (out / path).read_bytes()
+        assert len(data) <= limit
+        root = etree.fromstring(data)  # a complete RSS 2.0 document of its own
+        assert root.tag == "rss" and root.get("version") == "2.0"
+        assert root.nsmap["g"] == "http://base.google.com/ns/1.0"
+        channel = root.find("channel")
+        assert [child.tag for child in channel][:3] == ["title", "link", "description"]
+        items = google_items(out / path)
+        assert manifest.files[path].items == len(items) > 0
+        for sku, fields in items.items():
+            group = fields["item_group_id"][0]
+            assert groups_seen.setdefault(group, path) == path, f"item group {group} is in two parts"
+        union.update(items)
+    assert union == google_items(whole / "google" / "us.xml")  # the same items, attribute by attribute
+    # the other markets' feeds are under the limit too? No: every market over it is split, none is left whole
+    for market in ("de", "gb"):
+        if (whole / "google" / f"{market}.xml").stat().st_size > limit:
+            assert parts_of(out, f"google/{market}.xml")
+
+
+@pytest.mark.parametrize("channel, feed, key", [
+    ("pinterest", "pinterest/us.csv", "id"),
+    ("tiktok", "tiktok/us.csv", "sku_id"),
+    ("meta", "meta/main.csv", "id"),
+])
+def test_csv_feeds_split_into_parts_that_each_start_with_the_header(whole, tmp_path, channel, feed, key):
+    project = small_project(tmp_path)
+    limit = (whole / feed).stat().st_size - 1  # the channel's other files are held to it too
+    set_limit(project, channel, limit)
+    build_project(project)
+    out = project / "output"
+    parts = parts_of(out, feed)
+    assert len(parts) >= 2
+    whole_records = csv_records(whole / feed)
+    header = whole_records[0]
+    rows = []
+    manifest = Manifest.read(out)
+    read = CHANNELS[channel].read_items
+    for path in parts:
+        assert (out / path).stat().st_size <= limit
+        records = csv_records(out / path)
+        assert records[0] == header and len(records) > 1
+        assert all(len(record) == len(header) for record in records)
+        rows += records[1:]
+        assert manifest.files[path].items == len(read(out / path))  # archived override rows are not items
+    assert sorted(rows) == sorted(whole_records[1:])
+    group = header.index("item_group_id") if "item_group_id" in header else None
+    if group is not None:
+        owner: dict[str, str] = {}
+        for path in parts:
+            for record in csv_records(out / path)[1:]:
+                assert owner.setdefault(record[group], path) == path
+    union: dict = {}
+    for path in parts:
+        union.update(read(out / path))
+    assert union == read(whole / feed) and {r[header.index(key)] for r in rows} >= set(union)
+
+
+def test_under_the_limit_nothing_changes_and_two_split_builds_are_byte_identical(whole, tmp_path):
+    exact = small_project(tmp_path / "exact")
+    set_limit(exact, "google", (whole / "google" / "us.xml").stat().st_size)  # a file may be exactly the limit
+    build_project(exact)
+    assert (exact / "output" / "google" / "us.xml").read_bytes() == (whole / "google" / "us.xml").read_bytes()
+    assert not parts_of(exact / "output", "google/us.xml")
+
+    builds = []
+    for name in ("one", "two"):
+        project = small_project(tmp_path / name)
+        set_limit(project, "google", (whole / "google" / "us.xml").stat().st_size - 1)
+        set_limit(project, "meta", (whole / "meta" / "main.csv").stat().st_size - 1)
+        build_project(project)
+        builds.append({path: data for path, data in snapshot(project / "output").items()
+                       if path.startswith(tuple(f"{name}/" for name in CHANNELS)) or path == "manifest.json"})
+    assert builds[0] == builds[1]
+    assert any("-00" in path for path in builds[0])
+
+
+def test_an_item_group_bigger_than_the_limit_is_one_line_naming_the_setting(tmp_path):
+    project = small_project(tmp_path)
+    set_limit(project, "google", 2000)
+    with pytest.raises(InputError) as caught:
+        build_project(project)
+    message = str(caught.value)
+    assert "[google] max_file_bytes" in message and "item group" in message and "never divided" in message
+    assert "\n" not in message
+    assert not (project / "output").exists()
+
+
+def test_the_setting_may_lower_a_platform_limit_but_never_raise_it(tmp_path):
+    project = small_project(tmp_path / "above")
+    set_limit(project, "google", FILE_LIMIT.max_bytes + 1)
+    with pytest.raises(InputError) as caught:
+        read_markets(project / "product_data" / "markets.toml")
+    assert "google.max_file_bytes" in str(caught.value) or "max_file_bytes" in str(caught.value)
+    assert "above the platform's limit" in str(caught.value) and "GMC 13813117" in str(caught.value)
+
+    for number, bad in enumerate(('"1 GB"', "0", "1.5", "true")):
+        project = small_project(tmp_path / f"bad{number}")
+        set_limit(project, "google", bad)
+        with pytest.raises(InputError, match="max_file_bytes"):
+            read_markets(project / "product_data" / "markets.toml")
+
+    fresh = small_project(tmp_path / "fresh")
+    set_limit(fresh, "meta", 10**12)  # Meta documents no limit: any positive size is a lowering
+    config = read_markets(fresh / "product_data" / "markets.toml")
+    assert config.project.settings["meta"]["max_file_bytes"] == 10**12
+    assert config.project.settings["meta"]["layout"] == "localized"
+    assert config.project.settings["google"]["max_file_bytes"] is None  # not set: the platform's limit applies
+
+
+def test_split_file_keeps_interleaved_item_groups_whole_in_first_appearance_order(tmp_path):
+    """Rows of one group need not be next to each other: the group still lands in one part, parts are
+    filled in the order groups first appear, and inside a part rows keep the feed's order."""
+    stage = Stage(tmp_path / "out", "Brand", scratch=True)
+    try:
+        rows = [b"a1\n", b"b1\n", b"a2\n", b"c1\n", b"b2\n", b"d1\n"]
+        groups = ["A", "B", "A", "C", "B", "D"]
+        limit = PartLimit(len(b"<h>\n") + len(b"</h>\n") + 12, tmp_path / "markets.toml", "[x] max_file_bytes")
+        with SplitFile(stage, "x/feed.txt", b"<h>\n", b"</h>\n", limit) as feed:
+            feed.write_rows(rows[:3], groups[:3], [True, True, False])
+            feed.write_rows(rows[3:], groups[3:])
+        parts = feed.parts()
+        texts = {part.path: stage.path(part.path).read_bytes() for part in parts}
+        assert texts == {"x/feed-001.txt": b"<h>\na1\nb1\na2\nb2\n</h>\n", "x/feed-002.txt": b"<h>\nc1\nd1\n</h>\n"}
+        assert [(p.items, p.part_of) for p in parts] == [(3, "x/feed.txt"), (2, "x/feed.txt")]
+        assert not stage.path("x/feed.txt").exists() and "x/feed.txt" not in stage.written
+        assert set(stage.written) == set(texts)
+    finally:
+        stage.discard()
