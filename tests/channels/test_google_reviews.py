@@ -431,3 +431,28 @@ def test_pages_quote_a_few_of_the_markets_reviews_and_mark_up_exactly_those(tmp_
 def _instant(text: str) -> float:
     from datetime import datetime
     return -datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()  # newest first
+
+
+def test_a_feed_over_the_limit_goes_in_numbered_parts_each_a_valid_feed(tmp_path) -> None:
+    """One XML file must not exceed 100 MB (GMC 7075038): over the limit (here lowered by the setting) the feed
+    is written as google_reviews/<market>-001.xml …, each part a complete, valid feed, together every review."""
+    from .test_parts import set_limit
+    whole = with_reviews_channel(tmp_path / "whole")
+    build_project(whole, channels=["google_reviews"], market_ids=["NL"], jobs=1)
+    expected = reviews(whole, "nl")
+    split = with_reviews_channel(tmp_path / "split")
+    set_limit(split, "google_reviews", 20_000)
+    result = build_project(split, channels=["google_reviews"], market_ids=["NL"], jobs=1)
+    folder = split / "output" / "google_reviews"
+    parts = sorted(path.name for path in folder.iterdir())
+    assert len(parts) > 1 and parts == [f"nl-{n:03d}.xml" for n in range(1, len(parts) + 1)]
+    found: dict[str, str] = {}
+    for name in parts:
+        path = folder / name
+        assert path.stat().st_size <= 20_000
+        document = etree.parse(str(path))
+        assert schema_2_4().validate(document), schema_2_4().error_log
+        for review in document.iter("review"):
+            found[review.findtext("review_id")] = etree.tostring(review)
+    assert found == {key: etree.tostring(value) for key, value in expected.items()}
+    assert sum(a.items for a in result.artifacts if a.channel == "google_reviews") == len(expected)

@@ -19,12 +19,17 @@ import pandas as pd
 from lxml import etree
 
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals
+from feedgen.channels.parts import SplitFile
+from feedgen.channels.xmlout import document_shell
 from feedgen.channels.google_reviews.facts import (
-    MIN_REVIEWS, RATING_MAX, RATING_MIN, REVIEW_URL_TYPE, SCHEMA_LOCATION, VC, VERSION, XSI,
+    FILE_LIMIT, MIN_REVIEWS, RATING_MAX, RATING_MIN, REVIEW_URL_TYPE, SCHEMA_LOCATION, VC, VERSION, XSI,
 )
 from feedgen.diagnostics import Diagnostic
 from feedgen.load.offer_schema import offer_columns
 from feedgen.load.reviews import FILE_NAME as REVIEWS_FILE, Reviews, for_market, load_reviews
+
+
+CHUNK = 5000  # reviews serialised at once
 
 
 class GoogleReviewsChannel(Channel):
@@ -32,6 +37,7 @@ class GoogleReviewsChannel(Channel):
     reads: ClassVar[frozenset[str]] = offer_columns("sku", "style_id", "title", "link", "brand", "gtin", "gtin_valid",
                                                      "mpn")
     inputs: ClassVar[tuple[str, ...]] = (REVIEWS_FILE,)
+    file_limit = FILE_LIMIT
 
     def __init__(self, config) -> None:
         super().__init__(config)
@@ -78,9 +84,13 @@ class GoogleReviewsChannel(Channel):
             return []
         market = market_offers.market
         relative = f"google_reviews/{market.id.lower()}.xml"
-        with stage.open(relative) as handle:
-            handle.write(feed_document(items, stage.brand))
-        return [Artifact(self.name, market.id, relative, len(items))]
+        head, tail = feed_shell(stage.brand)
+        with SplitFile(stage, relative, head, tail, self.part_limit()) as feed:  # over 100 MB: numbered parts
+            for start in range(0, len(items), CHUNK):
+                records = items.iloc[start:start + CHUNK].to_dict("records")
+                feed.write_rows([review_bytes({str(key): value for key, value in record.items()})
+                                 for record in records], [str(record["review_id"]) for record in records])
+        return self.artifacts(market.id, feed.parts())
 
     def finish(self, stage) -> tuple[list[Artifact], list[Diagnostic]]:
         """What reading reviews.csv found (said once, not per market), and reviews no market can carry."""
@@ -142,16 +152,25 @@ def _distinct(values: pd.Series) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(value) for value in values.tolist() if str(value).strip()))
 
 
-def feed_document(reviews: pd.DataFrame, publisher: str) -> bytes:
-    """The feed, element order as the XSD's xs:sequence (facts.py); lxml escapes every text."""
+def feed_shell(publisher: str) -> tuple[bytes, bytes]:
+    """The feed around its reviews (version, publisher), split where the reviews go (xmlout.document_shell)."""
     root = etree.Element("feed", nsmap={"vc": VC, "xsi": XSI})
     root.set(f"{{{XSI}}}noNamespaceSchemaLocation", SCHEMA_LOCATION)
-    etree.SubElement(root, "version").text = VERSION
-    etree.SubElement(etree.SubElement(root, "publisher"), "name").text = publisher
-    container = etree.SubElement(root, "reviews")
-    for review in reviews.to_dict("records"):
-        container.append(_review({str(key): value for key, value in review.items()}))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    root.text = "\n  "
+    version = etree.SubElement(root, "version")
+    version.text, version.tail = VERSION, "\n  "
+    owner = etree.SubElement(root, "publisher")
+    owner.text, owner.tail = "\n    ", "\n  "
+    name = etree.SubElement(owner, "name")
+    name.text, name.tail = publisher, "\n  "
+    reviews = etree.SubElement(root, "reviews")
+    reviews.text, reviews.tail = "\n", "\n"
+    return document_shell(root, reviews)
+
+
+def review_bytes(review: dict[str, Any]) -> bytes:
+    """One <review>, element order as the XSD's xs:sequence (facts.py); lxml escapes every text."""
+    return etree.tostring(_review(review), encoding="utf-8", pretty_print=True)
 
 
 def _review(review: dict[str, Any]) -> etree._Element:

@@ -41,6 +41,8 @@ Decisions these facts force:
 
 from __future__ import annotations
 
+from feedgen.channels.parts import FileLimit
+
 VERSION = "2.4"
 SCHEMA_LOCATION = f"http://www.google.com/shopping/reviews/schema/product/{VERSION}/product_reviews.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -49,4 +51,5 @@ VC = "http://www.w3.org/2007/XMLSchema-versioning"
 RATING_MIN, RATING_MAX = 1, 5  # `overall min/max`: min is the worst rating, not "no rating"
 REVIEW_URL_TYPE = "group"  # the product page shows all of a product's reviews, not this one alone
 MIN_REVIEWS = 50  # GMC 6098512: fewer and the account is not eligible for product ratings
-MAX_FILE_BYTES = 100 * 1000 * 1000  # GMC 7075038: one XML file, even inside a zip
+# GMC 7075038: one XML file must not exceed 100 MB, even inside a zip; a bigger feed goes as numbered parts
+FILE_LIMIT = FileLimit(100 * 1000 * 1000, "GMC 7075038: a single XML file must not exceed 100 MB")
