@@ -199,4 +199,22 @@ def check_html(relative: str, data: bytes, text: str) -> list[str]:
     return problems
 
 
-CHECKS = {".xml": check_xml, ".csv": check_csv, ".json": check_json, ".html": check_html}
+def check_tsv(relative: str, data: bytes, text: str) -> list[str]:
+    """A tab-delimited text feed (Google promotions, GMC 2906014): LF lines, every line the header's field
+    count (no tab or line break leaked out of a cell), no cell starting like a formula."""
+    problems = []
+    if "\r" in text or not text.endswith("\n"):
+        problems.append("not LF-terminated lines")
+    lines = text.split("\n")[:-1]
+    width = len(lines[0].split("\t")) if lines else 0
+    for number, line in enumerate(lines, 1):
+        cells = line.split("\t")
+        if len(cells) != width:
+            problems.append(f"line {number}: {len(cells)} fields, the header has {width}")
+        for cell in cells:
+            if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
+                problems.append(f"line {number}: a cell starts like a formula: {cell[:20]!r}")
+    return problems
+
+
+CHECKS = {".xml": check_xml, ".csv": check_csv, ".json": check_json, ".html": check_html, ".txt": check_tsv}
