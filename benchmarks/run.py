@@ -74,7 +74,10 @@ def writer_growth(data_dir: Path, market_id: str = "DE", shares: tuple[float, ..
     try:
         for name in sorted(set(market.channels) & set(CHANNELS)):
             channel = CHANNELS[name](sources.config)
+            channel.use_inputs({file: data_dir / file for file in channel.inputs if (data_dir / file).is_file()}, AS_OF)
             items, _ = channel.prepare(market_offers, blocked)
+            if len(items) < len(shares) * 10:  # a few promotions or reviews: no file size to grow
+                continue
             rows = {}
             for share in shares:
                 part = items.iloc[: int(len(items) * share)]
