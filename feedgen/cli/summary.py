@@ -43,8 +43,11 @@ def empty_feeds(result: BuildResult) -> list[str]:
             continue
         reasons = empty_reasons(result.diagnostics, channel, market)
         what = "an empty feed" if (channel, market) in written else "no feed"
+        # a channel whose items are not SKUs (promotions, reviews) says why in market-level diagnostics
+        said = sorted({d.rule_id for d in result.diagnostics if d.channel == channel and d.market == market
+                       and not d.sku})
         why = ("every item was left out: " + ", ".join(f"{rule} ({skus} SKUs)" for rule, skus in reasons)
-               if reasons else "no item of the catalogue reached it")
+               if reasons else "see " + ", ".join(said) if said else "no item of the catalogue reached it")
         lines.append(f"{channel} {market}: {what}, 0 items; {why}")
     return lines
 
