@@ -271,8 +271,9 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
     job = market_job(request, config, sources, stage, previous, reuse or {})
-    job.keep_history(stage_copy(request.out, stage.root))  # recorded in the stage: published with the feeds, or not at all
-    channels, pages, history, plan = job.channels, job.pages, job.history, job.plan
+    history = stage_copy(request.out, stage.root)  # recorded in the stage: published with the feeds, or not at all
+    job.keep_history(history)
+    channels, pages, plan = job.channels, job.pages, job.plan
     to_build = [market for market in markets if not job.fully_reused(market)]
     if request.runner is not None:  # on other machines' workers (feedgen.pipeline.cluster)
         built = request.runner(job, to_build, progress)

@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import re
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 
 SCHEDULER_ENV = "FEEDGEN_SCHEDULER"
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler, and for it to have a worker
+STRAGGLER_WAIT = 30.0  # seconds a failed build waits for the markets still running on workers
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")  # a Path keeps `s3:/bucket` of `s3://bucket`
 Progress = Callable[[str], None]
 
@@ -79,7 +81,8 @@ class Unit:
 def refuse_urls(request: BuildRequest) -> None:
     """A cluster build needs paths every worker mounts; an fsspec URL is refused before anything
     is locked or read."""
-    for path in (request.data_dir, request.catalogue, request.markets, request.mapping, request.locales_dir, request.out):
+    paths = (request.data_dir, request.catalogue, request.markets, request.mapping, request.locales_dir, request.out)
+    for path in paths:
         match = _URL.match(str(path)) if path is not None else None
         if match:
             url = f"{match.group(1)}://{str(path)[match.end():]}"
@@ -153,8 +156,9 @@ class ClusterRunner:
         unit = unit_of(job)
         workers = len(self.client.scheduler_info().get("workers", {}))
         progress(f"building {len(markets)} market(s) on the Dask cluster at {self.address} ({workers} worker(s))")
-        shipped = self.client.scatter(unit, hash=False)
-        futures = [self.client.submit(build_unit, shipped, market.id, key=f"feedgen-{unit.token}-{market.id}",
+        # each task carries the unit (a few KiB to MiB): scattered once instead, it would live on one
+        # worker, and that worker's death would take every market's input with it
+        futures = [self.client.submit(build_unit, unit, market.id, key=f"feedgen-{unit.token}-{market.id}",
                                       priority=len(job.plan[market.id]))  # markets with more channels first
                    for market in markets]
         position = {future.key: index for index, future in enumerate(futures)}
@@ -171,7 +175,9 @@ class ClusterRunner:
                     yield done.pop(following)
                     following += 1
         finally:
-            self.client.cancel(futures + [shipped])
+            self.client.cancel(futures)
+            if following < len(markets):  # failed or interrupted: the build removes the stage next
+                self._stop(unit.token, progress)
             self._forget(unit.token)
 
     def _result(self, future: Any, market: Market, job: MarketJob) -> tuple[MarketBuild, list[str], str]:
@@ -190,10 +196,30 @@ class ClusterRunner:
             raise ClusterFailure(f"market {market.id}: the Dask scheduler at {self.address} cancelled it or went "
                                  f"away; nothing was published, {out}/ is unchanged") from None
 
+    def _stop(self, token: str, progress: Progress) -> None:
+        """Wait (up to STRAGGLER_WAIT) until no worker still runs a market of this build. A cancelled
+        task runs on in its thread; removing the stage under it would let it write a stray half of
+        the stage back beside the output (harmless: the next build removes it, but not clean)."""
+        deadline = time.monotonic() + STRAGGLER_WAIT
+        if running := self._running(token):
+            progress(f"waiting for {running} market(s) still running on the cluster before the stage is removed")
+        while running := self._running(token):
+            if time.monotonic() > deadline:
+                progress(f"{running} market(s) still running on the cluster; not waiting for them any longer")
+                return
+            time.sleep(0.1)
+
+    def _running(self, token: str) -> int:
+        try:
+            counts = self.client.run(running_units, token, on_error="ignore")
+        except Exception:  # noqa: BLE001 - a scheduler that is gone runs nothing of ours any more
+            return 0
+        return sum(count for count in counts.values() if isinstance(count, int))
+
     def _forget(self, token: str) -> None:
         """Let the workers drop this build's catalogue now instead of at the next build."""
         try:
-            self.client.run(forget, token, wait=False)
+            self.client.run(forget, token, on_error="ignore")
         except Exception:  # noqa: BLE001 - best effort: a worker that is gone holds nothing
             pass
 
@@ -266,7 +292,13 @@ def check_worker(unit: Unit, address: str) -> None:
                              f"{sha256[:12]} vs {unit.inputs[key][:12]}): client and workers must see the same files")
 
 
+def running_units(token: str, dask_worker: Any) -> int:
+    """On a worker (its event loop): how many of this build's markets its threads are running."""
+    prefix = f"feedgen-{token}-"
+    return sum(1 for key in list(dask_worker.active_threads.values()) if str(key).startswith(prefix))
+
+
 def forget(token: str) -> None:
-    """On a worker: drop a finished build's job (its catalogue)."""
-    with _LOCK:
-        _JOBS.pop(token, None)
+    """On a worker: drop a finished build's job (its catalogue). Runs on the worker's event loop,
+    so it never waits for the lock a task thread may hold while it loads (a dict pop is atomic)."""
+    _JOBS.pop(token, None)
