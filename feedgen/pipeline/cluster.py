@@ -28,6 +28,7 @@ Dask is imported only here, and only when a scheduler is given (`pip install
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import re
@@ -234,9 +235,11 @@ def unit_of(job: MarketJob) -> Unit:
     shipped = dataclasses.replace(request, data_dir=request.data_dir.resolve(), out=request.out.resolve(),
                                   as_of=sources.as_of, runner=None, **absolute)
     inputs = input_hashes({key: path for key, path in input_files(shipped).items() if path.is_file()})
-    token = hashlib.sha256(f"{job.stage.root.resolve()}\0{sorted(inputs.items())}".encode()).hexdigest()[:16]
-    stage = job.stage
-    return Unit(token, shipped, stage, job.previous, job.reuse, job.history, inputs)
+    stage = copy.copy(job.stage)  # `-o output` stages in ./.feedgen-staging-output.*: relative to this process
+    stage.root, stage.out_dir = stage.root.resolve(), stage.out_dir.resolve()
+    token = hashlib.sha256(f"{stage.root}\0{sorted(inputs.items())}".encode()).hexdigest()[:16]
+    history = job.history.resolve() if job.history is not None else None
+    return Unit(token, shipped, stage, job.previous, job.reuse, history, inputs)
 
 
 _JOBS: dict[str, MarketJob] = {}  # on a worker: the job of the build it is working for

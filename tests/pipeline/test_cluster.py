@@ -71,12 +71,19 @@ def test_a_cluster_build_is_byte_identical_to_a_local_one(project: Path, cluster
 
 
 @pytest.mark.timeout(CLUSTER_TIMEOUT)
-def test_the_scheduler_can_come_from_the_environment(tmp_path: Path, cluster: distributed.Client) -> None:
+def test_the_scheduler_can_come_from_the_environment(tmp_path: Path, cluster: distributed.Client,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """…with the paths as a user types them, relative to the client's working directory (the
+    workers' is another): the output and its stage are where a local build puts them."""
     root = small_project(tmp_path)
-    argv = ["build", "--data", str(root / "product_data"), "-o", str(root / "output"), "--as-of", AS_OF]
+    local = build(root, "--jobs", "1", out=tmp_path / "local")
+    assert local.exit_code == 0, local.output
+    monkeypatch.chdir(root)
+    argv = ["build", "--data", "product_data", "-o", "output", "--as-of", AS_OF]
     result = CliRunner(env={SCHEDULER_ENV: cluster.scheduler.address}).invoke(main, argv, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"on the Dask cluster at {cluster.scheduler.address} (2 worker(s))" in result.output
+    assert snapshot(root / "output") == snapshot(tmp_path / "local")
 
 
 @pytest.mark.timeout(CLUSTER_TIMEOUT)
