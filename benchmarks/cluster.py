@@ -89,7 +89,7 @@ def one_build(data: Path, out: Path, label: str, workers: int, runner: MarketRun
     worker_cpu = {address: seconds - workers_before.get(address, 0.0)
                for address, seconds in (client.run(cpu_seconds) if client is not None else {}).items()}
     work = sum(seconds for stage, seconds in result.timings.items() if stage in MARKET_STAGES)
-    report = {"mode": label, "workers": workers, "wall_s": round(wall, 2),
+    report = {"mode": label, "workers": workers, "out": str(out), "wall_s": round(wall, 2),
               "load_s": round(result.timings.get("load", 0.0), 2),
               "release_publish_s": round(result.timings.get("release", 0.0) + result.timings.get("publish", 0.0), 2),
               "market_work_s": round(work, 2), "peak_pss_mb": memory.report()["tree_pss_mb"]}
@@ -149,9 +149,10 @@ def measure(skus: int, sizes: list[int], scheduler: str | None, root: Path | Non
                     reports.append(best_build(repeat, data, root / f"out-cluster-{size}", "LocalCluster", size,
                                               ClusterRunner(client, cluster.scheduler_address)))
                     client.close()
-        for report, out in zip(reports[1:], ["out-local-2", *(["out-cluster"] if scheduler else
-                                                               [f"out-cluster-{s}" for s in sizes])]):
-            report["identical_to_jobs_1"] = same_tree(reference, root / out)
+        for report in reports:
+            out = Path(report.pop("out"))
+            if out != reference:
+                report["identical_to_jobs_1"] = same_tree(reference, out)
         return reports
     finally:
         if owned:

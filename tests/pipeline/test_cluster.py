@@ -9,6 +9,7 @@ file system, at the same paths for client and workers.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -129,10 +130,22 @@ def _paused_workers(client: distributed.Client) -> dict[str, tuple[int, str]]:
     return {address: found for address, found in client.run(paused).items() if found is not None}
 
 
-def _kill_mid_build(cluster: distributed.Client, argv: list[str]) -> tuple[int, str]:
-    """Run the build `argv` in a process of its own, wait until a worker pauses half-way through
+def _kill_mid_build(cluster: distributed.Client, changed: tuple, out: Path, allowed_failures: int) -> tuple[int, str]:
+    """Build B into `out` in a process of its own, wait until a worker pauses half-way through
     SE's Google feed, SIGKILL that worker (as the OOM killer would); returns the build's exit
-    status and stderr. No other worker pauses after that, so a market run again is built."""
+    status and stderr. No other worker pauses after that, so a market run again is built. The
+    scheduler lets a task outlive `allowed_failures` dead workers meanwhile (Dask's default is 3)."""
+    root, catalogue_b, _ = changed
+    argv = build_argv(root, out, "--catalogue", str(catalogue_b), "--scheduler", cluster.scheduler.address)
+    default = cluster.run_on_scheduler(lambda dask_scheduler: dask_scheduler.allowed_failures)
+    _allowed_failures(cluster, allowed_failures)
+    try:
+        return _kill_the_paused_worker(cluster, argv)
+    finally:
+        _allowed_failures(cluster, default)
+
+
+def _kill_the_paused_worker(cluster: distributed.Client, argv: list[str]) -> tuple[int, str]:
     cluster.run(_pause_at, PAUSE_POINT)
     process = subprocess.Popen(argv, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -157,7 +170,6 @@ def _kill_mid_build(cluster: distributed.Client, argv: list[str]) -> tuple[int, 
 
 
 def _allowed_failures(cluster: distributed.Client, count: int) -> None:
-    """How many dead workers the scheduler lets a task outlive (Dask's default is 3)."""
     cluster.run_on_scheduler(lambda dask_scheduler: setattr(dask_scheduler, "allowed_failures", count))
 
 
@@ -178,12 +190,7 @@ def test_a_killed_worker_fails_the_build_and_leaves_the_published_output(tmp_pat
     output holds the previous build byte for byte, and the next build publishes normally."""
     root, catalogue_b, before = changed
     out = tmp_path / "output"
-    _allowed_failures(cluster, 0)
-    try:
-        status, text = _kill_mid_build(cluster, build_argv(root, out, "--catalogue", str(catalogue_b),
-                                                           "--scheduler", cluster.scheduler.address))
-    finally:
-        _allowed_failures(cluster, 3)
+    status, text = _kill_mid_build(cluster, changed, out, allowed_failures=0)
     assert status == 4, text
     errors = [line for line in text.splitlines() if line.startswith("error:")]
     # SE's, or that of the market queued behind it on the same worker (Dask hands a worker its next task early)
@@ -207,15 +214,10 @@ def test_a_market_whose_worker_died_is_built_again_into_the_same_stage(tmp_path:
     out, expected = tmp_path / "output", tmp_path / "expected"
     shutil.copytree(out, expected)
     assert build(root, "--catalogue", str(catalogue_b), "--jobs", "1", out=expected).exit_code == 0
-    _allowed_failures(cluster, 1)
-    try:
-        status, text = _kill_mid_build(cluster, build_argv(root, out, "--catalogue", str(catalogue_b),
-                                                           "--scheduler", cluster.scheduler.address))
-    finally:
-        _allowed_failures(cluster, 3)
+    status, text = _kill_mid_build(cluster, changed, out, allowed_failures=1)
     assert status == 0, text
     assert snapshot(out) == snapshot(expected)
-    assert leftovers(tmp_path) == [], (text, [(str(p), p.stat().st_mtime, time.time()) for p in tmp_path.glob(".feedgen-staging*/**/*")])
+    assert leftovers(tmp_path) == [], sorted(str(path) for path in tmp_path.glob(".feedgen-*/**/*"))
 
 
 def _free_port() -> int:
@@ -283,3 +285,18 @@ def test_a_worker_that_cannot_see_the_stage_refuses_to_build(tmp_path: Path) -> 
         check_worker(unit, "tcp://w:1")
     with pytest.raises(SetupError, match="the worker runs feedgen .*, the build 0.0.0"):
         check_worker(dataclasses.replace(unit, version="0.0.0"), "tcp://w:1")
+
+
+@pytest.mark.timeout(CLUSTER_TIMEOUT)
+def test_the_cluster_benchmark_runs_on_a_small_catalogue() -> None:
+    """benchmarks/cluster.py must not rot either (no timing assertions, only that it works and
+    that every build it measures is the --jobs 1 build's bytes)."""
+    completed = subprocess.run([sys.executable, str(REPO / "benchmarks" / "cluster.py"), "--skus", "300",
+                                "--workers", "1", "--json"], capture_output=True, text=True,
+                               timeout=CLUSTER_TIMEOUT - 10, check=True)
+    reports = json.loads(completed.stdout)
+    assert [(r["mode"], r["workers"]) for r in reports] == [("local --jobs 1", 1), ("local --jobs 2", 2),
+                                                             ("LocalCluster", 1)]
+    assert all(r["identical_to_jobs_1"] for r in reports[1:])
+    cluster = reports[2]
+    assert cluster["market_phase_s"] > 0 and cluster["client_alone_s"] > 0 and len(cluster["cpu_workers_s"]) == 1
