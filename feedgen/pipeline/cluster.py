@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import logging
 import re
 import threading
 import time
@@ -102,11 +103,15 @@ def cluster_runner(address: str | None, request: BuildRequest,
     refuse_urls(request)
     if request.localizer is not None:
         raise SetupError("--scheduler: a build with a custom localizer cannot run on a cluster")
-    client = connect(address, timeout)
+    client = connect(address, timeout)  # (importing distributed sets its loggers' levels: quiet them after)
+    quiet = logging.getLogger("distributed.client")  # its "failed to reconnect" would be a second line
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         yield ClusterRunner(client, address)
     finally:
         client.close()
+        quiet.setLevel(level)
 
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
