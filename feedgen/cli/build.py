@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from feedgen.pipeline.build import BuildRequest, BuildResult, exit_code, run
+from feedgen.pipeline.cluster import SCHEDULER_ENV, cluster_runner
 from feedgen.cli import options as o
 from feedgen.publish.diff import diff_dirs, format_text
 from feedgen.errors import EXIT_REFUSED, EnvironmentFailure, InputError
@@ -61,7 +62,11 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
 @click.option("--on-removed", type=click.Choice(["delete", "zero-stock"]), default="delete", show_default=True,
               help="What feeds that track removals (Amazon) send for SKUs gone since the last build.")
 @click.option("--full", is_flag=True, help="Build every output again, even those whose inputs did not change since the last build.")
-def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, report, junit, strict, verbose, **options) -> None:
+@click.option("--scheduler", envvar=SCHEDULER_ENV, metavar="tcp://HOST:PORT",
+              help="Build the markets on this Dask cluster; inputs and output on a path every worker mounts. "
+                   f"Default: ${SCHEDULER_ENV}, else here (--jobs).")
+def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, scheduler, report, junit, strict, verbose,
+          **options) -> None:
     """Build every market's feeds and landing pages, check them, and publish them into the output in one step.
 
     Outputs whose inputs did not change since the last published build are kept as they are."""
@@ -71,9 +76,10 @@ def build(out, max_drop, max_errors, force, stamp, dry_run, on_removed, full, re
     check_targets(report, junit)
     release = ReleaseOptions(gate=GatePolicy(max_drop=max_drop, max_errors=max_errors, force=force), stamp=stamp)
     try:
-        result = run(request, dry_run=dry_run, options=release,
-                     progress=lambda message: click.echo(f"… {message}", err=True),
-                     warn=lambda message: click.echo(f"warning: {message}", err=True))
+        with cluster_runner(scheduler, request) as request.runner:
+            result = run(request, dry_run=dry_run, options=release,
+                         progress=lambda message: click.echo(f"… {message}", err=True),
+                         warn=lambda message: click.echo(f"warning: {message}", err=True))
     except OSError as error:  # disk full, permissions: everything was written to a stage that is gone now
         raise EnvironmentFailure(error, out, f"nothing was published, {out}/ is unchanged") from error
     _finish(result, report, junit, strict, verbose)

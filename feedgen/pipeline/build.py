@@ -23,7 +23,8 @@ from feedgen.publish.lock import OutputLock
 from feedgen.publish.manifest import Manifest, input_hashes
 from feedgen.pipeline.incremental import STATE, BuildState, Keys, Part, build_keys, reusable_parts
 from feedgen.interrupt import Interrupted
-from feedgen.pipeline.market_build import PAGES, MarketBuild, MarketJob, build_market, part_names, reused_market, timed
+from feedgen.pipeline.market_build import (PAGES, MarketBuild, MarketJob, MarketRunner, build_market, part_names,
+                                           reused_market, timed)
 from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import Localizer, Sources
 from feedgen.pages import LandingPages
@@ -59,6 +60,7 @@ class BuildRequest:
     catalogue_format: str = "auto"  # see feedgen.load.importers.FORMATS
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
     incremental: bool = True  # take over outputs whose inputs did not change (feedgen.pipeline.incremental)
+    runner: MarketRunner | None = None  # builds the markets elsewhere (feedgen.pipeline.cluster); None: --jobs here
 
     @property
     def paths(self) -> ProjectPaths:
@@ -265,27 +267,19 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
             catalogue: list[Diagnostic] | None = None) -> BuildResult:
     """Every market (reused, in this process or in workers), then each channel's finish.
     `sources` is None only when every part is reused; `catalogue` then holds its diagnostics."""
-    rules = load_rules(request.input_path("rules.toml"), config)  # checked before anything is rendered
     markets = config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
-    pages = _landing_pages(request, config)
+    job = market_job(request, config, sources, stage, previous, reuse or {})
     history = stage_copy(request.out, stage.root)  # recorded in the stage: published with the feeds, or not at all
-    if pages is not None:
-        pages.history = history
-    plan = _plan(request, markets)
-    channels: dict[str, Channel] = {}
-    for market in markets:
-        for name in plan[market.id]:
-            channels.setdefault(name, CHANNELS[name](config))
-    for name, channel in channels.items():
-        channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()},
-                           request.as_of or date.today())
-        channel.plan([market for market in markets if name in plan[market.id]])
-    job = MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse or {}, history)
+    job.keep_history(history)
+    channels, pages, plan = job.channels, job.pages, job.plan
     to_build = [market for market in markets if not job.fully_reused(market)]
-    built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
-                    cost=lambda market: len(plan[market.id]))  # markets with more channels start first
+    if request.runner is not None:  # on other machines' workers (feedgen.pipeline.cluster)
+        built = request.runner(job, to_build, progress)
+    else:
+        built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
+                        cost=lambda market: len(plan[market.id]))  # markets with more channels start first
     with closing(built):  # on an exception (Ctrl-C), the workers are stopped before the stage is removed
         for market in markets:
             market_build = next(built) if market in to_build else reused_market(job, market)
@@ -302,6 +296,27 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         with result.timed(PAGES):
             result.artifacts.extend(pages.finish(stage))
     return result
+
+
+def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,
+               previous: Manifest | None, reuse: dict[str, dict[str, Part]]) -> MarketJob:
+    """What every market's build reads: the rules, the planned channels, the landing pages. Made once
+    by the build, and again from the same inputs by each cluster worker (feedgen.pipeline.cluster),
+    so a market built anywhere sees the same job. Rules and campaigns are checked here, before
+    anything is rendered."""
+    rules = load_rules(request.input_path("rules.toml"), config)
+    pages = _landing_pages(request, config)
+    markets = config.select(request.market_ids)
+    plan = _plan(request, markets)
+    channels: dict[str, Channel] = {}
+    for market in markets:
+        for name in plan[market.id]:
+            channels.setdefault(name, CHANNELS[name](config))
+    for name, channel in channels.items():
+        channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()},
+                           request.as_of or date.today())
+        channel.plan([market for market in markets if name in plan[market.id]])
+    return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse)
 
 
 def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stage, previous: Manifest | None) -> None:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # build imports this module: the request is only a type here
     from feedgen.pipeline.build import BuildRequest
 
 PAGES = "pages"  # the landing pages' part and stage name
+# builds the given markets of a job somewhere else and yields their results in the given order
+MarketRunner = Callable[["MarketJob", list[Market], Callable[[str], None]], Iterator["MarketBuild"]]
 
 
 @contextmanager
@@ -69,6 +71,12 @@ class MarketJob:
     pages: LandingPages | None
     reuse: dict[str, dict[str, Part]] = field(default_factory=dict)  # market -> parts to take over
     history: Path | None = None  # the staged price history (feedgen.resolve.history); None: not recorded
+
+    def keep_history(self, path: Path | None) -> None:
+        """Record the day's prices into the staged history at `path`, which the pages read too."""
+        self.history = path
+        if self.pages is not None:
+            self.pages.history = path
 
     def names(self, market: Market) -> list[str]:
         return part_names(self.plan[market.id], self.pages is not None)
