@@ -65,12 +65,15 @@ def test_html_accepts_escaped_payloads_and_rejects_a_broken_json_ld() -> None:
 def test_tree_flags_forbidden_characters_symlinks_and_unknown_files(tmp_path) -> None:
     (tmp_path / "google").mkdir()
     (tmp_path / "google" / "no.xml").write_text("<rss>\x01</rss>", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
-    (tmp_path / "link.json").symlink_to(tmp_path / "notes.txt")
+    (tmp_path / "notes.md").write_text("hello", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(tmp_path / "notes.md")
+    (tmp_path / "promotions.txt").write_text("a\tb\n=cmd()\tx\ty\n", encoding="utf-8")  # a tab-delimited feed
     problems = check_tree(tmp_path)
     assert any("forbidden character U+0001" in p for p in problems)
-    assert any("notes.txt: unexpected kind" in p for p in problems)
+    assert any("notes.md: unexpected kind" in p for p in problems)
     assert any("link.json: a symlink" in p for p in problems)
+    assert any("promotions.txt: line 2: 3 fields, the header has 2" in p for p in problems)
+    assert any("promotions.txt: line 2: a cell starts like a formula" in p for p in problems)
     before = snapshot(tmp_path)
     (tmp_path / "google" / "new.xml").write_text("<rss/>", encoding="utf-8")
     assert snapshot(tmp_path) != before
