@@ -122,13 +122,19 @@ def check_csv(relative: str, data: bytes, text: str) -> list[str]:
     problems = []
     if again.getvalue() != text:
         problems.append("not canonical RFC 4180 (line ends, quoting or a missing final CRLF)")
-    width = len(rows[0])
+    return problems + table_problems(rows, "record")
+
+
+def table_problems(rows: list[list[str]], unit: str) -> list[str]:
+    """Every row the header's field count (nothing leaked out of a cell), no cell starting like a formula."""
+    problems = []
+    width = len(rows[0]) if rows else 0
     for number, row in enumerate(rows, start=1):
         if len(row) != width:
-            problems.append(f"record {number} has {len(row)} fields, the header {width}")
+            problems.append(f"{unit} {number}: {len(row)} fields, the header has {width}")
         for cell in row:
             if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
-                problems.append(f"record {number}: formula-like cell {cell[:40]!r}")
+                problems.append(f"{unit} {number}: formula-like cell {cell[:40]!r}")
     return problems
 
 
@@ -202,19 +208,8 @@ def check_html(relative: str, data: bytes, text: str) -> list[str]:
 def check_tsv(relative: str, data: bytes, text: str) -> list[str]:
     """A tab-delimited text feed (Google promotions, GMC 2906014): LF lines, every line the header's field
     count (no tab or line break leaked out of a cell), no cell starting like a formula."""
-    problems = []
-    if "\r" in text or not text.endswith("\n"):
-        problems.append("not LF-terminated lines")
-    lines = text.split("\n")[:-1]
-    width = len(lines[0].split("\t")) if lines else 0
-    for number, line in enumerate(lines, 1):
-        cells = line.split("\t")
-        if len(cells) != width:
-            problems.append(f"line {number}: {len(cells)} fields, the header has {width}")
-        for cell in cells:
-            if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
-                problems.append(f"line {number}: a cell starts like a formula: {cell[:20]!r}")
-    return problems
+    problems = [] if text.endswith("\n") and "\r" not in text else ["not LF-terminated lines"]
+    return problems + table_problems([line.split("\t") for line in text.split("\n")[:-1]], "line")
 
 
 CHECKS = {".xml": check_xml, ".csv": check_csv, ".json": check_json, ".html": check_html, ".txt": check_tsv}

@@ -73,7 +73,7 @@ def test_tree_flags_forbidden_characters_symlinks_and_unknown_files(tmp_path) ->
     assert any("notes.md: unexpected kind" in p for p in problems)
     assert any("link.json: a symlink" in p for p in problems)
     assert any("promotions.txt: line 2: 3 fields, the header has 2" in p for p in problems)
-    assert any("promotions.txt: line 2: a cell starts like a formula" in p for p in problems)
+    assert any("promotions.txt: line 2: formula-like cell" in p for p in problems)
     before = snapshot(tmp_path)
     (tmp_path / "google" / "new.xml").write_text("<rss/>", encoding="utf-8")
     assert snapshot(tmp_path) != before
