@@ -125,8 +125,8 @@ def empty_reasons(diagnostics: Iterable[Diagnostic], channel: str, market: str, 
     errors count too: they keep a SKU out of every channel that needs the field."""
     skus: dict[str, set[str]] = {}
     for d in diagnostics:
-        if (d.severity == "error" or d.rule_id == "rules.excluded") and d.channel in ("", channel) \
-                and d.market in ("", market):
+        if (d.severity == "error" or d.rule_id == "rules.excluded") and d.sku and d.channel in ("", channel) \
+                and d.market in ("", market):  # a diagnostic without a SKU left no item out
             skus.setdefault(d.rule_id, set()).add(d.sku)
     ranked = sorted(((rule, len(found)) for rule, found in skus.items()), key=lambda row: (-row[1], row[0]))
     return ranked[:limit]

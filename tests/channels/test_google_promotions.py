@@ -354,3 +354,27 @@ def test_a_promotion_whose_styles_the_market_does_not_sell_is_not_sent(mini_proj
     [found] = [d for d in result.diagnostics if d.rule_id == "google_promotions.products.none"]
     assert found.severity == "warning" and "AS-1010" in found.message and "GMC 6396257" in found.message
     assert not (mini_project / "output" / "google_promotions").exists()
+
+
+def test_a_market_can_have_its_own_long_title_when_its_amount_differs(mini_project) -> None:
+    """GB and US share English but not the money off: `long_title.US` beats `long_title.en` for the US, and
+    without it the English title that names £10 is refused for a $12 promotion, naming the fix."""
+    promotions_toml(mini_project, '''
+[campaigns.promotion]
+starts = 2026-11-16
+money_off = { NOK = 100, SEK = 100, DKK = 80, EUR = 10, GBP = 10, USD = 12 }
+long_title = { en = "£10 off Solstreif sneakers", de = "10 € Rabatt auf Solstreif-Sneaker", nl = "10 euro korting op Solstreif" }
+''')
+    refused = build_project(mini_project, channels=CHANNELS, market_ids=["GB", "US"])
+    [invalid] = [d for d in refused.diagnostics if d.rule_id == "google_promotions.long_title.invalid"]
+    assert invalid.market == "US" and "long_title.US" in invalid.message
+    assert (mini_project / "output" / "google_promotions" / "gb.txt").exists()
+    assert not (mini_project / "output" / "google_promotions" / "us.txt").exists()
+    path = mini_project / "product_data" / "landing_pages.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'long_title = { en = ', 'long_title = { US = "$12 off Solstreif sneakers", en = '), encoding="utf-8")
+    build_project(mini_project, channels=CHANNELS, market_ids=["GB", "US"])
+    (us,) = rows(mini_project / "output" / "google_promotions" / "us.txt")
+    (gb,) = rows(mini_project / "output" / "google_promotions" / "gb.txt")
+    assert (us["long_title"], us["money_off_amount"]) == ("$12 off Solstreif sneakers", "12.00 USD")
+    assert (gb["long_title"], gb["money_off_amount"]) == ("£10 off Solstreif sneakers", "10.00 GBP")

@@ -70,17 +70,21 @@ def market_promotions(campaigns: list[Campaign], market: Market, as_of: date,
                     f"{where}: Google shows no promotions in {market.country} (GMC 2906014); the landing page names "
                     "the discount, no promotions feed is written for this market")
             continue
-        title = promotion.long_title.get(market.language, "")
+        # the market's own title first (GB and US share English but not the amount off), else its language's
+        key = market.id if market.id in promotion.long_title else market.language
+        title = promotion.long_title.get(key, "")
         figure = value_in_title(promotion, market.currency)
         if not title:
             problem("google_promotions.long_title.missing", "error",
                     f"{where}: no promotion long_title in {market.language} (Google wants it in the language of the "
-                    f"country); add long_title.{market.language} to [campaigns.promotion]")
+                    f"country); add long_title.{market.language} (or long_title.{market.id} for this market alone) "
+                    "to [campaigns.promotion]")
             continue
         if figure not in title or len(title) > LONG_TITLE_LIMIT:
             problem("google_promotions.long_title.invalid", "error",
-                    f"{where}: long_title.{market.language} {title!r} must state the discount ({figure}) in at most "
-                    f"{LONG_TITLE_LIMIT} characters (GMC 13838102)")
+                    f"{where}: long_title.{key} {title!r} must state the discount in {market.id} ({figure}) in at "
+                    f"most {LONG_TITLE_LIMIT} characters (GMC 13838102); a market whose amount differs can have its "
+                    f"own: long_title.{market.id}")
             continue
         days = (campaign.valid_until - promotion.starts).days + 1
         if days > MAX_DAYS:
