@@ -35,6 +35,7 @@ from synthetic import write_project  # noqa: E402
 
 from feedgen.pipeline.build import BuildRequest, load_sources, run  # noqa: E402
 from feedgen.pipeline.parallel import default_jobs  # noqa: E402
+from feedgen.pipeline.slices import SLICE_SKUS  # noqa: E402
 from feedgen.channels.google import G, GoogleChannel, item_fields  # noqa: E402
 from feedgen.channels import CHANNELS  # noqa: E402
 from feedgen.channels.xmlout import ColumnSerialiser  # noqa: E402
@@ -88,20 +89,24 @@ def writer_growth(data_dir: Path, market_id: str = "DE", shares: tuple[float, ..
     return report
 
 
-def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
+def measure(skus: int, jobs: int | None, keep: Path | None, build_only: bool = False,
+            slice_skus: int | None = SLICE_SKUS) -> dict:
+    """One size. `build_only`: just the build (wall, stages, memory), for sizes where the extras (a second
+    build, the floor and writer measurements, which resolve a whole market in one process) cost more than
+    the build itself."""
     root = Path(tempfile.mkdtemp(prefix="feedgen-bench-"))
     try:
         data = root / "product_data"
         started = time.perf_counter()
         count = write_project(data, skus, REPO / "product_data")
         generated = time.perf_counter() - started
-        request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF, jobs=jobs)
+        request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF, jobs=jobs, slice_skus=slice_skus)
         with TreeMemory() as memory:
             started = time.perf_counter()
             result = run(request)
             wall = time.perf_counter() - started
         started = time.perf_counter()
-        again = run(request)  # nothing changed: every output is taken over
+        again = None if build_only else run(request)  # nothing changed: every output is taken over
         incremental = time.perf_counter() - started
         items: dict[str, int] = {}
         for artifact in result.artifacts:
@@ -124,13 +129,17 @@ def measure(skus: int, jobs: int | None, keep: Path | None) -> dict:
             "memory": memory.report(),
             "peak_rss_mb": memory.report()["tree_pss_mb"] or memory.report()["parent_rss_mb"],
             "errors": result.diagnostics.errors,
-            "incremental_s": round(incremental, 2),
-            "incremental_reused": len(again.reused),
-            "incremental_share": round(incremental / wall, 4),
-            "google_floor": {k: round(v, 3) if isinstance(v, float) else v
-                             for k, v in google_floor_ratio(data).items()},
-            "writer_growth_mb": writer_growth(data),
+            "slice_skus": slice_skus,
         }
+        if not build_only:
+            report.update({
+                "incremental_s": round(incremental, 2),
+                "incremental_reused": len(again.reused) if again else 0,
+                "incremental_share": round(incremental / wall, 4),
+                "google_floor": {k: round(v, 3) if isinstance(v, float) else v
+                                 for k, v in google_floor_ratio(data).items()},
+                "writer_growth_mb": writer_growth(data),
+            })
         if keep:
             shutil.copytree(root / "output", keep, dirs_exist_ok=True)
         return report
@@ -142,11 +151,14 @@ def print_report(report: dict) -> None:
     memory = report["memory"]
     print(f"\n{report['skus']:,} SKUs × 8 markets, --jobs {report['jobs']}: {report['wall_s']} s wall "
           f"({report['feed_items_per_s']:,} feed items/s), peak memory {memory['tree_pss_mb']} MiB PSS "
-          f"(process tree; RSS sum {memory['tree_rss_sum_mb']} MiB, parent {memory['parent_rss_mb']} MiB, "
-          f"largest worker {memory['largest_worker_rss_mb']} MiB)")
+          f"(process tree; RSS sum {memory['tree_rss_sum_mb']} MiB, parent PSS {memory.get('parent_pss_mb')} MiB, "
+          f"parent RSS {memory['parent_rss_mb']} MiB, largest worker {memory['largest_worker_rss_mb']} MiB; "
+          f"slices of {report.get('slice_skus')} SKUs)")
     print("  stage seconds (summed over workers): " + ", ".join(f"{k} {v}" for k, v in report["stages_s"].items()))
     for channel, rate in report["items_per_s"].items():
         print(f"  {channel:7} {report['items'][channel]:>9,} items  {rate:>9,} items/s  {report['output_mb'][channel]:>8} MiB")
+    if "google_floor" not in report:  # --build-only
+        return
     floor = report["google_floor"]
     print(f"  google writer vs hand-written floor ({floor['items']:,} items): ours {floor['ours_s']} s, "
           f"floor {floor['floor_s']} s, ratio {floor['ratio']}")
@@ -164,9 +176,11 @@ def print_table(reports: list[dict]) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in reports:
         rates = r["items_per_s"]
+        extras = (f"{r['google_floor']['ratio']}× | {r['incremental_s']} s ({r['incremental_share']:.1%})"
+                  if "google_floor" in r else "– | –")
         print(f"| {r['skus']:,} | 8 | {r['jobs']} | {r['wall_s']} | {r['feed_items_per_s']:,} | {rates.get('google', 0):,} "
-              f"| {rates.get('meta', 0):,} | {rates.get('amazon', 0):,} | {r['peak_rss_mb']} "
-              f"| {r['google_floor']['ratio']}× | {r['incremental_s']} s ({r['incremental_share']:.1%}) |")
+              f"| {rates.get('meta', 0):,} | {rates.get('amazon', 0):,} | {r['peak_rss_mb']} | {extras} |")
+    reports = [r for r in reports if "writer_growth_mb" in r]
     print("\n| SKUs | items written (one market) | Google writer adds MiB | Meta writer adds MiB | Amazon writer adds MiB |")
     print("|---:|---|---|---|---|")
     for r in reports:
@@ -183,6 +197,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="markets built in parallel processes (default: the CPU count)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--keep", type=Path, help="copy the output here for inspection")
+    parser.add_argument("--build-only", action="store_true",
+                        help="measure the build alone (no second build, floor or writer measurements): for 1M SKUs")
+    parser.add_argument("--slice-skus", type=int, default=SLICE_SKUS, help="catalogue rows a market is built in at a time")
     args = parser.parse_args()
     if args.sizes:
         reports = []
@@ -190,6 +207,7 @@ def main() -> None:
             command = [sys.executable, __file__, "--skus", str(size), "--json"]
             if args.jobs is not None:
                 command += ["--jobs", str(args.jobs)]
+            command += ["--slice-skus", str(args.slice_skus)] + (["--build-only"] if args.build_only else [])
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             reports.append(json.loads(output))
         for report in reports:
@@ -199,7 +217,7 @@ def main() -> None:
         if not args.json:
             print_table(reports)
         return
-    report = measure(args.skus, args.jobs, args.keep)
+    report = measure(args.skus, args.jobs, args.keep, args.build_only, args.slice_skus)
     if args.json:
         print(json.dumps(report))
     else:

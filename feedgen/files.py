@@ -36,6 +36,10 @@ class OutputStage(Protocol):
         """Remove a file written with `open` from the build (a feed replaced by its parts)."""
         ...
 
+    def rename(self, relative: str, new: str) -> None:
+        """Move a file written with `open` to another name in the build."""
+        ...
+
 
 def checkpoint(name: str) -> None:
     """Test-only: with FEEDGEN_TEST_PAUSE_AT=<name> the process says so on stderr and waits here,

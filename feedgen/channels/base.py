@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Mapping
 
 import pandas as pd
 
-from feedgen.channels.csvout import cell
+from feedgen.channels.csvout import CsvFeed, cell
 from feedgen.channels.parts import SETTING, FileLimit, PartLimit, WrittenPart
 from feedgen.diagnostics import Diagnostic, Severity
 from feedgen.files import OutputStage
@@ -58,6 +59,47 @@ class Removals:
 NO_REMOVALS = Removals()
 
 
+class FeedWriter:
+    """A market's files of one channel, written a slice of the market at a time (whole styles, in SKU order:
+    feedgen.pipeline.slices), so memory follows the slice, not the catalogue. `add` takes a slice's accepted
+    items and its view of the market; `close` ends the files (after the withdrawals of `removed`, for
+    channels that track removals) and says what was written. Used as a context manager, files still open
+    when an error leaves the block are closed and dropped with it."""
+
+    def __init__(self) -> None:
+        self.files = ExitStack()
+
+    def add(self, items: pd.DataFrame, market_offers: MarketOffers) -> None:
+        raise NotImplementedError
+
+    def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
+        raise NotImplementedError
+
+    def __enter__(self) -> FeedWriter:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:
+            self.files.__exit__(kind, error, trace)
+
+
+class CsvFeedWriter(FeedWriter):
+    """A market's one CSV feed: `cells(items)` gives each slice's columns of text, rows grouped by style."""
+
+    def __init__(self, channel: Channel, market: Market, stage: OutputStage, relative: str, header: tuple[str, ...],
+                 cells: Callable[[pd.DataFrame], list[list[str]]]) -> None:
+        super().__init__()
+        self.channel, self.market, self.cells = channel, market, cells
+        self.feed = self.files.enter_context(CsvFeed(stage, relative, header, channel.part_limit()))
+
+    def add(self, items: pd.DataFrame, market_offers: MarketOffers) -> None:
+        self.feed.add(self.cells(items), groups=text_list(items["style_id"]))
+
+    def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
+        self.files.close()
+        return self.channel.artifacts(self.market.id, self.feed.parts())
+
+
 class Channel:
     """A platform, as a subclass of this class (mkdocs' BasePlugin is the model): `prepare` and `write`
     are what every channel implements; every other hook below is a documented no-op, so the build
@@ -96,6 +138,11 @@ class Channel:
     # parts (feedgen.channels.parts). None: the channel's writer does not split by size; otherwise its
     # `[<name>] max_file_bytes` setting may lower the limit (limit_settings), never raise it.
     file_limit: ClassVar[FileLimit | None] = None
+    # True: `open` gives a FeedWriter, and the build hands the market to `prepare` and the writer a slice at a
+    # time (whole styles, in SKU order), then calls `settle`. False: the build gathers the market's offers
+    # (only the `reads` columns) and calls `prepare` and `write` once: for channels whose file is small and
+    # whose rows are not the items (reviews, promotions).
+    streams: ClassVar[bool] = False
 
     def __init__(self, config: MarketConfig) -> None:
         self.config = config
@@ -134,8 +181,20 @@ class Channel:
 
     def write(self, items: pd.DataFrame, market_offers: MarketOffers, stage: OutputStage,
               removed: Removals = NO_REMOVALS) -> list[Artifact]:
-        """Stream the accepted `items` into the stage; `removed` is empty unless `track_removals`."""
+        """Stream the accepted `items` into the stage; `removed` is empty unless `track_removals`.
+        A streaming channel's whole market is one slice through its writer."""
+        with self.open(market_offers.market, stage) as writer:
+            writer.add(items, market_offers)
+            return writer.close(removed)
+
+    def open(self, market: Market, stage: OutputStage) -> FeedWriter:
+        """The writer of a market's files (channels that `streams`)."""
         raise NotImplementedError
+
+    def settle(self, market_id: str) -> list[Diagnostic]:
+        """After a market's last slice: what only the whole market tells (e.g. how many distinct values a
+        column took over every slice `prepare` saw)."""
+        return []
 
     def finish(self, stage: OutputStage) -> tuple[list[Artifact], list[Diagnostic]]:
         """After every market: files that span markets, and what only the whole build can tell."""

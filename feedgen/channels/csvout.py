@@ -122,22 +122,49 @@ def write_feed(stage: OutputStage, relative: str, header: Iterable[str], columns
     """write_columns for a feed: the file, or its numbered parts when it is over `limit` (feedgen.channels.parts;
     `groups`: each row's item group, kept in one part; `counted`: which rows are items, default all).
     Every part starts with the header line."""
-    header = list(header)
-    if len(columns) != len(header):
-        raise ValueError(f"{len(columns)} columns for {len(header)} header fields")
-    count = len(columns[0]) if columns else 0
-    cells = [_quoted(column) for column in columns]
-    if len(cells) == 1:  # the csv module quotes a record that is one empty field, so it is not a blank line
-        cells = [[text or '""' for text in cells[0]]]
-    lines: list[str] = []
-    _writer(lines.append).writerow(header)
-    groups = groups if groups is not None else [""] * count
-    with SplitFile(stage, relative, lines[0].encode("utf-8"), b"", limit) as feed:
+    with CsvFeed(stage, relative, header, limit, chunk) as feed:
+        feed.add(columns, groups=groups, counted=counted)
+    return feed.parts()
+
+
+class CsvFeed:
+    """A CSV feed written a batch of rows at a time (a slice of a market, feedgen.pipeline.slices): the
+    same bytes as one write_feed of all the rows, since a cell's quoting never depends on other rows."""
+
+    def __init__(self, stage: OutputStage, relative: str, header: Iterable[str], limit: PartLimit | None = None,
+                 chunk: int = 10_000) -> None:
+        self.header = list(header)
+        self.chunk = chunk
+        lines: list[str] = []
+        _writer(lines.append).writerow(self.header)
+        self.file = SplitFile(stage, relative, lines[0].encode("utf-8"), b"", limit)
+
+    def __enter__(self) -> CsvFeed:
+        self.file.__enter__()
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self.file.__exit__(kind, error, trace)
+
+    def add(self, columns: Sequence[Sequence[str]], *, groups: Sequence[str] | None = None,
+            counted: Sequence[bool] | None = None) -> None:
+        if len(columns) != len(self.header):
+            raise ValueError(f"{len(columns)} columns for {len(self.header)} header fields")
+        count = len(columns[0]) if columns else 0
+        cells = [_quoted(column) for column in columns]
+        if len(cells) == 1:  # the csv module quotes a record that is one empty field, so it is not a blank line
+            cells = [[text or '""' for text in cells[0]]]
+        groups = groups if groups is not None else [""] * count
+        chunk = self.chunk
         for start in range(0, count, chunk):
             rows = zip(*(column[start:start + chunk] for column in cells))
-            feed.write_rows([(",".join(row) + "\r\n").encode("utf-8") for row in rows], groups[start:start + chunk],
-                            None if counted is None else counted[start:start + chunk])
-    return feed.parts()
+            lines = [(",".join(row) + "\r\n").encode("utf-8") for row in rows]
+            self.file.write_rows(lines, groups[start:start + chunk],
+                                 None if counted is None else counted[start:start + chunk])
+
+    def parts(self) -> list[WrittenPart]:
+        """After the `with` block (feedgen.channels.parts.SplitFile.parts)."""
+        return self.file.parts()
 
 
 @contextmanager

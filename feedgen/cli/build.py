@@ -9,6 +9,7 @@ import click
 
 from feedgen.pipeline.build import BuildRequest, BuildResult, exit_code, run
 from feedgen.pipeline.cluster import SCHEDULER_ENV, cluster_runner
+from feedgen.pipeline.slices import SLICE_SKUS
 from feedgen.cli import options as o
 from feedgen.publish.diff import diff_dirs, format_text
 from feedgen.errors import EXIT_REFUSED, EnvironmentFailure, InputError
@@ -35,6 +36,9 @@ def build_options(function):
                      help="Render the landing pages of product_data/landing_pages.toml."),
         click.option("--pages-only", is_flag=True, help="Only the landing pages (and their price check), no feeds."),
         click.option("-j", "--jobs", type=click.IntRange(1), help="Markets built in parallel processes; default: the CPU count."),
+        click.option("--slice-skus", type=click.IntRange(1), default=SLICE_SKUS, show_default=True,
+                     help="Catalogue rows a market is built in at a time (whole styles): memory follows this, "
+                          "not the catalogue; the output is the same."),
     ]))
 
 
@@ -47,6 +51,7 @@ def _request(options: dict, out: Path = Path("output")) -> BuildRequest:
         o.project_paths(options, out), options.pop("catalogue_format"), market_ids=o.split(options.pop("market_ids")),
         channels=[] if pages_only else channels, as_of=as_of.date() if as_of else None,
         require_reviewed=options.pop("require_reviewed"), pages=options.pop("pages") or pages_only, jobs=options.pop("jobs"),
+        slice_skus=options.pop("slice_skus"),
     )
 
 

@@ -84,44 +84,14 @@ class CatalogueLocalizer:
 
     # ------------------------------------------------------------------ localize
     def localize(self, items: pd.DataFrame, market: Market) -> tuple[pd.DataFrame, list[Diagnostic]]:
-        items = items.copy()
-        source_market = market.language == self.source_language
-        table, found = self._lookup(market)
-        diagnostics: list[Diagnostic] = []
-        if not found and not source_market:
-            return self._untranslated_market(items, market, diagnostics)
+        session = self.session(market)
+        items, diagnostics = session.localize(items)
+        return items, diagnostics + session.finish()
 
-        fallback = "reviewed" if source_market else "source"
-        resolver = _Resolver(table, market.allow_machine_translation, fallback)
-        ranks = {}
-        for field in STYLE_FIELDS:
-            ranks[field] = resolver.apply(items, field, items["style_id"] + ":" + field)
-        for field in VALUE_FIELDS:
-            ranks[field] = resolver.apply(items, field, pd.Series(field, index=items.index))
-        ranks["features"], bullet_statuses = resolver.apply_features(items)
-        rank_frame = pd.DataFrame(ranks, index=items.index)
-        items["text_status"] = rank_frame.max(axis=1).map(STATUS_BY_RANK)
-        names = np.array([STATUS_BY_RANK[rank] for rank in range(len(RANK))], dtype=object)
-        for field in ranks:  # per field, so review mode marks the one changed text, not the whole item
-            items[f"{STATUS_PREFIX}{field}"] = names[rank_frame[field].to_numpy()]
-        items[f"{STATUS_PREFIX}features"] = bullet_statuses
-
-        diagnostics.extend(resolver.invalid_diagnostics(market))
-        if resolver.machine_refused:
-            diagnostics.append(Diagnostic(
-                "i18n.text.machine_not_allowed", "info",
-                f"{len(resolver.machine_refused)} machine translation(s) not used: allow_machine_translation is false",
-                market=market.id,
-            ))
-        if self.require_reviewed:
-            self._require_reviewed(resolver, market, found)
-        untranslated = items["text_status"].eq("source")
-        if untranslated.any() and market.untranslated == "fail":
-            self._fail_untranslated(resolver, market, found)
-        diagnostics.extend(_row_diagnostics(items, rank_frame, market, omit=market.untranslated == "omit"))
-        if untranslated.any() and market.untranslated == "omit":
-            items = items.loc[~untranslated]
-        return items, diagnostics
+    def session(self, market: Market) -> "LocalizeSession":
+        """One market localized a slice of the catalogue at a time (feedgen.pipeline.slices): what is said of
+        the whole market (counts, invalid entries, a refused --require-reviewed) waits for `finish`."""
+        return LocalizeSession(self, market)
 
     def localize_product_type(self, offers: pd.DataFrame, market: Market) -> pd.DataFrame:
         """product_type in the market's language, level by level (msgctxt "product_type").
@@ -154,8 +124,9 @@ class CatalogueLocalizer:
         offers[PRODUCT_TYPE] = map_distinct(offers[PRODUCT_TYPE], path)
         return offers
 
-    def _untranslated_market(self, items, market, diagnostics):
-        """No catalogue for the market's language at all: the market's policy decides, once for all items."""
+    def _no_catalogue(self, market: Market) -> tuple[Path, str]:
+        """No catalogue for the market's language at all: the file expected and a hint naming those found.
+        Raises InputError when the market (or --require-reviewed) cannot publish without one."""
         others = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{PRODUCTS}.po"))
         hint = f" (catalogues found for: {', '.join(others)})" if others else ""
         expected = po_path(self.locales, market.language, PRODUCTS)
@@ -165,21 +136,22 @@ class CatalogueLocalizer:
         if market.untranslated == "fail":
             raise InputError(expected, f"market {market.id} has untranslated = \"fail\" but there is no "
                                        f"{market.language} catalogue{hint}")
-        items["text_status"] = "source"
+        return expected, hint
+
+    def _untranslated_market(self, market: Market, count: int, expected: Path, hint: str) -> Diagnostic:
+        """What a market without a catalogue says, once for its `count` items: the policy decides."""
         if market.untranslated == "omit":
-            diagnostics.append(Diagnostic(
+            return Diagnostic(
                 "i18n.catalogue.missing", "warning",
-                f"no {expected.as_posix()}{hint}: all {len(items)} items left out of this market "
+                f"no {expected.as_posix()}{hint}: all {count} items left out of this market "
                 f"(untranslated = \"omit\"); translate them, or set untranslated = \"source\" to publish "
                 f"{self.source_language} text", market=market.id,
-            ))
-            return items.iloc[0:0], diagnostics
-        diagnostics.append(Diagnostic(
+            )
+        return Diagnostic(
             "i18n.catalogue.missing", "warning",
-            f"no {expected.as_posix()}{hint}: {len(items)} items use the {self.source_language} source text",
+            f"no {expected.as_posix()}{hint}: {count} items use the {self.source_language} source text",
             market=market.id,
-        ))
-        return items, diagnostics
+        )
 
     def _fail_untranslated(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
         pending = sorted((context, text, status) for context, text, status in resolver.unreviewed
@@ -203,6 +175,67 @@ class CatalogueLocalizer:
             f"({machine} machine, {len(pending) - machine} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
             "see `feedgen translations status`",
         )
+
+
+class LocalizeSession:
+    """A market's localization, slice by slice: per-row text and diagnostics from `localize`, what the
+    whole market tells (and a refused --require-reviewed or untranslated = "fail") from `finish`, so
+    a market built in slices says exactly what it says built whole."""
+
+    def __init__(self, localizer: CatalogueLocalizer, market: Market) -> None:
+        self.localizer, self.market = localizer, market
+        self.source_market = market.language == localizer.source_language
+        self.table, self.found = localizer._lookup(market)
+        self.missing = None if self.found or self.source_market else localizer._no_catalogue(market)
+        fallback = "reviewed" if self.source_market else "source"
+        self.resolver = _Resolver(self.table, market.allow_machine_translation, fallback)
+        self.items = 0
+        self.untranslated = False
+
+    def localize(self, items: pd.DataFrame) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        items = items.copy()
+        market = self.market
+        self.items += len(items)
+        if self.missing is not None:
+            items["text_status"] = "source"
+            return (items.iloc[0:0] if market.untranslated == "omit" else items), []
+        resolver = self.resolver
+        ranks = {}
+        for field in STYLE_FIELDS:
+            ranks[field] = resolver.apply(items, field, items["style_id"] + ":" + field)
+        for field in VALUE_FIELDS:
+            ranks[field] = resolver.apply(items, field, pd.Series(field, index=items.index))
+        ranks["features"], bullet_statuses = resolver.apply_features(items)
+        rank_frame = pd.DataFrame(ranks, index=items.index)
+        items["text_status"] = rank_frame.max(axis=1).map(STATUS_BY_RANK)
+        names = np.array([STATUS_BY_RANK[rank] for rank in range(len(RANK))], dtype=object)
+        for field in ranks:  # per field, so review mode marks the one changed text, not the whole item
+            items[f"{STATUS_PREFIX}{field}"] = names[rank_frame[field].to_numpy()]
+        items[f"{STATUS_PREFIX}features"] = bullet_statuses
+        untranslated = items["text_status"].eq("source")
+        self.untranslated |= bool(untranslated.any())
+        diagnostics = _row_diagnostics(items, rank_frame, market, omit=market.untranslated == "omit")
+        if untranslated.any() and market.untranslated == "omit":
+            items = items.loc[~untranslated]
+        return items, diagnostics
+
+    def finish(self) -> list[Diagnostic]:
+        """What only the whole market tells; raises InputError where the market cannot publish."""
+        localizer, market, resolver = self.localizer, self.market, self.resolver
+        if self.missing is not None:
+            return [localizer._untranslated_market(market, self.items, *self.missing)]
+        diagnostics = resolver.invalid_diagnostics(market)
+        if resolver.machine_refused:
+            diagnostics.append(Diagnostic(
+                "i18n.text.machine_not_allowed", "info",
+                f"{len(resolver.machine_refused)} machine translation(s) not used: allow_machine_translation is false",
+                market=market.id,
+            ))
+        if localizer.require_reviewed:
+            localizer._require_reviewed(resolver, market, self.found)
+        if self.untranslated and market.untranslated == "fail":
+            localizer._fail_untranslated(resolver, market, self.found)
+        return diagnostics
 
 
 def for_review(market: Market) -> Market:

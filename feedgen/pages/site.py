@@ -85,10 +85,14 @@ class LandingPages:
         shown, _ = for_market(self.reviews, market.country, offers["sku"], offers["style_id"], market.id)
         return shown
 
+    def hero_styles(self, market: Market) -> set[str]:
+        """The styles the market's pages can show: what a build keeps of each slice for them."""
+        return {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
+
     def render_market(self, market_offers: MarketOffers) -> MarketPages:
         market = market_offers.market
         # a page only shows its hero styles: every lookup below runs on those rows, not the catalogue
-        heroes = {style for campaign in self.campaigns if market.id in campaign.markets for style in campaign.hero_styles}
+        heroes = self.hero_styles(market)
         reviews = self.market_reviews(market_offers.offers, market)
         all_offers = market_offers.offers if reviews is None else with_review_ratings(market_offers.offers, reviews)
         diagnostics: list[Diagnostic] = []

@@ -29,6 +29,7 @@ from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import Localizer, Sources
 from feedgen.pages import LandingPages
 from feedgen.pipeline.parallel import default_jobs, run_all
+from feedgen.pipeline.slices import SLICE_SKUS, catalogue_slices
 from feedgen.config.paths import ProjectPaths
 from feedgen.load.pricing import load_fx_rates, load_price_list
 from feedgen.files import checkpoint
@@ -61,6 +62,7 @@ class BuildRequest:
     mapping: Path | None = None  # mapping file for exports; default DATA/mapping.toml when it exists
     incremental: bool = True  # take over outputs whose inputs did not change (feedgen.pipeline.incremental)
     runner: MarketRunner | None = None  # builds the markets elsewhere (feedgen.pipeline.cluster); None: --jobs here
+    slice_skus: int | None = SLICE_SKUS  # catalogue rows a market is built in at a time (feedgen.pipeline.slices)
 
     @property
     def paths(self) -> ProjectPaths:
@@ -316,7 +318,9 @@ def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | N
         channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()},
                            request.as_of or date.today())
         channel.plan([market for market in markets if name in plan[market.id]])
-    return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse)
+    items = None if sources is None else sources.catalogue.items
+    slices = [] if items is None else catalogue_slices(items["sku"], items["style_id"], request.slice_skus)
+    return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse, slices=slices)
 
 
 def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stage, previous: Manifest | None) -> None:

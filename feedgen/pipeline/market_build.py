@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
+import numpy as np
+import pandas as pd
+
 from feedgen.channels import Channel
-from feedgen.channels.base import NO_REMOVALS, blocked_by_catalogue, reported_errors
+from feedgen.channels.base import NO_REMOVALS, FeedWriter, blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
 from feedgen.resolve.history import DayPrice, day_prices
 from feedgen.pipeline.incremental import RESOLVE, Part
 from feedgen.publish.manifest import Manifest
 from feedgen.config.markets import Market
-from feedgen.resolve.offers import MarketOffers, Sources, resolve
+from feedgen.resolve.offers import MarketOffers, Sources, localize_session, resolve, slices_market
 from feedgen.pages import LandingPages
 from feedgen.publish.stage import Stage
 from feedgen.publish.release import removed_skus
@@ -70,6 +73,7 @@ class MarketJob:
     plan: dict[str, list[str]]  # market id -> its channels in this build
     pages: LandingPages | None
     reuse: dict[str, dict[str, Part]] = field(default_factory=dict)  # market -> parts to take over
+    slices: list[np.ndarray] = field(default_factory=list)  # catalogue rows per slice (feedgen.pipeline.slices)
     history: Path | None = None  # the staged price history (feedgen.resolve.history); None: not recorded
 
     def keep_history(self, path: Path | None) -> None:
@@ -98,59 +102,178 @@ def reused_market(job: MarketJob, market: Market) -> MarketBuild:
 
 
 def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]) -> MarketBuild:
-    """Resolve one market and render the channels and pages the last build cannot give."""
-    request, sources, stage = job.request, job.sources, job.stage
+    """Resolve one market and render the channels and pages the last build cannot give, a slice of the
+    catalogue at a time (feedgen.pipeline.slices): each slice is resolved, passed through each channel's
+    rules and checks, and streamed into its writer, so memory follows the slice, not the catalogue."""
+    sources, stage = job.sources, job.stage
     assert sources is not None
     stored = job.reuse.get(market.id, {})
     built = MarketBuild(market.id)
     already = set(stage.written)
-    progress(f"resolving {market.id}")
-    with timed(built.timings, "resolve"):
-        market_offers = resolve(sources, market)
-    built.parts[RESOLVE] = Part(diagnostics=list(market_offers.diagnostics))
-    if job.history is not None:  # recorded by build.run in market order, so the file is the same whatever the workers
-        built.prices = day_prices(market_offers.offers, market.currency)
-    errors = errors_by_field(sources.catalogue.diagnostics + market_offers.diagnostics)
-    reported = reported_errors(errors)
-    for name in job.plan[market.id]:
-        if name in stored:
-            built.parts[name] = stored[name]
-            built.reused.add(name)
-            continue
-        channel = job.channels[name]
-        part = built.parts[name] = Part()
-        with timed(built.timings, name):
-            # rules.toml: this channel's view of the market (labels, templates, exclusions)
-            offers, rule_diagnostics = apply_rules(job.rules, market_offers.offers, market, name)
-            offers = sources.localizer.localize_product_type(offers, market)  # after the rules, which read the source path
-            part.diagnostics.extend(rule_diagnostics)
-            excluded = frozenset(market_offers.offers["sku"]) - frozenset(offers["sku"])
-            view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
-            blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
-            accepted, diagnostics = channel.prepare(view, blocked)
-            part.diagnostics.extend(diagnostics)
-            progress(f"writing {name} {market.id} ({len(accepted)} items)")
-            removed = NO_REMOVALS
-            if channel.track_removals:
-                # an item a rule excludes from this channel counts as gone from it
-                removed = removed_skus(job.previous, request.out, name, market.id, view.offers["sku"],
-                                       request.on_removed, as_of=sources.as_of)
-                if removed.skus:
-                    progress(f"{name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build ({removed.action})")
-            part.artifacts.extend(channel.write(accepted, view, stage, removed=removed))
-            part.reusable = not removed.skus  # withdrawals go out once: the next build differs
-            part.state = channel.export_state(market.id)
+    session = localize_session(sources.localizer, market)
+    slices: list[np.ndarray | None] = list(job.slices) if slices_market(sources.localizer) and job.slices else [None]
+    catalogue_errors = errors_by_field(sources.catalogue.diagnostics)
+    resolved: list[Diagnostic] = []
+    prices: list[DayPrice] | None = [] if job.history is not None else None
+    with ExitStack() as writers:
+        renders: dict[str, ChannelRender] = {}
+        for name in job.plan[market.id]:
+            if name in stored:
+                built.parts[name] = stored[name]
+                built.reused.add(name)
+            else:
+                progress(f"writing {name} {market.id}")
+                renders[name] = writers.enter_context(ChannelRender(job, job.channels[name], market, built.timings))
+        pages = HeroRows(job.pages, market) if job.pages is not None and PAGES not in stored else None
+        progress(f"resolving {market.id}" + (f" in {len(slices)} slices" if len(slices) > 1 else ""))
+        for rows in slices:
+            with timed(built.timings, "resolve"):
+                market_offers = resolve(sources, market, rows, session)
+            resolved.extend(market_offers.diagnostics)
+            if prices is not None:  # recorded by build.run in market order: the same file whatever the workers
+                prices.extend(day_prices(market_offers.offers, market.currency))
+            errors = merge_errors(catalogue_errors, errors_by_field(market_offers.diagnostics))
+            reported = reported_errors(errors)
+            for render in renders.values():
+                render.add(market_offers, errors, reported)
+            if pages is not None:
+                pages.add(market_offers)
+        with timed(built.timings, "resolve"):
+            resolved.extend(session.finish())  # what the whole market tells; may refuse it (InputError)
+        built.parts[RESOLVE] = Part(diagnostics=resolved)
+        built.prices = prices
+        for name, render in renders.items():
+            built.parts[name] = render.close(progress)
     if job.pages is not None:
         if PAGES in stored:
             built.parts[PAGES] = stored[PAGES]
             built.reused.add(PAGES)
         else:
+            assert pages is not None
             progress(f"rendering landing pages {market.id}")
             with timed(built.timings, PAGES):
-                artifacts, diagnostics = job.pages.write(market_offers, stage)
+                artifacts, diagnostics = job.pages.write(pages.market_offers(resolved), stage)
             built.parts[PAGES] = Part(artifacts, diagnostics, job.pages.export_state(market.id))
+    parts = {name: built.parts[name] for name in job.names(market)}  # in build order: resolve, channels, pages
+    built.parts = parts
     built.written = {path: entry for path, entry in stage.written.items() if path not in already}
     return built
+
+
+class ChannelRender:
+    """One channel of one market, fed a slice at a time: rules.toml's view of the slice, the channel's
+    checks, and its writer (a channel that `streams`); a channel that does not is given the market's offers
+    (its `reads` columns) whole, once every slice is in."""
+
+    def __init__(self, job: MarketJob, channel: Channel, market: Market, timings: dict[str, float]) -> None:
+        self.job, self.channel, self.market, self.timings = job, channel, market, timings
+        assert job.sources is not None
+        self.localizer, self.as_of = job.sources.localizer, job.sources.as_of
+        self.part = Part()
+        self.items = 0
+        self.skus: list[str] = []  # the market's SKUs in this channel's view (for removals)
+        self.writer: FeedWriter | None = None
+        self.gathered: list[tuple[pd.DataFrame, pd.Series]] = []  # a channel that does not stream: its columns
+        self.excluded: set[str] = set()
+        self.reported: set[tuple[str, str]] = set()
+
+    def __enter__(self) -> ChannelRender:
+        if self.channel.streams:
+            with timed(self.timings, self.channel.name):
+                self.writer = self.channel.open(self.market, self.job.stage).__enter__()
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None and self.writer is not None:
+            self.writer.__exit__(kind, error, trace)
+
+    def add(self, market_offers: MarketOffers, errors: dict[str, set[str]],
+            reported: frozenset[tuple[str, str]]) -> None:
+        channel, market = self.channel, self.market
+        with timed(self.timings, channel.name):
+            # rules.toml: this channel's view of the market (labels, templates, exclusions)
+            offers, rule_diagnostics = apply_rules(self.job.rules, market_offers.offers, market, channel.name)
+            offers = self.localizer.localize_product_type(offers, market)  # after the rules, which read the source path
+            self.part.diagnostics.extend(rule_diagnostics)
+            excluded = excluded_skus(market_offers.offers, offers)
+            view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
+            blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
+            if channel.track_removals:
+                self.skus.extend(view.offers["sku"])
+            if self.writer is None:
+                columns = [column for column in offers.columns if column in channel.reads or column in KEYS]
+                self.gathered.append((offers[columns], blocked))
+                self.excluded |= excluded
+                self.reported |= reported
+                return
+            accepted, diagnostics = channel.prepare(view, blocked)
+            self.part.diagnostics.extend(diagnostics)
+            self.writer.add(accepted, view)
+            self.items += len(accepted)
+
+    def close(self, progress: Callable[[str], None]) -> Part:
+        """The channel's part of the market, once every slice is in."""
+        job, channel, market, part = self.job, self.channel, self.market, self.part
+        with timed(self.timings, channel.name):
+            removed = NO_REMOVALS
+            if channel.track_removals:
+                # an item a rule excludes from this channel counts as gone from it
+                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, self.skus,
+                                       job.request.on_removed, as_of=self.as_of)
+                if removed.skus:
+                    progress(f"{channel.name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build "
+                             f"({removed.action})")
+            if self.writer is not None:
+                part.artifacts.extend(self.writer.close(removed))
+                part.diagnostics.extend(channel.settle(market.id))
+            else:
+                offers = pd.concat([offers for offers, _ in self.gathered], ignore_index=True)
+                blocked = pd.concat([blocked for _, blocked in self.gathered], ignore_index=True)
+                self.gathered = []
+                view = MarketOffers(market, offers, [], frozenset(self.excluded), frozenset(self.reported))
+                accepted, diagnostics = channel.prepare(view, blocked)
+                part.diagnostics.extend(diagnostics)
+                self.items = len(accepted)
+                part.artifacts.extend(channel.write(accepted, view, job.stage, removed=removed))
+            part.reusable = not removed.skus  # withdrawals go out once: the next build differs
+            part.state = channel.export_state(market.id)
+        progress(f"wrote {channel.name} {market.id} ({self.items} items)")
+        return part
+
+
+class HeroRows:
+    """The rows of a market's landing pages, gathered slice by slice: a page shows only its campaigns' hero
+    styles, so only their rows are kept."""
+
+    def __init__(self, pages: LandingPages, market: Market) -> None:
+        self.market = market
+        self.heroes = pages.hero_styles(market)
+        self.rows: list[pd.DataFrame] = []
+
+    def add(self, market_offers: MarketOffers) -> None:
+        offers = market_offers.offers
+        self.rows.append(offers[offers["style_id"].isin(self.heroes)])
+
+    def market_offers(self, diagnostics: list[Diagnostic]) -> MarketOffers:
+        return MarketOffers(self.market, pd.concat(self.rows, ignore_index=True), diagnostics)
+
+
+KEYS = ("sku", "style_id")  # what every gathered view keeps
+
+
+def excluded_skus(offers: pd.DataFrame, view: pd.DataFrame) -> frozenset[str]:
+    """The SKUs rules.toml left out of a channel's view (rules only ever take rows away)."""
+    if len(view) == len(offers):
+        return frozenset()
+    return frozenset(offers["sku"].tolist()) - frozenset(view["sku"].tolist())
+
+
+def merge_errors(first: dict[str, set[str]], second: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Two errors_by_field results as one (new sets only where both name a field)."""
+    merged = dict(first)
+    for name, skus in second.items():
+        merged[name] = merged[name] | skus if name in merged else skus
+    return merged
 
 
 def errors_by_field(diagnostics: list[Diagnostic]) -> dict[str, set[str]]:

@@ -218,6 +218,14 @@ class Stage:
         self.files = [path for path in self.files if path != relative]
         self.written.pop(relative, None)
 
+    def rename(self, relative: str, new: str) -> None:
+        """Give a file this build wrote another name (Amazon: a feed written as parts that stayed one file)."""
+        target = self.path(new)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path(relative), target)
+        self.files = [new if path == relative else path for path in self.files]
+        self.written[new] = self.written.pop(relative)
+
     def write_bytes(self, relative: str, data: bytes) -> None:
         with self.open(relative) as handle:
             handle.write(data)

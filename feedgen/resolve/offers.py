@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Protocol
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 
 from feedgen.load.offer_schema import LOCALIZED
@@ -41,8 +42,42 @@ class Localizer(Protocol):
         conditions read the source path."""
 
 
+class LocalizeSession(Protocol):
+    """One market localized slice by slice (a localizer's optional `session(market)`): `localize` per slice,
+    `finish` once for what only the whole market tells. A localizer without `session` is given the whole
+    catalogue in one slice."""
+
+    def localize(self, items: pd.DataFrame) -> tuple[pd.DataFrame, list[Diagnostic]]: ...
+
+    def finish(self) -> list[Diagnostic]: ...
+
+
+class WholeMarket:
+    """The session of a localizer that has none: `localize` as it is, for the one slice it is given."""
+
+    def __init__(self, localizer: Localizer, market: Market) -> None:
+        self.localizer, self.market = localizer, market
+
+    def localize(self, items: pd.DataFrame) -> tuple[pd.DataFrame, list[Diagnostic]]:
+        return self.localizer.localize(items, self.market)
+
+    def finish(self) -> list[Diagnostic]:
+        return []
+
+
+def localize_session(localizer: Localizer, market: Market) -> LocalizeSession:
+    session = getattr(localizer, "session", None)
+    return session(market) if session is not None else WholeMarket(localizer, market)
+
+
+def slices_market(localizer: Localizer) -> bool:
+    """Whether the localizer can take a market a slice at a time (it has `session`)."""
+    return getattr(localizer, "session", None) is not None
+
+
 class SourceTextLocalizer:
-    """No catalogues: every market gets the source text, and each foreign market says so."""
+    """No catalogues: every market gets the source text, and each foreign market says so. It has no
+    `session`, so a build gives it each market whole."""
 
     def __init__(self, source_language: str) -> None:
         self.source_language = source_language
@@ -139,11 +174,18 @@ def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Ma
     return overridden
 
 
-def resolve(sources: Sources, market: Market) -> MarketOffers:
+def resolve(sources: Sources, market: Market, rows: np.ndarray | None = None,
+            session: LocalizeSession | None = None) -> MarketOffers:
+    """The market's offers, sorted by SKU: of the whole catalogue, or of the catalogue `rows` of one slice
+    (feedgen.pipeline.slices) localized through the market's `session`, whose `finish` the caller asks
+    after the last slice (without a session, the whole-market diagnostics come with the offers)."""
     project = sources.config.project
-    items = sources.catalogue.items
+    items = sources.catalogue.items if rows is None else sources.catalogue.items.iloc[rows]
     diagnostics: list[Diagnostic] = []
-    offers, localize_diagnostics = sources.localizer.localize(items, market)
+    if session is None:
+        offers, localize_diagnostics = sources.localizer.localize(items, market)
+    else:
+        offers, localize_diagnostics = session.localize(items)
     diagnostics.extend(localize_diagnostics)
 
     offers["market"] = market.id

@@ -251,6 +251,34 @@ def test_the_build_cross_checks_the_two_files(tmp_path) -> None:
         ("google_promotions.products.orphan", "GB"), ("google_promotions.products.unmapped", "GB")]
 
 
+def test_the_cross_check_reads_a_split_feed_a_block_at_a_time(tmp_path) -> None:
+    """A product feed over Google's file limit is numbered parts (feedgen.channels.parts): the cross-check reads
+    every part, and an element cut by a block's end is still found (blocks of 7 bytes here)."""
+    from feedgen.channels.google_promotions.channel import product_promotion_ids
+    parts = []
+    for number, ids in ((1, ["spring-sale", "a&b"]), (2, ["city-sneakers"])):
+        path = tmp_path / f"gb-00{number}.xml"
+        items = "".join(f"<item><g:id>{n}</g:id><g:promotion_id>{i.replace('&', '&amp;')}</g:promotion_id></item>"
+                        for n, i in enumerate(ids))
+        path.write_text(f'<rss xmlns:g="http://base.google.com/ns/1.0"><channel>{items}</channel></rss>', encoding="utf-8")
+        parts.append(path)
+    assert product_promotion_ids(parts, block=7) == {"spring-sale", "a&b", "city-sneakers"}
+    assert product_promotion_ids(parts) == {"spring-sale", "a&b", "city-sneakers"}
+
+    class Stage:
+        def path(self, relative: str) -> Path:
+            return tmp_path / relative
+    (tmp_path / "google").mkdir()
+    for part in parts:
+        part.rename(tmp_path / "google" / part.name)
+    from feedgen.channels import read_markets
+    from ..conftest import SAMPLE_DATA
+    channel = GooglePromotionsChannel(read_markets(SAMPLE_DATA / "markets.toml"))
+    channel.import_state("GB", ["city-sneakers", "spring-sale"])
+    _, found = channel.finish(Stage())
+    assert [(d.rule_id, d.message.split("'")[1]) for d in found] == [("google_promotions.products.orphan", "a&b")]
+
+
 def test_diff_reads_promotion_files(mini_project) -> None:
     build_project(mini_project, channels=CHANNELS, market_ids=["GB"])
     old = mini_project / "old"

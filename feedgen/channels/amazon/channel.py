@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from typing import ClassVar, Iterable, Iterator
+from typing import Any, BinaryIO, ClassVar, Iterable, Iterator
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplace, seller_id
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
 from feedgen.channels.parts import part_name
 from feedgen.columns import map_distinct
 from feedgen.diagnostics import Diagnostic
@@ -175,36 +175,99 @@ class AmazonChannel(Channel):
     track_removals: ClassVar[bool] = True  # Amazon keeps a listing the feed no longer mentions
     read_items = staticmethod(read_items)
 
-    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
-        """Parents and children of the accepted items, then the withdrawals of removed SKUs (each
-        its own group for the split, so the 25,000-message limit holds for them too)."""
-        market = market_offers.market
-        styles_now = market_offers.offers["style_id"]
-        withdrawals = removal_messages(removed, market, PRODUCT_TYPE, styles_now) if removed.skus else []
-        if items.empty and not withdrawals:
-            return []
+    def open(self, market, stage) -> FeedWriter:
+        return _AmazonFeed(self, market, stage)
+
+
+class _AmazonFeed(FeedWriter):
+    """Parents and children of the accepted items, a slice at a time, then the withdrawals of removed SKUs
+    (each its own group for the split, so the 25,000-message limit holds for them too). Files are cut as
+    `split_points` cuts (whole styles per file); a feed that needs a second file has its first renamed to
+    part 1, and a market with no message gets no file."""
+
+    def __init__(self, channel: AmazonChannel, market, stage) -> None:
+        super().__init__()
+        self.channel, self.market, self.stage = channel, market, stage
+        self.whole = f"amazon/{market.id.lower()}.json"
+        header = {"sellerId": channel.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
+        self.head = b'{"header":' + dumps(header).encode("utf-8") + b',"messages":[\n'
+        self.styles: set[str] = set()  # every style of the market's view: a removed SKU's parent stays if listed
+        self.names: list[str] = []
+        self.children: list[int] = []
+        self.count = 0  # messages in the open file
+        self._open: tuple[Any, BinaryIO] | None = None  # the file being written: its context and handle
+        self.files.callback(self._abandon)
+
+    def add(self, items: pd.DataFrame, market_offers) -> None:
+        self.styles.update(market_offers.offers["style_id"])
+        if items.empty:
+            return
         items = items.sort_values(["style_id", "sku"], kind="stable")
         groups = _runs(items["style_id"].tolist())
-        starts = split_points([size + 1 for _, size in groups] + [1] * len(withdrawals), self.max_messages)
-        files = len(starts)
-        whole = f"amazon/{market.id.lower()}.json"
-        names = [whole] if files == 1 else [part_name(whole, n) for n in range(1, files + 1)]
-        header = {"sellerId": self.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
-        messages = itertools.chain(listing_messages(items, groups, market), ((False, dumps(m)[1:]) for m in withdrawals))
-        artifacts = []
-        for index, name in enumerate(names):
-            end = starts[index + 1] if index + 1 < files else None
-            count = (end - starts[index]) if end is not None else None
-            with stage.open(name) as handle:
-                handle.write(b'{"header":' + dumps(header).encode("utf-8") + b',"messages":[\n')
-                children = 0
-                for batch in _batched(enumerate(itertools.islice(messages, count), start=1), 2000):  # this file's share
-                    text = ",\n".join(f'{{"messageId":{message_id},{body}' for message_id, (_, body) in batch)
-                    handle.write((b",\n" if batch[0][0] > 1 else b"") + text.encode("utf-8"))
-                    children += sum(is_child for _, (is_child, _) in batch)
-                handle.write(b"\n]}\n")
-            artifacts.append(Artifact(self.name, market.id, name, children, None if files == 1 else whole))
-        return artifacts
+        self._write([size + 1 for _, size in groups], listing_messages(items, groups, self.market))
+
+    def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
+        if removed.skus:
+            withdrawals = removal_messages(removed, self.market, PRODUCT_TYPE, self.styles)
+            self._write([1] * len(withdrawals), ((False, dumps(m)[1:]) for m in withdrawals))
+        self._end_file()
+        self.files.close()
+        part_of = None if len(self.names) == 1 else self.whole
+        return [Artifact(self.channel.name, self.market.id, name, children, part_of)
+                for name, children in zip(self.names, self.children, strict=True)]
+
+    def _write(self, sizes: list[int], messages: Iterator[tuple[bool, str]]) -> None:
+        """`sizes`: the messages of each group, in order, as split_points counts them."""
+        limit = self.channel.max_messages
+        for size in sizes:
+            if self._open is None or (self.count and self.count + size > limit):
+                self._next_file()
+            while self.count + size > limit:  # a group alone over the limit fills this file and goes on
+                take = limit - self.count
+                self._put(itertools.islice(messages, take))
+                size -= take
+                self._next_file()
+            self._put(itertools.islice(messages, size))
+
+    def _put(self, messages: Iterable[tuple[bool, str]]) -> None:
+        texts, children, first = [], 0, self.count + 1
+        for message_id, (is_child, body) in enumerate(messages, start=first):
+            texts.append(f'{{"messageId":{message_id},{body}')
+            children += is_child
+        if not texts:
+            return
+        assert self._open is not None
+        handle = self._open[1]
+        handle.write((b",\n" if first > 1 else b"") + ",\n".join(texts).encode("utf-8"))
+        self.count += len(texts)
+        self.children[-1] += children
+
+    def _next_file(self) -> None:
+        self._end_file()
+        if len(self.names) == 1:  # a second file: the first is part 1
+            self.stage.rename(self.whole, part_name(self.whole, 1))
+            self.names[0] = part_name(self.whole, 1)
+        name = self.whole if not self.names else part_name(self.whole, len(self.names) + 1)
+        context = self.stage.open(name)
+        handle = context.__enter__()
+        handle.write(self.head)
+        self._open = (context, handle)
+        self.names.append(name)
+        self.children.append(0)
+        self.count = 0
+
+    def _end_file(self) -> None:
+        if self._open is not None:
+            context, handle = self._open
+            handle.write(b"\n]}\n")
+            self._open = None
+            context.__exit__(None, None, None)
+
+    def _abandon(self) -> None:
+        """After an error: the open file is closed (the stage goes with the failed build)."""
+        if self._open is not None:
+            context, self._open = self._open[0], None
+            context.__exit__(RuntimeError, RuntimeError("abandoned"), None)
 
 
 def _runs(values: list[str]) -> list[tuple[str, int]]:

@@ -14,7 +14,7 @@ import pandas as pd
 from lxml import etree
 
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
 from feedgen.channels.google_promotions.promotions import CHANNEL as PROMOTIONS, market_promotions, promotion_ids
 from feedgen.channels.parts import SplitFile
 from feedgen.channels.google.facts import FILE_LIMIT, G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
@@ -43,10 +43,13 @@ class GoogleChannel(Channel):
     file_limit = FILE_LIMIT
     inputs: ClassVar[tuple[str, ...]] = (CAMPAIGNS_FILE,)  # the campaigns' promotions: promotion_id
 
+    streams = True
+
     def __init__(self, config) -> None:
         super().__init__(config)
         self.campaigns: list[Campaign] = []
         self.as_of = date.today()
+        self._label_values: dict[str, dict[str, set]] = {}  # market -> custom label -> its values so far
 
     def use_inputs(self, paths: Mapping[str, Path], as_of: date) -> None:
         self.campaigns = load_campaigns(paths[CAMPAIGNS_FILE], self.config) if CAMPAIGNS_FILE in paths else []
@@ -98,32 +101,26 @@ class GoogleChannel(Channel):
             check.flag(long, f"google.{label}.shortened", "warning", label,
                        f"{label} was longer than {CUSTOM_LABEL_LIMIT} characters and was shortened")
             items.loc[long, label] = items.loc[long, label].map(lambda text: shorten(text, CUSTOM_LABEL_LIMIT))
-            if items[label].nunique() > CUSTOM_LABEL_VALUES:
-                check.diagnostics.append(Diagnostic(
-                    f"google.{label}.too_many_values", "warning",
-                    f"{label} has {items[label].nunique()} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
-                    market=market.id, channel=self.name, field=label))
+            self._label_values.setdefault(market.id, {}).setdefault(label, set()).update(items[label].dropna().unique())
         image_count = map_distinct(items["additional_image_links"], lambda links: links.count("|") + (links != ""))
         check.flag(image_count > MAX_ADDITIONAL_IMAGES, "google.additional_image_link.too_many", "warning",
                    "additional_image_links", f"only the first {MAX_ADDITIONAL_IMAGES} additional images are sent")
         check.duplicate_variants("google.variant.duplicate")
         return check.accepted(), check.diagnostics
 
-    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
-        market = market_offers.market
-        relative = f"google/{market.id.lower()}.xml"
-        head, tail = _document_shell(market, stage.brand)
-        serialiser = ColumnSerialiser(G, "g")
-        # the promotions Google's promotions feed of this market holds (none where the market has no such feed)
-        promotions = (market_promotions(self.campaigns, market, self.as_of)[0]
-                      if PROMOTIONS in market.channels else [])
-        with SplitFile(stage, relative, head, tail, self.part_limit()) as feed:
-            for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
-                chunk = items.iloc[start:start + CHUNK]
-                ids = promotion_ids(promotions, chunk["style_id"].astype(str).tolist()) if promotions else []
-                feed.write_rows(serialiser.item_rows(item_fields(chunk, market, ids), range(len(chunk))),
-                                chunk["style_id"].tolist())
-        return self.artifacts(market.id, feed.parts())
+    def settle(self, market_id: str) -> list[Diagnostic]:
+        """A custom label with more distinct values over the whole market than Merchant Center uses."""
+        diagnostics = []
+        for label, values in self._label_values.pop(market_id, {}).items():
+            if len(values) > CUSTOM_LABEL_VALUES:
+                diagnostics.append(Diagnostic(
+                    f"google.{label}.too_many_values", "warning",
+                    f"{label} has {len(values)} distinct values; Merchant Center uses at most {CUSTOM_LABEL_VALUES}",
+                    market=market_id, channel=self.name, field=label))
+        return diagnostics
+
+    def open(self, market, stage) -> FeedWriter:
+        return _GoogleFeed(self, market, stage)
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:
@@ -147,6 +144,32 @@ class GoogleChannel(Channel):
             while element.getprevious() is not None:
                 del element.getparent()[0]
         return items
+
+
+class _GoogleFeed(FeedWriter):
+    """One market's feed, a slice at a time: chunks of CHUNK items serialised column by column."""
+
+    def __init__(self, channel: GoogleChannel, market, stage) -> None:
+        super().__init__()
+        self.channel, self.market = channel, market
+        head, tail = _document_shell(market, stage.brand)
+        self.serialiser = ColumnSerialiser(G, "g")
+        # the promotions Google's promotions feed of this market holds (none where the market has no such feed)
+        self.promotions = (market_promotions(channel.campaigns, market, channel.as_of)[0]
+                           if PROMOTIONS in market.channels else [])
+        self.feed = self.files.enter_context(SplitFile(stage, f"google/{market.id.lower()}.xml", head, tail,
+                                                       channel.part_limit()))
+
+    def add(self, items: pd.DataFrame, market_offers) -> None:
+        for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
+            chunk = items.iloc[start:start + CHUNK]
+            ids = promotion_ids(self.promotions, chunk["style_id"].astype(str).tolist()) if self.promotions else []
+            self.feed.write_rows(self.serialiser.item_rows(item_fields(chunk, self.market, ids), range(len(chunk))),
+                                 chunk["style_id"].tolist())
+
+    def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
+        self.files.close()
+        return self.channel.artifacts(self.market.id, self.feed.parts())
 
 
 def _document_shell(market, brand: str) -> tuple[bytes, bytes]:

@@ -17,8 +17,8 @@ from typing import ClassVar
 
 import pandas as pd
 
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, read_rows, write_feed
+from feedgen.channels.base import CsvFeedWriter, FeedWriter, Channel, RuleCheck, text_list
+from feedgen.channels.csvout import needs_neutralising, read_rows
 from feedgen.channels.pinterest.facts import (
     FILE_LIMIT, AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED,
     TEXT_FIELDS,
@@ -35,6 +35,7 @@ _RULE_NAMES = {"sku": "id", "style_id": "item_group_id"}  # offer column -> Pint
 
 class PinterestChannel(Channel):
     name: ClassVar[str] = "pinterest"
+    streams = True
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link")
     file_limit = FILE_LIMIT
     reads: ClassVar[frozenset[str]] = offer_columns(
@@ -109,13 +110,9 @@ class PinterestChannel(Channel):
         items["additional_image_link"] = cells.str[0]
 
     # ------------------------------------------------------------------ files
-    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
-        """Column by column (csvout.write_columns): every distinct cell is escaped once."""
-        market = market_offers.market
-        path = f"pinterest/{market.id.lower()}.csv"
-        parts = write_feed(stage, path, COLUMNS, feed_columns(items), groups=text_list(items["style_id"]),
-                           limit=self.part_limit())
-        return self.artifacts(market.id, parts)
+    def open(self, market, stage) -> FeedWriter:
+        """Column by column (csvout.CsvFeed): every distinct cell of a slice is escaped once."""
+        return CsvFeedWriter(self, market, stage, f"pinterest/{market.id.lower()}.csv", COLUMNS, feed_columns)
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar

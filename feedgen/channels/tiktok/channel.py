@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from feedgen.channels.base import NO_REMOVALS, VARIANT_ATTRIBUTES, Artifact, Channel, Removals, RuleCheck, text_list
-from feedgen.channels.csvout import needs_neutralising, read_rows, write_feed
+from feedgen.channels.base import CsvFeedWriter, FeedWriter, VARIANT_ATTRIBUTES, Channel, RuleCheck, text_list
+from feedgen.channels.csvout import needs_neutralising, read_rows
 from feedgen.channels.tiktok.facts import (
     FILE_LIMIT, AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
 )
@@ -38,6 +38,7 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D
 
 class TikTokChannel(Channel):
     name: ClassVar[str] = "tiktok"
+    streams = True
     required_fields: ClassVar[tuple[str, ...]] = ("price", "title", "description", "image_link", "brand")
     file_limit = FILE_LIMIT
     reads: ClassVar[frozenset[str]] = offer_columns(
@@ -97,13 +98,9 @@ class TikTokChannel(Channel):
                    "allow: they were left out; fix: remove them in the catalogue or its translation")
         items.loc[changed, "title"] = cleaned[changed]
 
-    def write(self, items: pd.DataFrame, market_offers, stage, removed: Removals = NO_REMOVALS) -> list[Artifact]:
-        """Column by column (csvout.write_columns): every distinct cell is escaped once."""
-        market = market_offers.market
-        path = f"tiktok/{market.id.lower()}.csv"
-        parts = write_feed(stage, path, COLUMNS, feed_columns(items), groups=text_list(items["style_id"]),
-                           limit=self.part_limit())
-        return self.artifacts(market.id, parts)
+    def open(self, market, stage) -> FeedWriter:
+        """Column by column (csvout.CsvFeed): every distinct cell of a slice is escaped once."""
+        return CsvFeedWriter(self, market, stage, f"tiktok/{market.id.lower()}.csv", COLUMNS, feed_columns)
 
     @staticmethod
     def read_items(path: Path) -> dict[str, dict[str, str]]:  # type: ignore[override]  # the base's ClassVar

@@ -1,0 +1,45 @@
+"""Slices of the catalogue: whole styles, in the order the feeds list them, so a market is built a slice at a time.
+
+A market's feeds list its items in SKU order (Amazon: by style, then SKU). A slice is a run of catalogue
+rows in SKU order that is cut only where every style before the cut sorts before every style after it,
+so a style's variants stay together and each slice's items, written one slice after the other, are
+exactly the file a whole-market build writes. Only two narrow columns (sku, style_id) are read, once
+per build; each worker then resolves and renders one slice of rows at a time, so its memory is set by
+the slice size, not by the catalogue (issue #19).
+
+A catalogue whose styles interleave in SKU order (style B's SKUs between two of style A's) has fewer
+places to cut: its slices grow until the styles close, up to the whole catalogue, but the bytes stay
+the same.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SLICE_SKUS = 25_000  # catalogue rows per slice (about): a worker's memory follows this, not the catalogue
+
+
+def catalogue_slices(skus: pd.Series, styles: pd.Series, size: int | None = SLICE_SKUS) -> list[np.ndarray]:
+    """Row positions of each slice, in SKU order; `size` rows a slice where a cut is allowed, None: one slice."""
+    count = len(skus)
+    keys = pd.DataFrame({"sku": _text(skus), "style": _text(styles)})
+    order = keys["sku"].to_numpy(dtype=object).argsort(kind="stable")  # resolve's sort_values("sku", kind="stable")
+    if size is None or count <= size:
+        return [order] if count else []
+    ranks = pd.factorize(keys["style"].to_numpy(dtype=object)[order], sort=True)[0]
+    before = np.maximum.accumulate(ranks)  # the highest style up to each row
+    after = np.minimum.accumulate(ranks[::-1])[::-1]  # the lowest style from each row on
+    cuts = np.flatnonzero(before[:-1] < after[1:]) + 1  # a cut before row i: every style so far < every style after
+    slices, start = [], 0
+    for cut in cuts:
+        if cut - start >= size:
+            slices.append(order[start:cut])
+            start = int(cut)
+    slices.append(order[start:])
+    return slices
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """The column as Python strings (a missing value sorts as '')."""
+    return values.astype(object).where(values.notna(), "").map(str)
