@@ -39,6 +39,7 @@ class Artifact:
 VARIANT_ATTRIBUTES = ("color", "size", "size_system", "gender", "age_group", "material", "pattern")
 
 RemovedAction = Literal["delete", "zero_stock"]
+KEYS = ("sku", "style_id")  # what every channel's view of an offer keeps
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,11 @@ class Channel:
     def open(self, market: Market, stage: OutputStage) -> FeedWriter:
         """The writer of a market's files (channels that `streams`)."""
         raise NotImplementedError
+
+    def gather(self, offers: pd.DataFrame) -> pd.DataFrame:
+        """What a channel that does not stream keeps of one slice's offers until its market is whole: its
+        `reads` columns, copied so that the slice's other columns are freed with it."""
+        return offers[[column for column in offers.columns if column in self.reads or column in KEYS]].copy()
 
     def settle(self, market_id: str) -> list[Diagnostic]:
         """After a market's last slice: what only the whole market tells (e.g. how many distinct values a

@@ -39,40 +39,48 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-def _check_text(path: Path, raw: bytes, chunk: int = 1 << 20) -> None:
-    """What `_decode` checks, a megabyte at a time, so a big catalogue is never held as one Python
-    string (4 bytes per character once a single non-Latin-1 character is in it)."""
+def _check_text(path: Path, chunk: int = 1 << 20) -> tuple[bytes, bool]:
+    """What `_decode` checks, read from the file a megabyte at a time, so a big catalogue is never held
+    whole: not as bytes, nor as one Python string (4 bytes per character once a single non-Latin-1
+    character is in it). Returns the first line (for the delimiter) and whether a NUL is in the file."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    blank = True
-    for start in range(0, max(len(raw), 1), chunk):
-        try:
-            text = decoder.decode(raw[start:start + chunk], final=start + chunk >= len(raw))
-        except UnicodeDecodeError:
-            _decode(path, raw)  # raises, naming the offset and row in the whole file
-            raise
-        blank = blank and not text.strip()
+    blank, nul, first = True, False, b""
+    with path.open("rb") as handle:
+        while True:
+            data = handle.read(chunk)
+            if not first:
+                first = data[: data.find(b"\n") + 1 or len(data)]
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                _decode(path, path.read_bytes())  # raises, naming the offset and row in the whole file
+                raise
+            nul = nul or b"\x00" in data
+            blank = blank and not text.strip()
+            if not data:
+                break
     # A NUL is one bad cell (a sloppy export), not a bad file: it is removed like any other control
     # character, with a diagnostic for its row (see load_catalogue).
     if blank:
         raise InputError(path, "the file is empty")
+    return first, nul
 
 
 def read_csv(path: Path) -> pd.DataFrame:
     """A UTF-8 CSV (BOM or not) separated by commas, semicolons or tabs, every cell a string."""
-    raw = path.read_bytes()
-    _check_text(path, raw)
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    first_line_end = raw.find(b"\n") + 1 or len(raw)  # every other line break Python knows comes earlier, if at all
-    header = raw[:first_line_end].decode("utf-8").splitlines()[0]
+    first, nul = _check_text(path)
+    bom = len(codecs.BOM_UTF8) if first.startswith(codecs.BOM_UTF8) else 0
+    header = first[bom:].decode("utf-8", errors="replace").splitlines()[0]  # every other line break comes earlier
     delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
-    # The C parser reads bytes without a Python copy of the whole text; NULs (rare) need the text path.
-    source = io.StringIO(raw.decode("utf-8")) if b"\x00" in raw else io.BytesIO(raw)
     try:
-        return pd.read_csv(
-            source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
-            skipinitialspace=False, engine="python" if delimiter != "," else "c",
-        )
+        with path.open("rb") as handle:
+            handle.seek(bom)
+            # The C parser streams the file's bytes: no copy of the whole file; NULs (rare) need the text path.
+            source = io.StringIO(handle.read().decode("utf-8")) if nul else handle
+            return pd.read_csv(
+                source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+                skipinitialspace=False, engine="python" if delimiter != "," else "c",
+            )
     except (pd.errors.ParserError, csv.Error) as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match[1]) if match else None

@@ -28,12 +28,12 @@ from feedgen.pipeline.market_build import (PAGES, MarketBuild, MarketJob, Market
 from feedgen.config.markets import Market, MarketConfig
 from feedgen.resolve.offers import Localizer, Sources
 from feedgen.pages import LandingPages
-from feedgen.pipeline.parallel import default_jobs, run_all
-from feedgen.pipeline.slices import SLICE_SKUS, catalogue_slices
+from feedgen.pipeline.parallel import default_jobs, run_all, trim_heap
+from feedgen.pipeline.slices import SLICE_SKUS, SpilledCatalogue, catalogue_slices
 from feedgen.config.paths import ProjectPaths
 from feedgen.load.pricing import load_fx_rates, load_price_list
 from feedgen.files import checkpoint
-from feedgen.publish.stage import Stage, recover
+from feedgen.publish.stage import STAGING, Stage, recover
 from feedgen.publish.release import Release, ReleaseOptions, guard_output, prepare
 from feedgen.resolve.rules import load_rules
 from feedgen.load.sizes import load_size_chart
@@ -277,18 +277,28 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     job.keep_history(history)
     channels, pages, plan = job.channels, job.pages, job.plan
     to_build = [market for market in markets if not job.fully_reused(market)]
-    if request.runner is not None:  # on other machines' workers (feedgen.pipeline.cluster)
-        built = request.runner(job, to_build, progress)
-    else:
-        built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
-                        cost=lambda market: len(plan[market.id]))  # markets with more channels start first
-    with closing(built):  # on an exception (Ctrl-C), the workers are stopped before the stage is removed
-        for market in markets:
-            market_build = next(built) if market in to_build else reused_market(job, market)
-            _absorb(result, market_build, job, stage, previous)
-            if market_build.prices is not None:  # opened per market: no connection is open while workers fork
-                with result.timed("history"), PriceHistory(history) as record:
-                    record.record(market.id, sources.as_of, market_build.prices)
+    try:
+        if request.runner is not None:  # on other machines' workers (feedgen.pipeline.cluster)
+            built = request.runner(job, to_build, progress)
+        else:
+            if sources is not None and to_build and len(job.slices) > 1:
+                progress(f"writing the catalogue's {len(job.slices)} slices beside the output")
+                with result.timed("load"):
+                    _spill(job, sources, stage)
+            built = run_all(partial(build_market, job), to_build, request.jobs or default_jobs(), progress, close_fds,
+                            cost=lambda market: len(plan[market.id]))  # markets with more channels start first
+        with closing(built):  # on an exception (Ctrl-C), the workers are stopped before the stage is removed
+            for market in markets:
+                market_build = next(built) if market in to_build else reused_market(job, market)
+                _absorb(result, market_build, job, stage, previous)
+                if market_build.prices is not None:  # opened per market: no connection is open while workers fork
+                    with result.timed("history"), PriceHistory(history) as record:
+                        record.record(market.id, sources.as_of, market_build.day_prices())
+                    market_build.prices = None  # recorded: a market's million prices are not kept to the end
+                    trim_heap()
+    finally:
+        if job.spilled is not None:
+            job.spilled.remove()
     for name, channel in channels.items():
         with result.timed(name):
             artifacts, diagnostics = channel.finish(stage)
@@ -298,6 +308,14 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         with result.timed(PAGES):
             result.artifacts.extend(pages.finish(stage))
     return result
+
+
+def _spill(job: MarketJob, sources: Sources, stage: Stage) -> None:
+    """Move the catalogue's rows to disk, a file per slice, and let go of them here (feedgen.pipeline.slices):
+    the workers forked next read a slice at a time instead of copying the whole catalogue as they touch it."""
+    prefix = f"{STAGING}{stage.out_dir.name}.slices-"  # a killed build's are removed by the next (stage.recover)
+    job.spilled = SpilledCatalogue.write(sources.catalogue.items, job.slices, stage.root.parent, prefix)
+    sources.catalogue.items = sources.catalogue.items.iloc[0:0]
 
 
 def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,

@@ -9,6 +9,7 @@ the files written), so a parallel or incremental build is assembled exactly like
 
 from __future__ import annotations
 
+import pickle
 import time
 from pathlib import Path
 from contextlib import ExitStack, contextmanager
@@ -30,6 +31,8 @@ from feedgen.pages import LandingPages
 from feedgen.publish.stage import Stage
 from feedgen.publish.release import removed_skus
 from feedgen.resolve.rules import RuleSet, apply_rules
+from feedgen.pipeline.parallel import trim_heap
+from feedgen.pipeline.slices import SKU_SEPARATOR, SpilledCatalogue
 
 if TYPE_CHECKING:  # build imports this module: the request is only a type here
     from feedgen.pipeline.build import BuildRequest
@@ -57,7 +60,13 @@ class MarketBuild:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # staged file -> (bytes, sha256)
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
-    prices: list[DayPrice] | None = None  # the day's prices for the history (feedgen.resolve.history); None: reused
+    # the day's prices for the history (feedgen.resolve.history), pickled a slice at a time: a worker holds a
+    # few large buffers, not a million small objects pinning its heap until the market is handed back; None: reused
+    prices: list[bytes] | None = None
+
+    def day_prices(self) -> Iterator[DayPrice]:
+        for chunk in self.prices or []:
+            yield from pickle.loads(chunk)  # noqa: S301 - pickled by this build's own worker
 
 
 @dataclass
@@ -74,6 +83,16 @@ class MarketJob:
     pages: LandingPages | None
     reuse: dict[str, dict[str, Part]] = field(default_factory=dict)  # market -> parts to take over
     slices: list[np.ndarray] = field(default_factory=list)  # catalogue rows per slice (feedgen.pipeline.slices)
+    spilled: SpilledCatalogue | None = None  # the slices' rows on disk, when the building process let go of them
+
+    def slice_items(self, number: int, rows: np.ndarray | None) -> pd.DataFrame | None:
+        """A slice's catalogue rows (None: the whole catalogue)."""
+        if rows is None:
+            return None
+        if self.spilled is not None:
+            return self.spilled.read(number)
+        assert self.sources is not None
+        return self.sources.catalogue.items.iloc[rows]
     history: Path | None = None  # the staged price history (feedgen.resolve.history); None: not recorded
 
     def keep_history(self, path: Path | None) -> None:
@@ -114,7 +133,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     slices: list[np.ndarray | None] = list(job.slices) if slices_market(sources.localizer) and job.slices else [None]
     catalogue_errors = errors_by_field(sources.catalogue.diagnostics)
     resolved: list[Diagnostic] = []
-    prices: list[DayPrice] | None = [] if job.history is not None else None
+    prices: list[bytes] | None = [] if job.history is not None else None
     with ExitStack() as writers:
         renders: dict[str, ChannelRender] = {}
         for name in job.plan[market.id]:
@@ -126,18 +145,20 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
                 renders[name] = writers.enter_context(ChannelRender(job, job.channels[name], market, built.timings))
         pages = HeroRows(job.pages, market) if job.pages is not None and PAGES not in stored else None
         progress(f"resolving {market.id}" + (f" in {len(slices)} slices" if len(slices) > 1 else ""))
-        for rows in slices:
+        for number, rows in enumerate(slices):
             with timed(built.timings, "resolve"):
-                market_offers = resolve(sources, market, rows, session)
+                market_offers = resolve(sources, market, job.slice_items(number, rows), session)
             resolved.extend(market_offers.diagnostics)
             if prices is not None:  # recorded by build.run in market order: the same file whatever the workers
-                prices.extend(day_prices(market_offers.offers, market.currency))
+                prices.append(pickle.dumps(day_prices(market_offers.offers, market.currency), pickle.HIGHEST_PROTOCOL))
             errors = merge_errors(catalogue_errors, errors_by_field(market_offers.diagnostics))
             reported = reported_errors(errors)
             for render in renders.values():
                 render.add(market_offers, errors, reported)
             if pages is not None:
                 pages.add(market_offers)
+            del market_offers
+            trim_heap()  # the slice's memory back to the OS: a worker's footprint follows the slice
         with timed(built.timings, "resolve"):
             resolved.extend(session.finish())  # what the whole market tells; may refuse it (InputError)
         built.parts[RESOLVE] = Part(diagnostics=resolved)
@@ -171,7 +192,7 @@ class ChannelRender:
         self.localizer, self.as_of = job.sources.localizer, job.sources.as_of
         self.part = Part()
         self.items = 0
-        self.skus: list[str] = []  # the market's SKUs in this channel's view (for removals)
+        self.skus: list[str] = []  # the market's SKUs in this channel's view (for removals), one string a slice
         self.writer: FeedWriter | None = None
         self.gathered: list[tuple[pd.DataFrame, pd.Series]] = []  # a channel that does not stream: its columns
         self.excluded: set[str] = set()
@@ -199,10 +220,10 @@ class ChannelRender:
             view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
             blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
             if channel.track_removals:
-                self.skus.extend(view.offers["sku"])
+                self.skus.append(SKU_SEPARATOR.join(view.offers["sku"].tolist()))
             if self.writer is None:
-                columns = [column for column in offers.columns if column in channel.reads or column in KEYS]
-                self.gathered.append((offers[columns], blocked))
+                kept = channel.gather(offers)
+                self.gathered.append((kept, blocked.loc[kept.index]))
                 self.excluded |= excluded
                 self.reported |= reported
                 return
@@ -218,7 +239,8 @@ class ChannelRender:
             removed = NO_REMOVALS
             if channel.track_removals:
                 # an item a rule excludes from this channel counts as gone from it
-                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, self.skus,
+                skus = (sku for part in self.skus if part for sku in part.split(SKU_SEPARATOR))
+                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, skus,
                                        job.request.on_removed, as_of=self.as_of)
                 if removed.skus:
                     progress(f"{channel.name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build "
@@ -256,9 +278,6 @@ class HeroRows:
 
     def market_offers(self, diagnostics: list[Diagnostic]) -> MarketOffers:
         return MarketOffers(self.market, pd.concat(self.rows, ignore_index=True), diagnostics)
-
-
-KEYS = ("sku", "style_id")  # what every gathered view keeps
 
 
 def excluded_skus(offers: pd.DataFrame, view: pd.DataFrame) -> frozenset[str]:

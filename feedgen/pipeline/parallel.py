@@ -54,7 +54,7 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
         for item in items:
             yield work(item, progress)
         return
-    _trim_heap()
+    trim_heap()
     context = multiprocessing.get_context("fork")
     pending = deque(sorted(range(len(items)), key=lambda index: -cost(items[index])) if cost else range(len(items)))
     workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
@@ -124,9 +124,10 @@ def _worker(work: Work, items: Sequence[Item], connection: Connection, close_fds
         connection.close()
 
 
-def _trim_heap() -> None:
-    """Give the heap's free pages back to the OS before forking (glibc's malloc_trim): loading a
-    catalogue frees more than it keeps, and every worker would otherwise map that garbage too."""
+def trim_heap() -> None:
+    """Give the heap's free pages back to the OS (glibc's malloc_trim): before forking, as loading a
+    catalogue frees more than it keeps and every worker would otherwise map that garbage too; and after
+    each slice of a market, whose frees are scattered between the few objects that live on."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # pragma: no cover - not glibc

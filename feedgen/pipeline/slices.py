@@ -14,9 +14,15 @@ the same.
 
 from __future__ import annotations
 
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+SKU_SEPARATOR = "\0"  # never in a SKU (the catalogue removes what XML cannot carry): joins a slice's SKUs
 SLICE_SKUS = 25_000  # catalogue rows per slice (about): a worker's memory follows this, not the catalogue
 
 
@@ -43,3 +49,33 @@ def catalogue_slices(skus: pd.Series, styles: pd.Series, size: int | None = SLIC
 def _text(values: pd.Series) -> pd.Series:
     """The column as Python strings (a missing value sorts as '')."""
     return values.astype(object).where(values.notna(), "").map(str)
+
+
+class SpilledCatalogue:
+    """The catalogue's rows written to disk a slice at a time, so the building process need not hold them:
+    forked workers read one slice at a time instead of inheriting the whole catalogue (whose Python strings
+    each worker would copy page by page as it touches them). The files are this build's own, in a private
+    directory beside the stage, named so that a killed build's leftovers are removed by the next one
+    (feedgen.publish.stage.recover)."""
+
+    def __init__(self, directory: Path, count: int) -> None:
+        self.directory, self.count = directory, count
+
+    @classmethod
+    def write(cls, items: pd.DataFrame, slices: list[np.ndarray], parent: Path, prefix: str) -> SpilledCatalogue:
+        directory = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        try:
+            for number, rows in enumerate(slices):
+                with (directory / f"{number:05d}.pickle").open("wb") as handle:
+                    pickle.dump(items.iloc[rows], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        return cls(directory, len(slices))
+
+    def read(self, number: int) -> pd.DataFrame:
+        with (self.directory / f"{number:05d}.pickle").open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - written by this build into its private directory
+
+    def remove(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)

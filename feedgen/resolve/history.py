@@ -57,7 +57,7 @@ _COVERS = ("EXISTS (SELECT 1 FROM prices c WHERE c.market = :market AND c.sku = 
            "AND c.first_day <= :day AND +c.last_day >= :day)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a million of them cross from a worker per market
 class DayPrice:
     """One SKU's prices on one day in one market."""
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Protocol
 from urllib.parse import quote
 
-import numpy as np
 import pandas as pd
 
 from feedgen.load.offer_schema import LOCALIZED
@@ -174,13 +173,13 @@ def _apply_price_list(offers: pd.DataFrame, price_list: pd.DataFrame, market: Ma
     return overridden
 
 
-def resolve(sources: Sources, market: Market, rows: np.ndarray | None = None,
+def resolve(sources: Sources, market: Market, items: pd.DataFrame | None = None,
             session: LocalizeSession | None = None) -> MarketOffers:
-    """The market's offers, sorted by SKU: of the whole catalogue, or of the catalogue `rows` of one slice
+    """The market's offers, sorted by SKU: of the whole catalogue, or of the catalogue `items` of one slice
     (feedgen.pipeline.slices) localized through the market's `session`, whose `finish` the caller asks
     after the last slice (without a session, the whole-market diagnostics come with the offers)."""
     project = sources.config.project
-    items = sources.catalogue.items if rows is None else sources.catalogue.items.iloc[rows]
+    items = sources.catalogue.items if items is None else items
     diagnostics: list[Diagnostic] = []
     if session is None:
         offers, localize_diagnostics = sources.localizer.localize(items, market)

@@ -88,6 +88,7 @@ def test_a_build_in_slices_writes_the_bytes_of_a_whole_build(project: Path, monk
     assert_same_output(project, "whole", "sliced")
     assert sorted(whole.diagnostics, key=repr) == sorted(sliced.diagnostics, key=repr)
     assert any(a.part_of == "amazon/us.json" for a in sliced.artifacts)  # the split happened
+    assert [p.name for p in project.iterdir() if p.name.startswith(".feedgen-staging-")] == []  # slices removed
     warning = [d for d in sliced.diagnostics if d.rule_id == "google.custom_label_3.too_many_values"]
     assert len(warning) == 8 and all(int(re.search(r"has (\d+) distinct", d.message)[1]) > 100 for d in warning)
 

@@ -42,9 +42,21 @@ class GoogleReviewsChannel(Channel):
     def __init__(self, config) -> None:
         super().__init__(config)
         self.reviews: Reviews | None = None
+        self._named: tuple[frozenset[str], frozenset[str]] | None = None  # styles and SKUs reviews.csv names
 
     def use_inputs(self, paths: Mapping[str, Path], as_of: date) -> None:
         self.reviews = load_reviews(paths[REVIEWS_FILE], as_of) if REVIEWS_FILE in paths else None
+
+    def gather(self, offers: pd.DataFrame) -> pd.DataFrame:
+        """Only the rows a review can name: every variant of a reviewed style, and any SKU a review names
+        (for_market's checks ask only whether those are sold; the feed needs only their products)."""
+        if self.reviews is None:
+            return super().gather(offers.iloc[0:0])
+        if self._named is None:
+            items = self.reviews.items
+            self._named = (frozenset(items["style_id"].astype(str)), frozenset(items["sku"].astype(str)))
+        styles, skus = self._named
+        return super().gather(offers.loc[offers["style_id"].isin(styles) | offers["sku"].isin(skus)])
 
     # ------------------------------------------------------------------ rules
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:

@@ -240,7 +240,7 @@ class _MetaFeeds(FeedWriter):
         self.country: CsvFeed | None = None
         self.language: CsvFeed | None = None
         self.code = ""
-        self.ids: list[str] = []
+        self.ids: list[str] = []  # the accepted SKUs of each slice, joined (sku_text)
         self.main_ids: list[str] | None = None
         if self.per_market:
             self.main = self._feed(market.id, stage, f"meta/{market.id.lower()}.csv", FULL_COLUMNS, limit)
@@ -274,7 +274,7 @@ class _MetaFeeds(FeedWriter):
         if self.main_ids is not None:
             assert self.main is not None
             self.main.add(_full_columns(items, MAIN_COLUMNS), groups=groups)
-            self.main_ids.extend(items["sku"])
+            self.main_ids.append(SKU_SEPARATOR.join(items["sku"].tolist()))  # one string a slice
         rejected = sorted(self.channel._rejected.get(market.id, set()))
         sale = items["sale_price"].notna().tolist()
         accepted = {
@@ -304,7 +304,7 @@ class _MetaFeeds(FeedWriter):
         assert self.country is not None
         self.country.add(columns, groups=[row_groups[index] for index in order],
                          counted=[index < len(items) for index in order])
-        self.ids.extend(accepted["id"])
+        self.ids.append(SKU_SEPARATOR.join(accepted["id"]))
         if self.language is not None:
             self.language.add([
                 text_list(items["sku"]), [self.code] * len(items),
@@ -316,6 +316,7 @@ class _MetaFeeds(FeedWriter):
         if not self.per_market:
             self.channel._states[self.market.id] = {
                 "ids": sku_text(self.ids), "main_ids": None if self.main_ids is None else sku_text(self.main_ids)}
+            self.ids, self.main_ids = [], None
         return [artifact for market_id, feed in self.feeds
                 for artifact in self.channel.artifacts(market_id, feed.parts())]
 
@@ -323,10 +324,11 @@ class _MetaFeeds(FeedWriter):
 SKU_SEPARATOR = "\0"  # never in a SKU: the catalogue removes the characters XML cannot carry
 
 
-def sku_text(skus: list[str]) -> str:
-    """A market's SKUs, sorted, as one string: the state every market hands back to the building process
-    holds one object per market instead of one per SKU (8 markets of a million SKUs: about 0.5 GB less)."""
-    return SKU_SEPARATOR.join(sorted(skus))
+def sku_text(slices: list[str]) -> str:
+    """A market's SKUs (each slice's joined by SKU_SEPARATOR), sorted, as one string: the state every market
+    hands back to the building process holds one object per market instead of one per SKU (8 markets of a
+    million SKUs: about 0.5 GB less), and a worker holds one string per slice until then."""
+    return SKU_SEPARATOR.join(sorted(sku for part in slices if part for sku in part.split(SKU_SEPARATOR)))
 
 
 def sku_list(state: str | list[str]) -> list[str]:
