@@ -6,7 +6,7 @@ features and images. Doing the work once per distinct value is what keeps a big 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -36,3 +36,19 @@ def share_equal(values: pd.Series) -> pd.Series:
     if len(table) == len(column):
         return values
     return pd.Series(shared, index=values.index, dtype=values.dtype, name=values.name)
+
+
+SKU_SEPARATOR = "\0"  # never in a SKU: the catalogue removes the characters XML cannot carry
+
+
+def pack_skus(skus: Iterable[str]) -> str:
+    """SKUs as one string: what a market build keeps across its slices (or hands back) is then one object
+    per slice, not one per SKU, and cannot pin the heap pages of the slice it came from."""
+    return SKU_SEPARATOR.join(skus)
+
+
+def unpack_skus(packed: Iterable[str]) -> Iterator[str]:
+    """The SKUs of pack_skus strings, in order (empty strings hold none)."""
+    for text in packed:
+        if text:
+            yield from text.split(SKU_SEPARATOR)

@@ -26,7 +26,7 @@ from feedgen.interrupt import Interrupted
 from feedgen.pipeline.market_build import (PAGES, MarketBuild, MarketJob, MarketRunner, build_market, part_names,
                                            reused_market, timed)
 from feedgen.config.markets import Market, MarketConfig
-from feedgen.resolve.offers import Localizer, Sources
+from feedgen.resolve.offers import Localizer, Sources, slices_market
 from feedgen.pages import LandingPages
 from feedgen.pipeline.parallel import default_jobs, run_all, trim_heap
 from feedgen.pipeline.slices import SLICE_SKUS, SpilledCatalogue, catalogue_slices
@@ -337,7 +337,9 @@ def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | N
                            request.as_of or date.today())
         channel.plan([market for market in markets if name in plan[market.id]])
     items = None if sources is None else sources.catalogue.items
-    slices = [] if items is None else catalogue_slices(items["sku"], items["style_id"], request.slice_skus)
+    # a localizer without a session takes each market whole: one slice (and so nothing written out by _spill)
+    size = request.slice_skus if sources is not None and slices_market(sources.localizer) else None
+    slices = [] if items is None else catalogue_slices(items["sku"], items["style_id"], size)
     return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse, slices=slices)
 
 

@@ -26,13 +26,14 @@ from feedgen.resolve.history import DayPrice, day_prices
 from feedgen.pipeline.incremental import RESOLVE, Part
 from feedgen.publish.manifest import Manifest
 from feedgen.config.markets import Market
-from feedgen.resolve.offers import MarketOffers, Sources, localize_session, resolve, slices_market
+from feedgen.resolve.offers import MarketOffers, Sources, localize_session, resolve
 from feedgen.pages import LandingPages
 from feedgen.publish.stage import Stage
 from feedgen.publish.release import removed_skus
 from feedgen.resolve.rules import RuleSet, apply_rules
 from feedgen.pipeline.parallel import trim_heap
-from feedgen.pipeline.slices import SKU_SEPARATOR, SpilledCatalogue
+from feedgen.columns import pack_skus, unpack_skus
+from feedgen.pipeline.slices import SpilledCatalogue
 
 if TYPE_CHECKING:  # build imports this module: the request is only a type here
     from feedgen.pipeline.build import BuildRequest
@@ -130,7 +131,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     built = MarketBuild(market.id)
     already = set(stage.written)
     session = localize_session(sources.localizer, market)
-    slices: list[np.ndarray | None] = list(job.slices) if slices_market(sources.localizer) and job.slices else [None]
+    slices: list[np.ndarray | None] = list(job.slices) if len(job.slices) > 1 else [None]  # one: the catalogue
     catalogue_errors = errors_by_field(sources.catalogue.diagnostics)
     resolved: list[Diagnostic] = []
     prices: list[bytes] | None = [] if job.history is not None else None
@@ -220,7 +221,7 @@ class ChannelRender:
             view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
             blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
             if channel.track_removals:
-                self.skus.append(SKU_SEPARATOR.join(view.offers["sku"].tolist()))
+                self.skus.append(pack_skus(view.offers["sku"].tolist()))
             if self.writer is None:
                 kept = channel.gather(offers)
                 self.gathered.append((kept, blocked.loc[kept.index]))
@@ -239,8 +240,7 @@ class ChannelRender:
             removed = NO_REMOVALS
             if channel.track_removals:
                 # an item a rule excludes from this channel counts as gone from it
-                skus = (sku for part in self.skus if part for sku in part.split(SKU_SEPARATOR))
-                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, skus,
+                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, unpack_skus(self.skus),
                                        job.request.on_removed, as_of=self.as_of)
                 if removed.skus:
                     progress(f"{channel.name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build "

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SKU_SEPARATOR = "\0"  # never in a SKU (the catalogue removes what XML cannot carry): joins a slice's SKUs
 SLICE_SKUS = 25_000  # catalogue rows per slice (about): a worker's memory follows this, not the catalogue
 
 

@@ -133,3 +133,15 @@ def test_what_the_whole_market_tells_is_said_once_with_its_count(project: Path) 
         messages.append(str(refused.value))
         assert not (project / out).exists()
     assert messages[0] == messages[1] and "text(s) are not reviewed" in messages[0]
+
+
+def test_a_localizer_without_a_session_gets_each_market_whole(project: Path) -> None:
+    """A custom localizer (the Localizer protocol has no `session`) cannot take a market in slices: the build
+    gives it the whole catalogue, keeps the catalogue in memory (nothing is written out) and writes the same
+    feeds as with --slice-skus off."""
+    from feedgen.resolve.offers import SourceTextLocalizer
+    only = {"channels": ["google", "amazon"], "pages": False}
+    build(project, "whole", None, localizer=SourceTextLocalizer("en"), **only)
+    sliced = build(project, "sliced", 7, localizer=SourceTextLocalizer("en"), **only)
+    assert_same_output(project, "whole", "sliced")
+    assert sliced.items("google", "DE") > 500  # the catalogue was not emptied under the market

@@ -52,7 +52,7 @@ from feedgen.channels.meta.facts import (
     FILE_LIMIT, APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
     MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS, language_code,
 )
-from feedgen.columns import map_distinct
+from feedgen.columns import map_distinct, pack_skus, unpack_skus
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.config.markets import MarketConfig
@@ -274,7 +274,7 @@ class _MetaFeeds(FeedWriter):
         if self.main_ids is not None:
             assert self.main is not None
             self.main.add(_full_columns(items, MAIN_COLUMNS), groups=groups)
-            self.main_ids.append(SKU_SEPARATOR.join(items["sku"].tolist()))  # one string a slice
+            self.main_ids.append(pack_skus(items["sku"].tolist()))  # one string a slice
         rejected = sorted(self.channel._rejected.get(market.id, set()))
         sale = items["sale_price"].notna().tolist()
         accepted = {
@@ -304,7 +304,7 @@ class _MetaFeeds(FeedWriter):
         assert self.country is not None
         self.country.add(columns, groups=[row_groups[index] for index in order],
                          counted=[index < len(items) for index in order])
-        self.ids.append(SKU_SEPARATOR.join(accepted["id"]))
+        self.ids.append(pack_skus(accepted["id"]))
         if self.language is not None:
             self.language.add([
                 text_list(items["sku"]), [self.code] * len(items),
@@ -321,18 +321,12 @@ class _MetaFeeds(FeedWriter):
                 for artifact in self.channel.artifacts(market_id, feed.parts())]
 
 
-SKU_SEPARATOR = "\0"  # never in a SKU: the catalogue removes the characters XML cannot carry
-
-
 def sku_text(slices: list[str]) -> str:
-    """A market's SKUs (each slice's joined by SKU_SEPARATOR), sorted, as one string: the state every market
-    hands back to the building process holds one object per market instead of one per SKU (8 markets of a
-    million SKUs: about 0.5 GB less), and a worker holds one string per slice until then."""
-    return SKU_SEPARATOR.join(sorted(sku for part in slices if part for sku in part.split(SKU_SEPARATOR)))
+    """A market's SKUs (pack_skus strings, one a slice), sorted, as one string: the state every market hands
+    back to the building process holds one object per market instead of one per SKU."""
+    return pack_skus(sorted(unpack_skus(slices)))
 
 
 def sku_list(state: str | list[str]) -> list[str]:
     """sku_text read back (a list as states from before it are)."""
-    if isinstance(state, list):
-        return state
-    return state.split(SKU_SEPARATOR) if state else []
+    return state if isinstance(state, list) else list(unpack_skus([state]))
