@@ -135,6 +135,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     catalogue_errors = errors_by_field(sources.catalogue.diagnostics)
     resolved: list[Diagnostic] = []
     prices: list[bytes] | None = [] if job.history is not None else None
+    progress(f"resolving {market.id}" + (f" in {len(slices)} slices" if len(slices) > 1 else ""))
     with ExitStack() as writers:
         renders: dict[str, ChannelRender] = {}
         for name in job.plan[market.id]:
@@ -145,7 +146,6 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
                 progress(f"writing {name} {market.id}")
                 renders[name] = writers.enter_context(ChannelRender(job, job.channels[name], market, built.timings))
         pages = HeroRows(job.pages, market) if job.pages is not None and PAGES not in stored else None
-        progress(f"resolving {market.id}" + (f" in {len(slices)} slices" if len(slices) > 1 else ""))
         for number, rows in enumerate(slices):
             with timed(built.timings, "resolve"):
                 market_offers = resolve(sources, market, job.slice_items(number, rows), session)
