@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import resource
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -43,8 +44,9 @@ def _rollup(pid: int) -> tuple[int, int]:
 class TreeMemory:
     """`with TreeMemory() as memory:` samples this process and its descendants every `interval` s."""
 
-    def __init__(self, interval: float = 0.25) -> None:
+    def __init__(self, interval: float = 0.25, timeline: Path | None = None) -> None:
         self.interval = interval
+        self.timeline = timeline  # if set: one line per sample, seconds and each process's PSS MiB
         self.peak_pss_kib = 0
         self.peak_rss_kib = 0
         self.peak_parent_pss_kib = 0  # this process alone (load, absorbing the workers' results, release)
@@ -63,6 +65,8 @@ class TreeMemory:
             self._thread.join()
 
     def _sample(self) -> None:
+        started = time.perf_counter()
+        log = self.timeline.open("w") if self.timeline else None
         while True:
             tree, queue = [], [os.getpid()]
             while queue:
@@ -74,7 +78,12 @@ class TreeMemory:
             self.peak_rss_kib = max(self.peak_rss_kib, sum(rss for rss, _ in rollups))
             self.peak_parent_pss_kib = max(self.peak_parent_pss_kib, rollups[0][1])
             self.peak_processes = max(self.peak_processes, len(tree))
+            if log:
+                log.write(f"{time.perf_counter() - started:.1f} " + " ".join(str(pss // 1024) for _, pss in rollups) + "\n")
+                log.flush()
             if self._stop.wait(self.interval):
+                if log:
+                    log.close()
                 return
 
     def report(self) -> dict:

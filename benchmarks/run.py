@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -101,7 +102,8 @@ def measure(skus: int, jobs: int | None, keep: Path | None, build_only: bool = F
         count = write_project(data, skus, REPO / "product_data")
         generated = time.perf_counter() - started
         request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF, jobs=jobs, slice_skus=slice_skus)
-        with TreeMemory() as memory:
+        timeline = os.environ.get("FEEDGEN_BENCH_TIMELINE")
+        with TreeMemory(timeline=Path(timeline) if timeline else None) as memory:
             started = time.perf_counter()
             result = run(request)
             wall = time.perf_counter() - started

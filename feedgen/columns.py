@@ -47,6 +47,28 @@ def pack_skus(skus: Iterable[str]) -> str:
     return SKU_SEPARATOR.join(skus)
 
 
+def iter_skus(packed: str) -> Iterator[str]:
+    """The SKUs of one pack_skus string, one at a time (no list of them all)."""
+    start, end = 0, len(packed)
+    while start < end:
+        stop = packed.find(SKU_SEPARATOR, start)
+        stop = end if stop < 0 else stop
+        yield packed[start:stop]
+        start = stop + 1
+
+
+def missing_from(skus: Iterable[str], among: Iterable[str]) -> Iterator[str]:
+    """The SKUs of sorted `skus` that sorted `among` lacks, in order: two sorted packs compared as they are
+    read, without a set of a million SKUs."""
+    others = iter(among)
+    current = next(others, None)
+    for sku in skus:
+        while current is not None and current < sku:
+            current = next(others, None)
+        if current != sku:
+            yield sku
+
+
 def unpack_skus(packed: Iterable[str]) -> Iterator[str]:
     """The SKUs of pack_skus strings, in order (empty strings hold none)."""
     for text in packed:

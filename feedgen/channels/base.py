@@ -175,6 +175,11 @@ class Channel:
         """The markets this build gives the channel, before any is built (Meta decides here which
         market writes each language feed, whichever process builds it)."""
 
+    def use_catalogue(self, skus: pd.Series, styles: pd.Series) -> None:
+        """The whole catalogue's key columns, before any market is built: for the few checks that span the
+        slices a market is built in (feedgen.pipeline.slices), e.g. a style named like a SKU of another slice.
+        Keep what is needed, not the columns."""
+
     def prepare(self, market_offers: MarketOffers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         """The offers the platform would accept, and a diagnostic for every problem of every item.
         `blocked` marks rows with an upstream error on a required field (start rejected, still checked)."""

@@ -148,8 +148,10 @@ class CsvFeed:
 
     def add(self, columns: Sequence[Sequence[str]], *, groups: Sequence[str] | None = None,
             counted: Sequence[bool] | None = None) -> None:
+        """Rows holding whole item groups, none of which an earlier `add` had (a slice of a market)."""
         if len(columns) != len(self.header):
             raise ValueError(f"{len(columns)} columns for {len(self.header)} header fields")
+        self.file.new_slice()
         count = len(columns[0]) if columns else 0
         cells = [_quoted(column) for column in columns]
         if len(cells) == 1:  # the csv module quotes a record that is one empty field, so it is not a blank line

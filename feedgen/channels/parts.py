@@ -75,8 +75,12 @@ class SplitFile:
         self._lengths = array("I")  # 4 bytes an item: its length (an item is far below 4 GiB)
         self._groups = array("I")  # and its item group, as a number
         self._counted = bytearray()
+        # The current slice's groups by name; earlier slices' names only as one UTF-8 blob (for the error that
+        # names a group too big for a file): a name kept as a str would pin the heap pages of its slice.
         self._group_ids: dict[str, int] = {}
-        self._group_names: list[str] = []
+        self._groups_before = 0  # groups of earlier slices
+        self._names = bytearray()
+        self._name_ends = array("Q")
         self._context = stage.open(relative)
         self._handle: BinaryIO | None = None
 
@@ -98,12 +102,27 @@ class SplitFile:
         ids = self._group_ids
         for group in dict.fromkeys(groups):  # the distinct groups of these rows, at C speed
             if group not in ids:
-                ids[group] = len(self._group_names)
-                self._group_names.append(group)
+                ids[group] = self._groups_before + len(ids)
         self._groups.extend(map(ids.__getitem__, groups))
         self._lengths.extend(map(len, rows))
         self._counted.extend(b"\x01" * len(rows) if counted is None else bytes(map(bool, counted)))
         self._handle.write(b"".join(rows))
+
+    def new_slice(self) -> None:
+        """The rows written so far hold whole item groups that never come again (a slice of a market holds whole
+        styles, feedgen.pipeline.slices): forget their names, so what the file keeps per group is a few bytes."""
+        self._seal()
+
+    def _seal(self) -> None:
+        for name in self._group_ids:  # in id order: a dict keeps insertion order
+            self._names += name.encode("utf-8", "surrogatepass")
+            self._name_ends.append(len(self._names))
+        self._groups_before += len(self._group_ids)
+        self._group_ids = {}
+
+    def _group_name(self, group: int) -> str:
+        start = self._name_ends[group - 1] if group else 0
+        return self._names[start:self._name_ends[group]].decode("utf-8", "surrogatepass")
 
     def parts(self) -> list[WrittenPart]:
         """After the `with` block: the file as it stays, or its parts (and the whole file removed)."""
@@ -134,14 +153,15 @@ class SplitFile:
 
     def _assign(self, capacity: int) -> list[int]:
         """The part of each item group: first-appearance order, greedy, a group never divided."""
-        sizes = [0] * len(self._group_names)
+        self._seal()
+        sizes = [0] * self._groups_before
         for group, length in zip(self._groups, self._lengths, strict=True):
             sizes[group] += length
         assignment, part, used = [], 0, 0
         for group, size in enumerate(sizes):
             if size > capacity:
                 assert self.limit is not None
-                raise InputError(self.limit.config, f"{self.limit.key}: item group {self._group_names[group]!r} "
+                raise InputError(self.limit.config, f"{self.limit.key}: item group {self._group_name(group)!r} "
                                  f"alone takes {size + len(self.head) + len(self.tail):,} bytes in {self.relative}, "
                                  f"more than the {self.limit.max_bytes:,} a file may have, and an item group is "
                                  "never divided between files; raise the limit (it may not exceed the platform's)")

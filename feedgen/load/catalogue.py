@@ -141,6 +141,7 @@ def load_catalogue(
     raw, diagnostics, format = import_frame(path, _read_any(path, settings.sheet), format, settings, defaults or {})
     source_rows = raw.pop("source_row") if format != "native" else None
     frame = _check_structure(path, raw, source_rows)
+    del raw  # its cells are in `frame` now: the read frame's own arrays go before the checks below
 
     blank_sku = frame["sku"].eq("")
     for row in frame.loc[blank_sku, "source_row"]:
@@ -148,8 +149,8 @@ def load_catalogue(
     frame = frame.loc[~blank_sku].reset_index(drop=True)
 
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-        if not has_unsafe_characters("\n".join(frame[column].tolist())):
-            continue  # one C-speed scan per column; the per-row work only runs where needed
+        if not _any_unsafe(frame[column].tolist()):
+            continue  # C-speed scans of the column; the per-row work only runs where needed
         cleaned = frame[column].map(clean_text)
         changed = cleaned.ne(frame[column])
         frame[column] = cleaned
@@ -221,6 +222,13 @@ def load_catalogue(
             frame[column] = share_equal(frame[column])
     return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market,
                      currency=settings.currency, mapping=settings.path)
+
+
+def _any_unsafe(values: list[str], block: int = 10_000) -> bool:
+    """Whether any value has a character feeds cannot carry: one regex scan per block of values joined (a
+    whole column joined would be one string of hundreds of MB at a million descriptions, four times that
+    once a single character is outside Latin-1)."""
+    return any(has_unsafe_characters("\n".join(values[start:start + block])) for start in range(0, len(values), block))
 
 
 _WEB_URL = re.compile(r"^https?://\S+$")

@@ -337,6 +337,9 @@ def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | N
                            request.as_of or date.today())
         channel.plan([market for market in markets if name in plan[market.id]])
     items = None if sources is None else sources.catalogue.items
+    if items is not None:
+        for channel in channels.values():
+            channel.use_catalogue(items["sku"], items["style_id"])
     # a localizer without a session takes each market whole: one slice (and so nothing written out by _spill)
     size = request.slice_skus if sources is not None and slices_market(sources.localizer) else None
     slices = [] if items is None else catalogue_slices(items["sku"], items["style_id"], size)

@@ -61,13 +61,39 @@ class MarketBuild:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # staged file -> (bytes, sha256)
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
-    # the day's prices for the history (feedgen.resolve.history), pickled a slice at a time: a worker holds a
-    # few large buffers, not a million small objects pinning its heap until the market is handed back; None: reused
-    prices: list[bytes] | None = None
+    prices: PriceSpool | None = None  # the day's prices for the history (feedgen.resolve.history); None: reused
 
     def day_prices(self) -> Iterator[DayPrice]:
-        for chunk in self.prices or []:
-            yield from pickle.loads(chunk)  # noqa: S301 - pickled by this build's own worker
+        return iter(self.prices or ())
+
+
+class PriceSpool:
+    """A market's prices of the day, pickled a slice at a time until build.run records them in market order.
+    Where the build moved its catalogue to disk (`directory`, feedgen.pipeline.slices) they go to a file there,
+    so a worker holds nothing per SKU until it hands the market back (a million SKUs' prices are tens of
+    MB a market); otherwise they are kept as a few large buffers, never a million small objects."""
+
+    def __init__(self, directory: Path | None, market_id: str) -> None:
+        self.path = None if directory is None else directory / f"prices-{market_id}.pickles"  # market ids: [A-Z]{2}
+        self.chunks: list[bytes] = []
+        if self.path is not None:
+            self.path.write_bytes(b"")  # a market built again (a restarted worker) starts over
+
+    def add(self, prices: list[DayPrice]) -> None:
+        data = pickle.dumps(prices, pickle.HIGHEST_PROTOCOL)
+        if self.path is None:
+            self.chunks.append(data)
+            return
+        with self.path.open("ab") as handle:
+            handle.write(data)
+
+    def __iter__(self) -> Iterator[DayPrice]:
+        yield from (price for chunk in self.chunks for price in pickle.loads(chunk))  # noqa: S301 - our own
+        if self.path is None:
+            return
+        with self.path.open("rb") as handle:
+            while handle.peek(1):
+                yield from pickle.load(handle)  # noqa: S301 - pickled by this build's own worker
 
 
 @dataclass
@@ -134,7 +160,8 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
     slices: list[np.ndarray | None] = list(job.slices) if len(job.slices) > 1 else [None]  # one: the catalogue
     catalogue_errors = errors_by_field(sources.catalogue.diagnostics)
     resolved: list[Diagnostic] = []
-    prices: list[bytes] | None = [] if job.history is not None else None
+    spool = None if job.spilled is None else job.spilled.directory
+    prices = None if job.history is None else PriceSpool(spool, market.id)
     progress(f"resolving {market.id}" + (f" in {len(slices)} slices" if len(slices) > 1 else ""))
     with ExitStack() as writers:
         renders: dict[str, ChannelRender] = {}
@@ -151,7 +178,7 @@ def build_market(job: MarketJob, market: Market, progress: Callable[[str], None]
                 market_offers = resolve(sources, market, job.slice_items(number, rows), session)
             resolved.extend(market_offers.diagnostics)
             if prices is not None:  # recorded by build.run in market order: the same file whatever the workers
-                prices.append(pickle.dumps(day_prices(market_offers.offers, market.currency), pickle.HIGHEST_PROTOCOL))
+                prices.add(day_prices(market_offers.offers, market.currency))
             errors = merge_errors(catalogue_errors, errors_by_field(market_offers.diagnostics))
             reported = reported_errors(errors)
             for render in renders.values():

@@ -88,19 +88,21 @@ def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market:
     read = CHANNELS[channel].read_items if channel in CHANNELS else None
     if previous is None or read is None:
         return Removals(frozenset(), action, as_of=as_of)
-    published: dict[str, dict[str, str]] = {}
+    current = set(current_skus)
+    gone: dict[str, dict[str, str]] = {}  # only the gone SKUs' items are kept: a feed of a million is read file by file
     for path in previous.for_pair(channel, market):
         if (out_dir / path).is_file():
             try:
-                published.update(read(out_dir / path))
+                for sku, fields in read(out_dir / path).items():
+                    if sku not in current:
+                        gone[sku] = fields
             except READ_ERRORS as error:
                 # Without the last feed there is no knowing which SKUs to withdraw; guessing would
                 # either leave stale listings or delete live ones, so a person decides.
                 raise InputError(out_dir / path, f"the published {channel} feed cannot be read ({type(error).__name__}); "
                                  "it is needed to withdraw removed SKUs: restore it, or delete "
                                  f"{out_dir / MANIFEST} to publish without withdrawals") from None
-    gone = published.keys() - set(current_skus)
-    return Removals(frozenset(gone), action, previous={sku: published[sku] for sku in sorted(gone)}, as_of=as_of)
+    return Removals(frozenset(gone), action, previous={sku: gone[sku] for sku in sorted(gone)}, as_of=as_of)
 
 
 def superseded(previous: Manifest | None, scope: set[tuple[str, str]], full: bool) -> set[str]:

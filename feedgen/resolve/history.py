@@ -151,8 +151,14 @@ class PriceHistory:
     # ------------------------------------------------------------------ writing
     def record(self, market: str, day: date, prices: Iterable[DayPrice]) -> int:
         """Record one market's prices of `day`; a day recorded again takes the newer prices. Returns the rows given."""
-        rows = [(p.sku, p.currency, _text(p.price), _text(p.sale_price),
-                 p.sale_start.isoformat() if p.sale_price is not None and p.sale_start is not None else None) for p in prices]
+        given = 0
+
+        def rows() -> Iterator[tuple]:  # streamed into SQLite: a million-SKU market is never a list of tuples here
+            nonlocal given
+            for p in prices:
+                given += 1
+                yield (p.sku, p.currency, _text(p.price), _text(p.sale_price),
+                       p.sale_start.isoformat() if p.sale_price is not None and p.sale_start is not None else None)
         values = {"market": market, "day": day.isoformat(), "prev": (day - timedelta(days=1)).isoformat(),
                   "next": (day + timedelta(days=1)).isoformat()}
         db = self.db
@@ -165,7 +171,7 @@ class PriceHistory:
         db.execute("BEGIN IMMEDIATE")
         with db:
             db.execute("DELETE FROM today")
-            db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?, ?)", rows())
             # a day recorded before with other prices: cut it out of its run (rare: a second build the same day)
             stale = db.execute(
                 f"SELECT {_COLUMNS} FROM prices WHERE market = :market "
@@ -195,7 +201,7 @@ class PriceHistory:
             db.execute("DELETE FROM prices WHERE market = :market AND first_day = :next AND sku IN (SELECT sku FROM today) "
                        "AND EXISTS (SELECT 1 FROM prices a WHERE a.market = prices.market AND a.sku = prices.sku "
                        "AND a.first_day < prices.first_day AND +a.last_day >= prices.first_day)", values)
-        return len(rows)
+        return given
 
     # ------------------------------------------------------------------ reading
     def runs(self, sku: str, market: str | None = None) -> list[Run]:

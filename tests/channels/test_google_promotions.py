@@ -406,3 +406,22 @@ long_title = { en = "£10 off Solstreif sneakers", de = "10 € Rabatt auf Solst
     (gb,) = rows(mini_project / "output" / "google_promotions" / "gb.txt")
     assert (us["long_title"], us["money_off_amount"]) == ("$12 off Solstreif sneakers", "12.00 USD")
     assert (gb["long_title"], gb["money_off_amount"]) == ("£10 off Solstreif sneakers", "10.00 GBP")
+
+
+def test_a_market_keeps_only_the_hero_styles_rows_of_its_slices_until_it_is_whole(sample) -> None:
+    """The feed is written once a market's slices are all in (it does not stream), and `prepare` asks of the
+    offers only whether a campaign's hero styles are sold: so of each slice only those rows are kept, not a
+    million SKUs' keys (issue #19)."""
+    import pandas as pd
+    from feedgen.channels import read_markets
+    from feedgen.pages.campaigns import FILE_NAME
+
+    project, _ = sample
+    data = project / "product_data"
+    channel = GooglePromotionsChannel(read_markets(data / "markets.toml"))
+    channel.use_inputs({FILE_NAME: data / FILE_NAME}, AS_OF)
+    offers = pd.DataFrame({"sku": ["AS-1009-40", "ZZ-1-40", "AS-1010-41"], "style_id": list(PROMOTED[:1]) + ["ZZ-1", PROMOTED[1]],
+                           "title": ["a", "b", "c"]}, index=[7, 8, 9])
+    kept = channel.gather(offers)
+    assert kept["style_id"].tolist() == list(PROMOTED) and kept.index.tolist() == [7, 9]
+    assert list(kept.columns) == ["sku", "style_id"]

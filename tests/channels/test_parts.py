@@ -204,3 +204,40 @@ def test_split_file_keeps_interleaved_item_groups_whole_in_first_appearance_orde
         assert set(stage.written) == set(texts)
     finally:
         stage.discard()
+
+
+def test_split_file_forgets_a_finished_slices_group_names_but_still_places_and_names_its_groups(tmp_path):
+    """A slice of a market holds whole styles (feedgen.pipeline.slices), so after `new_slice` the file keeps
+    no str per earlier group (which would pin that slice's memory): the parts are the same as without it, and
+    the error for a group too big for any file still names a group from an earlier slice."""
+    rows = [b"a1\n", b"b1\n", b"a2\n", b"c1\n", b"c2\n", b"d1\n"]
+    groups = ["A", "B", "A", "C", "C", "D\u00e9"]
+    limit = PartLimit(len(b"<h>\n") + len(b"</h>\n") + 9, tmp_path / "markets.toml", "[x] max_file_bytes")
+
+    def split(name: str, slices: list[tuple[int, int]]) -> dict[str, bytes]:
+        stage = Stage(tmp_path / name, "Brand", scratch=True)
+        try:
+            with SplitFile(stage, "x/feed.txt", b"<h>\n", b"</h>\n", limit) as feed:
+                for start, end in slices:
+                    feed.new_slice()
+                    feed.write_rows(rows[start:end], groups[start:end])
+                last = slices[-1]
+                assert list(feed._group_ids) == list(dict.fromkeys(groups[last[0]:last[1]]))  # only the last slice's
+            return {part.path: stage.path(part.path).read_bytes() for part in feed.parts()}
+        finally:
+            stage.discard()
+
+    whole = split("whole", [(0, 6)])
+    assert split("sliced", [(0, 3), (3, 5), (5, 6)]) == whole
+    assert whole == {"x/feed-001.txt": b"<h>\na1\nb1\na2\n</h>\n", "x/feed-002.txt": b"<h>\nc1\nc2\nd1\n</h>\n"}
+
+    stage = Stage(tmp_path / "big", "Brand", scratch=True)
+    try:
+        with SplitFile(stage, "x/feed.txt", b"<h>\n", b"</h>\n", limit) as feed:
+            feed.write_rows([b"x" * 20 + b"\n"], ["Gr\u00f6\u00dfe 1"])
+            feed.new_slice()
+            feed.write_rows([b"y\n"], ["B"])
+        with pytest.raises(InputError, match="item group 'Gr\u00f6\u00dfe 1' alone takes"):
+            feed.parts()
+    finally:
+        stage.discard()

@@ -145,3 +145,23 @@ def test_a_localizer_without_a_session_gets_each_market_whole(project: Path) -> 
     sliced = build(project, "sliced", 7, localizer=SourceTextLocalizer("en"), **only)
     assert_same_output(project, "whole", "sliced")
     assert sliced.items("google", "DE") > 500  # the catalogue was not emptied under the market
+
+
+def test_a_parent_sku_named_like_a_variant_in_another_slice_still_collides(project: Path) -> None:
+    """Amazon's parent SKU is the style id, and one seller's SKUs are one namespace: a style named like a
+    variant SKU cannot be listed. Here the variant (SKU `AS-1002`, style AS-1001) and the style AS-1002 are
+    built in different slices; the check reads the whole catalogue's keys (Channel.use_catalogue), so the
+    sliced build finds the same collisions as the whole one."""
+    catalogue = project / "product_data" / "catalogue.csv"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("AS-1001-GRY-42,", "AS-1002,"), encoding="utf-8")
+    items = pd.read_csv(catalogue, dtype=str, keep_default_na=False)
+    slices = [set(items["sku"].iloc[rows]) for rows in catalogue_slices(items["sku"], items["style_id"], 7)]
+    [holding_sku] = [number for number, skus in enumerate(slices) if "AS-1002" in skus]
+    assert "AS-1002-BLK-40" not in slices[holding_sku]  # the style's variants are in another slice
+    results = [build(project, out, size, channels=["amazon"], pages=False) for out, size in (("whole", None), ("sliced", 7))]
+    assert_same_output(project, "whole", "sliced")
+    found = [sorted((d.market, d.sku) for d in result.diagnostics if d.rule_id == "amazon.parent_sku.collides")
+             for result in results]
+    assert found[0] == found[1]
+    assert {sku for _, sku in found[0]} == set(items.loc[items["style_id"].eq("AS-1002"), "sku"])
+    assert {market for market, _ in found[0]} == {"DE", "US"}

@@ -43,7 +43,7 @@ from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplac
 from feedgen.load.categories import kind_column
 from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
 from feedgen.channels.parts import part_name
-from feedgen.columns import map_distinct
+from feedgen.columns import SKU_SEPARATOR, map_distinct, pack_skus
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.resolve.fixes import fix
@@ -92,6 +92,12 @@ class AmazonChannel(Channel):
             raise InputError(config.path, f"the amazon channel needs a seller id: set {SELLER_ID_ENV} or "
                              "[amazon] seller_id")
         self.max_messages = max_messages or MAX_MESSAGES_PER_FEED
+        self.styles_named_like_skus: frozenset[str] | None = None  # from use_catalogue; None: the offers' own SKUs
+
+    def use_catalogue(self, skus: pd.Series, styles: pd.Series) -> None:
+        """A parent SKU (the style id) that is also a variant SKU anywhere in the catalogue collides, whichever
+        slice of the market the variant is built in (usually none: kept as the few colliding names)."""
+        self.styles_named_like_skus = frozenset(set(styles.astype(str)) & set(skus.astype(str)))
 
     @classmethod
     def cache_key(cls, config: MarketConfig) -> str:
@@ -122,7 +128,8 @@ class AmazonChannel(Channel):
                    "no GTIN: Amazon needs an EAN/UPC to list (or a brand's GTIN exemption)" + fix("gtin"))
         check.too_long("sku", MAX_SKU, "amazon.sku.too_long")
         check.too_long("style_id", MAX_SKU, "amazon.parent_sku.too_long")
-        check.flag(items["style_id"].isin(set(offers["sku"])), "amazon.parent_sku.collides", "error", "style_id",
+        taken = self.styles_named_like_skus if self.styles_named_like_skus is not None else set(offers["sku"])
+        check.flag(items["style_id"].isin(taken), "amazon.parent_sku.collides", "error", "style_id",
                    "style_id {value} is also a variant SKU, so it cannot be the parent SKU")
         check.missing("color", "amazon.color.missing")
         check.missing("gender", "amazon.target_gender.missing", why=" (target_gender)")
@@ -172,6 +179,7 @@ class AmazonChannel(Channel):
         return check.accepted(), check.diagnostics
 
     # ------------------------------------------------------------------ files
+    streams = True  # written a slice at a time (_AmazonFeed)
     track_removals: ClassVar[bool] = True  # Amazon keeps a listing the feed no longer mentions
     read_items = staticmethod(read_items)
 
@@ -191,7 +199,8 @@ class _AmazonFeed(FeedWriter):
         self.whole = f"amazon/{market.id.lower()}.json"
         header = {"sellerId": channel.seller_id, "version": "2.0", "issueLocale": ISSUE_LOCALE}
         self.head = b'{"header":' + dumps(header).encode("utf-8") + b',"messages":[\n'
-        self.styles: set[str] = set()  # every style of the market's view: a removed SKU's parent stays if listed
+        # every style of the market's view, packed a slice at a time (a removed SKU's parent stays if listed)
+        self.styles: list[str] = []
         self.names: list[str] = []
         self.children: list[int] = []
         self.count = 0  # messages in the open file
@@ -199,7 +208,9 @@ class _AmazonFeed(FeedWriter):
         self.files.callback(self._abandon)
 
     def add(self, items: pd.DataFrame, market_offers) -> None:
-        self.styles.update(market_offers.offers["style_id"])
+        styles = market_offers.offers["style_id"].astype(str).unique().tolist()
+        if styles:
+            self.styles.append(pack_skus(styles))
         if items.empty:
             return
         items = items.sort_values(["style_id", "sku"], kind="stable")
@@ -208,7 +219,8 @@ class _AmazonFeed(FeedWriter):
 
     def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         if removed.skus:
-            withdrawals = removal_messages(removed, self.market, PRODUCT_TYPE, self.styles)
+            styles = {style for packed in self.styles for style in packed.split(SKU_SEPARATOR)}
+            withdrawals = removal_messages(removed, self.market, PRODUCT_TYPE, styles)
             self._write([1] * len(withdrawals), ((False, dumps(m)[1:]) for m in withdrawals))
         self._end_file()
         self.files.close()

@@ -161,6 +161,7 @@ class _GoogleFeed(FeedWriter):
                                                        channel.part_limit()))
 
     def add(self, items: pd.DataFrame, market_offers) -> None:
+        self.feed.new_slice()  # whole styles, none of them in an earlier slice
         for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
             chunk = items.iloc[start:start + CHUNK]
             ids = promotion_ids(self.promotions, chunk["style_id"].astype(str).tolist()) if self.promotions else []

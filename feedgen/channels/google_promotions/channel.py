@@ -43,6 +43,12 @@ class GooglePromotionsChannel(Channel):
         self.campaigns = load_campaigns(paths[CAMPAIGNS_FILE], self.config) if CAMPAIGNS_FILE in paths else []
         self.as_of = as_of
 
+    def gather(self, offers: pd.DataFrame) -> pd.DataFrame:
+        """Only the rows of the campaigns' hero styles: `prepare` asks no more of the market's offers than
+        whether a promotion's hero styles are sold (the rest of a million-SKU market is not kept)."""
+        heroes = {style for campaign in self.campaigns for style in campaign.hero_styles}
+        return super().gather(offers.loc[offers["style_id"].astype(str).isin(heroes)])
+
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         """The market's promotions, one row each; none (and no file) where there is nothing to send."""
         styles = set(market_offers.offers.loc[~blocked.reindex(market_offers.offers.index, fill_value=False),

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Iterable
 
 import pandas as pd
 
@@ -52,7 +52,7 @@ from feedgen.channels.meta.facts import (
     FILE_LIMIT, APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
     MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS, language_code,
 )
-from feedgen.columns import map_distinct, pack_skus, unpack_skus
+from feedgen.columns import iter_skus, map_distinct, missing_from, pack_skus, unpack_skus
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.config.markets import MarketConfig
@@ -178,9 +178,15 @@ class MetaChannel(Channel):
             return [], [Diagnostic("meta.main.not_built", "info" if kept else "warning", message,
                                    market=self.main_market, channel=self.name)]
         diagnostics = []
-        main_ids = set(sku_list(main))
         for market_id, state in self._states.items():
-            for sku in sorted(set(sku_list(state["ids"])) - main_ids):
+            ids = state["ids"]
+            if ids == main:
+                continue  # every SKU the market accepted is in the main feed (the usual case)
+            if isinstance(ids, str) and isinstance(main, str):  # sku_text: sorted, compared as read
+                missing: Iterable[str] = missing_from(iter_skus(ids), iter_skus(main))
+            else:  # a state from before sku_text
+                missing = sorted(set(sku_list(ids)) - set(sku_list(main)))
+            for sku in missing:
                 diagnostics.append(Diagnostic(
                     "meta.override.not_in_main", "warning",
                     f"accepted for {market_id} but not in the main feed ({self.main_market} rejected it): Meta ignores "
