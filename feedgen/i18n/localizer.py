@@ -8,6 +8,7 @@ so the cost does not grow with the number of sizes per style.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -154,25 +155,26 @@ class CatalogueLocalizer:
         )
 
     def _fail_untranslated(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
-        pending = sorted((context, text, status) for context, text, status in resolver.unreviewed
-                         if (context, text) not in resolver.machine_used)
-        example = pending[0] if pending else ("", "", "")
+        # a machine translation the market allows is usable; one it refuses is not
+        pending = [resolver.other] + ([] if resolver.allow_machine else [resolver.machine])
+        count = sum(len(texts) for texts in pending)
+        example = min((texts.first for texts in pending if texts.first is not None), default=("", "", ""))
         raise InputError(
             found[-1] if found else po_path(self.locales, market.language, PRODUCTS),
-            f"market {market.id} has untranslated = \"fail\": {len(pending)} text(s) have no usable "
+            f"market {market.id} has untranslated = \"fail\": {count} text(s) have no usable "
             f"{market.language} translation, e.g. msgctxt {example[0]!r}; see `feedgen translations status --list`",
         )
 
     def _require_reviewed(self, resolver: "_Resolver", market: Market, found: list[Path]) -> None:
-        pending = sorted(resolver.unreviewed)
-        if not pending:
+        machine, other = len(resolver.machine), len(resolver.other)
+        if not machine + other:
             return
-        machine = sum(1 for _, _, status in pending if status == "machine")
-        example = pending[0]
+        example = min(texts.first for texts in (resolver.machine, resolver.other) if texts.first is not None)
         raise InputError(
             found[-1] if found else po_path(self.locales, market.language, PRODUCTS),
-            f"market {market.id} requires reviewed text (--require-reviewed): {len(pending)} text(s) are not reviewed "
-            f"({machine} machine, {len(pending) - machine} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
+            f"market {market.id} requires reviewed text (--require-reviewed): {machine + other} text(s) are not "
+            "reviewed "
+            f"({machine} machine, {other} missing, fuzzy or invalid), e.g. msgctxt {example[0]!r}; "
             "see `feedgen translations status`",
         )
 
@@ -225,10 +227,10 @@ class LocalizeSession:
         if self.missing is not None:
             return [localizer._untranslated_market(market, self.items, *self.missing)]
         diagnostics = resolver.invalid_diagnostics(market)
-        if resolver.machine_refused:
+        if not resolver.allow_machine and len(resolver.machine):
             diagnostics.append(Diagnostic(
                 "i18n.text.machine_not_allowed", "info",
-                f"{len(resolver.machine_refused)} machine translation(s) not used: allow_machine_translation is false",
+                f"{len(resolver.machine)} machine translation(s) not used: allow_machine_translation is false",
                 market=market.id,
             ))
         if localizer.require_reviewed:
@@ -249,6 +251,28 @@ def _preference(entry: Entry) -> int:
     return {"reviewed": 0, "machine": 1}.get(entry.status, 2)
 
 
+class TextSet:
+    """Distinct (msgctxt, msgid) pairs, counted without keeping them: a 16-byte digest each in one buffer, and
+    the first (msgctxt, msgid, status) in sort order for a message's example. A market of a million SKUs
+    names hundreds of thousands of texts, descriptions among them; kept as tuples they would hold every
+    slice's text in memory until the market is done. A pair met again (a colour in every slice) is counted once."""
+
+    def __init__(self) -> None:
+        self.digests = bytearray()
+        self.first: tuple[str, str, str] | None = None
+
+    def add(self, context: str, text: str, status: str) -> None:
+        key = f"{context}\0{text}".encode("utf-8", "surrogatepass")
+        self.digests += hashlib.blake2b(key, digest_size=16).digest()
+        if self.first is None or (context, text, status) < self.first:
+            self.first = (context, text, status)
+
+    def __len__(self) -> int:
+        if not self.digests:
+            return 0
+        return len(np.unique(np.frombuffer(bytes(self.digests), dtype="<u8").reshape(-1, 2), axis=0))
+
+
 class _Resolver:
     """Looks up distinct (msgctxt, msgid) pairs once and remembers what was not reviewed."""
 
@@ -256,10 +280,11 @@ class _Resolver:
         self.table = table
         self.allow_machine = allow_machine
         self.fallback = fallback
-        self.unreviewed: set[tuple[str, str, str]] = set()  # (msgctxt, msgid, status)
+        # the texts without a reviewed translation: machine-translated (used where allowed), and missing,
+        # fuzzy or invalid
+        self.machine = TextSet()
+        self.other = TextSet()
         self.invalid: dict[tuple[str, str], Entry] = {}
-        self.machine_refused: set[tuple[str, str]] = set()
-        self.machine_used: set[tuple[str, str]] = set()
 
     def resolve(self, context: str, text: str) -> tuple[str, int]:
         if not text:
@@ -272,13 +297,11 @@ class _Resolver:
         if self.fallback == "reviewed":  # source-language market: the source text is the reviewed text
             return text, RANK["reviewed"]
         if entry is not None and entry.status == "machine":
-            self.unreviewed.add((context, text, "machine"))
+            self.machine.add(context, text, "machine")
             if self.allow_machine:
-                self.machine_used.add((context, text))
                 return entry.text, RANK["machine"]
-            self.machine_refused.add((context, text))
         else:
-            self.unreviewed.add((context, text, entry.status if entry else "missing"))
+            self.other.add(context, text, entry.status if entry else "missing")
         return text, RANK["source"]
 
     def apply(self, items: pd.DataFrame, field: str, contexts: pd.Series) -> np.ndarray:

@@ -212,3 +212,18 @@ def test_row_diagnostics_name_each_skus_fields_in_order(translated, sample_items
             and d.rule_id != "i18n.text.machine_not_allowed"]
     assert rows == MIXED_DIAGNOSTICS[allow_machine]
     assert all(d.market == "DK" for d in diagnostics)
+
+
+def test_a_text_set_counts_distinct_pairs_without_keeping_them_and_names_the_first() -> None:
+    """What --require-reviewed and untranslated = "fail" count of a market (issue #19): distinct (msgctxt, msgid)
+    pairs, a pair met again in a later slice counted once, kept as 16 bytes each, not as the texts."""
+    from feedgen.i18n.localizer import TextSet
+
+    texts = TextSet()
+    assert len(texts) == 0 and texts.first is None
+    for context, text in [("S2:title", "Boot"), ("color", "Black"), ("S1:description", "Long text " * 50),
+                          ("color", "Black"), ("S1:title", "Boot"), ("color", "Black\0")]:
+        texts.add(context, text, "missing")
+    assert len(texts) == 5  # ("color", "Black") twice; "Black\0" is another text
+    assert texts.first == ("S1:description", "Long text " * 50, "missing")
+    assert len(texts.digests) == 6 * 16
