@@ -111,9 +111,6 @@ class SplitFile:
     def new_slice(self) -> None:
         """The rows written so far hold whole item groups that never come again (a slice of a market holds whole
         styles, feedgen.pipeline.slices): forget their names, so what the file keeps per group is a few bytes."""
-        self._seal()
-
-    def _seal(self) -> None:
         for name in self._group_ids:  # in id order: a dict keeps insertion order
             self._names += name.encode("utf-8", "surrogatepass")
             self._name_ends.append(len(self._names))
@@ -153,7 +150,7 @@ class SplitFile:
 
     def _assign(self, capacity: int) -> list[int]:
         """The part of each item group: first-appearance order, greedy, a group never divided."""
-        self._seal()
+        self.new_slice()  # the last slice's names too
         sizes = [0] * self._groups_before
         for group, length in zip(self._groups, self._lengths, strict=True):
             sizes[group] += length
