@@ -8,26 +8,30 @@ Two kinds of problems, kept apart on purpose:
 
 from __future__ import annotations
 
+import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.load.catalogue_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from feedgen.columns import map_distinct, share_equal, strip_column
-from feedgen.load.csvfile import normalise_header, read_csv
+from feedgen.load.csvfile import normalise_header, read_csv, read_csv_chunks
 from feedgen.load.gtin import gtin_problem_column
-from feedgen.load.importers import ImportSettings, import_frame, load_settings
+from feedgen.load.importers import ImportSettings, detect_format, import_frame, load_settings
 from feedgen.load.numbers import AmbiguousNumber, count_column, parse_decimal
 from feedgen.load.pricing import MAX_BASE_PRICE
 from feedgen.text import clean_text, has_unsafe_characters, needs_neutralising, strip_html
 from feedgen.load.workbook import read_workbook
 
 MAX_COUNT = 10**9  # stock, weight in grams, review counts: anything at or above this is a column mix-up
+CSV_SUFFIXES = (".csv", ".txt", ".tsv", "")
 UNIQUE_COLUMNS = ("sku", "gtin", "mpn")  # one value per row: nothing to share (see share_equal)
 GENDERS = ("female", "male", "unisex")
 AGE_GROUPS = ("newborn", "infant", "toddler", "kids", "adult")
@@ -42,6 +46,29 @@ class Catalogue:
     prices_market: str = ""  # set when the file holds that market's shelf prices, not base prices
     currency: str = ""  # the currency an export's mapping file declares ([import] currency); '' = not said
     mapping: Path | None = None  # the mapping file read with it, if any
+    # Streamed (stream_catalogue): the checked rows pickled a chunk at a time, in catalogue order, and each
+    # chunk's sku and style_id joined by KEY_SEPARATOR; `items` then has no rows.
+    chunks: list[Path] = field(default_factory=list)
+    packed_keys: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def keys(self) -> pd.DataFrame:
+        """sku and style_id of every row, in catalogue order: what the checks across the catalogue read."""
+        if not self.packed_keys:
+            return self.items[["sku", "style_id"]]
+        return pd.DataFrame({"sku": _unpack(self.packed_keys, 0), "style_id": _unpack(self.packed_keys, 1)})
+
+    def read_chunks(self) -> Iterator[pd.DataFrame]:
+        """A streamed catalogue's rows, a chunk at a time (index: the row's position in the catalogue)."""
+        for path in self.chunks:
+            with path.open("rb") as handle:
+                yield pickle.load(handle)  # noqa: S301 - written by stream_catalogue into the build's own directory
+
+
+KEY_SEPARATOR = "\0"  # in no checked value: the catalogue removes the characters XML cannot carry
+
+
+def _unpack(packed: list[tuple[str, str, int]], column: int) -> list[str]:
+    return [value for skus, styles, count in packed if count for value in (skus, styles)[column].split(KEY_SEPARATOR)]
 
 
 # ----------------------------------------------------------------------------- reading
@@ -52,7 +79,7 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
         raise InputError(path, "is a directory, expected a catalogue file (.csv, .xlsx or .json)")
     suffix = path.suffix.lower()
     try:
-        if suffix in (".csv", ".txt", ".tsv", ""):
+        if suffix in CSV_SUFFIXES:
             return read_csv(path)
         if suffix in (".xlsx", ".xlsm"):
             return read_workbook(path, sheet)
@@ -119,13 +146,17 @@ def _check_structure(path: Path, frame: pd.DataFrame, source_rows: pd.Series | N
     frame.insert(0, "source_row", range(2, len(frame) + 2) if source_rows is None else source_rows.to_numpy())
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         frame[column] = strip_column(frame[column].astype(str))
-    sku = frame["sku"]
-    duplicated = sku.ne("") & sku.duplicated(keep="first")
-    if duplicated.any():
-        row = int(frame.loc[duplicated, "source_row"].iloc[0])
-        first = int(frame.loc[sku.eq(sku[duplicated].iloc[0]), "source_row"].iloc[0])
-        raise InputError(path, f"duplicate sku {sku[duplicated].iloc[0]!r} (first seen on row {first})", row=row, column="sku")
     return frame
+
+
+def _check_duplicates(path: Path, skus: pd.Series, source_rows: pd.Series) -> None:
+    """The same SKU twice is unusable input: which row the feeds should carry is anyone's guess."""
+    duplicated = skus.ne("") & skus.duplicated(keep="first")
+    if duplicated.any():
+        sku = skus[duplicated].iloc[0]
+        row = int(source_rows[duplicated].iloc[0])
+        first = int(source_rows[skus.eq(sku)].iloc[0])
+        raise InputError(path, f"duplicate sku {sku!r} (first seen on row {first})", row=row, column="sku")
 
 
 def load_catalogue(
@@ -142,11 +173,69 @@ def load_catalogue(
     source_rows = raw.pop("source_row") if format != "native" else None
     frame = _check_structure(path, raw, source_rows)
     del raw  # its cells are in `frame` now: the read frame's own arrays go before the checks below
+    _check_duplicates(path, frame["sku"], frame["source_row"])
+    return Catalogue(path=path, items=_validate(frame, diagnostics), diagnostics=diagnostics, format=format,
+                     prices_market=settings.prices_market, currency=settings.currency, mapping=settings.path)
 
+
+def stream_catalogue(path: str | Path, format: str = "auto", mapping: str | Path | None = None,
+                     defaults: dict[str, str] | None = None, *, directory: Path, rows: int) -> Catalogue | None:
+    """load_catalogue `rows` rows at a time, for a catalogue too big to hold: each chunk is checked (every check
+    but the one for duplicate SKUs is row by row: _validate) and pickled into `directory`, and only the SKUs
+    and style ids stay in memory, packed into a string per chunk so that no chunk's heap pages stay pinned.
+    The rows and diagnostics are load_catalogue's. Only a native CSV of base prices streams; for anything
+    else (an export, whose importer reads whole products; a workbook; an unreadable file) the answer is
+    None: load it whole."""
+    path = Path(path)
+    settings = load_settings(mapping) if mapping else ImportSettings()
+    if (format not in ("auto", "native") or not path.is_file() or path.suffix.lower() not in CSV_SUFFIXES
+            or settings.prices_market or settings.currency):
+        return None
+    try:
+        chunks = read_csv_chunks(path, rows)
+        if chunks is None:
+            return None
+        diagnostics: list[Diagnostic] = []
+        catalogue = Catalogue(path=path, items=pd.DataFrame(), diagnostics=diagnostics, mapping=settings.path)
+        seen_skus: list[tuple[str, np.ndarray]] = []  # each chunk's non-blank SKUs as read, and their rows
+        read = kept = 0
+        for number, raw in enumerate(chunks):
+            if number == 0 and format == "auto" and detect_format(raw.columns, bool(settings.columns)) != "native":
+                chunks.close()
+                return None
+            frame = _check_structure(path, raw, pd.Series(range(read + 2, read + 2 + len(raw))))
+            read += len(raw)
+            del raw
+            named = frame["sku"].ne("")
+            seen_skus.append((KEY_SEPARATOR.join(frame.loc[named, "sku"]), frame.loc[named, "source_row"].to_numpy()))
+            frame = _validate(frame, diagnostics, start=kept)
+            kept += len(frame)
+            catalogue.packed_keys.append((KEY_SEPARATOR.join(frame["sku"]), KEY_SEPARATOR.join(frame["style_id"]),
+                                          len(frame)))
+            catalogue.chunks.append(directory / f"chunk-{number:05d}.pickle")
+            with catalogue.chunks[-1].open("wb") as handle:
+                pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            if number == 0:
+                catalogue.items = frame.iloc[0:0]  # the columns and their types, without rows
+            del frame
+    except InputError:
+        raise
+    except (ValueError, OSError, KeyError) as exc:  # as _read_any says it
+        raise InputError(path, f"cannot read {path.suffix.lower() or 'file'}: {str(exc).splitlines()[0]}") from None
+    skus = [sku for packed, found in seen_skus if len(found) for sku in packed.split(KEY_SEPARATOR)]
+    source_rows = np.concatenate([found for _, found in seen_skus]) if seen_skus else np.empty(0, dtype=np.int64)
+    _check_duplicates(path, pd.Series(skus, dtype=object), pd.Series(source_rows))
+    return catalogue
+
+
+def _validate(frame: pd.DataFrame, diagnostics: list[Diagnostic], start: int = 0) -> pd.DataFrame:
+    """Check and parse every row on its own (nothing here looks at another row), so a catalogue read in chunks
+    gets the same rows and diagnostics as one read whole. `start`: the first kept row's position in the catalogue."""
     blank_sku = frame["sku"].eq("")
     for row in frame.loc[blank_sku, "source_row"]:
         diagnostics.append(Diagnostic("catalogue.sku.missing", "error", f"row {row} has no sku and was skipped", field="sku"))
-    frame = frame.loc[~blank_sku].reset_index(drop=True)
+    frame = frame.loc[~blank_sku]
+    frame.index = pd.RangeIndex(start, start + len(frame))
 
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         if not _any_unsafe(frame[column].tolist()):
@@ -220,8 +309,7 @@ def load_catalogue(
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         if column not in UNIQUE_COLUMNS and frame[column].dtype != "float64":
             frame[column] = share_equal(frame[column])
-    return Catalogue(path=path, items=frame, diagnostics=diagnostics, format=format, prices_market=settings.prices_market,
-                     currency=settings.currency, mapping=settings.path)
+    return frame
 
 
 def _any_unsafe(values: list[str], block: int = 10_000) -> bool:
@@ -248,7 +336,9 @@ def _check_additional_images(frame: pd.DataFrame, diagnostics: list[Diagnostic])
         diagnostics.append(Diagnostic("catalogue.additional_image_links.invalid", "warning",
                                       f"left out additional image link(s) that are not http(s) URLs: {urls}",
                                       sku=sku, field="additional_image_links"))
-    frame["additional_image_links"] = frame["additional_image_links"].map(kept)
+    # the column's own type, whatever the values: pandas infers a mapped column's type from them (str, or object
+    # for some), and a catalogue read in chunks must come out typed as one read whole
+    frame["additional_image_links"] = frame["additional_image_links"].map(kept).astype(frame["additional_image_links"].dtype)
 
 
 def _check_sales(frame: pd.DataFrame, diagnostics: list[Diagnostic]) -> None:

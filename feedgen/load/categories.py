@@ -26,6 +26,7 @@ https://www.google.com/basepages/producttype/taxonomy-with-ids.en-US.txt.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -191,7 +192,24 @@ def load_categories(path: str | Path) -> Categories:
 
 
 def apply_categories(items: pd.DataFrame, categories: Categories) -> list[Diagnostic]:
-    """Fill google_product_category (where empty) and fb_product_category in place.
+    """Fill google_product_category (where empty) and fb_product_category in place; what could not be
+    mapped, counted per value."""
+    tally = CategoryTally()
+    assign_categories(items, categories, tally)
+    return category_diagnostics(tally, categories)
+
+
+@dataclass
+class CategoryTally:
+    """How many items of each product_type got no Google category, and of each category Google does not
+    know: counted over a catalogue read in chunks, then said once per value (category_diagnostics)."""
+
+    unmapped: Counter = field(default_factory=Counter)
+    unknown: Counter = field(default_factory=Counter)
+
+
+def assign_categories(items: pd.DataFrame, categories: Categories, tally: CategoryTally) -> None:
+    """Fill google_product_category (where empty) and fb_product_category in place, counting into `tally`.
 
     In order: the catalogue's own category; categories.toml's longest product_type prefix; a
     product_type that is a Google taxonomy path; categories.toml's [default]; else none."""
@@ -210,9 +228,16 @@ def apply_categories(items: pd.DataFrame, categories: Categories) -> list[Diagno
     items.loc[by_path, "google_product_category"] = from_taxonomy[by_path]
     unmapped = empty & ~fill & ~by_path
     items.loc[unmapped, "google_product_category"] = categories.default_google
+    tally.unmapped.update(items.loc[unmapped, "product_type"].value_counts(sort=False).to_dict())
+    unknown = items["google_product_category"].ne("") & ~map_distinct(items["google_product_category"], known_category)
+    tally.unknown.update(items.loc[unknown, "google_product_category"].value_counts(sort=False).to_dict())
+
+
+def category_diagnostics(tally: CategoryTally, categories: Categories) -> list[Diagnostic]:
+    """One warning per product_type left without a Google category and per category Google does not know."""
     file = categories.path.name if categories.path else "categories.toml"
     diagnostics = []
-    for product_type, count in items.loc[unmapped, "product_type"].value_counts(sort=False).sort_index().items():
+    for product_type, count in sorted(tally.unmapped.items()):
         sent = (f"sent with the [default] google_product_category {categories.default_google}" if categories.default_google
                 else "sent without google_product_category (Google assigns one, and feedgen applies no apparel rules)")
         diagnostics.append(Diagnostic(
@@ -221,8 +246,7 @@ def apply_categories(items: pd.DataFrame, categories: Categories) -> list[Diagno
             f"fix: map the product type under [product_types] in {file}, e.g. {product_type or 'Shoes'!r} = {{ google = 187 }}",
             field="google_product_category",
         ))
-    unknown = items["google_product_category"].ne("") & ~map_distinct(items["google_product_category"], known_category)
-    for value, count in items.loc[unknown, "google_product_category"].value_counts(sort=False).sort_index().items():
+    for value, count in sorted(tally.unknown.items()):
         diagnostics.append(Diagnostic(
             "category.unknown", "warning",
             f"{count} item(s) have google_product_category {value!r}, which is not in Google's product taxonomy "

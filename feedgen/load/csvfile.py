@@ -9,8 +9,9 @@ import codecs
 import csv
 import io
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Generator, Iterable, Iterator
 
 import pandas as pd
 
@@ -69,6 +70,27 @@ def _check_text(path: Path, chunk: int = 1 << 20) -> tuple[bytes, bool]:
 def read_csv(path: Path) -> pd.DataFrame:
     """A UTF-8 CSV (BOM or not) separated by commas, semicolons or tabs, every cell a string."""
     first, nul = _check_text(path)
+    with _parsed(path, first, nul) as arguments:
+        return pd.read_csv(**arguments)
+
+
+def read_csv_chunks(path: Path, rows: int) -> Generator[pd.DataFrame, None, None] | None:
+    """read_csv's frame, `rows` rows at a time, so a big catalogue is never held whole (a header-only file is
+    one chunk without rows); None for a file with NUL bytes, which only read_csv's whole-text path reads."""
+    first, nul = _check_text(path)
+    if nul:
+        return None
+
+    def chunks() -> Generator[pd.DataFrame, None, None]:
+        with _parsed(path, first, nul) as arguments, pd.read_csv(**arguments, chunksize=rows) as reader:
+            yield from reader  # the parser counts lines over the whole file: its errors name the file's line
+    return chunks()
+
+
+@contextmanager
+def _parsed(path: Path, first: bytes, nul: bool) -> Iterator[dict]:
+    """pd.read_csv's arguments for the file whose first line is `first`, open while the caller parses; a
+    malformed file is one InputError naming its line."""
     bom = len(codecs.BOM_UTF8) if first.startswith(codecs.BOM_UTF8) else 0
     header = first[bom:].decode("utf-8", errors="replace").splitlines()[0]  # every other line break comes earlier
     delimiter = ";" if header.count(";") > header.count(",") else ("\t" if header.count("\t") > header.count(",") else ",")
@@ -77,10 +99,9 @@ def read_csv(path: Path) -> pd.DataFrame:
             handle.seek(bom)
             # The C parser streams the file's bytes: no copy of the whole file; NULs (rare) need the text path.
             source = io.StringIO(handle.read().decode("utf-8")) if nul else handle
-            return pd.read_csv(
-                source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
-                skipinitialspace=False, engine="python" if delimiter != "," else "c",
-            )
+            yield {"filepath_or_buffer": source, "sep": delimiter, "dtype": str, "keep_default_na": False,
+                   "na_filter": False, "encoding": "utf-8", "skipinitialspace": False,
+                   "engine": "python" if delimiter != "," else "c"}
     except (pd.errors.ParserError, csv.Error) as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match[1]) if match else None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from functools import partial
-from typing import Callable, ContextManager
+from typing import Callable, ContextManager, Iterator
 
-from feedgen.load.catalogue import load_catalogue
-from feedgen.load.categories import apply_categories, load_categories
+import numpy as np
+import pandas as pd
+
+from feedgen.load.catalogue import Catalogue, load_catalogue, stream_catalogue
+from feedgen.load.categories import (Categories, CategoryTally, apply_categories, assign_categories,
+                                     category_diagnostics, load_categories)
 from feedgen.channels import Artifact, CHANNELS, Channel, read_markets
 from feedgen.channels.base import RemovedAction
 from feedgen.diagnostics import Diagnostic, Diagnostics
@@ -106,22 +111,83 @@ class BuildResult:
 
 def load_sources(request: BuildRequest) -> Sources:
     """Read and check every input; an unusable one raises InputError before anything is built."""
+    return _load_sources(request, None)[0]
+
+
+def _load_sources(request: BuildRequest, spill_to: tuple[Path, str] | None) -> tuple[Sources, SpilledCatalogue | None]:
+    """load_sources. With `spill_to` (a folder and a name prefix) a catalogue that streams
+    (feedgen.load.catalogue.stream_catalogue) is read a slice's rows at a time and handed straight to its
+    slices' files (feedgen.pipeline.slices) in a new folder there, so this process never holds it whole;
+    that folder comes back with the sources (None when the catalogue was read whole)."""
     config = read_markets(request.input_path("markets.toml"))
     mapping = request.mapping_path()
-    catalogue = load_catalogue(request.input_path("catalogue.csv"), request.catalogue_format, mapping,
-                               defaults={"brand": config.project.brand})
-    fx = load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date)
-    rebase_prices(catalogue, config, fx, mapping)
-    catalogue.diagnostics.extend(apply_categories(catalogue.items, load_categories(request.input_path("categories.toml"))))
-    return Sources(
-        catalogue=catalogue,
-        config=config,
-        fx=fx,
-        sizes=load_size_chart(request.input_path("size_chart.csv")),
-        price_list=load_price_list(request.input_path("prices.csv"), set(config.markets)),
-        localizer=request.localizer or _localizer(request, config.project.source_language),
-        as_of=request.as_of or date.today(),
-    )
+    path, defaults = request.input_path("catalogue.csv"), {"brand": config.project.brand}
+    size = _slice_size(request, request.localizer)
+    spilled = SpilledCatalogue.create(*spill_to) if spill_to is not None and size else None
+    try:
+        catalogue = None if spilled is None or size is None else stream_catalogue(
+            path, request.catalogue_format, mapping, defaults, directory=spilled.directory, rows=size)
+        catalogue = catalogue or load_catalogue(path, request.catalogue_format, mapping, defaults=defaults)
+        fx = load_fx_rates(request.input_path("fx_rates.csv"), config.project.fx_date)
+        rebase_prices(catalogue, config, fx, mapping)  # a catalogue that streams holds base prices: nothing to do
+        categories = load_categories(request.input_path("categories.toml"))
+        if catalogue.chunks:
+            assert spilled is not None and size is not None
+            _distribute(catalogue, categories, catalogue_slices(*_key_columns(catalogue), size), spilled)
+        else:
+            catalogue.diagnostics.extend(apply_categories(catalogue.items, categories))
+        if spilled is not None and not spilled.slices:
+            spilled.remove()
+            spilled = None
+        sources = Sources(
+            catalogue=catalogue,
+            config=config,
+            fx=fx,
+            sizes=load_size_chart(request.input_path("size_chart.csv")),
+            price_list=load_price_list(request.input_path("prices.csv"), set(config.markets)),
+            localizer=request.localizer or _localizer(request, config.project.source_language),
+            as_of=request.as_of or date.today(),
+        )
+    except BaseException:
+        if spilled is not None:
+            spilled.remove()
+        raise
+    return sources, spilled
+
+
+def _distribute(catalogue: Catalogue, categories: Categories, slices: list[np.ndarray],
+                spilled: SpilledCatalogue) -> None:
+    """A streamed catalogue's chunks, categorised, into its slices' files; or, when it is a single slice, into
+    memory as a catalogue read whole. Either way the chunk files go, and the category warnings count over all."""
+    tally = CategoryTally()
+
+    def categorised() -> Iterator[pd.DataFrame]:
+        for number, chunk in enumerate(catalogue.read_chunks()):
+            assign_categories(chunk, categories, tally)
+            if number == 0:
+                catalogue.items = chunk.iloc[0:0]  # the columns and their types, as _spill leaves them
+            yield chunk
+    if len(slices) > 1:
+        spilled.fill(categorised(), slices)
+    else:
+        catalogue.items = pd.concat(list(categorised()))
+        catalogue.items.index = pd.RangeIndex(len(catalogue.items))
+        catalogue.packed_keys = []
+    for chunk in catalogue.chunks:
+        chunk.unlink()
+    catalogue.chunks = []
+    catalogue.diagnostics.extend(category_diagnostics(tally, categories))
+
+
+def _key_columns(catalogue: Catalogue) -> tuple[pd.Series, pd.Series]:
+    keys = catalogue.keys()
+    return keys["sku"], keys["style_id"]
+
+
+def _slice_size(request: BuildRequest, localizer: Localizer | None) -> int | None:
+    """Catalogue rows a market is built in at a time; None: whole (a localizer without a session takes each
+    market whole)."""
+    return request.slice_skus if localizer is None or slices_market(localizer) else None
 
 
 def _localizer(request: BuildRequest, source_language: str) -> Localizer:
@@ -192,12 +258,16 @@ def run(
         if name not in CHANNELS:
             raise InputError("--channels", f"unknown channel {name!r} (known: {', '.join(CHANNELS)})")
     if not publish:
-        sources = load_sources(request)
-        stage = Stage(request.out, sources.config.project.brand, scratch=True)
+        sources, spilled = _load_sources(request, _spill_place(request, scratch=True))
         try:
-            return _render(request, sources.config, sources, stage, None, progress)
+            stage = Stage(request.out, sources.config.project.brand, scratch=True)
+            try:
+                return _render(request, sources.config, sources, stage, None, progress, spilled=spilled)
+            finally:
+                stage.discard()
         finally:
-            stage.discard()
+            if spilled is not None:
+                spilled.remove()
 
     # an output folder whose swap would destroy inputs or unrelated files is refused first
     guard_output(request.out, [request.data_dir, request.input_path("catalogue.csv"), request.input_path("markets.toml"),
@@ -229,13 +299,18 @@ def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], 
     reuse = reusable_parts(state, keys, plan, request.pages, previous, request.out)
     everything = state is not None and state.key == keys.build and all(
         set(reuse.get(m.id, {})) >= set(part_names(plan[m.id], request.pages)) for m in markets)
-    sources = None if everything else load_sources(request)
+    sources, spilled = (None, None) if everything else _load_sources(request, _spill_place(request))
     loaded = time.perf_counter() - started
-    stage = Stage(request.out, config.project.brand)
+    try:
+        stage = Stage(request.out, config.project.brand)
+    except BaseException:
+        if spilled is not None:
+            spilled.remove()
+        raise
     stages.append(stage)
     try:
         result = _render(request, config, sources, stage, previous, progress, close_fds=(lock.fd,), reuse=reuse,
-                         catalogue=state.catalogue if sources is None else None)
+                         catalogue=state.catalogue if sources is None else None, spilled=spilled)
         result.timings["load"] = loaded
         progress("writing manifest and report")
         with result.timed("release"):
@@ -266,13 +341,19 @@ def _output_options(request: BuildRequest) -> dict:
 def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,
             previous: Manifest | None, progress: Callable[[str], None], close_fds: tuple[int, ...] = (),
             reuse: dict[str, dict[str, Part]] | None = None,
-            catalogue: list[Diagnostic] | None = None) -> BuildResult:
+            catalogue: list[Diagnostic] | None = None, spilled: SpilledCatalogue | None = None) -> BuildResult:
     """Every market (reused, in this process or in workers), then each channel's finish.
-    `sources` is None only when every part is reused; `catalogue` then holds its diagnostics."""
+    `sources` is None only when every part is reused; `catalogue` then holds its diagnostics.
+    `spilled`: the catalogue's slices, already on disk (_load_sources); removed when done."""
     markets = config.select(request.market_ids)
     result = BuildResult(markets=markets)
     result.diagnostics.extend(sources.catalogue.diagnostics if sources is not None else catalogue or [])
-    job = market_job(request, config, sources, stage, previous, reuse or {})
+    try:
+        job = market_job(request, config, sources, stage, previous, reuse or {}, spilled)
+    except BaseException:
+        if spilled is not None:
+            spilled.remove()
+        raise
     history = stage_copy(request.out, stage.root)  # recorded in the stage: published with the feeds, or not at all
     job.keep_history(history)
     channels, pages, plan = job.channels, job.pages, job.plan
@@ -281,7 +362,7 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
         if request.runner is not None:  # on other machines' workers (feedgen.pipeline.cluster)
             built = request.runner(job, to_build, progress)
         else:
-            if sources is not None and to_build and len(job.slices) > 1:
+            if sources is not None and to_build and len(job.slices) > 1 and job.spilled is None:
                 progress(f"writing the catalogue's {len(job.slices)} slices beside the output")
                 with result.timed("load"):
                     _spill(job, sources, stage)
@@ -310,16 +391,29 @@ def _render(request: BuildRequest, config: MarketConfig, sources: Sources | None
     return result
 
 
+def _spill_place(request: BuildRequest, scratch: bool = False) -> tuple[Path, str] | None:
+    """Where a catalogue read in chunks is written a slice at a time: beside the stage, named so that a killed
+    build's are removed by the next (stage.recover); None where the markets are built elsewhere (a cluster's
+    workers read the catalogue themselves)."""
+    if request.runner is not None:
+        return None
+    if scratch:
+        return Path(tempfile.gettempdir()), "feedgen-validate-slices-"
+    return request.out.parent, f"{STAGING}{request.out.name}.slices-"
+
+
 def _spill(job: MarketJob, sources: Sources, stage: Stage) -> None:
     """Move the catalogue's rows to disk, a file per slice, and let go of them here (feedgen.pipeline.slices):
     the workers forked next read a slice at a time instead of copying the whole catalogue as they touch it."""
-    prefix = f"{STAGING}{stage.out_dir.name}.slices-"  # a killed build's are removed by the next (stage.recover)
-    job.spilled = SpilledCatalogue.write(sources.catalogue.items, job.slices, stage.root.parent, prefix)
+    place = _spill_place(job.request)
+    assert place is not None
+    job.spilled = SpilledCatalogue.write(sources.catalogue.items, job.slices, stage.root.parent, place[1])
     sources.catalogue.items = sources.catalogue.items.iloc[0:0]
 
 
 def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,
-               previous: Manifest | None, reuse: dict[str, dict[str, Part]]) -> MarketJob:
+               previous: Manifest | None, reuse: dict[str, dict[str, Part]],
+               spilled: SpilledCatalogue | None = None) -> MarketJob:
     """What every market's build reads: the rules, the planned channels, the landing pages. Made once
     by the build, and again from the same inputs by each cluster worker (feedgen.pipeline.cluster),
     so a market built anywhere sees the same job. Rules and campaigns are checked here, before
@@ -336,14 +430,17 @@ def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | N
         channel.use_inputs({file: path for file in channel.inputs if (path := request.input_path(file)).is_file()},
                            request.as_of or date.today())
         channel.plan([market for market in markets if name in plan[market.id]])
-    items = None if sources is None else sources.catalogue.items
-    if items is not None:
+    slices: list[np.ndarray] = []
+    if sources is not None:
+        skus, styles = _key_columns(sources.catalogue)
         for channel in channels.values():
-            channel.use_catalogue(items["sku"], items["style_id"])
-    # a localizer without a session takes each market whole: one slice (and so nothing written out by _spill)
-    size = request.slice_skus if sources is not None and slices_market(sources.localizer) else None
-    slices = [] if items is None else catalogue_slices(items["sku"], items["style_id"], size)
-    return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse, slices=slices)
+            channel.use_catalogue(skus, styles)
+        # a localizer without a session takes each market whole: one slice (and so nothing written out by _spill)
+        size = _slice_size(request, sources.localizer)
+        slices = spilled.slices if spilled is not None else catalogue_slices(skus, styles, size)
+        del skus, styles
+    return MarketJob(request, sources, stage, previous, rules, channels, plan, pages, reuse, slices=slices,
+                     spilled=spilled)
 
 
 def _absorb(result: BuildResult, built: MarketBuild, job: MarketJob, stage: Stage, previous: Manifest | None) -> None:

@@ -117,7 +117,7 @@ class MarketJob:
         if rows is None:
             return None
         if self.spilled is not None:
-            return self.spilled.read(number)
+            return self.spilled.read(number, rows)
         assert self.sources is not None
         return self.sources.catalogue.items.iloc[rows]
     history: Path | None = None  # the staged price history (feedgen.resolve.history); None: not recorded

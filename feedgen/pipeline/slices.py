@@ -18,6 +18,7 @@ import pickle
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -57,24 +58,50 @@ class SpilledCatalogue:
     directory beside the stage, named so that a killed build's leftovers are removed by the next one
     (feedgen.publish.stage.recover)."""
 
-    def __init__(self, directory: Path, count: int) -> None:
-        self.directory, self.count = directory, count
+    def __init__(self, directory: Path, slices: list[np.ndarray]) -> None:
+        self.directory, self.slices = directory, slices  # each slice's catalogue rows, in SKU order
+
+    @classmethod
+    def create(cls, parent: Path, prefix: str) -> SpilledCatalogue:
+        """An empty directory for a catalogue read in chunks (feedgen.load.catalogue.stream_catalogue)."""
+        parent.mkdir(parents=True, exist_ok=True)
+        return cls(Path(tempfile.mkdtemp(prefix=prefix, dir=parent)), [])
 
     @classmethod
     def write(cls, items: pd.DataFrame, slices: list[np.ndarray], parent: Path, prefix: str) -> SpilledCatalogue:
-        directory = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-        try:
-            for number, rows in enumerate(slices):
-                with (directory / f"{number:05d}.pickle").open("wb") as handle:
-                    pickle.dump(items.iloc[rows], handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            shutil.rmtree(directory, ignore_errors=True)
-            raise
-        return cls(directory, len(slices))
+        spilled = cls.create(parent, prefix)
+        spilled.fill((items,), slices)
+        return spilled
 
-    def read(self, number: int) -> pd.DataFrame:
-        with (self.directory / f"{number:05d}.pickle").open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - written by this build into its private directory
+    def fill(self, chunks: Iterable[pd.DataFrame], slices: list[np.ndarray]) -> None:
+        """Hand each chunk's rows (index: their position in the catalogue) to the files of their slices, one chunk
+        at a time: a slice's file holds a piece per chunk that has some of its rows, put in order by `read`."""
+        owner = np.empty(sum(len(rows) for rows in slices), dtype=np.int32)
+        for number, rows in enumerate(slices):
+            owner[rows] = number
+        try:
+            for chunk in chunks:
+                owners = owner[chunk.index.to_numpy()]
+                for number in np.unique(owners):
+                    with self._path(int(number)).open("ab") as handle:
+                        rows = np.flatnonzero(owners == number)
+                        pickle.dump(chunk.iloc[rows], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            self.remove()
+            raise
+        self.slices = slices
+
+    def read(self, number: int, rows: np.ndarray) -> pd.DataFrame:
+        """Slice `number`: the catalogue rows at positions `rows`, in that order."""
+        pieces = []
+        with self._path(number).open("rb") as handle:
+            while handle.peek(1):
+                pieces.append(pickle.load(handle))  # noqa: S301 - written by this build into its private directory
+        frame = pieces[0] if len(pieces) == 1 else pd.concat(pieces)
+        return frame.loc[rows]
+
+    def _path(self, number: int) -> Path:
+        return self.directory / f"{number:05d}.pickle"
 
     def remove(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)

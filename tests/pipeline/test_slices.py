@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from feedgen.diagnostics import Diagnostics
 from feedgen.errors import InputError
-from feedgen.pipeline.build import BuildRequest, run
+from feedgen.pipeline.build import BuildRequest, _load_sources, load_sources, run
 from feedgen.pipeline.slices import catalogue_slices
 from tests.helpers import AS_OF
 
@@ -165,3 +166,42 @@ def test_a_parent_sku_named_like_a_variant_in_another_slice_still_collides(proje
     assert found[0] == found[1]
     assert {sku for _, sku in found[0]} == set(items.loc[items["style_id"].eq("AS-1002"), "sku"])
     assert {market for market, _ in found[0]} == {"DE", "US"}
+
+
+def test_the_building_process_reads_the_catalogue_a_slice_at_a_time(project: Path, tmp_path: Path) -> None:
+    """With slices, the build streams catalogue.csv (feedgen.load.catalogue.stream_catalogue) straight into the
+    slices' files: the building process ends up holding no row, only the slices' positions, and what the
+    slices hold is the catalogue read whole, categorised, with the same diagnostics. Unmapped and unknown
+    categories in several chunks are counted over the whole catalogue (category.unmapped says one count)."""
+    catalogue = project / "product_data" / "catalogue.csv"
+    lines = catalogue.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number in range(3, len(lines), 97):  # in chunks of 9 rows, far apart: a category Google does not know
+        lines[number] = lines[number].replace(",187,", ",99999,", 1)
+    for number in range(5, len(lines), 89):  # and a product type categories.toml does not map
+        lines[number] = re.sub(r",Shoes > ([^,]*),187,", r",Gear > \1,,", lines[number], count=1)
+    catalogue.write_text("".join(lines), encoding="utf-8")
+    request = BuildRequest(data_dir=project / "product_data", out=project / "out", as_of=AS_OF, slice_skus=9)
+    whole = load_sources(request)
+    sources, spilled = _load_sources(request, (tmp_path, "slices-"))
+    assert spilled is not None and len(spilled.slices) > 20
+    assert sources.catalogue.items.empty and sources.catalogue.chunks == []
+    assert sorted(p.name for p in spilled.directory.iterdir()) == [f"{n:05d}.pickle" for n in range(len(spilled.slices))]
+    read = pd.concat(spilled.read(number, rows) for number, rows in enumerate(spilled.slices)).sort_index()
+    pd.testing.assert_frame_equal(read, whole.catalogue.items, check_index_type=False)
+    assert list(Diagnostics(sources.catalogue.diagnostics)) == list(Diagnostics(whole.catalogue.diagnostics))
+    counted = [d.message for d in sources.catalogue.diagnostics if d.rule_id.startswith("category.")]
+    assert len(counted) >= 2 and all(re.match(r"\d\d? item\(s\)", message) for message in counted)
+    assert list(sources.catalogue.keys()["sku"]) == list(whole.catalogue.items["sku"])
+    spilled.remove()
+
+
+def test_an_unusable_catalogue_found_late_leaves_no_slices_behind(project: Path) -> None:
+    """A duplicate SKU on the last row is found after every chunk was written: the build stops with the
+    one-line error of a catalogue read whole, and the chunks' folder beside the output is gone."""
+    catalogue = project / "product_data" / "catalogue.csv"
+    lines = catalogue.read_text(encoding="utf-8").splitlines(keepends=True)
+    catalogue.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"row {len(lines) + 1}, column sku: duplicate sku .* \(first seen on row 2\)"):
+        build(project, "sliced", 7)
+    assert [p.name for p in project.iterdir() if p.name.startswith(".feedgen-staging-")] == []
+    assert not (project / "sliced").exists()
