@@ -85,7 +85,8 @@ class DayPrice:
         return _row(self.sku, self.currency, self.price, self.sale_price, self.sale_start)
 
 
-def _row(sku: str, currency: str, price: Decimal, sale_price: Decimal | None, sale_start: date | None) -> list[str | None]:
+def _row(sku: str, currency: str, price: Decimal, sale_price: Decimal | None,
+         sale_start: date | None) -> list[str | None]:
     """A day price as the record stores it: [sku, currency, price, sale_price, sale_start] as text;
     the sale's start only with a sale price."""
     return [sku, currency, _text(price), _text(sale_price),
@@ -106,6 +107,10 @@ class PriceBatch:
 
     @classmethod
     def of(cls, rows: Sequence[list[str | None]]) -> PriceBatch:
+        # SQLite's JSON reader ends a string at an escaped NUL; loading removes control characters from
+        # SKUs (feedgen.text.clean_text), so one here is a caller's bug, not a SKU to cut short silently.
+        if any("\x00" in text for row in rows for text in row[:2] if text):
+            raise ValueError("a SKU or currency with a NUL character cannot be recorded")
         # ensure_ascii=False: text stays UTF-8 as it is, not \u escapes for SQLite's JSON reader to decode
         return cls(json.dumps(rows, ensure_ascii=False, separators=(",", ":")), len(rows))
 
@@ -229,7 +234,7 @@ class PriceHistory:
         with db:
             # by the (market, last_day) index: one step, not a scan
             latest = db.execute("SELECT max(last_day) FROM prices WHERE market = ?", (market,)).fetchone()[0]
-            if latest is None:  # nothing to extend, cut or join: INSERT OR REPLACE keeps a repeated SKU's last row, as `today` does
+            if latest is None:  # nothing to extend, cut or join; OR REPLACE keeps a repeated SKU's last row, as `today` does
                 return self._load(f"INSERT OR REPLACE INTO prices SELECT :market, {_JSON_SKU}, :day, :day, "
                                   f"{_JSON_PRICES} FROM json_each(:rows)", prices, values)
             db.execute("DELETE FROM today")
@@ -245,8 +250,8 @@ class PriceHistory:
                 db.execute(f"UPDATE prices SET first_day = :day WHERE market = :market AND first_day = :next "
                            f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
                            f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
-            db.execute(f"INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, t.sale_start "
-                       f"FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
+            db.execute("INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, "
+                       f"t.sale_start FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
             if recorded_before:
                 self._join_across(values)
         return given
@@ -366,9 +371,9 @@ def day_prices(offers, currency: str) -> PriceBatch:
     price, and the sale price where a sale is active. SKUs without a valid price are not offered, so
     not recorded. Made in the worker that resolved them, so the text the record stores is made in parallel."""
     priced = offers[offers["price"].notna()]
+    columns = zip(priced["sku"], priced["price"], priced["sale_price"], priced["sale_active"], priced["sale_start"])
     return PriceBatch.of([_row(str(sku), currency, price, sale if active and sale is not None else None, start)
-                          for sku, price, sale, active, start in zip(priced["sku"], priced["price"], priced["sale_price"],
-                                                                     priced["sale_active"], priced["sale_start"])])
+                          for sku, price, sale, active, start in columns])
 
 
 def read_history_file(path: Path | None) -> PriceHistory | None:
