@@ -22,7 +22,7 @@ import pandas as pd
 from feedgen.channels import Channel
 from feedgen.channels.base import NO_REMOVALS, FeedWriter, blocked_by_catalogue, reported_errors
 from feedgen.diagnostics import Diagnostic
-from feedgen.resolve.history import DayPrice, day_prices
+from feedgen.resolve.history import PriceBatch, day_prices
 from feedgen.pipeline.incremental import RESOLVE, Part
 from feedgen.publish.manifest import Manifest
 from feedgen.config.markets import Market
@@ -63,37 +63,36 @@ class MarketBuild:
     reused: set[str] = field(default_factory=set)  # names of parts taken over from the last build
     prices: PriceSpool | None = None  # the day's prices for the history (feedgen.resolve.history); None: reused
 
-    def day_prices(self) -> Iterator[DayPrice]:
+    def day_prices(self) -> Iterator[PriceBatch]:
         return iter(self.prices or ())
 
 
 class PriceSpool:
-    """A market's prices of the day, pickled a slice at a time until build.run records them in market order.
-    Where the build moved its catalogue to disk (`directory`, feedgen.pipeline.slices) they go to a file there,
-    so a worker holds nothing per SKU until it hands the market back (a million SKUs' prices are tens of
-    MB a market); otherwise they are kept as a few large buffers, never a million small objects."""
+    """A market's prices of the day, a PriceBatch (JSON text) a slice, until build.run records them in market
+    order. Where the build moved its catalogue to disk (`directory`, feedgen.pipeline.slices) they go to a file
+    there, so a worker holds nothing per SKU until it hands the market back (a million SKUs' prices are tens
+    of MB a market); otherwise they are kept as a few large strings, never a million small objects."""
 
     def __init__(self, directory: Path | None, market_id: str) -> None:
         self.path = None if directory is None else directory / f"prices-{market_id}.pickles"  # market ids: [A-Z]{2}
-        self.chunks: list[bytes] = []
+        self.chunks: list[PriceBatch] = []
         if self.path is not None:
             self.path.write_bytes(b"")  # a market built again (a restarted worker) starts over
 
-    def add(self, prices: list[DayPrice]) -> None:
-        data = pickle.dumps(prices, pickle.HIGHEST_PROTOCOL)
+    def add(self, prices: PriceBatch) -> None:
         if self.path is None:
-            self.chunks.append(data)
+            self.chunks.append(prices)
             return
         with self.path.open("ab") as handle:
-            handle.write(data)
+            pickle.dump(prices, handle, pickle.HIGHEST_PROTOCOL)
 
-    def __iter__(self) -> Iterator[DayPrice]:
-        yield from (price for chunk in self.chunks for price in pickle.loads(chunk))  # noqa: S301 - our own
+    def __iter__(self) -> Iterator[PriceBatch]:
+        yield from self.chunks
         if self.path is None:
             return
         with self.path.open("rb") as handle:
             while handle.peek(1):
-                yield from pickle.load(handle)  # noqa: S301 - pickled by this build's own worker
+                yield pickle.load(handle)  # noqa: S301 - pickled by this build's own worker
 
 
 @dataclass

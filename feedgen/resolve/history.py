@@ -15,18 +15,25 @@ Where: `.feedgen-prices.sqlite` in the output directory. A build copies the publ
 into its stage (a real copy, never a hard link to the live file), records there, and the publish
 swap makes it current together with the feeds: a refused, dry-run or failed build records
 nothing, concurrent builds are already excluded by the output lock, and whatever restores output/
-(the nightly workflow's cache) restores the history with it.
+(the nightly workflow's cache) restores the history with it. That is also why a writer keeps
+SQLite's rollback journal in memory (`PriceHistory`): the file it writes is that staged copy.
+
+Speed: the building process records every market's prices (100,000 SKUs x 8 markets are 800,000
+rows a build), serially while the workers render, so the prices reach it as `PriceBatch`es of
+JSON text that SQLite reads itself, and a market's first day, or a day after all it has recorded
+(every daily build), skips the statements that only a day recorded before can need.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from feedgen.errors import InputError
 
@@ -53,11 +60,14 @@ _SAME = ("t.price = prices.price AND t.sale_price IS prices.sale_price AND t.sal
 # it would otherwise pick for the range and scan every run of the market once per SKU: a second build
 # on the same day of a 100,000-SKU catalogue took over ten minutes that way. The primary key
 # (market, sku, first_day) finds the SKU's runs directly (tests/test_history.py checks the plans).
+# A row of a PriceBatch (json_each's `value`): the SKU, then the columns after the days, in table order.
+_JSON_SKU = "json_extract(value, '$[0]')"
+_JSON_PRICES = ", ".join(f"json_extract(value, '$[{n}]')" for n in range(1, 5))
 _COVERS = ("EXISTS (SELECT 1 FROM prices c WHERE c.market = :market AND c.sku = {sku} "
            "AND c.first_day <= :day AND +c.last_day >= :day)")
 
 
-@dataclass(frozen=True, slots=True)  # a million of them cross from a worker per market
+@dataclass(frozen=True, slots=True)
 class DayPrice:
     """One SKU's prices on one day in one market."""
 
@@ -70,6 +80,57 @@ class DayPrice:
     @property
     def charged(self) -> Decimal:
         return self.sale_price if self.sale_price is not None else self.price
+
+    def row(self) -> list[str | None]:
+        return _row(self.sku, self.currency, self.price, self.sale_price, self.sale_start)
+
+
+def _row(sku: str, currency: str, price: Decimal, sale_price: Decimal | None,
+         sale_start: date | None) -> list[str | None]:
+    """A day price as the record stores it: [sku, currency, price, sale_price, sale_start] as text;
+    the sale's start only with a sale price."""
+    return [sku, currency, _text(price), _text(sale_price),
+            sale_start.isoformat() if sale_price is not None and sale_start is not None else None]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceBatch:
+    """Day prices in the record's text form (`DayPrice.row`), as one JSON array of rows.
+
+    Why JSON: a worker turns a slice of a market into one string, and SQLite reads it back with
+    json_each, in C. Recording a million prices then takes no Python object per price in the building
+    process, which records every market serially while the workers render: unpickling DayPrice
+    objects took about a second per 100,000 there, and executemany binds every row from Python."""
+
+    rows: str  # a JSON array of [sku, currency, price, sale_price, sale_start]
+    count: int
+
+    @classmethod
+    def of(cls, rows: Sequence[list[str | None]]) -> PriceBatch:
+        # SQLite's JSON reader ends a string at an escaped NUL; loading removes control characters from
+        # SKUs (feedgen.text.clean_text), so one here is a caller's bug, not a SKU to cut short silently.
+        if any("\x00" in text for row in rows for text in row[:2] if text):
+            raise ValueError("a SKU or currency with a NUL character cannot be recorded")
+        # ensure_ascii=False: text stays UTF-8 as it is, not \u escapes for SQLite's JSON reader to decode
+        return cls(json.dumps(rows, ensure_ascii=False, separators=(",", ":")), len(rows))
+
+
+def _batches(prices: Iterable[DayPrice | PriceBatch], size: int = 10_000) -> Iterator[PriceBatch]:
+    """`prices` as batches, in order: batches as they are, DayPrice objects gathered `size` at a time."""
+    loose: list[list[str | None]] = []
+    for price in prices:
+        if isinstance(price, PriceBatch):
+            if loose:
+                yield PriceBatch.of(loose)
+                loose = []
+            yield price
+            continue
+        loose.append(price.row())
+        if len(loose) == size:
+            yield PriceBatch.of(loose)
+            loose = []
+    if loose:
+        yield PriceBatch.of(loose)
 
 
 @dataclass(frozen=True)
@@ -128,6 +189,10 @@ class PriceHistory:
                 self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
             else:
                 self.db = sqlite3.connect(path, timeout=60)
+                # A writer writes a build's staged copy (stage_copy), which a build that fails or is killed
+                # never publishes: a journal file beside it, written and fsynced at every market's commit,
+                # would guard nothing. Kept in memory it still rolls back a statement or market that fails.
+                self.db.execute("PRAGMA journal_mode = MEMORY")
                 version = self.db.execute("PRAGMA user_version").fetchone()[0]
                 if version not in (0, _VERSION):
                     raise InputError(path, f"price history format {version} is newer than this feedgen ({_VERSION})")
@@ -149,59 +214,82 @@ class PriceHistory:
         self.close()
 
     # ------------------------------------------------------------------ writing
-    def record(self, market: str, day: date, prices: Iterable[DayPrice]) -> int:
-        """Record one market's prices of `day`; a day recorded again takes the newer prices. Returns the rows given."""
-        given = 0
+    def record(self, market: str, day: date, prices: Iterable[DayPrice | PriceBatch]) -> int:
+        """Record one market's prices of `day`; a day recorded again takes the newer prices. Returns the rows given.
 
-        def rows() -> Iterator[tuple]:  # streamed into SQLite: a million-SKU market is never a list of tuples here
-            nonlocal given
-            for p in prices:
-                given += 1
-                yield (p.sku, p.currency, _text(p.price), _text(p.sale_price),
-                       p.sale_start.isoformat() if p.sale_price is not None and p.sale_start is not None else None)
+        The rows come out the same whichever way (tests/test_history_paths.py): a market's first day
+        is inserted as it is; a day after the market's last recorded day (every daily build) extends
+        or starts runs; only a day recorded before, or one that falls before the last, needs the
+        statements that cut a run, extend one backwards or join two across it."""
         values = {"market": market, "day": day.isoformat(), "prev": (day - timedelta(days=1)).isoformat(),
                   "next": (day + timedelta(days=1)).isoformat()}
         db = self.db
-        # BEGIN IMMEDIATE takes the write lock first: a deferred transaction that read before writing
-        # could not upgrade while a parallel market build writes, and would fail at once (SQLITE_BUSY)
-        # instead of waiting for the busy timeout.
         db.execute("CREATE TEMP TABLE IF NOT EXISTS today (sku TEXT PRIMARY KEY, currency TEXT, price TEXT, "
                    "sale_price TEXT, sale_start TEXT)")
         db.commit()
+        # BEGIN IMMEDIATE takes the write lock first: a deferred transaction that read before writing
+        # could not upgrade while a parallel market build writes, and would fail at once (SQLITE_BUSY)
+        # instead of waiting for the busy timeout.
         db.execute("BEGIN IMMEDIATE")
         with db:
+            # by the (market, last_day) index: one step, not a scan
+            latest = db.execute("SELECT max(last_day) FROM prices WHERE market = ?", (market,)).fetchone()[0]
+            if latest is None:  # nothing to extend, cut or join; OR REPLACE keeps a repeated SKU's last row, as `today` does
+                return self._load(f"INSERT OR REPLACE INTO prices SELECT :market, {_JSON_SKU}, :day, :day, "
+                                  f"{_JSON_PRICES} FROM json_each(:rows)", prices, values)
             db.execute("DELETE FROM today")
-            db.executemany("INSERT OR REPLACE INTO today VALUES (?, ?, ?, ?, ?)", rows())
-            # a day recorded before with other prices: cut it out of its run (rare: a second build the same day)
-            stale = db.execute(
-                f"SELECT {_COLUMNS} FROM prices WHERE market = :market "
-                "AND first_day <= :day AND last_day >= :day AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku "
-                f"AND NOT ({_SAME}))", values).fetchall()
-            for row in stale:
-                run = _run(row)
-                db.execute("DELETE FROM prices WHERE market = ? AND sku = ? AND first_day = ?", (market, run.sku, row[2]))
-                for first, last in ((run.first_day, day - timedelta(days=1)), (day + timedelta(days=1), run.last_day)):
-                    if first <= last:
-                        db.execute("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                   (market, run.sku, first.isoformat(), last.isoformat(), *row[4:]))
+            given = self._load(f"INSERT OR REPLACE INTO today SELECT {_JSON_SKU}, {_JSON_PRICES} FROM json_each(:rows)",
+                               prices, values)
+            recorded_before = latest >= values["day"]  # else no run covers, starts after or ends after `day`
+            if recorded_before:
+                self._cut_stale(market, day, values)
+            uncovered = f"AND NOT {_COVERS.format(sku='prices.sku')}" if recorded_before else ""  # else none covers it
             db.execute(f"UPDATE prices SET last_day = :day WHERE market = :market AND last_day = :prev "
-                       f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
-                       f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
-            db.execute(f"UPDATE prices SET first_day = :day WHERE market = :market AND first_day = :next "
-                       f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
-                       f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
-            db.execute(f"INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, t.sale_start "
-                       f"FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
-            # a day that closed a gap: the run ending on it and the run starting the next day become one
-            _same_pair = ("b.market = prices.market AND b.sku = prices.sku AND b.price = prices.price AND "
-                          "b.sale_price IS prices.sale_price AND b.sale_start IS prices.sale_start AND b.currency = prices.currency")
-            db.execute(f"UPDATE prices SET last_day = (SELECT b.last_day FROM prices b WHERE b.first_day = :next AND {_same_pair}) "
-                       f"WHERE market = :market AND last_day = :day AND sku IN (SELECT sku FROM today) "
-                       f"AND EXISTS (SELECT 1 FROM prices b WHERE b.first_day = :next AND {_same_pair})", values)
-            db.execute("DELETE FROM prices WHERE market = :market AND first_day = :next AND sku IN (SELECT sku FROM today) "
-                       "AND EXISTS (SELECT 1 FROM prices a WHERE a.market = prices.market AND a.sku = prices.sku "
-                       "AND a.first_day < prices.first_day AND +a.last_day >= prices.first_day)", values)
+                       f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) {uncovered}", values)
+            if recorded_before:
+                db.execute(f"UPDATE prices SET first_day = :day WHERE market = :market AND first_day = :next "
+                           f"AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku AND {_SAME}) "
+                           f"AND NOT {_COVERS.format(sku='prices.sku')}", values)
+            db.execute("INSERT INTO prices SELECT :market, t.sku, :day, :day, t.currency, t.price, t.sale_price, "
+                       f"t.sale_start FROM today t WHERE NOT {_COVERS.format(sku='t.sku')}", values)
+            if recorded_before:
+                self._join_across(values)
         return given
+
+    def _load(self, statement: str, prices: Iterable[DayPrice | PriceBatch], values: dict[str, str]) -> int:
+        """Run `statement` (which reads `json_each(:rows)`) once per batch of `prices`; returns the rows given."""
+        given = 0
+        for batch in _batches(prices):
+            self.db.execute(statement, {**values, "rows": batch.rows})
+            given += batch.count
+        return given
+
+    def _cut_stale(self, market: str, day: date, values: dict[str, str]) -> None:
+        """A day recorded before with other prices: cut it out of its run (rare: a second build the same day)."""
+        db = self.db
+        stale = db.execute(
+            f"SELECT {_COLUMNS} FROM prices WHERE market = :market "
+            "AND first_day <= :day AND last_day >= :day AND EXISTS (SELECT 1 FROM today t WHERE t.sku = prices.sku "
+            f"AND NOT ({_SAME}))", values).fetchall()
+        for row in stale:
+            run = _run(row)
+            db.execute("DELETE FROM prices WHERE market = ? AND sku = ? AND first_day = ?", (market, run.sku, row[2]))
+            for first, last in ((run.first_day, day - timedelta(days=1)), (day + timedelta(days=1), run.last_day)):
+                if first <= last:
+                    db.execute("INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               (market, run.sku, first.isoformat(), last.isoformat(), *row[4:]))
+
+    def _join_across(self, values: dict[str, str]) -> None:
+        """A day that closed a gap: the run ending on it and the run starting the next day become one."""
+        db = self.db
+        same_pair = ("b.market = prices.market AND b.sku = prices.sku AND b.price = prices.price AND "
+                     "b.sale_price IS prices.sale_price AND b.sale_start IS prices.sale_start AND b.currency = prices.currency")
+        db.execute(f"UPDATE prices SET last_day = (SELECT b.last_day FROM prices b WHERE b.first_day = :next AND {same_pair}) "
+                   f"WHERE market = :market AND last_day = :day AND sku IN (SELECT sku FROM today) "
+                   f"AND EXISTS (SELECT 1 FROM prices b WHERE b.first_day = :next AND {same_pair})", values)
+        db.execute("DELETE FROM prices WHERE market = :market AND first_day = :next AND sku IN (SELECT sku FROM today) "
+                   "AND EXISTS (SELECT 1 FROM prices a WHERE a.market = prices.market AND a.sku = prices.sku "
+                   "AND a.first_day < prices.first_day AND +a.last_day >= prices.first_day)", values)
 
     # ------------------------------------------------------------------ reading
     def runs(self, sku: str, market: str | None = None) -> list[Run]:
@@ -278,14 +366,14 @@ def read_history(out_dir: Path) -> PriceHistory | None:
     return read_history_file(out_dir / FILE)
 
 
-def day_prices(offers, currency: str) -> list[DayPrice]:
+def day_prices(offers, currency: str) -> PriceBatch:
     """A market's resolved offers (the rows the feeds write) as the record of one day: the shelf
     price, and the sale price where a sale is active. SKUs without a valid price are not offered, so
-    not recorded."""
+    not recorded. Made in the worker that resolved them, so the text the record stores is made in parallel."""
     priced = offers[offers["price"].notna()]
-    return [DayPrice(str(sku), currency, price, sale if active and sale is not None else None, start)
-            for sku, price, sale, active, start in zip(priced["sku"], priced["price"], priced["sale_price"],
-                                                       priced["sale_active"], priced["sale_start"])]
+    columns = zip(priced["sku"], priced["price"], priced["sale_price"], priced["sale_active"], priced["sale_start"])
+    return PriceBatch.of([_row(str(sku), currency, price, sale if active and sale is not None else None, start)
+                          for sku, price, sale, active, start in columns])
 
 
 def read_history_file(path: Path | None) -> PriceHistory | None:
