@@ -171,7 +171,7 @@ def _children(field: Field, key) -> list[str]:
     return [child.value if isinstance(child.value, str) else next(values) for child in field.children]
 
 
-def _slice(field: Field, rows: range) -> list:
+def _slice(field: Field, rows: range) -> Sequence[str]:
     if isinstance(field.value, str):
         return [field.value] * len(rows)
     return field.value[rows.start:rows.stop]

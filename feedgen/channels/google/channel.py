@@ -178,7 +178,7 @@ class _GoogleFeed(FeedWriter):
             return []
         styles = items["style_id"].astype(str).tolist()
         distinct = list(dict.fromkeys(styles))
-        by_style = dict(zip(distinct, promotion_ids(self.promotions, distinct)))
+        by_style = dict(zip(distinct, promotion_ids(self.promotions, distinct), strict=True))
         return [by_style[style] for style in styles]
 
     def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
