@@ -14,7 +14,7 @@ import pandas as pd
 from lxml import etree
 
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, working_copy
 from feedgen.channels.google_promotions.promotions import CHANNEL as PROMOTIONS, market_promotions, promotion_ids
 from feedgen.channels.parts import SplitFile
 from feedgen.channels.google.facts import FILE_LIMIT, G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
@@ -57,7 +57,7 @@ class GoogleChannel(Channel):
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
-        items = market_offers.offers.copy()
+        items = working_copy(market_offers.offers)
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "google.price.missing")
         check.too_long("sku", 50, "google.id.too_long")
