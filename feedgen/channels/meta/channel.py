@@ -45,7 +45,9 @@ from typing import ClassVar, Iterable
 import pandas as pd
 
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, text_list, working_copy
+from feedgen.channels.base import (
+    NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, text_list, working_copy,
+)
 from feedgen.channels.csvout import CsvFeed, needs_neutralising, restore
 from feedgen.channels.meta.settings import SETTINGS, layout
 from feedgen.channels.meta.facts import (

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from feedgen.channels.base import CsvFeedWriter, FeedWriter, VARIANT_ATTRIBUTES, Channel, RuleCheck, text_list, working_copy
+from feedgen.channels.base import (
+    CsvFeedWriter, FeedWriter, VARIANT_ATTRIBUTES, Channel, RuleCheck, text_list, working_copy,
+)
 from feedgen.channels.csvout import needs_neutralising, read_rows
 from feedgen.channels.tiktok.facts import (
     FILE_LIMIT, AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
