@@ -105,12 +105,7 @@ def _quoted(values: Sequence[str], end: str = "", empty: str = "") -> list[bytes
         lines: list[str] = []
         _writer(lines.append).writerows((text,) for text in texts)
         texts = [line[:-2] for line in lines]
-    # one encode for all of them, cut apart again at NUL (C speed, no loop per value); catalogue text holds no
-    # NUL, but a caller's cell might: then one by one
-    encoded = ((end + _JOIN).join(texts) + end).encode("utf-8").split(_JOIN.encode()) if texts else []
-    if len(encoded) != len(texts):
-        encoded = [(text + end).encode("utf-8") for text in texts]
-    lookup = dict(zip(distinct, encoded, strict=True))
+    lookup = {value: (text + end).encode("utf-8") for value, text in zip(distinct, texts, strict=True)}
     lookup[""] = (empty + end).encode("utf-8")
     return list(map(lookup.__getitem__, values))
 
