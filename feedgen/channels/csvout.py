@@ -87,17 +87,14 @@ def _writer(write: Callable[[str], object]) -> Any:
     return csv.writer(SimpleNamespace(write=write), dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def _quoted(values: Sequence[str], end: str = "", empty: str = "") -> list[bytes]:
-    """Each cell neutralised, quoted as the csv module writes it and encoded to UTF-8 (one C call
-    for all distinct values; `end` appended, the record's line end for a last column); a cell's
-    quoting never depends on its neighbours, only a lone empty field is special (`empty`: what an
-    empty cell is written as).
+def _quoted(values: Sequence[str]) -> list[str]:
+    """Each cell neutralised and quoted as the csv module writes it (one C call for all
+    distinct values); a cell's quoting never depends on its neighbours, only a lone empty
+    field is special, and empty cells are written as nothing here.
 
     Two C-speed scans of the joined values skip the per-value work for the usual column (ids,
     links, prices): no value starting with a formula character or an apostrophe needs
-    neutralising, and no value with a comma, quote or line break needs quoting (RFC 4180 §2.6).
-    Cells are encoded once per distinct value, not once per row: UTF-8 of a row is the UTF-8 of
-    its cells joined."""
+    neutralising, and no value with a comma, quote or line break needs quoting (RFC 4180 §2.6)."""
     distinct = [value for value in dict.fromkeys(values) if value]
     joined = _JOIN + _JOIN.join(distinct)
     texts = [neutralise(value) for value in distinct] if any(_JOIN + lead in joined for lead in _LEADS) else distinct
@@ -105,9 +102,9 @@ def _quoted(values: Sequence[str], end: str = "", empty: str = "") -> list[bytes
         lines: list[str] = []
         _writer(lines.append).writerows((text,) for text in texts)
         texts = [line[:-2] for line in lines]
-    lookup = {value: (text + end).encode("utf-8") for value, text in zip(distinct, texts, strict=True)}
-    lookup[""] = (empty + end).encode("utf-8")
-    return list(map(lookup.__getitem__, values))
+    lookup = dict(zip(distinct, texts))
+    lookup[""] = ""
+    return [lookup[value] for value in values]
 
 
 def write_columns(stage: OutputStage, relative: str, header: Iterable[str], columns: Sequence[Sequence[str]],
@@ -156,15 +153,14 @@ class CsvFeed:
             raise ValueError(f"{len(columns)} columns for {len(self.header)} header fields")
         self.file.new_slice()
         count = len(columns[0]) if columns else 0
-        # each record's line end goes with its last cell; the csv module quotes a record that is one empty
-        # field, so it is not a blank line
-        last = len(columns) - 1
-        cells = [_quoted(column, "\r\n" if number == last else "", '""' if last == 0 else "")
-                 for number, column in enumerate(columns)]
+        cells = [_quoted(column) for column in columns]
+        if len(cells) == 1:  # the csv module quotes a record that is one empty field, so it is not a blank line
+            cells = [[text or '""' for text in cells[0]]]
         groups = groups if groups is not None else [""] * count
         chunk = self.chunk
         for start in range(0, count, chunk):
-            lines = list(map(b",".join, zip(*(column[start:start + chunk] for column in cells))))
+            rows = zip(*(column[start:start + chunk] for column in cells))
+            lines = [(",".join(row) + "\r\n").encode("utf-8") for row in rows]
             self.file.write_rows(lines, groups[start:start + chunk],
                                  None if counted is None else counted[start:start + chunk])
 
