@@ -332,3 +332,15 @@ def blocked_by_catalogue(items: pd.DataFrame, errors: dict[str, set[str]], field
 def text_list(values: pd.Series) -> list[str]:
     """A column as a list of cell texts: str as it is, None and NaN empty, numbers as written."""
     return [value if type(value) is str else cell(value) for value in values.tolist()]
+
+
+# pandas >= 3 always copies on write: a shallow copy shares the columns until one side writes to one, and then
+# copies only that column. pandas 2 (still allowed by pyproject) writes through a shallow copy into the original.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+def working_copy(offers: pd.DataFrame) -> pd.DataFrame:
+    """The market's offers for a channel's `prepare` to change (shorten, fill in) without changing what the other
+    channels see. A deep copy of every column of a slice cost ~25 ms at 25,000 rows, per channel and slice, though
+    a channel writes to a few columns at most; with copy-on-write only those are copied."""
+    return offers.copy(deep=not _COPY_ON_WRITE)

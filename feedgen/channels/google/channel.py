@@ -14,7 +14,7 @@ import pandas as pd
 from lxml import etree
 
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, working_copy
 from feedgen.channels.google_promotions.promotions import CHANNEL as PROMOTIONS, market_promotions, promotion_ids
 from feedgen.channels.parts import SplitFile
 from feedgen.channels.google.facts import FILE_LIMIT, G, APPAREL_STRICT_COUNTRIES, APPAREL_FIELDS, MAX_ADDITIONAL_IMAGES, CUSTOM_LABEL_LIMIT, CUSTOM_LABEL_VALUES
@@ -26,7 +26,7 @@ from feedgen.load.pricing import format_amount
 from feedgen.pages.campaigns import FILE_NAME as CAMPAIGNS_FILE, Campaign, load_campaigns
 from feedgen.text import shorten
 
-CHUNK = 5000  # items whose attribute columns are in memory at once
+CHUNK = 5000  # items serialised at once (their bytes are in memory together)
 
 
 class GoogleChannel(Channel):
@@ -57,7 +57,7 @@ class GoogleChannel(Channel):
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
-        items = market_offers.offers.copy()
+        items = working_copy(market_offers.offers)
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "google.price.missing")
         check.too_long("sku", 50, "google.id.too_long")
@@ -161,12 +161,25 @@ class _GoogleFeed(FeedWriter):
                                                        channel.part_limit()))
 
     def add(self, items: pd.DataFrame, market_offers) -> None:
+        """The slice's attribute texts in one go (pandas costs per call, so a call per chunk cost more than its
+        work), then its items serialised and written a chunk at a time."""
         self.feed.new_slice()  # whole styles, none of them in an earlier slice
-        for start in range(0, len(items), CHUNK):  # the attribute texts of one chunk at a time
-            chunk = items.iloc[start:start + CHUNK]
-            ids = promotion_ids(self.promotions, chunk["style_id"].astype(str).tolist()) if self.promotions else []
-            self.feed.write_rows(self.serialiser.item_rows(item_fields(chunk, self.market, ids), range(len(chunk))),
-                                 chunk["style_id"].tolist())
+        if items.empty:
+            return
+        fields = item_fields(items, self.market, self._promotion_ids(items))
+        groups = items["style_id"].tolist()
+        for start in range(0, len(items), CHUNK):
+            rows = range(start, min(len(items), start + CHUNK))
+            self.feed.write_rows(self.serialiser.item_rows(fields, rows), groups[rows.start:rows.stop])
+
+    def _promotion_ids(self, items: pd.DataFrame) -> list[list[str]]:
+        """Each item's promotion ids, looked up once per style (the items of a style share one list)."""
+        if not self.promotions:
+            return []
+        styles = items["style_id"].astype(str).tolist()
+        distinct = list(dict.fromkeys(styles))
+        by_style = dict(zip(distinct, promotion_ids(self.promotions, distinct), strict=True))
+        return [by_style[style] for style in styles]
 
     def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         self.files.close()

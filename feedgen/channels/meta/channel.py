@@ -45,7 +45,9 @@ from typing import ClassVar, Iterable
 import pandas as pd
 
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, text_list
+from feedgen.channels.base import (
+    NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, text_list, working_copy,
+)
 from feedgen.channels.csvout import CsvFeed, needs_neutralising, restore
 from feedgen.channels.meta.settings import SETTINGS, layout
 from feedgen.channels.meta.facts import (
@@ -114,7 +116,7 @@ class MetaChannel(Channel):
             raise InputError(self.config.path, f"markets.{market.id}.language: Meta has no language override code for "
                              f"{market.language!r} known to feedgen (see LANGUAGE_OVERRIDES in feedgen/channels/meta/facts.py); "
                              "use [meta] layout = \"per_market\" or add the code")
-        items = market_offers.offers.copy()
+        items = working_copy(market_offers.offers)
         items["description"] = map_distinct(items["description"], strip_html)  # Meta wants plain text
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "meta.price.missing")

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from feedgen.channels.base import CsvFeedWriter, FeedWriter, Channel, RuleCheck, text_list
+from feedgen.channels.base import CsvFeedWriter, FeedWriter, Channel, RuleCheck, text_list, working_copy
 from feedgen.channels.csvout import needs_neutralising, read_rows
 from feedgen.channels.pinterest.facts import (
     FILE_LIMIT, AVAILABILITY, COLUMNS, CUSTOM_LABEL_LIMIT, LIMITS, LOCALES, MAX_ADDITIONAL_IMAGES, SHORTENED,
@@ -54,7 +54,7 @@ class PinterestChannel(Channel):
                              f"{market.locale!r} known to feedgen (see LOCALES in "
                              "feedgen/channels/pinterest/facts.py); "
                              f"remove \"pinterest\" from markets.{market.id}.channels or add the locale")
-        items = market_offers.offers.copy()
+        items = working_copy(market_offers.offers)
         items["description"] = map_distinct(items["description"], strip_html)  # Pinterest wants plain text
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         for field in ("price", "title", "description", "link", "image_link"):

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from feedgen.channels.base import CsvFeedWriter, FeedWriter, VARIANT_ATTRIBUTES, Channel, RuleCheck, text_list
+from feedgen.channels.base import (
+    CsvFeedWriter, FeedWriter, VARIANT_ATTRIBUTES, Channel, RuleCheck, text_list, working_copy,
+)
 from feedgen.channels.csvout import needs_neutralising, read_rows
 from feedgen.channels.tiktok.facts import (
     FILE_LIMIT, AVAILABILITY, COLUMNS, IMAGE_SUFFIXES, MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS,
@@ -49,7 +51,7 @@ class TikTokChannel(Channel):
 
     def prepare(self, market_offers, blocked: pd.Series) -> tuple[pd.DataFrame, list[Diagnostic]]:
         market = market_offers.market
-        items = market_offers.offers.copy()
+        items = working_copy(market_offers.offers)
         items["description"] = map_distinct(items["description"], strip_html)
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         self._clean_titles(items, check)
