@@ -89,8 +89,13 @@ def _read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
     except InputError:
         raise
     except (ValueError, OSError, KeyError) as exc:
-        raise InputError(path, f"cannot read {suffix or 'file'}: {str(exc).splitlines()[0]}") from None
+        raise _unreadable(path, exc) from None
     raise InputError(path, f"unsupported catalogue format {suffix!r} (use .csv, .xlsx or .json)")
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    """A file the reader gave up on, as one line: the reader's first line of explanation."""
+    return InputError(path, f"cannot read {path.suffix.lower() or 'file'}: {str(exc).splitlines()[0]}")
 
 
 # ----------------------------------------------------------------------------- value parsing
@@ -220,8 +225,8 @@ def stream_catalogue(path: str | Path, format: str = "auto", mapping: str | Path
             del frame
     except InputError:
         raise
-    except (ValueError, OSError, KeyError) as exc:  # as _read_any says it
-        raise InputError(path, f"cannot read {path.suffix.lower() or 'file'}: {str(exc).splitlines()[0]}") from None
+    except (ValueError, OSError, KeyError) as exc:
+        raise _unreadable(path, exc) from None
     skus = [sku for packed, found in seen_skus if len(found) for sku in packed.split(KEY_SEPARATOR)]
     source_rows = np.concatenate([found for _, found in seen_skus]) if seen_skus else np.empty(0, dtype=np.int64)
     _check_duplicates(path, pd.Series(skus, dtype=object), pd.Series(source_rows))
