@@ -31,6 +31,7 @@ REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO)]
 
 from floor import write_floor  # noqa: E402
+from machine import MachineCost  # noqa: E402
 from memory import TreeMemory, growth_of  # noqa: E402
 from synthetic import write_project  # noqa: E402
 
@@ -103,7 +104,7 @@ def measure(skus: int, jobs: int | None, keep: Path | None, build_only: bool = F
         generated = time.perf_counter() - started
         request = BuildRequest(data_dir=data, out=root / "output", as_of=AS_OF, jobs=jobs, slice_skus=slice_skus)
         timeline = os.environ.get("FEEDGEN_BENCH_TIMELINE")
-        with TreeMemory(timeline=Path(timeline) if timeline else None) as memory:
+        with TreeMemory(timeline=Path(timeline) if timeline else None) as memory, MachineCost() as cost:
             started = time.perf_counter()
             result = run(request)
             wall = time.perf_counter() - started
@@ -118,6 +119,7 @@ def measure(skus: int, jobs: int | None, keep: Path | None, build_only: bool = F
             for channel in items
         }
         feeds = sum(n for channel, n in items.items() if channel != "pages")
+        written = sum(p.stat().st_size for p in (root / "output").rglob("*") if p.is_file())
         report = {
             "skus": count,
             "jobs": jobs or default_jobs(),
@@ -129,6 +131,7 @@ def measure(skus: int, jobs: int | None, keep: Path | None, build_only: bool = F
             "items_per_s": {c: round(n / result.timings[c]) for c, n in items.items() if result.timings.get(c)},
             "output_mb": {c: round(b / 2**20, 1) for c, b in sizes.items()},
             "memory": memory.report(),
+            "machine": cost.report(written, wall),
             "peak_rss_mb": memory.report()["tree_pss_mb"] or memory.report()["parent_rss_mb"],
             "errors": result.diagnostics.errors,
             "slice_skus": slice_skus,
@@ -156,6 +159,10 @@ def print_report(report: dict) -> None:
           f"(process tree; RSS sum {memory['tree_rss_sum_mb']} MiB, parent PSS {memory.get('parent_pss_mb')} MiB, "
           f"parent RSS {memory['parent_rss_mb']} MiB, largest worker {memory['largest_worker_rss_mb']} MiB; "
           f"slices of {report.get('slice_skus')} SKUs)")
+    machine = report["machine"]
+    print(f"  CPU {machine['cpu_s']} s (user + system, build and workers); stalled on I/O: all tasks "
+          f"{machine['io_full_s']} s, some task {machine['io_some_s']} s (system-wide PSI); wrote "
+          f"{machine['written_mb']:,} MiB at {machine['written_mb_per_s']} MiB/s")
     print("  stage seconds (summed over workers): " + ", ".join(f"{k} {v}" for k, v in report["stages_s"].items()))
     for channel, rate in report["items_per_s"].items():
         print(f"  {channel:7} {report['items'][channel]:>9,} items  {rate:>9,} items/s  {report['output_mb'][channel]:>8} MiB")

@@ -27,3 +27,19 @@ def test_benchmark_runs_on_a_small_catalogue() -> None:
     growth = report["writer_growth_mb"]  # every channel of the measured market, at three sizes
     assert set(growth) == {"google", "meta", "amazon", "pinterest", "tiktok"}  # the channels with one item per SKU
     assert all(len(rows) == 3 and all(mb is None or mb >= 0 for mb in rows.values()) for rows in growth.values())
+    machine = report["machine"]  # the build's CPU seconds (workers included) and what it wrote
+    assert machine["cpu_s"] > 0
+    assert machine["written_mb"] >= sum(report["output_mb"].values())
+    assert machine["written_mb_per_s"] > 0
+
+
+def test_io_stall_totals_reads_the_kernels_pressure_file() -> None:
+    """The format of /proc/pressure/io (Documentation/accounting/psi.rst): `total=` is microseconds."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from machine import io_stall_totals
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    text = ("some avg10=1.11 avg60=2.10 avg300=2.08 total=2033876961\n"
+            "full avg10=1.03 avg60=1.54 avg300=1.46 total=607541528\n")
+    assert io_stall_totals(text) == {"some": 2033.876961, "full": 607.541528}

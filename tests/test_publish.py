@@ -143,3 +143,50 @@ def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a directory"):
         stage.publish()
     stage.discard()
+
+
+def test_every_staged_file_is_made_durable_before_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The swap is the commit point: the bytes of every staged file (whichever process wrote it) are
+    fsynced before it, and nothing is fsynced as a file closes, so a market's worker never waits for the disk."""
+    out = tmp_path / "output"
+    make_output(out, {"google/no.xml": "old"})
+    events: list[tuple[str, str]] = []
+    real_exchange = publish._exchange
+    with monkeypatch.context() as closing:
+        closing.setattr(os, "fsync", lambda fd: events.append(("os.fsync", str(fd))))
+        stage = staged(out, {"google/no.xml": "new", "meta/no.csv": "new"})
+    assert events == []  # closing a staged file did not wait for the disk
+    (stage.root / "pages").mkdir()
+    (stage.root / "pages" / "index.html").write_text("written by another process")
+    monkeypatch.setattr(publish, "fsync_file", lambda path: events.append(("fsync", path.name)))
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: events.append(("swap", "")) or real_exchange(a, b))
+    assert stage.publish() == "exchange"
+    assert sorted(events[:-1]) == [("fsync", "index.html"), ("fsync", "no.csv"), ("fsync", "no.xml")]
+    assert events[-1] == ("swap", "")
+    assert snapshot(out) == {"google/no.xml": b"new", "meta/no.csv": b"new", "pages/index.html": b"written by another process"}
+
+
+def test_a_large_staged_file_goes_to_the_disk_as_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writeback of a staged file starts every WRITEBACK_BYTES and for the rest at its close."""
+    started: list[tuple[int, int]] = []
+    monkeypatch.setattr(publish, "start_writeback", lambda fd, offset, length: started.append((offset, length)))
+    block = b"x" * (1 << 20)
+    stage = Stage(tmp_path / "output", "Brand")
+    with stage.open("google/no.xml") as handle:
+        for _ in range(70):
+            handle.write(block)
+    step = publish.WRITEBACK_BYTES
+    assert started == [(0, step), (step, step), (2 * step, 70 * len(block) - 2 * step)]
+    assert stage.written["google/no.xml"][0] == 70 * len(block)
+    stage.discard()
+
+
+def test_a_cluster_workers_stage_fsyncs_each_file_as_it_closes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(publish.os, "fsync", synced.append)
+    stage = Stage(tmp_path / "output", "Brand")
+    stage.sync_on_close = True
+    stage.write_bytes("google/no.xml", b"new")
+    stage.write_bytes("google/se.xml", b"new")
+    assert len(synced) == 2
+    stage.discard()

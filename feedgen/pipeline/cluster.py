@@ -242,6 +242,7 @@ def unit_of(job: MarketJob) -> Unit:
     inputs = input_hashes({key: path for key, path in input_files(shipped).items() if path.is_file()})
     stage = copy.copy(job.stage)  # `-o output` stages in ./.feedgen-staging-output.*: relative to this process
     stage.root, stage.out_dir = stage.root.resolve(), stage.out_dir.resolve()
+    stage.sync_on_close = True  # a worker elsewhere makes its own files durable (see Stage)
     token = hashlib.sha256(f"{stage.root}\0{sorted(inputs.items())}".encode()).hexdigest()[:16]
     history = job.history.resolve() if job.history is not None else None
     return Unit(token, shipped, stage, job.previous, job.reuse, history, inputs)

@@ -13,6 +13,7 @@ which the terminal sends to every process of the group: the parent stops it (fee
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -55,6 +56,7 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
             yield work(item, progress)
         return
     trim_heap()
+    gc.freeze()  # forked workers share the parent's objects: their gc must not touch (and so copy) them
     context = multiprocessing.get_context("fork")
     pending = deque(sorted(range(len(items)), key=lambda index: -cost(items[index])) if cost else range(len(items)))
     workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
@@ -70,6 +72,7 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
             theirs.close()
             workers[connection] = process
             connection.send(pending.popleft())
+        gc.unfreeze()  # every worker has forked: the parent's own objects are collected as before
         busy = set(workers)
         while busy:
             for connection in wait(list(busy)):
@@ -95,6 +98,7 @@ def run_all(work: Work, items: Sequence[Item], jobs: int, progress: Progress,
                 yield done.pop(following)
                 following += 1
     finally:
+        gc.unfreeze()
         for connection, process in workers.items():
             if process.is_alive() and connection in busy:
                 process.kill()

@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterator
 
 from feedgen.errors import InputError
-from feedgen.files import checkpoint, fsync_dir, write_text_atomic
+from feedgen.files import checkpoint, fsync_dir, fsync_file, start_writeback, write_text_atomic
 from feedgen.interrupt import deferred
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -48,6 +48,7 @@ STAGING = ".feedgen-staging-"
 ASIDE = ".feedgen-old-"
 JOURNAL = ".feedgen-journal-"
 PART = ".feedgen-part-"  # a file being copied into a mount-point output; a killed run's is removed
+WRITEBACK_BYTES = 32 << 20  # a staged file's bytes go to the disk as they come, 32 MiB at a time
 Warn = Callable[[str], None]
 
 
@@ -147,13 +148,15 @@ def _replace_across(source: Path, target: Path) -> None:
 
 class _Hashed(io.BufferedIOBase):
     """A staged file being written: every byte also goes through sha256, so the manifest never
-    has to read a multi-gigabyte build back."""
+    has to read a multi-gigabyte build back; and every WRITEBACK_BYTES the kernel is told to start
+    writing what came so far (`start_writeback`), so the disk keeps pace with the build."""
 
     def __init__(self, handle: BinaryIO) -> None:
         super().__init__()
         self._handle = handle
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self._handed = 0  # bytes whose writeback has been started
 
     def writable(self) -> bool:
         return True
@@ -161,10 +164,19 @@ class _Hashed(io.BufferedIOBase):
     def write(self, data) -> int:  # type: ignore[override]
         self.sha256.update(data)
         self.size += memoryview(data).nbytes
-        return self._handle.write(data)
+        written = self._handle.write(data)
+        if self.size - self._handed >= WRITEBACK_BYTES:
+            self.hand_over()
+        return written
 
     def flush(self) -> None:
         self._handle.flush()
+
+    def hand_over(self) -> None:
+        """Start the disk on the bytes written since the last call."""
+        self._handle.flush()
+        start_writeback(self._handle.fileno(), self._handed, self.size - self._handed)
+        self._handed = self.size
 
 
 def _default_dir_mode() -> int:
@@ -176,7 +188,13 @@ def _default_dir_mode() -> int:
 class Stage:
     """A staging directory for one build. Files are opened by their path relative to the output.
 
-    `scratch=True` stages in the system temp directory instead (validate: never published)."""
+    `scratch=True` stages in the system temp directory instead (validate: never published).
+
+    Durability: a staged file's bytes must be on disk before the publish makes them the output. With
+    `sync_on_close` False (the default) the writer only starts the disk on them (`_Hashed.hand_over`) and
+    `publish` fsyncs every staged file before the swap, so a market's worker never stops to wait for the
+    disk; a cluster worker on another machine sets it True and fsyncs each file as it closes it, since an
+    fsync from the publishing machine need not reach another client's writes (NFS)."""
 
     def __init__(self, out_dir: Path, brand: str, *, scratch: bool = False) -> None:
         self.out_dir = out_dir
@@ -190,6 +208,7 @@ class Stage:
         self.carried: set[str] = set()  # files of the output carried over unchanged (carry_over)
         self.published = False  # publish() has made it the output
         self.written: dict[str, tuple[int, str]] = {}  # relative path -> (bytes, sha256), hashed while written
+        self.sync_on_close = False
 
     def path(self, relative: str) -> Path:
         """Resolve a relative output path, refusing anything that would land outside the output."""
@@ -207,8 +226,11 @@ class Stage:
             hashed = _Hashed(handle)
             yield hashed
             checkpoint(f"write:{relative}")
-            handle.flush()
-            os.fsync(handle.fileno())
+            if self.sync_on_close:
+                handle.flush()
+                os.fsync(handle.fileno())
+            else:
+                hashed.hand_over()  # made durable by publish(), with every other staged file
         self.files.append(relative)
         self.written[relative] = (hashed.size, hashed.sha256.hexdigest())
 
@@ -261,7 +283,10 @@ class Stage:
         if out.exists() and not out.is_dir():
             raise InputError(out, "the output path exists and is not a directory")
         os.chmod(self.root, (out.stat().st_mode & 0o7777) if out.exists() else _default_dir_mode())
-        for folder, _, _ in os.walk(self.root):
+        for folder, _, files in os.walk(self.root):
+            for name in files:  # the bytes, then the directory entries: all durable before the swap
+                if not (Path(folder) / name).is_symlink():
+                    fsync_file(Path(folder) / name)
             fsync_dir(Path(folder))
         checkpoint("publish")
         with deferred():  # Ctrl-C waits until the output is the old build or the new one, not a mix
