@@ -25,7 +25,7 @@ def test_a_write_to_the_working_copy_stays_in_it() -> None:
     assert list(offers.columns) == ["title", "size"]
 
 
-@pytest.mark.parametrize("name", ["google", "meta", "pinterest", "tiktok"])
+@pytest.mark.parametrize("name", ["google", "meta", "pinterest", "tiktok", "amazon"])
 def test_prepare_leaves_the_market_offers_as_they_were(project, name: str) -> None:
     sources = load_sources(BuildRequest(data_dir=project / "product_data", as_of=AS_OF))
     market = next(market for market in sources.config.markets.values() if name in market.channels)

@@ -41,7 +41,7 @@ from feedgen.channels.amazon.messages import dumps, listing_messages
 from feedgen.channels.amazon.removals import read_items, removal_messages
 from feedgen.channels.amazon.settings import SELLER_ID_ENV, SETTINGS, marketplace, seller_id
 from feedgen.load.categories import kind_column
-from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck
+from feedgen.channels.base import NO_REMOVALS, Artifact, Channel, FeedWriter, Removals, RuleCheck, working_copy
 from feedgen.channels.parts import part_name
 from feedgen.columns import SKU_SEPARATOR, map_distinct, pack_skus
 from feedgen.diagnostics import Diagnostic
@@ -112,7 +112,7 @@ class AmazonChannel(Channel):
             raise InputError(self.config.path, f"markets.{market.id}.amazon.language_tag: feedgen has no Amazon "
                              f"age range / department values for {tag!r} (AGE_RANGES in feedgen/channels/amazon/facts.py)")
         offers = market_offers.offers
-        items = offers.copy()
+        items = working_copy(offers)
         items["country_of_origin"] = items["country_of_origin"].str.upper().replace("UK", "GB")
         check = RuleCheck(items, self.name, market.id, blocked, market_offers.reported)
         check.missing("price", "amazon.price.missing")
