@@ -124,6 +124,18 @@ def test_any_sku_text_goes_through_the_json_unchanged(tmp_path_factory: pytest.T
 def test_a_nul_in_a_sku_is_refused_not_cut_short() -> None:
     with pytest.raises(ValueError, match="NUL"):
         PriceBatch.of([["A\x00B", "NOK", "100", None, None]])
+    with pytest.raises(ValueError, match="NUL"):  # among rows without one, and beside the text json makes of it
+        PriceBatch.of([["A", "NOK", "1", None, None], ["\\u0000", "NOK", "1", None, None],
+                       ["B\x00", "NOK", "1", None, None]])
+
+
+def test_a_sku_spelling_out_a_nul_escape_is_recorded_as_it_is(tmp_path: Path) -> None:
+    """The batch's fast check looks for json's \\u0000 in the text; a SKU that is those six characters
+    is written by json with its backslash escaped, and is recorded like any other SKU."""
+    sku = "X\\u0000"
+    with PriceHistory(tmp_path / FILE) as history:
+        history.record("NO", day(0), [PriceBatch.of([[sku, "NOK", "100", None, None]])])
+        assert [run.sku for run in history.runs(sku)] == [sku]
 
 
 def test_day_prices_of_the_offers_are_the_day_price_rows(tmp_path: Path) -> None:

@@ -163,7 +163,8 @@ def test_every_staged_file_is_made_durable_before_the_swap(tmp_path: Path, monke
     assert stage.publish() == "exchange"
     assert sorted(events[:-1]) == [("fsync", "index.html"), ("fsync", "no.csv"), ("fsync", "no.xml")]
     assert events[-1] == ("swap", "")
-    assert snapshot(out) == {"google/no.xml": b"new", "meta/no.csv": b"new", "pages/index.html": b"written by another process"}
+    assert snapshot(out) == {"google/no.xml": b"new", "meta/no.csv": b"new",
+                             "pages/index.html": b"written by another process"}
 
 
 def test_a_large_staged_file_goes_to_the_disk_as_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,12 +107,14 @@ class PriceBatch:
 
     @classmethod
     def of(cls, rows: Sequence[list[str | None]]) -> PriceBatch:
+        # ensure_ascii=False: text stays UTF-8 as it is, not \u escapes for SQLite's JSON reader to decode
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         # SQLite's JSON reader ends a string at an escaped NUL; loading removes control characters from
         # SKUs (feedgen.text.clean_text), so one here is a caller's bug, not a SKU to cut short silently.
-        if any("\x00" in text for row in rows for text in row[:2] if text):
+        # json.dumps writes a NUL as \u0000: without that text in the batch (one scan in C) no row has one.
+        if "\\u0000" in text and any("\x00" in value for row in rows for value in row[:2] if value):
             raise ValueError("a SKU or currency with a NUL character cannot be recorded")
-        # ensure_ascii=False: text stays UTF-8 as it is, not \u escapes for SQLite's JSON reader to decode
-        return cls(json.dumps(rows, ensure_ascii=False, separators=(",", ":")), len(rows))
+        return cls(text, len(rows))
 
 
 def _batches(prices: Iterable[DayPrice | PriceBatch], size: int = 10_000) -> Iterator[PriceBatch]:
