@@ -18,7 +18,11 @@ from typing import Callable
 
 def _children(pid: int) -> list[int]:
     found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+    except OSError:  # the process ended between two samples (a worker done with its markets)
+        return found
+    for task in tasks:
         try:
             found += [int(child) for child in task.read_text().split()]
         except OSError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from bisect import bisect_right
 from pathlib import Path
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from feedgen.publish.stage import Stage
 from feedgen.publish.release import removed_skus
 from feedgen.resolve.rules import RuleSet, apply_rules
 from feedgen.pipeline.parallel import trim_heap
-from feedgen.columns import pack_skus, unpack_skus
+from feedgen.columns import SKU_SEPARATOR, pack_skus
 from feedgen.pipeline.slices import SpilledCatalogue
 
 if TYPE_CHECKING:  # build imports this module: the request is only a type here
@@ -93,6 +94,68 @@ class PriceSpool:
         with self.path.open("rb") as handle:
             while handle.peek(1):
                 yield pickle.load(handle)  # noqa: S301 - pickled by this build's own worker
+
+
+class SkuSpool:
+    """A market's SKUs in one channel's view, added a slice at a time, for `removed_skus` once every slice is in
+    (`sku in spool`). Slices are runs of the catalogue in SKU order (feedgen.pipeline.slices), so each slice's
+    lowest and highest SKU say which slice could hold a SKU: only those stay here, each slice's SKUs go to a file
+    in the build's slices folder (`directory`; as one string each without it), and a lookup loads one slice's set
+    at a time. A worker then holds no SKU of earlier slices while it builds a market, and checking the last
+    feed's SKUs at the end never makes a set of a million (issue #19). Should slices ever not come in SKU order,
+    it falls back to one set of them all: slower, the same answer."""
+
+    def __init__(self, directory: Path | None, name: str) -> None:
+        self.path = None if directory is None else directory / f"skus-{name}.txt"  # name: channel-market, [a-z_A-Z-]
+        self.packs: list[str] = []  # without a directory: each slice's SKUs, one string
+        self.ends = [0]  # with one: where each slice's UTF-8 bytes end in the file
+        self.lows: list[str] = []
+        self.highs: list[str] = []
+        self.ordered = True
+        self._loaded: tuple[int, frozenset[str]] = (-1, frozenset())
+        if self.path is not None:
+            self.path.write_bytes(b"")  # a market built again (a restarted worker) starts over
+
+    def add(self, skus: list[str]) -> None:
+        if not skus:
+            return
+        low, high = min(skus), max(skus)
+        self.ordered = self.ordered and (not self.highs or self.highs[-1] < low)
+        self.lows.append(low)
+        self.highs.append(high)
+        text = pack_skus(skus)
+        if self.path is None:
+            self.packs.append(text)
+            return
+        data = text.encode("utf-8", "surrogatepass")
+        with self.path.open("ab") as handle:
+            handle.write(data)
+        self.ends.append(self.ends[-1] + len(data))
+
+    def _slice(self, number: int) -> frozenset[str]:
+        if self._loaded[0] != number:
+            self._loaded = (-1, frozenset())  # the last slice's set goes before the next is made
+            self._loaded = (number, frozenset(self._text(number).split(SKU_SEPARATOR)))
+        return self._loaded[1]
+
+    def _text(self, number: int) -> str:
+        if self.path is None:
+            return self.packs[number]
+        with self.path.open("rb") as handle:
+            handle.seek(self.ends[number])
+            return handle.read(self.ends[number + 1] - self.ends[number]).decode("utf-8", "surrogatepass")
+
+    def __contains__(self, sku: object) -> bool:
+        if not isinstance(sku, str) or not self.lows:
+            return False
+        if not self.ordered:
+            if self._loaded[0] != len(self.lows):  # every slice as one set, made once
+                self._loaded = (-1, frozenset())
+                self._loaded = (len(self.lows), frozenset(
+                    each for number in range(len(self.lows)) for each in self._text(number).split(SKU_SEPARATOR)))
+            return sku in self._loaded[1]
+        number = bisect_right(self.lows, sku) - 1
+        return number >= 0 and sku <= self.highs[number] and sku in self._slice(number)
 
 
 @dataclass
@@ -219,7 +282,12 @@ class ChannelRender:
         self.localizer, self.as_of = job.sources.localizer, job.sources.as_of
         self.part = Part()
         self.items = 0
-        self.skus: list[str] = []  # the market's SKUs in this channel's view (for removals), one string a slice
+        # the market's SKUs in this channel's view, for removals; only where the last build published this
+        # channel's files for the market: without them nothing can be gone (removed_skus), and a first build
+        # would keep every SKU of the market for nothing (issue #19)
+        self.skus: SkuSpool | None = None
+        if channel.track_removals and job.previous is not None and job.previous.for_pair(channel.name, market.id):
+            self.skus = SkuSpool(None if job.spilled is None else job.spilled.directory, f"{channel.name}-{market.id}")
         self.writer: FeedWriter | None = None
         self.gathered: list[tuple[pd.DataFrame, pd.Series]] = []  # a channel that does not stream: its columns
         self.excluded: set[str] = set()
@@ -246,8 +314,8 @@ class ChannelRender:
             excluded = excluded_skus(market_offers.offers, offers)
             view = MarketOffers(market, offers, market_offers.diagnostics, excluded, reported)
             blocked = blocked_by_catalogue(view.offers, errors, channel.required_fields)
-            if channel.track_removals:
-                self.skus.append(pack_skus(view.offers["sku"].tolist()))
+            if self.skus is not None:
+                self.skus.add(view.offers["sku"].tolist())
             if self.writer is None:
                 kept = channel.gather(offers)
                 self.gathered.append((kept, blocked.loc[kept.index]))
@@ -266,8 +334,10 @@ class ChannelRender:
             removed = NO_REMOVALS
             if channel.track_removals:
                 # an item a rule excludes from this channel counts as gone from it
-                removed = removed_skus(job.previous, job.request.out, channel.name, market.id, unpack_skus(self.skus),
-                                       job.request.on_removed, as_of=self.as_of)
+                removed = removed_skus(job.previous, job.request.out, channel.name, market.id,
+                                       frozenset() if self.skus is None else self.skus, job.request.on_removed,
+                                       as_of=self.as_of)
+                self.skus = None
                 if removed.skus:
                     progress(f"{channel.name} {market.id}: {len(removed.skus)} SKU(s) gone since the last build "
                              f"({removed.action})")

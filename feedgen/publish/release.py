@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Container, Iterable
 
 from feedgen.channels import CHANNELS, Artifact
 from feedgen.channels.base import RemovedAction, Removals
@@ -78,17 +78,17 @@ class Release:
 
 
 def removed_skus(previous: Manifest | None, out_dir: Path, channel: str, market: str,
-                 current_skus: Iterable[str], action: RemovedAction = "delete",
+                 current: Container[str], action: RemovedAction = "delete",
                  as_of: date | None = None) -> Removals:
-    """SKUs in the last published feed(s) of `channel` for `market` that the catalogue no longer has,
-    with what that feed said about them.
+    """SKUs in the last published feed(s) of `channel` for `market` that the catalogue no longer has
+    (not `in` `current`: a set, or a market build's spool that holds one slice of a million SKUs at a
+    time), with what that feed said about them.
 
     Items still in the catalogue but rejected this time are *not* removed: a data problem should
     leave a listing alone, not delete it."""
     read = CHANNELS[channel].read_items if channel in CHANNELS else None
     if previous is None or read is None:
         return Removals(frozenset(), action, as_of=as_of)
-    current = set(current_skus)
     gone: dict[str, dict[str, str]] = {}  # only the gone SKUs' items are kept: a feed of a million is read file by file
     for path in previous.for_pair(channel, market):
         if (out_dir / path).is_file():

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from feedgen.channels import CHANNELS, read_markets
@@ -239,5 +241,66 @@ def test_split_file_forgets_a_finished_slices_group_names_but_still_places_and_n
             feed.write_rows([b"y\n"], ["B"])
         with pytest.raises(InputError, match="item group 'Gr\u00f6\u00dfe 1' alone takes"):
             feed.parts()
+    finally:
+        stage.discard()
+
+
+def reference_parts(rows: list[bytes], groups: list[str], counted: list[bool], capacity: int) -> list[tuple[bytes, int]]:
+    """What the module docstring says, per row and plainly: whole groups in first-appearance order, greedy."""
+    sizes: dict[str, int] = {}
+    for row, group in zip(rows, groups):
+        sizes[group] = sizes.get(group, 0) + len(row)
+    part_of, part, used = {}, 0, 0
+    for group, size in sizes.items():
+        if used and used + size > capacity:
+            part, used = part + 1, 0
+        part_of[group] = part
+        used += size
+    return [(b"".join(row for row, group in zip(rows, groups) if part_of[group] == number),
+             sum(count for count, group in zip(counted, groups) if part_of[group] == number))
+            for number in range(part + 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(slices=st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 9), st.booleans()), min_size=1,
+                                max_size=12), min_size=1, max_size=4),
+       batch=st.integers(1, 5), capacity=st.integers(9, 40))
+def test_split_file_keeps_a_few_bytes_per_run_of_a_group_and_cuts_as_it_would_per_row(tmp_path_factory, slices, batch,
+                                                                                        capacity):
+    """SplitFile notes one entry per run of consecutive rows of one group (a style's variants, in SKU order), not
+    one per row, so what a market's feed keeps does not grow with its items (issue #19); the parts are exactly
+    those of placing every row's bytes by its group. Rows come in slices of their own groups, in batches that
+    may cut a run (CsvFeed writes 10,000 rows at a time)."""
+    rows, groups, counted = [], [], []
+    for number, rows_of_slice in enumerate(slices):
+        for index, (group, length, counts) in enumerate(rows_of_slice):
+            rows.append(f"{number}.{index}".encode() + b"x" * length + b"\n")
+            groups.append(f"s{number}g{group}")
+            counted.append(counts)
+    head, tail = b"<h>\n", b"</h>\n"
+    fits = max(sum(len(r) for r, g in zip(rows, groups) if g == group) for group in groups)
+    capacity = max(capacity, fits)
+    limit = PartLimit(len(head) + len(tail) + capacity, Path("markets.toml"), "[x] max_file_bytes")
+    stage = Stage(tmp_path_factory.mktemp("runs") / "out", "Brand", scratch=True)
+    try:
+        with SplitFile(stage, "x/feed.txt", head, tail, limit) as feed:
+            start = 0
+            for rows_of_slice in slices:
+                feed.new_slice()
+                end = start + len(rows_of_slice)
+                for cut in range(start, end, batch):
+                    stop = min(cut + batch, end)
+                    feed.write_rows(rows[cut:stop], groups[cut:stop], counted[cut:stop])
+                start = end
+            runs = sum(1 for index in range(len(groups)) if index == 0 or groups[index] != groups[index - 1])
+            assert len(feed._groups) == len(feed._lengths) == len(feed._counted) == runs
+        parts = feed.parts()
+        expected = reference_parts(rows, groups, counted, capacity)
+        if len(expected) == 1:
+            assert [(p.path, p.items, p.part_of) for p in parts] == [("x/feed.txt", expected[0][1], None)]
+            assert stage.path("x/feed.txt").read_bytes() == head + expected[0][0] + tail
+        else:
+            assert [(stage.path(p.path).read_bytes(), p.items) for p in parts] == \
+                [(head + body + tail, items) for body, items in expected]
     finally:
         stage.discard()

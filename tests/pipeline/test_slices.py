@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedgen.diagnostics import Diagnostics
 from feedgen.errors import InputError
@@ -205,3 +207,59 @@ def test_an_unusable_catalogue_found_late_leaves_no_slices_behind(project: Path)
         build(project, "sliced", 7)
     assert [p.name for p in project.iterdir() if p.name.startswith(".feedgen-staging-")] == []
     assert not (project / "sliced").exists()
+
+
+def test_only_a_rebuild_over_a_published_amazon_feed_keeps_the_markets_skus(project: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Amazon's withdrawals need the market's SKUs once every slice is in, but only where the last build published
+    its files for that market: a first build keeps none of them (issue #19: a million SKUs a market otherwise),
+    and a rebuild still withdraws what left the catalogue."""
+    from feedgen.pipeline import market_build
+
+    kept: dict[str, market_build.SkuSpool | None] = {}
+    close = market_build.ChannelRender.close
+
+    def spy(render: market_build.ChannelRender, progress) -> object:
+        if render.channel.name == "amazon":
+            kept[render.market.id] = render.skus
+        return close(render, progress)
+
+    monkeypatch.setattr(market_build.ChannelRender, "close", spy)
+    only = {"channels": ["amazon"], "pages": False}
+    build(project, "sliced", 5, **only)
+    assert kept and set(kept.values()) == {None}
+    catalogue = project / "product_data" / "catalogue.csv"
+    lines = catalogue.read_text(encoding="utf-8").splitlines(keepends=True)
+    catalogue.write_text("".join(lines[:1] + lines[1:-40]), encoding="utf-8")
+    kept.clear()
+    build(project, "sliced", 5, on_removed="delete", **only)
+    assert kept and all(spool is not None and spool.path is not None and spool.packs == [] and len(spool.lows) > 1
+                        for spool in kept.values())  # on disk beside the slices, a slice's bounds each in memory
+    assert '"operationType":"DELETE"' in (project / "sliced" / "amazon" / "us.json").read_text(encoding="utf-8")
+
+
+@settings(max_examples=80, deadline=None)
+@given(slices=st.lists(st.lists(st.text(alphabet="AB-\u00e9\U0001f600", min_size=1, max_size=4), max_size=6), max_size=6),
+       on_disk=st.booleans(), probes=st.lists(st.text(alphabet="AB-\u00e9\U0001f600", max_size=4), max_size=10))
+def test_a_sku_spool_answers_in_as_a_set_of_every_slice_would(tmp_path_factory: pytest.TempPathFactory,
+                                                                slices: list[list[str]], on_disk: bool,
+                                                                probes: list[str]) -> None:
+    """SkuSpool holds a slice's SKUs at a time; `in` must still answer for the whole market, whether the slices
+    come in SKU order (as feedgen.pipeline.slices cuts them: the bounds find the one slice to look in) or not
+    (one set of them all), on disk or in memory."""
+    from feedgen.pipeline.market_build import SkuSpool
+
+    spool = SkuSpool(tmp_path_factory.mktemp("spool") if on_disk else None, "amazon-US")
+    for skus in slices:
+        spool.add(skus)
+    every = {sku for skus in slices for sku in skus}
+    for sku in [*every, *probes, ""]:
+        assert (sku in spool) == (sku in every)
+    ordered = sorted(every)
+    chunks = [ordered[start:start + 3] for start in range(0, len(ordered), 3)]
+    spool = SkuSpool(tmp_path_factory.mktemp("spool") if on_disk else None, "amazon-US")
+    for skus in chunks:
+        spool.add(list(reversed(skus)))
+    assert spool.ordered
+    for sku in [*every, *probes]:
+        assert (sku in spool) == (sku in every)
