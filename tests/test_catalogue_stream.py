@@ -11,12 +11,16 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedgen.diagnostics import Diagnostics
 from feedgen.errors import InputError
-from feedgen.load.catalogue import Catalogue, load_catalogue, stream_catalogue
+from feedgen.load.catalogue import (Catalogue, SeenSkus, _check_duplicate_hashes, _check_duplicates, load_catalogue,
+                                    stream_catalogue)
 
 from .conftest import MINI, write_catalogue
 
@@ -136,3 +140,25 @@ def test_what_cannot_stream_is_left_to_load_catalogue(tmp_path: Path) -> None:
     mapping.write_text('[import]\ncurrency = "SEK"\n', encoding="utf-8")
     assert stream_catalogue(MINI / "catalogue.csv", mapping=mapping, directory=tmp_path, rows=5) is None
     assert list(tmp_path.glob("chunk-*")) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["A", "B", "C", "DD", "EE", "FFF"]), max_size=12), st.integers(1, 5))
+def test_the_hashed_duplicate_check_is_the_whole_one_even_when_hashes_collide(skus: list[str], size: int) -> None:
+    """_check_duplicate_hashes against _check_duplicates on every SKU at once, with a hash that collides on purpose
+    (the length of the SKU): the same error (SKU, row, first row) or none, whatever the chunks."""
+    path = Path("catalogue.csv")
+    rows = [row * 3 + 2 for row in range(len(skus))]  # source rows need not be consecutive
+    chunks = [SeenSkus("\0".join(skus[start:start + size]), np.array(rows[start:start + size]),
+                       np.array([len(sku) for sku in skus[start:start + size]], dtype=np.uint64))
+              for start in range(0, len(skus), size)]
+
+    def outcome(check) -> str | None:
+        try:
+            check()
+        except InputError as error:
+            return str(error)
+        return None
+    whole = outcome(lambda: _check_duplicates(path, pd.Series(skus, dtype=object), pd.Series(rows)))
+    assert outcome(lambda: _check_duplicate_hashes(path, chunks)) == whole
+    assert (whole is None) == (len(set(skus)) == len(skus))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -202,7 +202,7 @@ def stream_catalogue(path: str | Path, format: str = "auto", mapping: str | Path
             return None
         diagnostics: list[Diagnostic] = []
         catalogue = Catalogue(path=path, items=pd.DataFrame(), diagnostics=diagnostics, mapping=settings.path)
-        seen_skus: list[tuple[str, np.ndarray]] = []  # each chunk's non-blank SKUs as read, and their rows
+        seen_skus: list[SeenSkus] = []  # each chunk's non-blank SKUs as read, their rows and hashes
         read = kept = 0
         for number, raw in enumerate(chunks):
             if number == 0 and format == "auto" and detect_format(raw.columns, bool(settings.columns)) != "native":
@@ -212,7 +212,10 @@ def stream_catalogue(path: str | Path, format: str = "auto", mapping: str | Path
             read += len(raw)
             del raw
             named = frame["sku"].ne("")
-            seen_skus.append((KEY_SEPARATOR.join(frame.loc[named, "sku"]), frame.loc[named, "source_row"].to_numpy()))
+            seen = frame.loc[named, "sku"].to_numpy(dtype=object)
+            seen_skus.append(SeenSkus(KEY_SEPARATOR.join(seen), frame.loc[named, "source_row"].to_numpy(),
+                                      pd.util.hash_array(seen)))
+            del seen
             frame = _validate(frame, diagnostics, start=kept)
             kept += len(frame)
             catalogue.packed_keys.append((KEY_SEPARATOR.join(frame["sku"]), KEY_SEPARATOR.join(frame["style_id"]),
@@ -221,16 +224,48 @@ def stream_catalogue(path: str | Path, format: str = "auto", mapping: str | Path
             with catalogue.chunks[-1].open("wb") as handle:
                 pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
             if number == 0:
-                catalogue.items = frame.iloc[0:0]  # the columns and their types, without rows
+                catalogue.items = frame.iloc[0:0].copy()  # the columns and their types; no view of the rows
             del frame
     except InputError:
         raise
     except (ValueError, OSError, KeyError) as exc:
         raise _unreadable(path, exc) from None
-    skus = [sku for packed, found in seen_skus if len(found) for sku in packed.split(KEY_SEPARATOR)]
-    source_rows = np.concatenate([found for _, found in seen_skus]) if seen_skus else np.empty(0, dtype=np.int64)
-    _check_duplicates(path, pd.Series(skus, dtype=object), pd.Series(source_rows))
+    _check_duplicate_hashes(path, seen_skus)
     return catalogue
+
+
+class SeenSkus(NamedTuple):
+    """A chunk's non-blank SKUs as read (before cleaning, as load_catalogue checks them)."""
+
+    packed: str  # joined by KEY_SEPARATOR
+    rows: np.ndarray  # each one's source row
+    hashes: np.ndarray  # each one's 64-bit hash (pandas.util.hash_array)
+
+
+def _check_duplicate_hashes(path: Path, chunks: list[SeenSkus]) -> None:
+    """_check_duplicates over a streamed catalogue without a string object per SKU: equal SKUs have equal hashes,
+    so sorting the 8-byte hashes finds every row that might repeat one (usually none), and only those rows'
+    SKUs are unpacked and checked, in catalogue order, by _check_duplicates itself (same error, same rows)."""
+    if not chunks:
+        return
+    hashes = np.concatenate([chunk.hashes for chunk in chunks])
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    repeats = np.flatnonzero(ranked[1:] == ranked[:-1])
+    del hashes, ranked
+    if not len(repeats):
+        return
+    candidates = np.unique(np.concatenate([order[repeats], order[repeats + 1]]))  # positions, catalogue order
+    starts = np.cumsum([0, *(len(chunk.rows) for chunk in chunks)])
+    skus: list[str] = []
+    rows: list[int] = []
+    for number in np.unique(np.searchsorted(starts, candidates, side="right") - 1):
+        chunk, start = chunks[number], starts[number]
+        values = chunk.packed.split(KEY_SEPARATOR)
+        for position in candidates[(candidates >= start) & (candidates < starts[number + 1])] - start:
+            skus.append(values[position])
+            rows.append(int(chunk.rows[position]))
+    _check_duplicates(path, pd.Series(skus, dtype=object), pd.Series(rows))
 
 
 def _validate(frame: pd.DataFrame, diagnostics: list[Diagnostic], start: int = 0) -> pd.DataFrame:

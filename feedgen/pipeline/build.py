@@ -165,7 +165,7 @@ def _distribute(catalogue: Catalogue, categories: Categories, slices: list[np.nd
         for number, chunk in enumerate(catalogue.read_chunks()):
             assign_categories(chunk, categories, tally)
             if number == 0:
-                catalogue.items = chunk.iloc[0:0]  # the columns and their types, as _spill leaves them
+                catalogue.items = chunk.iloc[0:0].copy()  # the columns and their types (a view would keep the chunk)
             yield chunk
     if len(slices) > 1:
         spilled.fill(categorised(), slices)
@@ -315,7 +315,8 @@ def _build_locked(request: BuildRequest, lock: OutputLock, stages: list[Stage], 
         progress("writing manifest and report")
         with result.timed("release"):
             if request.localizer is None:  # a custom localizer is not among the keys: never reuse its output
-                stage.write_bytes(STATE, _next_state(state, keys, result, sources).to_json().encode("utf-8"))
+                with stage.open(STATE) as handle:  # streamed: the end of a big build does not spike
+                    _next_state(state, keys, result, sources).write(handle)
             result.release = prepare(
                 stage, artifacts=result.artifacts, diagnostics=result.diagnostics, markets=result.markets,
                 previous=previous, scope=result.scope, full=request.market_ids is None and request.channels is None,
@@ -408,7 +409,7 @@ def _spill(job: MarketJob, sources: Sources, stage: Stage) -> None:
     place = _spill_place(job.request)
     assert place is not None
     job.spilled = SpilledCatalogue.write(sources.catalogue.items, job.slices, stage.root.parent, place[1])
-    sources.catalogue.items = sources.catalogue.items.iloc[0:0]
+    sources.catalogue.items = sources.catalogue.items.iloc[0:0].copy()  # a view would keep every row
 
 
 def market_job(request: BuildRequest, config: MarketConfig, sources: Sources | None, stage: Stage,

@@ -25,19 +25,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Mapping
 
 from feedgen import __version__
 from feedgen.channels.base import Artifact, Channel
 from feedgen.diagnostics import Diagnostic
+from feedgen.packs import SkuPack
 from feedgen.publish.manifest import STATE, Manifest
 from feedgen.config.markets import Market, MarketConfig
 
-FORMAT = 1
+FORMAT = 2  # 2: SKU lists as packs after the first line (feedgen.packs); 1 had them inline
+_SKUS_OPEN, _SKUS_CLOSE = b',"skus":[\n', b"]}\n"  # around the packs, at the end of a state file
 RESOLVE = "resolve"  # the part holding a market's resolve diagnostics
 PACKAGE = Path(__file__).resolve().parents[1]  # the feedgen package
 
@@ -48,7 +51,7 @@ class Part:
 
     artifacts: list[Artifact] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    state: Any = None  # what the channel's finish needs (export_state), JSON-ready
+    state: Any = None  # what the channel's finish needs (export_state): JSON-ready, SKU lists as SkuPacks
     reusable: bool = True  # False: the output depends on more than the inputs (Amazon withdrawals)
 
     def to_json(self) -> dict:
@@ -58,39 +61,93 @@ class Part:
                 "state": self.state, "reusable": self.reusable}
 
     @classmethod
-    def from_json(cls, data: dict) -> Part:
+    def from_json(cls, data: dict, packs: Mapping[str, SkuPack]) -> Part:
         return cls(artifacts=[Artifact(*entry) for entry in data["artifacts"]],
                    diagnostics=[Diagnostic(*entry) for entry in data["diagnostics"]],
-                   state=data["state"], reusable=data["reusable"])
+                   state=_with_packs(data["state"], packs), reusable=data["reusable"])
 
 
 @dataclass
 class BuildState:
-    """What the last published build remembers about itself, for the next one."""
+    """What the last published build remembers about itself, for the next one.
+
+    The file (FORMAT 2) is one JSON document whose first line holds everything but the SKU lists: in a
+    state, a SKU list is a reference by digest (`{"sku_pack": …, "skus": n}`), and `packs` lists them as
+    [digest, count, bytes]; each following line is one of them (feedgen.packs), in that order, in the list
+    `skus`. Reading takes the first line only: a pack is read when `finish` needs its SKUs, which a market
+    whose digest equals the main feed's never does. A file of format 1 (SKU lists inline) is not read: it
+    came from another feedgen, whose outputs a build never reuses anyway (the code is part of every key),
+    so the build starts afresh.
+    """
 
     key: str = ""  # the whole build's key (see module docstring)
     catalogue: list[Diagnostic] = field(default_factory=list)  # the catalogue's own diagnostics
     markets: dict[str, tuple[str, dict[str, Part]]] = field(default_factory=dict)  # id -> (key, parts)
 
-    def to_json(self) -> str:
-        payload = {"format": FORMAT, "key": self.key,
-                   "catalogue": [list(asdict(d).values()) for d in self.catalogue],
-                   "markets": {market: {"key": key, "parts": {name: part.to_json() for name, part in parts.items()}}
-                               for market, (key, parts) in sorted(self.markets.items())}}
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    def write(self, out: BinaryIO) -> None:
+        """The state file, a market at a time, then the packs copied as they are from wherever they are (a
+        worker's scratch file, the last state file): no string of the whole state is ever built."""
+        packs: dict[str, SkuPack] = {}
+
+        def reference(value: object) -> dict:
+            if not isinstance(value, SkuPack):
+                raise TypeError(f"not JSON-ready in a build state: {type(value).__name__}")
+            packs.setdefault(value.digest, value)
+            return value.reference()
+
+        def dumps(value: object) -> bytes:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                              default=reference).encode("utf-8")
+
+        out.write(b'{"catalogue":' + dumps([list(asdict(d).values()) for d in self.catalogue])
+                  + b',"format":' + dumps(FORMAT) + b',"key":' + dumps(self.key) + b',"markets":{')
+        for number, (market, (key, parts)) in enumerate(sorted(self.markets.items())):
+            out.write((b"," if number else b"") + dumps(market) + b":"
+                      + dumps({"key": key, "parts": {name: part.to_json() for name, part in parts.items()}}))
+        out.write(b'},"packs":' + dumps([[pack.digest, pack.count, pack.size] for pack in packs.values()])
+                  + _SKUS_OPEN)
+        for number, pack in enumerate(packs.values()):
+            out.write(b"," if number else b"")
+            pack.copy_to(out)
+            out.write(b"\n")
+        out.write(_SKUS_CLOSE)
 
     @classmethod
     def read(cls, out_dir: Path) -> BuildState | None:
         """The state of the published build in `out_dir`, or None (none, unreadable, other format)."""
+        path = (out_dir / STATE).absolute()
         try:
-            data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return None
+            with path.open("rb") as handle:
+                first = handle.readline()
+                if not first.endswith(_SKUS_OPEN):  # another format (1: one line, SKU lists inline)
+                    return None
+                data = json.loads(first[:-len(_SKUS_OPEN)] + b"}")
+                if not isinstance(data, dict) or data.get("format") != FORMAT:
+                    return None
+                offset, packs = len(first), {}
+                for number, (digest, count, size) in enumerate(data["packs"]):
+                    offset += 1 if number else 0  # the comma before it
+                    packs[digest] = SkuPack(digest, count, path, offset, size)
+                    offset += size + 1  # and its newline
+                if os.fstat(handle.fileno()).st_size != offset + len(_SKUS_CLOSE):  # cut short, or more
+                    return None
             return cls(key=data["key"], catalogue=[Diagnostic(*entry) for entry in data["catalogue"]],
-                       markets={market: (entry["key"], {name: Part.from_json(part) for name, part in entry["parts"].items()})
+                       markets={market: (entry["key"], {name: Part.from_json(part, packs)
+                                                        for name, part in entry["parts"].items()})
                                 for market, entry in data["markets"].items()})
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+def _with_packs(value: Any, packs: Mapping[str, SkuPack]) -> Any:
+    """A stored state with its pack references replaced by the packs (KeyError: one the file does not have)."""
+    if isinstance(value, dict):
+        if "sku_pack" in value:
+            return packs[value["sku_pack"]]
+        return {key: _with_packs(item, packs) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_packs(item, packs) for item in value]
+    return value
 
 
 @lru_cache(maxsize=1)

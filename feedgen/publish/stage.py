@@ -49,6 +49,7 @@ ASIDE = ".feedgen-old-"
 JOURNAL = ".feedgen-journal-"
 PART = ".feedgen-part-"  # a file being copied into a mount-point output; a killed run's is removed
 WRITEBACK_BYTES = 32 << 20  # a staged file's bytes go to the disk as they come, 32 MiB at a time
+SCRATCH = ".feedgen-scratch"  # a folder of the stage for what the build keeps on disk while it runs; never published
 Warn = Callable[[str], None]
 
 
@@ -248,6 +249,13 @@ class Stage:
         self.files = [new if path == relative else path for path in self.files]
         self.written[new] = self.written.pop(relative)
 
+    def scratch(self) -> Path:
+        """A folder inside the stage for the build's own working files (feedgen.packs): workers on a cluster see
+        it as they see the stage, it goes when the stage is discarded, and `publish` removes it first."""
+        folder = self.root / SCRATCH
+        folder.mkdir(exist_ok=True)
+        return folder
+
     def write_bytes(self, relative: str, data: bytes) -> None:
         with self.open(relative) as handle:
             handle.write(data)
@@ -282,6 +290,8 @@ class Stage:
         out = self.out_dir
         if out.exists() and not out.is_dir():
             raise InputError(out, "the output path exists and is not a directory")
+        if (self.root / SCRATCH).exists():  # never published; a failure to remove it stops the publish
+            shutil.rmtree(self.root / SCRATCH)
         os.chmod(self.root, (out.stat().st_mode & 0o7777) if out.exists() else _default_dir_mode())
         for folder, _, files in os.walk(self.root):
             for name in files:  # the bytes, then the directory entries: all durable before the swap

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 import pandas as pd
 
@@ -54,12 +54,13 @@ from feedgen.channels.meta.facts import (
     FILE_LIMIT, APPAREL_FIELDS, AVAILABILITY, COUNTRY_COLUMNS, FULL_COLUMNS, LANGUAGE_COLUMNS, LIMITS, MAIN_COLUMNS,
     MAX_ADDITIONAL_IMAGES, SHORTENED, TEXT_FIELDS, language_code,
 )
-from feedgen.columns import iter_skus, map_distinct, missing_from, pack_skus, unpack_skus
+from feedgen.columns import iter_skus, map_distinct, missing_from, pack_skus
 from feedgen.diagnostics import Diagnostic
 from feedgen.errors import InputError
 from feedgen.config.markets import MarketConfig
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
 from feedgen.load.pricing import format_amounts
+from feedgen.packs import SkuPack, write_pack
 from feedgen.text import shorten, strip_html
 
 class MetaChannel(Channel):
@@ -86,9 +87,10 @@ class MetaChannel(Channel):
         self.main_market = default.id
         self.main_language = default.language
         self._rejected: dict[str, set[str]] = {}  # market -> SKUs our rules rejected there
-        # market -> {"ids": SKUs with overrides, "main_ids": SKUs of main.csv (default market only)}:
-        # what `finish` compares; kept per market so parallel and reused builds hand it over
-        self._states: dict[str, dict] = {}
+        # market -> {"ids": SKUs with overrides, "main_ids": SKUs of main.csv (default market only)}, each a
+        # SkuPack (sorted, in a file, known here by its digest): what `finish` compares; kept per market so
+        # parallel and reused builds hand it over
+        self._states: dict[str, dict[str, SkuPack | None]] = {}
         self._language_writers: dict[str, str] | None = None  # language code -> market that writes it
         self._languages: set[str] = set()
 
@@ -180,15 +182,14 @@ class MetaChannel(Channel):
             return [], [Diagnostic("meta.main.not_built", "info" if kept else "warning", message,
                                    market=self.main_market, channel=self.name)]
         diagnostics = []
+        main_text = None  # read once, and only if some market differs
         for market_id, state in self._states.items():
             ids = state["ids"]
             if ids == main:
-                continue  # every SKU the market accepted is in the main feed (the usual case)
-            if isinstance(ids, str) and isinstance(main, str):  # sku_text: sorted, compared as read
-                missing: Iterable[str] = missing_from(iter_skus(ids), iter_skus(main))
-            else:  # a state from before sku_text
-                missing = sorted(set(sku_list(ids)) - set(sku_list(main)))
-            for sku in missing:
+                continue  # the same digest: every SKU the market accepted is in the main feed (the usual case)
+            assert ids is not None
+            main_text = main.text() if main_text is None else main_text
+            for sku in missing_from(ids.skus(), iter_skus(main_text)):  # two sorted packs, compared as read
                 diagnostics.append(Diagnostic(
                     "meta.override.not_in_main", "warning",
                     f"accepted for {market_id} but not in the main feed ({self.main_market} rejected it): Meta ignores "
@@ -248,7 +249,8 @@ class _MetaFeeds(FeedWriter):
         self.country: CsvFeed | None = None
         self.language: CsvFeed | None = None
         self.code = ""
-        self.ids: list[str] = []  # the accepted SKUs of each slice, joined (sku_text)
+        self.stage = stage
+        self.ids: list[str] = []  # the accepted SKUs of each slice, sorted and joined (pack_skus): one string a slice
         self.main_ids: list[str] | None = None
         if self.per_market:
             self.main = self._feed(market.id, stage, f"meta/{market.id.lower()}.csv", FULL_COLUMNS, limit)
@@ -282,7 +284,7 @@ class _MetaFeeds(FeedWriter):
         if self.main_ids is not None:
             assert self.main is not None
             self.main.add(_full_columns(items, MAIN_COLUMNS), groups=groups)
-            self.main_ids.append(pack_skus(items["sku"].tolist()))  # one string a slice
+            self.main_ids.append(pack_skus(sorted(items["sku"].tolist())))
         rejected = sorted(self.channel._rejected.get(market.id, set()))
         sale = items["sale_price"].notna().tolist()
         accepted = {
@@ -312,7 +314,7 @@ class _MetaFeeds(FeedWriter):
         assert self.country is not None
         self.country.add(columns, groups=[row_groups[index] for index in order],
                          counted=[index < len(items) for index in order])
-        self.ids.append(pack_skus(accepted["id"]))
+        self.ids.append(pack_skus(sorted(accepted["id"])))
         if self.language is not None:
             self.language.add([
                 text_list(items["sku"]), [self.code] * len(items),
@@ -321,20 +323,11 @@ class _MetaFeeds(FeedWriter):
 
     def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         self.files.close()
-        if not self.per_market:
+        if not self.per_market:  # the market's SKUs go to files; the building process gets their digests
+            scratch = self.stage.scratch()
             self.channel._states[self.market.id] = {
-                "ids": sku_text(self.ids), "main_ids": None if self.main_ids is None else sku_text(self.main_ids)}
+                "ids": write_pack(scratch, self.ids),
+                "main_ids": None if self.main_ids is None else write_pack(scratch, self.main_ids)}
             self.ids, self.main_ids = [], None
         return [artifact for market_id, feed in self.feeds
                 for artifact in self.channel.artifacts(market_id, feed.parts())]
-
-
-def sku_text(slices: list[str]) -> str:
-    """A market's SKUs (pack_skus strings, one a slice), sorted, as one string: the state every market hands
-    back to the building process holds one object per market instead of one per SKU."""
-    return pack_skus(sorted(unpack_skus(slices)))
-
-
-def sku_list(state: str | list[str]) -> list[str]:
-    """sku_text read back (a list as states from before it are)."""
-    return state if isinstance(state, list) else list(unpack_skus([state]))
