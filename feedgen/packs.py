@@ -90,21 +90,78 @@ def write_pack(directory: Path, runs: Iterable[str]) -> SkuPack:
     """Merge sorted runs (pack_skus strings, e.g. one a slice) into one pack file in `directory`, named by its
     digest (two markets with the same SKUs share it). The runs are split a block at a time as the merge reaches
     them, so at most a block of each is held as separate strings: no list of a million SKUs."""
+    merged = heapq.merge(*(_blocks(run) for run in runs))
+    return _write_texts(directory, (SKU_SEPARATOR.join(batch) for batch in _batched(merged)))
+
+
+class PackRuns:
+    """A market's sorted runs of SKUs (pack_skus strings, one a slice), put on disk as they come and made into
+    one pack by `write` once the market is done: a worker then holds none of the market's SKUs between slices.
+    Slices come in SKU order (feedgen.pipeline.slices), so each run usually follows the one before, and the pack
+    is their text in order, with no merge; runs that overlap are merged as write_pack merges them."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".runs-", dir=directory)
+        os.close(fd)
+        self.directory, self.path = directory, Path(name)
+        self.ends = [0]  # where each run's UTF-8 bytes end in the file
+        self.ordered = True
+        self._last: str | None = None  # the highest SKU so far
+
+    def add(self, run: str) -> None:
+        if not run:
+            return
+        cut = run.find(SKU_SEPARATOR)
+        first, last = (run, run) if cut < 0 else (run[:cut], run[run.rfind(SKU_SEPARATOR) + 1:])
+        self.ordered = self.ordered and (self._last is None or self._last < first)
+        self._last = last
+        data = run.encode("utf-8")
+        with self.path.open("ab") as handle:
+            handle.write(data)
+        self.ends.append(self.ends[-1] + len(data))
+
+    def _runs(self) -> Iterator[str]:
+        with self.path.open("rb") as handle:
+            for start, end in zip(self.ends, self.ends[1:]):
+                yield handle.read(end - start).decode("utf-8")
+
+    def write(self) -> SkuPack:
+        """The pack of every run added; the runs' file is removed."""
+        try:
+            if self.ordered:
+                return _write_texts(self.directory, self._runs())
+            return write_pack(self.directory, list(self._runs()))
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+def _batched(skus: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for sku in skus:
+        batch.append(sku)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_texts(directory: Path, texts: Iterable[str]) -> SkuPack:
+    """A pack file of SKUs given as texts of SKUs joined by SKU_SEPARATOR, in order (a text holds one or more)."""
     directory.mkdir(parents=True, exist_ok=True)
     digest, count = hashlib.sha256(), 0
     fd, temporary = tempfile.mkstemp(prefix=".pack-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(b'"')
-            batch: list[str] = []
-            for sku in heapq.merge(*(_blocks(run) for run in runs)):
-                batch.append(sku)
-                if len(batch) == _BATCH:
-                    _write_batch(out, digest, batch, count)
-                    count += len(batch)
-                    batch = []
-            _write_batch(out, digest, batch, count)
-            count += len(batch)
+            for text in texts:
+                if not text:
+                    continue
+                piece = SKU_SEPARATOR + text if count else text
+                digest.update(piece.encode("utf-8"))
+                out.write(json.dumps(piece, ensure_ascii=False)[1:-1].encode("utf-8"))  # escaping is per character
+                count += text.count(SKU_SEPARATOR) + 1
             out.write(b'"')
             size = out.tell()
         path = directory / f"{digest.hexdigest()}{SUFFIX}"
@@ -113,14 +170,6 @@ def write_pack(directory: Path, runs: Iterable[str]) -> SkuPack:
         Path(temporary).unlink(missing_ok=True)
         raise
     return SkuPack(digest.hexdigest(), count, path, 0, size)
-
-
-def _write_batch(out: BinaryIO, digest, batch: list[str], before: int) -> None:
-    if not batch:
-        return
-    text = (SKU_SEPARATOR if before else "") + SKU_SEPARATOR.join(batch)
-    digest.update(text.encode("utf-8"))
-    out.write(json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8"))  # escaping is per character
 
 
 def _blocks(run: str) -> Iterator[str]:

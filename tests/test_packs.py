@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import feedgen.packs
 from feedgen.columns import SKU_SEPARATOR, pack_skus
-from feedgen.packs import PackError, SkuPack, write_pack
+from feedgen.packs import PackError, PackRuns, SkuPack, write_pack
 from feedgen.pipeline.incremental import BuildState, Part
 from feedgen.publish.manifest import STATE
 
@@ -42,6 +42,32 @@ def test_a_pack_is_the_sorted_skus_whatever_the_runs(skus: list[str], cuts: list
         assert pack.size == pack.path.stat().st_size and json.loads(pack.path.read_bytes()) == text
         again = write_pack(Path(folder), runs_of(list(reversed(skus)), other_cuts))
         assert again == pack and again.path == pack.path  # the same SKUs: the same digest, one file
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SKU, unique=True, max_size=60), st.lists(st.integers(0, 60), max_size=6), st.booleans())
+def test_runs_put_on_disk_as_they_come_make_the_same_pack(skus: list[str], cuts: list[int], in_order: bool) -> None:
+    """A worker's Meta writer hands each slice's sorted SKUs to PackRuns: in SKU order (slices are) the pack is the
+    runs' text in order, else they are merged; either way the pack write_pack makes of the same runs."""
+    ordered = sorted(skus)
+    runs = runs_of(ordered if in_order else skus, cuts)
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(feedgen.packs, "_BATCH", 3):
+        spool = PackRuns(Path(folder))
+        for run in runs:
+            spool.add(run)
+        pack = spool.write()
+        assert pack == write_pack(Path(folder), runs) and pack.text() == SKU_SEPARATOR.join(ordered)
+        assert pack.count == len(skus) and json.loads(pack.path.read_bytes()) == pack.text()
+        assert not spool.path.exists()  # the runs' file goes once the pack is written
+        assert spool.ordered or not in_order  # no merge for slices in SKU order
+
+
+def test_overlapping_runs_are_merged(tmp_path: Path) -> None:
+    spool = PackRuns(tmp_path)
+    for run in ("B\0D", "", "A\0C"):
+        spool.add(run)
+    assert not spool.ordered
+    assert spool.write().text() == "A\0B\0C\0D"
 
 
 def test_no_skus_is_an_empty_pack(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ from feedgen.errors import InputError
 from feedgen.config.markets import MarketConfig
 from feedgen.load.offer_schema import CUSTOM_LABELS, offer_columns
 from feedgen.load.pricing import format_amounts
-from feedgen.packs import SkuPack, write_pack
+from feedgen.packs import PackRuns, SkuPack
 from feedgen.text import shorten, strip_html
 
 class MetaChannel(Channel):
@@ -250,14 +250,15 @@ class _MetaFeeds(FeedWriter):
         self.language: CsvFeed | None = None
         self.code = ""
         self.stage = stage
-        self.ids: list[str] = []  # the accepted SKUs of each slice, sorted and joined (pack_skus): one string a slice
-        self.main_ids: list[str] | None = None
+        self.ids: PackRuns | None = None  # the accepted SKUs of each slice, sorted, on disk (feedgen.packs)
+        self.main_ids: PackRuns | None = None
         if self.per_market:
             self.main = self._feed(market.id, stage, f"meta/{market.id.lower()}.csv", FULL_COLUMNS, limit)
             return
+        self.ids = PackRuns(stage.scratch())
         if market.id == channel.main_market:
             self.main = self._feed("", stage, "meta/main.csv", MAIN_COLUMNS, limit)
-            self.main_ids = []
+            self.main_ids = PackRuns(stage.scratch())
         self.country = self._feed(market.id, stage, f"meta/country-{market.id.lower()}.csv", COUNTRY_COLUMNS, limit)
         code = language_code(market.language)
         if channel._language_writers is not None:
@@ -284,7 +285,7 @@ class _MetaFeeds(FeedWriter):
         if self.main_ids is not None:
             assert self.main is not None
             self.main.add(_full_columns(items, MAIN_COLUMNS), groups=groups)
-            self.main_ids.append(pack_skus(sorted(items["sku"].tolist())))
+            self.main_ids.add(pack_skus(sorted(items["sku"].tolist())))
         rejected = sorted(self.channel._rejected.get(market.id, set()))
         sale = items["sale_price"].notna().tolist()
         accepted = {
@@ -314,7 +315,8 @@ class _MetaFeeds(FeedWriter):
         assert self.country is not None
         self.country.add(columns, groups=[row_groups[index] for index in order],
                          counted=[index < len(items) for index in order])
-        self.ids.append(pack_skus(sorted(accepted["id"])))
+        assert self.ids is not None
+        self.ids.add(pack_skus(sorted(accepted["id"])))
         if self.language is not None:
             self.language.add([
                 text_list(items["sku"]), [self.code] * len(items),
@@ -324,10 +326,9 @@ class _MetaFeeds(FeedWriter):
     def close(self, removed: Removals = NO_REMOVALS) -> list[Artifact]:
         self.files.close()
         if not self.per_market:  # the market's SKUs go to files; the building process gets their digests
-            scratch = self.stage.scratch()
+            assert self.ids is not None
             self.channel._states[self.market.id] = {
-                "ids": write_pack(scratch, self.ids),
-                "main_ids": None if self.main_ids is None else write_pack(scratch, self.main_ids)}
-            self.ids, self.main_ids = [], None
+                "ids": self.ids.write(), "main_ids": None if self.main_ids is None else self.main_ids.write()}
+            self.ids, self.main_ids = None, None
         return [artifact for market_id, feed in self.feeds
                 for artifact in self.channel.artifacts(market_id, feed.parts())]
