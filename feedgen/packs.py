@@ -123,7 +123,7 @@ class PackRuns:
 
     def _runs(self) -> Iterator[str]:
         with self.path.open("rb") as handle:
-            for start, end in zip(self.ends, self.ends[1:]):
+            for start, end in zip(self.ends, self.ends[1:], strict=False):
                 yield handle.read(end - start).decode("utf-8")
 
     def write(self) -> SkuPack:
